@@ -1,0 +1,288 @@
+//! Command-line definitions (clap derive). Flags and help text only: no I/O, no defaults that
+//! depend on the machine (those are resolved in `settings`).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// arc: bring up and operate the A.R.C. messaging backbone.
+///
+/// Flash (NATS + JetStream), Strange (Pulsar), Sonic (Redis) and the log store (PostgreSQL),
+/// declared in `services/*/service.yaml` and `profiles.yaml`.
+///
+/// Exit codes: 0 ok, 1 failure (including an unhealthy service), 2 usage or configuration
+/// error.
+#[derive(Debug, Parser)]
+#[command(name = "arc", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    /// Options every command takes.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// The project directory (holding `profiles.yaml` and `services/`).
+    ///
+    /// Default: the nearest ancestor of the current directory that has them, else the stock
+    /// files built into arc.
+    #[arg(
+        long,
+        global = true,
+        env = "ARC_PROJECT_DIR",
+        value_name = "DIR",
+        help_heading = "Global options"
+    )]
+    pub project_dir: Option<PathBuf>,
+
+    /// An overlay merged over the stock files (repeatable; later files win). Give it before
+    /// the command, as with docker compose: `-f` after `arc logs` means follow.
+    ///
+    /// $ arc -f arc.override.yaml up think
+    #[arg(
+        short = 'f',
+        long = "file",
+        env = "ARC_FILE",
+        value_delimiter = ',',
+        value_name = "FILE",
+        help_heading = "Global options"
+    )]
+    pub files: Vec<PathBuf>,
+
+    /// Where services run: docker, native processes, or Docker when the daemon answers.
+    #[arg(long, global = true, env = "ARC_RUNTIME", value_enum, default_value_t = RuntimeChoice::Auto, help_heading = "Global options")]
+    pub runtime: RuntimeChoice,
+
+    /// Print data as JSON (JSON Lines for streams).
+    #[arg(long, global = true, env = "ARC_JSON", help_heading = "Global options")]
+    pub json: bool,
+
+    /// When to colour output; `NO_COLOR` set to anything turns colour off.
+    #[arg(long, global = true, env = "ARC_COLOR", value_enum, default_value_t = ColorChoice::Auto, help_heading = "Global options")]
+    pub color: ColorChoice,
+
+    /// Print only errors.
+    #[arg(
+        short,
+        long,
+        global = true,
+        env = "ARC_QUIET",
+        conflicts_with = "verbose",
+        help_heading = "Global options"
+    )]
+    pub quiet: bool,
+
+    /// More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = "Global options")]
+    pub verbose: u8,
+}
+
+/// Which runtime runs the services.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RuntimeChoice {
+    /// Docker when the daemon answers, else native processes.
+    Auto,
+    /// Containers through the Docker engine.
+    Docker,
+    /// Native processes from binaries on this machine.
+    Process,
+}
+
+/// When to use colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when stdout/stderr is a terminal.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Bring a profile or services up, in dependency order, and wait until healthy.
+    ///
+    /// $ arc up think
+    /// $ arc up sonic flash --timeout 30s
+    Up(UpArgs),
+    /// Stop services, in reverse dependency order.
+    ///
+    /// $ arc down
+    /// $ arc down sonic --volumes
+    Down(DownArgs),
+    /// List services with state, pid, ports, uptime and health.
+    ///
+    /// $ arc ps --json
+    Ps(PsArgs),
+    /// Probe running services over their own protocols; exit 1 if any is unhealthy.
+    ///
+    /// $ arc health
+    /// $ arc health --deep --json
+    Health(HealthArgs),
+    /// Show service logs, prefixed by service.
+    ///
+    /// $ arc logs sonic --tail 50
+    /// $ arc logs -f
+    Logs(LogsArgs),
+    /// Print the running services' endpoints as ARC_*_URL variables.
+    ///
+    /// $ eval "$(arc env)"
+    Env(EnvArgs),
+    /// List the declared services.
+    ///
+    /// $ arc services ls
+    Services {
+        /// What to do with services.
+        #[command(subcommand)]
+        command: ServicesCommand,
+    },
+    /// List the declared profiles.
+    ///
+    /// $ arc profiles ls
+    Profiles {
+        /// What to do with profiles.
+        #[command(subcommand)]
+        command: ProfilesCommand,
+    },
+    /// Check the declarative files.
+    ///
+    /// $ arc config validate
+    Config {
+        /// What to do with the configuration.
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+    /// Print a shell completion script.
+    ///
+    /// $ arc completions bash > /etc/bash_completion.d/arc
+    Completions(CompletionsArgs),
+}
+
+/// `arc up`.
+#[derive(Debug, Args)]
+pub struct UpArgs {
+    /// Profiles or services (names or codenames); default: the default profile.
+    pub targets: Vec<String>,
+    /// The longest to wait for all services to become healthy (e.g. `90s`).
+    #[arg(long, value_parser = crate::spec::duration::parse)]
+    pub timeout: Option<std::time::Duration>,
+    /// Start the services and return without waiting for health.
+    #[arg(long)]
+    pub no_wait: bool,
+    /// On failure, leave what started running, for debugging.
+    #[arg(long)]
+    pub keep: bool,
+}
+
+/// `arc down`.
+#[derive(Debug, Args)]
+pub struct DownArgs {
+    /// Profiles or services; default: everything running in this project.
+    pub targets: Vec<String>,
+    /// Also delete the services' data (the volumes or data directories).
+    #[arg(long)]
+    pub volumes: bool,
+    /// How long a service may take to stop before it is killed.
+    #[arg(long, value_parser = crate::spec::duration::parse, default_value = "10s")]
+    pub timeout: std::time::Duration,
+}
+
+/// `arc ps`.
+#[derive(Debug, Args)]
+pub struct PsArgs {
+    /// Show every declared service, running or not.
+    #[arg(short, long)]
+    pub all: bool,
+}
+
+/// `arc health`.
+#[derive(Debug, Args)]
+pub struct HealthArgs {
+    /// Services to probe; default: every running service.
+    pub services: Vec<String>,
+    /// Keep probing until all are healthy or this much time has passed (e.g. `30s`).
+    #[arg(long, value_parser = crate::spec::duration::parse, value_name = "DURATION")]
+    pub wait: Option<std::time::Duration>,
+    /// Add a functional round trip per service and report each step's latency.
+    #[arg(long)]
+    pub deep: bool,
+}
+
+/// `arc logs`.
+#[derive(Debug, Args)]
+pub struct LogsArgs {
+    /// Services; default: every service with a log.
+    pub services: Vec<String>,
+    /// Keep printing new lines as they are written.
+    #[arg(short, long)]
+    pub follow: bool,
+    /// Only lines written in the last DURATION (e.g. `10m`).
+    #[arg(long, value_parser = crate::spec::duration::parse, value_name = "DURATION")]
+    pub since: Option<std::time::Duration>,
+    /// Only the last N lines of each service.
+    #[arg(short = 'n', long, value_name = "N")]
+    pub tail: Option<usize>,
+}
+
+/// `arc env`.
+#[derive(Debug, Args)]
+pub struct EnvArgs {
+    /// Output format (`--json` is the same as `--format json`).
+    #[arg(long, value_enum, default_value_t = EnvFormat::Env)]
+    pub format: EnvFormat,
+}
+
+/// The format of `arc env`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EnvFormat {
+    /// `KEY=value` lines for `eval` or an env file.
+    Env,
+    /// One JSON object.
+    Json,
+}
+
+/// `arc services …`.
+#[derive(Debug, Subcommand)]
+pub enum ServicesCommand {
+    /// List the declared services.
+    Ls,
+}
+
+/// `arc profiles …`.
+#[derive(Debug, Subcommand)]
+pub enum ProfilesCommand {
+    /// List the declared profiles.
+    Ls,
+}
+
+/// `arc config …`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Load and check every file, overlays included; report every problem found.
+    Validate,
+}
+
+/// `arc completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    pub shell: clap_complete::Shell,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,104 @@
+//! `arc down`: stop services in reverse dependency order; `--volumes` deletes their data.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::{blocking, load_catalog, runtime, ExitStatus};
+use crate::cli::DownArgs;
+use crate::error::Error;
+use crate::runtime::{LifecycleEvent, Reporter, Runtime, State};
+use crate::settings::Settings;
+use crate::spec::ServiceSpec;
+use crate::ui::{LifecycleReporter, Printer};
+
+/// One service's result, for `--json`.
+#[derive(Debug, Serialize)]
+struct DownRow {
+    service: String,
+    was_running: bool,
+    data_removed: bool,
+}
+
+/// Stops the named services (default: every service of this project).
+pub(super) async fn run(
+    args: DownArgs,
+    settings: &Settings,
+    printer: &Printer,
+) -> Result<ExitStatus, Error> {
+    let catalog = load_catalog(settings)?;
+    let rt = Arc::new(runtime(settings)?);
+    let selected: Vec<&ServiceSpec> = if args.targets.is_empty() {
+        catalog.services.iter().collect()
+    } else {
+        catalog.select(&args.targets)?
+    };
+    // Reverse waves: dependants stop before what they depend on. Only the named services stop,
+    // not their dependencies.
+    let waves = crate::plan::waves(&catalog, &selected)?;
+    let names: Vec<&str> = selected.iter().map(|s| s.name.as_str()).collect();
+    let reporter: Arc<dyn Reporter> =
+        Arc::new(LifecycleReporter::new(printer.clone(), settings.progress));
+    let mut rows = Vec::new();
+    for wave in waves.iter().rev() {
+        let mut tasks = tokio::task::JoinSet::new();
+        for spec in wave.iter().filter(|s| names.contains(&s.name.as_str())) {
+            let running = rt.status(spec)?.state != State::Stopped;
+            if !running && !args.volumes {
+                continue;
+            }
+            let (rt, reporter, spec) = (rt.clone(), reporter.clone(), (*spec).clone());
+            let (timeout, volumes) = (args.timeout, args.volumes);
+            tasks.spawn(async move {
+                if running {
+                    reporter.report(&spec.name, LifecycleEvent::Stopping);
+                }
+                let (rt2, spec2) = (rt.clone(), spec.clone());
+                let was_running = blocking(move || rt2.stop(&spec2, timeout)).await?;
+                let data_removed = if volumes {
+                    let (rt2, spec2) = (rt.clone(), spec.clone());
+                    let removed = blocking(move || rt2.remove_data(&spec2)).await?;
+                    if removed {
+                        reporter.report(&spec.name, LifecycleEvent::DataRemoved);
+                    }
+                    removed
+                } else {
+                    false
+                };
+                reporter.report(
+                    &spec.name,
+                    if was_running {
+                        LifecycleEvent::Stopped
+                    } else {
+                        LifecycleEvent::NotRunning
+                    },
+                );
+                Ok::<_, Error>(DownRow {
+                    service: spec.name.clone(),
+                    was_running,
+                    data_removed,
+                })
+            });
+        }
+        while let Some(joined) = tasks.join_next().await {
+            let row =
+                joined.map_err(|e| Error::failed(format!("internal task failed: {e}"), None))??;
+            rows.push(row);
+        }
+    }
+    if printer.json() {
+        printer.json_value(&rows);
+    } else if rows.iter().all(|r| !r.was_running) {
+        printer.info("nothing was running");
+    } else {
+        printer.info(&format!(
+            "stopped {}",
+            rows.iter()
+                .filter(|r| r.was_running)
+                .map(|r| r.service.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    Ok(ExitStatus::Success)
+}

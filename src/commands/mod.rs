@@ -1,0 +1,117 @@
+//! One module per command group. Each takes resolved settings and the printer and returns an
+//! exit status; errors bubble up to `lib::run`, which renders them.
+
+mod completions;
+mod config;
+mod down;
+mod env;
+mod health;
+mod logs;
+mod ps;
+mod up;
+
+use std::process::ExitCode;
+
+use crate::cli::{Command, ConfigCommand, ProfilesCommand, RuntimeChoice, ServicesCommand};
+use crate::error::Error;
+use crate::runtime::{ProcessRuntime, Runtime, RuntimeError};
+use crate::settings::Settings;
+use crate::spec::Catalog;
+use crate::ui::Printer;
+
+/// How a command ended: the process exit code contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// 0: it did what was asked.
+    Success,
+    /// 1: it failed, or something is unhealthy.
+    Failure,
+    /// 2: the command line or configuration is wrong.
+    Usage,
+}
+
+impl From<ExitStatus> for ExitCode {
+    fn from(s: ExitStatus) -> Self {
+        match s {
+            ExitStatus::Success => ExitCode::SUCCESS,
+            ExitStatus::Failure => ExitCode::from(1),
+            ExitStatus::Usage => ExitCode::from(2),
+        }
+    }
+}
+
+/// Runs `command`.
+pub async fn dispatch(
+    command: Command,
+    settings: &Settings,
+    printer: &Printer,
+) -> Result<ExitStatus, Error> {
+    match command {
+        Command::Up(args) => up::run(args, settings, printer).await,
+        Command::Down(args) => down::run(args, settings, printer).await,
+        Command::Ps(args) => ps::run(&args, settings, printer).await,
+        Command::Health(args) => health::run(args, settings, printer).await,
+        Command::Logs(args) => logs::run(args, settings, printer).await,
+        Command::Env(args) => env::run(&args, settings, printer),
+        Command::Services {
+            command: ServicesCommand::Ls,
+        } => config::services_ls(settings, printer),
+        Command::Profiles {
+            command: ProfilesCommand::Ls,
+        } => config::profiles_ls(settings, printer),
+        Command::Config {
+            command: ConfigCommand::Validate,
+        } => config::validate(settings, printer),
+        Command::Completions(args) => Ok(completions::run(&args, printer)),
+    }
+}
+
+/// Loads the catalog the settings point at.
+fn load_catalog(settings: &Settings) -> Result<Catalog, Error> {
+    Ok(Catalog::load(
+        settings.project_dir.as_deref(),
+        &settings.overlays,
+    )?)
+}
+
+/// The runtime the settings ask for.
+fn runtime(settings: &Settings) -> Result<ProcessRuntime, Error> {
+    match settings.runtime {
+        RuntimeChoice::Process | RuntimeChoice::Auto => Ok(ProcessRuntime::new(
+            settings.state_dir.clone(),
+            settings.env.clone(),
+        )),
+        RuntimeChoice::Docker => Err(RuntimeError::Unavailable {
+            runtime: "docker",
+            reason: "this build of arc runs services as native processes only".into(),
+        }
+        .into()),
+    }
+}
+
+/// Runs a blocking runtime call off the async threads.
+async fn blocking<T, F>(f: F) -> Result<T, Error>
+where
+    F: FnOnce() -> Result<T, RuntimeError> + Send + 'static,
+    T: Send + 'static,
+{
+    match tokio::task::spawn_blocking(f).await {
+        Ok(r) => r.map_err(Error::from),
+        Err(e) => Err(Error::failed(format!("internal task failed: {e}"), None)),
+    }
+}
+
+/// Services of the catalog that have a state record (running or exited).
+fn known_to_runtime<'a>(
+    catalog: &'a Catalog,
+    rt: &impl Runtime,
+) -> Result<Vec<(&'a crate::spec::ServiceSpec, crate::runtime::ServiceStatus)>, Error> {
+    let mut out = Vec::new();
+    for s in &catalog.services {
+        let st = rt.status(s)?;
+        if st.state != crate::runtime::State::Stopped {
+            out.push((s, st));
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,426 @@
+//! `arc up`: start services in dependency waves and wait until each is healthy.
+//!
+//! Idempotent: a running service with the same configuration is left alone; one whose
+//! configuration changed is restarted. Ports are checked before anything starts. A failure
+//! shows the service's last log lines, stops what this run started (unless `--keep`) and
+//! exits 1; so does Ctrl-C.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use super::{blocking, load_catalog, runtime, ExitStatus};
+use crate::cli::UpArgs;
+use crate::error::Error;
+use crate::health::{self, Target};
+use crate::runtime::{
+    logfile, ports, LifecycleEvent, PortConflict, Reporter, Runtime, RuntimeError, Started, State,
+};
+use crate::settings::Settings;
+use crate::spec::ServiceSpec;
+use crate::ui::{LifecycleReporter, Printer, Table};
+
+/// Lines of log shown for a service that failed.
+const LOG_TAIL: usize = 30;
+
+/// What `up` does with one service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    UpToDate,
+    Start,
+    Recreate,
+}
+
+/// One row of the summary table (and of `--json`).
+#[derive(Debug, Clone, Serialize)]
+struct UpRow {
+    service: String,
+    codename: Option<String>,
+    /// `healthy`, `up to date`, `started` or `failed`.
+    state: String,
+    /// What changed: `started`, `restarted`, `none`.
+    change: String,
+    endpoints: std::collections::BTreeMap<String, String>,
+    /// Milliseconds from start to healthy, when this run started it and waited.
+    ready_ms: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+/// Brings the requested profile or services up.
+pub(super) async fn run(
+    args: UpArgs,
+    settings: &Settings,
+    printer: &Printer,
+) -> Result<ExitStatus, Error> {
+    let began = Instant::now();
+    let catalog = load_catalog(settings)?;
+    let selected = catalog.select(&args.targets)?;
+    let waves = crate::plan::waves(&catalog, &selected)?;
+    let rt = Arc::new(runtime(settings)?);
+    let services: Vec<ServiceSpec> = waves.iter().flatten().map(|s| (*s).clone()).collect();
+
+    check_binaries(&*rt, &services)?;
+
+    let mut actions = std::collections::BTreeMap::new();
+    for s in &services {
+        let status = rt.status(s)?;
+        let action = match (status.state, status.config_hash) {
+            (State::Running, Some(h)) if h == rt.config_hash(s)? => Action::UpToDate,
+            (State::Running, _) => Action::Recreate,
+            _ => Action::Start,
+        };
+        actions.insert(s.name.clone(), action);
+    }
+    let reporter: Arc<dyn Reporter> =
+        Arc::new(LifecycleReporter::new(printer.clone(), settings.progress));
+
+    if actions.values().all(|a| *a == Action::UpToDate) {
+        let rows: Vec<UpRow> = services
+            .iter()
+            .map(|s| row(s, "up to date", "none", None, None))
+            .collect();
+        print_rows(printer, &rows);
+        printer.info(&format!(
+            "everything is up to date ({} services, {})",
+            rows.len(),
+            crate::format::duration(began.elapsed())
+        ));
+        return Ok(ExitStatus::Success);
+    }
+
+    // Restart changed services first, so their own ports are free for the check below.
+    for s in services
+        .iter()
+        .filter(|s| actions[&s.name] == Action::Recreate)
+    {
+        reporter.report(&s.name, LifecycleEvent::Recreating);
+        let (rt2, spec) = (rt.clone(), s.clone());
+        blocking(move || rt2.stop(&spec, Duration::from_secs(10))).await?;
+    }
+    check_ports(
+        &*rt,
+        services
+            .iter()
+            .filter(|s| actions[&s.name] != Action::UpToDate),
+    )?;
+
+    let overall = args.timeout.map(|t| began + t);
+    let started: Arc<Mutex<Vec<ServiceSpec>>> = Arc::default();
+    let work = run_waves(&waves, &actions, &rt, &reporter, &args, overall, &started);
+    let results = tokio::select! {
+        r = work => r?,
+        _ = tokio::signal::ctrl_c() => {
+            printer.warn("interrupted: stopping what this run started");
+            rollback(&rt, &reporter, &started).await;
+            return Err(Error::failed("`arc up` was interrupted", None));
+        }
+    };
+
+    let failed: Vec<&UpRow> = results.iter().filter(|r| r.error.is_some()).collect();
+    if !failed.is_empty() {
+        for f in &failed {
+            let spec = catalog.service(&f.service)?;
+            let tail = logfile::tail_of_last_run(&rt.log_file(spec), LOG_TAIL);
+            printer.error(&format!(
+                "service `{}` failed: {}",
+                f.service,
+                f.error.as_deref().unwrap_or_default()
+            ));
+            if tail.is_empty() {
+                printer.stderr_block("  (its log is empty)");
+            } else {
+                printer.stderr_block(&format!(
+                    "  last {} lines of {}:\n{}",
+                    tail.len(),
+                    rt.log_file(spec).display(),
+                    tail.iter()
+                        .map(|l| format!("  | {l}"))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                ));
+            }
+        }
+        let names = failed
+            .iter()
+            .map(|f| format!("`{}`", f.service))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if args.keep {
+            return Err(Error::failed(
+                format!("{names} did not become healthy; left running (--keep)"),
+                Some("`arc logs` shows more; `arc down` stops everything".into()),
+            ));
+        }
+        rollback(&rt, &reporter, &started).await;
+        return Err(Error::failed(
+            format!("{names} did not become healthy; stopped what this run started"),
+            Some(format!(
+                "`arc logs {}` shows the whole log; `--keep` leaves services running for debugging",
+                failed[0].service
+            )),
+        ));
+    }
+
+    let rows: Vec<UpRow> = services
+        .iter()
+        .map(|s| {
+            results
+                .iter()
+                .find(|r| r.service == s.name)
+                .cloned()
+                .unwrap_or_else(|| row(s, "up to date", "none", None, None))
+        })
+        .collect();
+    print_rows(printer, &rows);
+    printer.info(&format!(
+        "up in {}",
+        crate::format::duration(began.elapsed())
+    ));
+    Ok(ExitStatus::Success)
+}
+
+fn row(
+    s: &ServiceSpec,
+    state: &str,
+    change: &str,
+    ready: Option<Duration>,
+    error: Option<String>,
+) -> UpRow {
+    UpRow {
+        service: s.name.clone(),
+        codename: s.codename.clone(),
+        state: state.to_owned(),
+        change: change.to_owned(),
+        endpoints: s.resolved_exports(),
+        ready_ms: ready.map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+        error,
+    }
+}
+
+fn print_rows(printer: &Printer, rows: &[UpRow]) {
+    if printer.json() {
+        printer.json_value(&rows);
+        return;
+    }
+    let mut t = Table::new(&["service", "codename", "state", "endpoints", "ready in"]);
+    for r in rows {
+        t.row(vec![
+            r.service.clone(),
+            r.codename.clone().unwrap_or_else(|| "-".into()),
+            r.state.clone(),
+            r.endpoints.values().cloned().collect::<Vec<_>>().join(" "),
+            r.ready_ms.map_or_else(
+                || "-".into(),
+                |ms| crate::format::duration(Duration::from_millis(ms)),
+            ),
+        ]);
+    }
+    printer.data(&t.render());
+}
+
+/// Every missing program at once, each with how to install it.
+fn check_binaries(rt: &impl Runtime, services: &[ServiceSpec]) -> Result<(), Error> {
+    let mut missing: Vec<RuntimeError> =
+        services.iter().filter_map(|s| rt.check(s).err()).collect();
+    match missing.len() {
+        0 => Ok(()),
+        1 => Err(missing.remove(0).into()),
+        n => {
+            let lines: Vec<String> = missing
+                .iter()
+                .map(|e| match e.hint() {
+                    Some(h) => format!("{e}\n    {h}"),
+                    None => e.to_string(),
+                })
+                .collect();
+            Err(Error::failed(
+                format!("{n} services cannot start:\n  {}", lines.join("\n  ")),
+                Some("`make deps` installs every server arc runs natively".into()),
+            ))
+        }
+    }
+}
+
+/// Fails, before anything starts, when a port a service will listen on is taken.
+fn check_ports<'a>(
+    rt: &impl Runtime,
+    services: impl Iterator<Item = &'a ServiceSpec>,
+) -> Result<(), Error> {
+    let mut conflicts = Vec::new();
+    for s in services {
+        for (name, port) in rt.listen_ports(s)? {
+            if !ports::is_free(port) {
+                conflicts.push(PortConflict {
+                    service: s.name.clone(),
+                    name,
+                    port,
+                    holder: ports::holder(port),
+                });
+            }
+        }
+    }
+    if conflicts.is_empty() {
+        Ok(())
+    } else {
+        Err(RuntimeError::PortsInUse(conflicts).into())
+    }
+}
+
+async fn run_waves(
+    waves: &[Vec<&ServiceSpec>],
+    actions: &std::collections::BTreeMap<String, Action>,
+    rt: &Arc<crate::runtime::ProcessRuntime>,
+    reporter: &Arc<dyn Reporter>,
+    args: &UpArgs,
+    overall: Option<Instant>,
+    started: &Arc<Mutex<Vec<ServiceSpec>>>,
+) -> Result<Vec<UpRow>, Error> {
+    let mut rows = Vec::new();
+    for wave in waves {
+        let mut tasks = tokio::task::JoinSet::new();
+        for s in wave.iter().filter(|s| actions[&s.name] != Action::UpToDate) {
+            let change = if actions[&s.name] == Action::Recreate {
+                "restarted"
+            } else {
+                "started"
+            };
+            let (rt, reporter, spec, started) =
+                (rt.clone(), reporter.clone(), (*s).clone(), started.clone());
+            let no_wait = args.no_wait;
+            tasks.spawn(async move {
+                let r = start_one(
+                    rt,
+                    reporter.clone(),
+                    spec.clone(),
+                    no_wait,
+                    overall,
+                    started,
+                )
+                .await;
+                match r {
+                    Ok(Some(ready)) => {
+                        reporter.report(&spec.name, LifecycleEvent::Healthy(ready));
+                        row(&spec, "healthy", change, Some(ready), None)
+                    }
+                    Ok(None) => {
+                        reporter.report(&spec.name, LifecycleEvent::Started);
+                        row(&spec, "started", change, None, None)
+                    }
+                    Err(e) => {
+                        let why = match &e {
+                            Error::Runtime(r) => match r.hint() {
+                                Some(h) => format!("{r} ({h})"),
+                                None => r.to_string(),
+                            },
+                            other => other.to_string(),
+                        };
+                        reporter.report(&spec.name, LifecycleEvent::Failed(why.clone()));
+                        row(&spec, "failed", change, None, Some(why))
+                    }
+                }
+            });
+        }
+        let mut wave_failed = false;
+        while let Some(joined) = tasks.join_next().await {
+            let r =
+                joined.map_err(|e| Error::failed(format!("internal task failed: {e}"), None))?;
+            wave_failed |= r.error.is_some();
+            rows.push(r);
+        }
+        if wave_failed {
+            // Later waves depend on this one: do not start them.
+            break;
+        }
+    }
+    Ok(rows)
+}
+
+/// Starts one service; `Some(time to healthy)` when waiting, `None` with `--no-wait`.
+async fn start_one(
+    rt: Arc<crate::runtime::ProcessRuntime>,
+    reporter: Arc<dyn Reporter>,
+    spec: ServiceSpec,
+    no_wait: bool,
+    overall: Option<Instant>,
+    started: Arc<Mutex<Vec<ServiceSpec>>>,
+) -> Result<Option<Duration>, Error> {
+    let t0 = Instant::now();
+    let (rt2, spec2, rep2) = (rt.clone(), spec.clone(), reporter.clone());
+    let result = blocking(move || rt2.start(&spec2, &*rep2)).await;
+    // Even a failed start may have left a process behind (it died after the record was written).
+    started
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .push(spec.clone());
+    let watch = result?;
+    if no_wait {
+        return Ok(None);
+    }
+    reporter.report(&spec.name, LifecycleEvent::Waiting);
+    let deadline = {
+        let own = t0 + spec.health.deadline();
+        overall.map_or(own, |o| o.min(own))
+    };
+    wait_healthy(&spec, watch, t0, deadline).await.map(Some)
+}
+
+/// Probes until healthy, the process exits, or the deadline passes.
+async fn wait_healthy(
+    spec: &ServiceSpec,
+    mut watch: Box<dyn Started>,
+    t0: Instant,
+    deadline: Instant,
+) -> Result<Duration, Error> {
+    let target = Target::of(spec);
+    loop {
+        if let Some(exit) = watch.exited() {
+            return Err(Error::failed(format!("the process {exit}"), None));
+        }
+        let outcome = health::probe(&target, spec.health.timeout).await;
+        if outcome.healthy {
+            return Ok(t0.elapsed());
+        }
+        if Instant::now() >= deadline {
+            return Err(Error::failed(
+                format!(
+                    "not healthy after {}: {}",
+                    crate::format::duration(t0.elapsed()),
+                    outcome.detail
+                ),
+                None,
+            ));
+        }
+        // Poll fast while a healthy start is still likely, then back off to the interval.
+        let pause = if t0.elapsed() < Duration::from_secs(3) {
+            Duration::from_millis(25)
+        } else {
+            spec.health.interval.min(Duration::from_millis(500))
+        };
+        tokio::time::sleep(pause).await;
+    }
+}
+
+/// Stops what this run started, in reverse order.
+async fn rollback(
+    rt: &Arc<crate::runtime::ProcessRuntime>,
+    reporter: &Arc<dyn Reporter>,
+    started: &Arc<Mutex<Vec<ServiceSpec>>>,
+) {
+    let specs: Vec<ServiceSpec> = started
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .drain(..)
+        .rev()
+        .collect();
+    for spec in specs {
+        let (rt2, spec2) = (rt.clone(), spec.clone());
+        let stopped = blocking(move || rt2.stop(&spec2, Duration::from_secs(10))).await;
+        match stopped {
+            Ok(true) => reporter.report(&spec.name, LifecycleEvent::Stopped),
+            Ok(false) => reporter.report(&spec.name, LifecycleEvent::NotRunning),
+            Err(e) => reporter.report(&spec.name, LifecycleEvent::Failed(e.to_string())),
+        }
+    }
+}

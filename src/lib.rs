@@ -1,0 +1,111 @@
+//! arc: the command-line tool and local launcher of the A.R.C. messaging backbone.
+//!
+//! [`run`] parses the command line, resolves settings, sets up logging and output, runs the
+//! command and turns its result into the process exit code. Nothing else exits the process.
+
+pub mod cli;
+pub mod commands;
+pub mod error;
+pub mod format;
+pub mod health;
+pub mod plan;
+pub mod runtime;
+pub mod settings;
+pub mod spec;
+pub mod ui;
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::Cli;
+use crate::commands::ExitStatus;
+use crate::settings::{Settings, Terminals};
+use crate::ui::Printer;
+
+/// Runs arc with `args` (the program name first) and returns the exit code: 0 ok, 1 failure,
+/// 2 usage or configuration error.
+pub fn run<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
+    let env: BTreeMap<String, String> = std::env::vars().collect();
+    let terminals = Terminals {
+        stdout: std::io::stdout().is_terminal(),
+        stderr: std::io::stderr().is_terminal(),
+    };
+    let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
+    let printer_fallback = Printer::new(false, false, false, terminals.stderr);
+    let settings = match Settings::resolve(&cli.global, &env, &cwd, terminals) {
+        Ok(s) => s,
+        Err(e) => {
+            printer_fallback.error(&e.to_string());
+            return ExitStatus::Usage.into();
+        }
+    };
+    init_tracing(&settings);
+    let printer = Printer::new(
+        settings.json,
+        settings.quiet,
+        settings.color_stdout,
+        settings.color_stderr,
+    );
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            printer.error(&format!("cannot start the async runtime: {e}"));
+            return ExitStatus::Failure.into();
+        }
+    };
+    let result = runtime.block_on(commands::dispatch(cli.command, &settings, &printer));
+    // Probe connections and log followers may still be parked; do not wait for them.
+    runtime.shutdown_background();
+    match result {
+        Ok(status) => status.into(),
+        Err(e) => {
+            let mut causes = Vec::new();
+            let mut source = std::error::Error::source(&e);
+            while let Some(s) = source {
+                let text = s.to_string();
+                if !e.to_string().contains(&text) {
+                    causes.push(text);
+                }
+                source = s.source();
+            }
+            printer.error_report(&e.to_string(), &causes, e.hint().as_deref());
+            e.exit_status().into()
+        }
+    }
+}
+
+fn init_tracing(settings: &Settings) {
+    use tracing_subscriber::EnvFilter;
+    let level = match (settings.quiet, settings.verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "debug",
+        (false, _) => "trace",
+    };
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new(format!("arc={level},warn")));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(settings.color_stderr)
+        .with_target(false)
+        .try_init();
+}

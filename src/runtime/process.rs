@@ -1,0 +1,599 @@
+//! The process runtime: services as detached native processes.
+//!
+//! Layout under the project's state directory: `<service>/record.json` (pid, start time,
+//! config hash: how later commands find the process again from any shell),
+//! `<service>/service.log` (stdout and stderr, appended) and `<service>/data/`. When arc runs as
+//! root, a service with `native.run_as` runs as that user, and its data directory moves to
+//! `/var/lib/arc/` if the state directory is not reachable by that user (e.g. under `/root`).
+
+use std::collections::BTreeMap;
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use nix::sys::signal::{kill, killpg, Signal};
+use nix::unistd::{Pid, User};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::{binaries, LifecycleEvent, Reporter, RuntimeError, ServiceStatus, Started, State};
+use crate::spec::ServiceSpec;
+
+/// The marker a data directory gets once its init steps have run.
+const INIT_MARKER: &str = ".arc-initialized";
+
+/// Runs services as native processes.
+#[derive(Debug, Clone)]
+pub struct ProcessRuntime {
+    state_dir: PathBuf,
+    env: BTreeMap<String, String>,
+    root: bool,
+}
+
+/// What a later command needs to find a started process again.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Record {
+    service: String,
+    pid: u32,
+    /// The kernel's start time of the process (`/proc/<pid>/stat` field 22), so a reused pid is
+    /// never mistaken for the service.
+    start_ticks: u64,
+    started_at: DateTime<Utc>,
+    config_hash: String,
+    program: PathBuf,
+    args: Vec<String>,
+    ports: BTreeMap<String, u16>,
+    data_dir: PathBuf,
+}
+
+/// A service spec resolved against this machine.
+#[derive(Debug, Serialize)]
+struct Resolved {
+    program: PathBuf,
+    args: Vec<String>,
+    init: Vec<(PathBuf, Vec<String>, Option<String>)>,
+    files: Vec<(PathBuf, String)>,
+    env: BTreeMap<String, String>,
+    run_as: Option<String>,
+    #[serde(skip)]
+    user: Option<User>,
+    #[serde(skip)]
+    data_dir: PathBuf,
+    #[serde(skip)]
+    ports: BTreeMap<String, u16>,
+    #[serde(skip)]
+    listen: Vec<(String, u16)>,
+}
+
+impl ProcessRuntime {
+    /// A runtime keeping its records under `state_dir`; `env` is the environment variants and
+    /// placeholders read.
+    pub fn new(state_dir: PathBuf, env: BTreeMap<String, String>) -> Self {
+        Self {
+            state_dir,
+            env,
+            root: nix::unistd::geteuid().is_root(),
+        }
+    }
+
+    fn service_dir(&self, spec: &ServiceSpec) -> PathBuf {
+        self.state_dir.join(&spec.name)
+    }
+
+    fn record_path(&self, spec: &ServiceSpec) -> PathBuf {
+        self.service_dir(spec).join("record.json")
+    }
+
+    /// The data directory; see the module docs for when it moves to `/var/lib/arc`.
+    fn data_dir(&self, spec: &ServiceSpec, user: Option<&User>) -> PathBuf {
+        let default = self.service_dir(spec).join("data");
+        match user {
+            Some(u) if !reachable_by(&self.state_dir, u) => {
+                let hash = Sha256::digest(self.state_dir.as_os_str().as_encoded_bytes());
+                PathBuf::from("/var/lib/arc")
+                    .join(&crate::settings::hex(&hash)[..12])
+                    .join(&spec.name)
+                    .join("data")
+            }
+            _ => default,
+        }
+    }
+
+    fn resolve(&self, spec: &ServiceSpec) -> Result<Resolved, RuntimeError> {
+        let native = &spec.native;
+        let command = native
+            .variants
+            .iter()
+            .find(|v| self.env.get(&v.when_env).is_some_and(|x| !x.is_empty()))
+            .map_or(&native.command, |v| &v.command);
+        let user = match (&native.run_as, self.root) {
+            (Some(name), true) => Some(User::from_name(name).ok().flatten().ok_or_else(|| {
+                RuntimeError::NoSuchUser {
+                    service: spec.name.clone(),
+                    user: name.clone(),
+                }
+            })?),
+            _ => None,
+        };
+        let data_dir = self.data_dir(spec, user.as_ref());
+        let ports: BTreeMap<String, u16> = spec
+            .ports
+            .iter()
+            .map(|p| (p.name.clone(), p.native_port()))
+            .collect();
+        let expand = |arg: &str| expand(arg, spec, &ports, &data_dir, &self.env);
+        let find = |argv: &[String]| -> Result<(PathBuf, Vec<String>), RuntimeError> {
+            let program = expand(argv.first().map_or("", String::as_str));
+            let path =
+                binaries::find(&program, &self.env).ok_or_else(|| RuntimeError::MissingBinary {
+                    service: spec.name.clone(),
+                    program: program.clone(),
+                    hint: native.install_hint.clone(),
+                })?;
+            Ok((path, argv.iter().skip(1).map(|a| expand(a)).collect()))
+        };
+        let (program, args) = find(command)?;
+        let init = native
+            .init
+            .iter()
+            .map(|step| find(&step.run).map(|(p, a)| (p, a, step.stdin.clone())))
+            .collect::<Result<_, _>>()?;
+        let listen = spec
+            .ports
+            .iter()
+            .filter(|p| {
+                command
+                    .iter()
+                    .any(|a| a.contains(&format!("{{port.{}}}", p.name)))
+            })
+            .map(|p| (p.name.clone(), p.native_port()))
+            .collect();
+        let files = native
+            .files
+            .iter()
+            .map(|f| (PathBuf::from(expand(&f.path)), expand(&f.content)))
+            .collect();
+        Ok(Resolved {
+            program,
+            args,
+            init,
+            files,
+            env: spec.env.clone(),
+            run_as: user.as_ref().map(|u| u.name.clone()),
+            user,
+            data_dir,
+            ports,
+            listen,
+        })
+    }
+
+    fn read_record(&self, spec: &ServiceSpec) -> Result<Option<Record>, RuntimeError> {
+        let path = self.record_path(spec);
+        match fs::read_to_string(&path) {
+            Ok(text) => {
+                serde_json::from_str(&text)
+                    .map(Some)
+                    .map_err(|e| RuntimeError::BadRecord {
+                        path,
+                        reason: e.to_string(),
+                    })
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(RuntimeError::Io {
+                op: "read",
+                path,
+                source,
+            }),
+        }
+    }
+
+    fn write_record(&self, spec: &ServiceSpec, record: &Record) -> Result<(), RuntimeError> {
+        let path = self.record_path(spec);
+        let tmp = path.with_extension("json.tmp");
+        let text = serde_json::to_string_pretty(record).unwrap_or_default();
+        fs::write(&tmp, text)
+            .and_then(|()| fs::rename(&tmp, &path))
+            .map_err(|source| RuntimeError::Io {
+                op: "write",
+                path,
+                source,
+            })
+    }
+
+    fn remove_record(&self, spec: &ServiceSpec) -> Result<(), RuntimeError> {
+        let path = self.record_path(spec);
+        match fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(RuntimeError::Io {
+                op: "remove",
+                path,
+                source: e,
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Runs the init steps on a new, empty data directory; on failure the directory is emptied
+    /// again so the next `arc up` starts clean.
+    fn initialize(
+        spec: &ServiceSpec,
+        r: &Resolved,
+        log: &File,
+        reporter: &dyn Reporter,
+    ) -> Result<(), RuntimeError> {
+        let marker = r.data_dir.join(INIT_MARKER);
+        if marker.exists() {
+            return Ok(());
+        }
+        let empty = fs::read_dir(&r.data_dir).map_or(true, |mut d| d.next().is_none());
+        if empty && !r.init.is_empty() {
+            reporter.report(&spec.name, LifecycleEvent::Initializing);
+            for (program, args, stdin) in &r.init {
+                let step = format!("{} {}", program.display(), args.join(" "));
+                let _ = writeln!(&*log, "--- arc {}: init: {step}", Utc::now().to_rfc3339());
+                let result = Self::run_step(r, program, args, stdin.as_deref(), log);
+                let status = match result {
+                    Ok(s) if s.success() => continue,
+                    Ok(s) => describe_exit(s),
+                    Err(e) => format!("could not start: {e}"),
+                };
+                // Leave nothing half-made behind: the directory was empty before we began.
+                if let Ok(entries) = fs::read_dir(&r.data_dir) {
+                    for e in entries.flatten() {
+                        let p = e.path();
+                        let _ = if p.is_dir() {
+                            fs::remove_dir_all(&p)
+                        } else {
+                            fs::remove_file(&p)
+                        };
+                    }
+                }
+                return Err(RuntimeError::Init {
+                    service: spec.name.clone(),
+                    step,
+                    status,
+                });
+            }
+        }
+        fs::write(&marker, b"").map_err(|source| RuntimeError::Io {
+            op: "write",
+            path: marker,
+            source,
+        })
+    }
+
+    fn run_step(
+        r: &Resolved,
+        program: &Path,
+        args: &[String],
+        stdin: Option<&str>,
+        log: &File,
+    ) -> std::io::Result<std::process::ExitStatus> {
+        let mut cmd = Command::new(program);
+        cmd.args(args)
+            .current_dir(&r.data_dir)
+            .envs(&r.env)
+            .stdin(if stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(log.try_clone()?)
+            .stderr(log.try_clone()?);
+        if let Some(u) = &r.user {
+            cmd.uid(u.uid.as_raw()).gid(u.gid.as_raw());
+        }
+        let mut child = cmd.spawn()?;
+        if let (Some(text), Some(mut pipe)) = (stdin, child.stdin.take()) {
+            pipe.write_all(text.as_bytes())?;
+        }
+        child.wait()
+    }
+
+    fn make_dirs(&self, spec: &ServiceSpec, r: &Resolved) -> Result<(), RuntimeError> {
+        for dir in [self.service_dir(spec), r.data_dir.clone()] {
+            fs::create_dir_all(&dir).map_err(|source| RuntimeError::Io {
+                op: "create directory",
+                path: dir.clone(),
+                source,
+            })?;
+        }
+        if let Some(u) = &r.user {
+            nix::unistd::chown(&r.data_dir, Some(u.uid), Some(u.gid)).map_err(|e| {
+                RuntimeError::Io {
+                    op: "change the owner of",
+                    path: r.data_dir.clone(),
+                    source: e.into(),
+                }
+            })?;
+            let _ = fs::set_permissions(&r.data_dir, fs::Permissions::from_mode(0o700));
+        }
+        Ok(())
+    }
+}
+
+impl super::Runtime for ProcessRuntime {
+    fn name(&self) -> &'static str {
+        "process"
+    }
+
+    fn check(&self, spec: &ServiceSpec) -> Result<(), RuntimeError> {
+        self.resolve(spec).map(|_| ())
+    }
+
+    fn config_hash(&self, spec: &ServiceSpec) -> Result<String, RuntimeError> {
+        let r = self.resolve(spec)?;
+        let json = serde_json::to_vec(&r).unwrap_or_default();
+        Ok(crate::settings::hex(&Sha256::digest(json))[..12].to_owned())
+    }
+
+    fn listen_ports(&self, spec: &ServiceSpec) -> Result<Vec<(String, u16)>, RuntimeError> {
+        Ok(self.resolve(spec)?.listen)
+    }
+
+    fn status(&self, spec: &ServiceSpec) -> Result<ServiceStatus, RuntimeError> {
+        let Some(rec) = self.read_record(spec)? else {
+            return Ok(ServiceStatus {
+                state: State::Stopped,
+                pid: None,
+                started_at: None,
+                config_hash: None,
+                ports: BTreeMap::new(),
+            });
+        };
+        let state = if alive(rec.pid, rec.start_ticks) {
+            State::Running
+        } else {
+            State::Exited
+        };
+        Ok(ServiceStatus {
+            state,
+            pid: Some(rec.pid),
+            started_at: Some(rec.started_at),
+            config_hash: Some(rec.config_hash),
+            ports: rec.ports,
+        })
+    }
+
+    fn start(
+        &self,
+        spec: &ServiceSpec,
+        reporter: &dyn Reporter,
+    ) -> Result<Box<dyn Started>, RuntimeError> {
+        let r = self.resolve(spec)?;
+        let config_hash = self.config_hash(spec)?;
+        self.make_dirs(spec, &r)?;
+        let log_path = self.log_file(spec);
+        let log = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log_path)
+            .map_err(|source| RuntimeError::Io {
+                op: "open",
+                path: log_path.clone(),
+                source,
+            })?;
+        Self::initialize(spec, &r, &log, reporter)?;
+        for (path, content) in &r.files {
+            if let Some(dir) = path.parent() {
+                let _ = fs::create_dir_all(dir);
+            }
+            fs::write(path, content).map_err(|source| RuntimeError::Io {
+                op: "write",
+                path: path.clone(),
+                source,
+            })?;
+        }
+        reporter.report(&spec.name, LifecycleEvent::Starting);
+        let _ = writeln!(
+            &log,
+            "--- arc {}: starting {}: {} {}",
+            Utc::now().to_rfc3339(),
+            spec.name,
+            r.program.display(),
+            r.args.join(" ")
+        );
+        let spawn_err = |source| RuntimeError::Spawn {
+            service: spec.name.clone(),
+            program: r.program.display().to_string(),
+            source,
+        };
+        let mut cmd = Command::new(&r.program);
+        cmd.args(&r.args)
+            .current_dir(&r.data_dir)
+            .envs(&r.env)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().map_err(spawn_err)?)
+            .stderr(log.try_clone().map_err(spawn_err)?)
+            // Its own process group: Ctrl-C in this shell does not reach it, and stop can
+            // signal the whole group.
+            .process_group(0);
+        if let Some(u) = &r.user {
+            cmd.uid(u.uid.as_raw()).gid(u.gid.as_raw());
+        }
+        let child = cmd.spawn().map_err(spawn_err)?;
+        let pid = child.id();
+        let record = Record {
+            service: spec.name.clone(),
+            pid,
+            start_ticks: proc_stat(pid).map_or(0, |s| s.start_ticks),
+            started_at: Utc::now(),
+            config_hash,
+            program: r.program.clone(),
+            args: r.args.clone(),
+            ports: r.ports.clone(),
+            data_dir: r.data_dir.clone(),
+        };
+        self.write_record(spec, &record)?;
+        Ok(Box::new(ChildWatch { child }))
+    }
+
+    fn stop(&self, spec: &ServiceSpec, timeout: Duration) -> Result<bool, RuntimeError> {
+        let Some(rec) = self.read_record(spec)? else {
+            return Ok(false);
+        };
+        if !alive(rec.pid, rec.start_ticks) {
+            self.remove_record(spec)?;
+            return Ok(false);
+        }
+        let signal = match spec.native.stop_signal.as_str() {
+            "INT" => Signal::SIGINT,
+            "QUIT" => Signal::SIGQUIT,
+            "HUP" => Signal::SIGHUP,
+            _ => Signal::SIGTERM,
+        };
+        let pid = Pid::from_raw(i32::try_from(rec.pid).unwrap_or(i32::MAX));
+        let sig_err = |source| RuntimeError::Signal {
+            service: spec.name.clone(),
+            pid: rec.pid,
+            source,
+        };
+        match kill(pid, signal) {
+            Ok(()) | Err(nix::errno::Errno::ESRCH) => {}
+            Err(e) => return Err(sig_err(e)),
+        }
+        let deadline = Instant::now() + timeout;
+        while alive(rec.pid, rec.start_ticks) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        // Whatever is left of the group (the leader past its deadline, or orphaned workers)
+        // is killed.
+        match killpg(pid, Signal::SIGKILL) {
+            Ok(()) | Err(nix::errno::Errno::ESRCH) => {}
+            Err(e) => return Err(sig_err(e)),
+        }
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while alive(rec.pid, rec.start_ticks) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        self.remove_record(spec)?;
+        Ok(true)
+    }
+
+    fn remove_data(&self, spec: &ServiceSpec) -> Result<bool, RuntimeError> {
+        let user = match (&spec.native.run_as, self.root) {
+            (Some(name), true) => User::from_name(name).ok().flatten(),
+            _ => None,
+        };
+        let mut removed = false;
+        let mut dirs = vec![self.data_dir(spec, None)];
+        if user.is_some() {
+            dirs.push(self.data_dir(spec, user.as_ref()));
+        }
+        for dir in dirs {
+            if dir.exists() {
+                fs::remove_dir_all(&dir).map_err(|source| RuntimeError::Io {
+                    op: "remove",
+                    path: dir.clone(),
+                    source,
+                })?;
+                removed = true;
+            }
+        }
+        Ok(removed)
+    }
+
+    fn log_file(&self, spec: &ServiceSpec) -> PathBuf {
+        self.service_dir(spec).join("service.log")
+    }
+}
+
+/// Watches a child this run spawned.
+struct ChildWatch {
+    child: Child,
+}
+
+impl Started for ChildWatch {
+    fn exited(&mut self) -> Option<String> {
+        match self.child.try_wait() {
+            Ok(Some(status)) => Some(describe_exit(status)),
+            Ok(None) | Err(_) => None,
+        }
+    }
+}
+
+fn describe_exit(status: std::process::ExitStatus) -> String {
+    match (status.code(), status.signal()) {
+        (Some(code), _) => format!("exited with status {code}"),
+        (None, Some(sig)) => format!(
+            "was killed by signal {}",
+            Signal::try_from(sig).map_or_else(|_| sig.to_string(), |s| s.as_str().to_owned())
+        ),
+        _ => "exited".to_owned(),
+    }
+}
+
+/// Substitutes `{port.NAME}`, `{data}`, `{host}`, `{service}` and `{env.NAME}` in `arg`.
+fn expand(
+    arg: &str,
+    spec: &ServiceSpec,
+    ports: &BTreeMap<String, u16>,
+    data_dir: &Path,
+    env: &BTreeMap<String, String>,
+) -> String {
+    crate::spec::expand_placeholders(arg, |key| match key.split_once('.') {
+        Some(("port", name)) => ports.get(name).map(ToString::to_string),
+        Some(("env", name)) => Some(env.get(name).cloned().unwrap_or_default()),
+        Some(_) => None,
+        None => match key {
+            "data" => Some(data_dir.to_string_lossy().into_owned()),
+            "host" => Some("127.0.0.1".to_owned()),
+            "service" => Some(spec.name.clone()),
+            _ => None,
+        },
+    })
+}
+
+struct ProcStat {
+    state: char,
+    start_ticks: u64,
+}
+
+fn proc_stat(pid: u32) -> Option<ProcStat> {
+    let text = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name may hold spaces and parentheses: fields start after the last `)`.
+    let after = &text[text.rfind(')')? + 2..];
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    Some(ProcStat {
+        state: fields.first()?.chars().next()?,
+        start_ticks: fields.get(19)?.parse().ok()?,
+    })
+}
+
+/// Whether `pid` is alive and is the process that was started (same start time); zombies and
+/// dead processes are not alive.
+fn alive(pid: u32, start_ticks: u64) -> bool {
+    proc_stat(pid).is_some_and(|s| {
+        s.state != 'Z' && s.state != 'X' && (start_ticks == 0 || s.start_ticks == start_ticks)
+    })
+}
+
+/// Whether `user` can reach `dir` (every existing ancestor searchable by it).
+fn reachable_by(dir: &Path, user: &User) -> bool {
+    dir.ancestors().filter(|a| a.exists()).all(|a| {
+        a.metadata().is_ok_and(|m| {
+            let mode = m.mode();
+            mode & 0o001 != 0
+                || (m.uid() == user.uid.as_raw() && mode & 0o100 != 0)
+                || (m.gid() == user.gid.as_raw() && mode & 0o010 != 0)
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn own_process_is_alive_and_a_wrong_start_time_is_not() {
+        let me = std::process::id();
+        let stat = proc_stat(me).unwrap();
+        assert!(alive(me, stat.start_ticks));
+        assert!(!alive(me, stat.start_ticks + 1));
+        assert!(!alive(u32::MAX - 1, 0));
+    }
+}

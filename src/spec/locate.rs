@@ -1,0 +1,151 @@
+//! Maps field paths (`ports[1].host`) to their line and column in a YAML text.
+//!
+//! Owns only position lookup, so semantic validation can point at the offending line; it does
+//! not interpret the document.
+
+use std::collections::HashMap;
+
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+
+/// Positions (1-based line and column) of every node in a YAML document, keyed by field path.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Positions {
+    by_path: HashMap<String, (usize, usize)>,
+}
+
+impl Positions {
+    /// Indexes `text`; a text that does not parse yields an empty index.
+    pub(crate) fn index(text: &str) -> Self {
+        let mut walker = Walker::default();
+        let mut parser = Parser::new_from_str(text);
+        if parser.load(&mut walker, false).is_err() {
+            return Self::default();
+        }
+        Self {
+            by_path: walker.by_path,
+        }
+    }
+
+    /// The position of `path`, or of its nearest ancestor that has one.
+    pub(crate) fn find(&self, path: &str) -> Option<(usize, usize)> {
+        self.find_below(path, "")
+    }
+
+    /// Like [`Positions::find`], but only `floor`'s descendants count (`floor` itself does not).
+    pub(crate) fn find_below(&self, path: &str, floor: &str) -> Option<(usize, usize)> {
+        let mut path = path.to_owned();
+        loop {
+            if !floor.is_empty() && path.len() <= floor.len() {
+                return None;
+            }
+            if let Some(pos) = self.by_path.get(&path) {
+                return Some(*pos);
+            }
+            let cut = path.rfind(['.', '['])?;
+            path.truncate(cut);
+        }
+    }
+}
+
+enum Frame {
+    Map { path: String, key: Option<String> },
+    Seq { path: String, next: usize },
+}
+
+#[derive(Default)]
+struct Walker {
+    stack: Vec<Frame>,
+    by_path: HashMap<String, (usize, usize)>,
+}
+
+impl Walker {
+    /// The path of the node that starts now, advancing the parent's key/index state. `None`
+    /// means the node is a mapping key.
+    fn next_path(&mut self, scalar: Option<&str>) -> Option<String> {
+        match self.stack.last_mut() {
+            None => Some(String::new()),
+            Some(Frame::Map { path, key }) => match key.take() {
+                Some(k) => Some(join(path, &k)),
+                None => {
+                    *key = Some(scalar.unwrap_or_default().to_owned());
+                    None
+                }
+            },
+            Some(Frame::Seq { path, next }) => {
+                let p = format!("{path}[{next}]");
+                *next += 1;
+                Some(p)
+            }
+        }
+    }
+
+    fn record(&mut self, path: &str, mark: Marker) {
+        self.by_path
+            .entry(path.to_owned())
+            .or_insert((mark.line(), mark.col() + 1));
+    }
+}
+
+fn join(parent: &str, key: &str) -> String {
+    if parent.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{parent}.{key}")
+    }
+}
+
+impl MarkedEventReceiver for Walker {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        match ev {
+            Event::Scalar(value, ..) => {
+                let is_key = matches!(self.stack.last(), Some(Frame::Map { key: None, .. }));
+                if is_key {
+                    // A key's position stands for its value too: errors point at `host:`.
+                    let parent = match self.stack.last() {
+                        Some(Frame::Map { path, .. }) => path.clone(),
+                        _ => String::new(),
+                    };
+                    self.record(&join(&parent, &value), mark);
+                    self.next_path(Some(&value));
+                } else if let Some(path) = self.next_path(None) {
+                    self.record(&path, mark);
+                }
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                let path = self.next_path(None).unwrap_or_default();
+                self.record(&path, mark);
+                self.stack.push(if matches!(ev, Event::MappingStart(..)) {
+                    Frame::Map { path, key: None }
+                } else {
+                    Frame::Seq { path, next: 0 }
+                });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.stack.pop();
+            }
+            Event::Alias(_) => {
+                if let Some(path) = self.next_path(None) {
+                    self.record(&path, mark);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_nested_fields_and_falls_back_to_parents() {
+        let text = "name: cache\nports:\n  - name: client\n    host: 6379\n  - name: admin\n    container: 8080\nhealth:\n  kind: redis\n";
+        let pos = Positions::index(text);
+        assert_eq!(pos.find("name"), Some((1, 1)));
+        assert_eq!(pos.find("ports[1].container"), Some((6, 5)));
+        assert_eq!(pos.find("ports[0].host"), Some((4, 5)));
+        assert_eq!(pos.find("health.kind"), Some((8, 3)));
+        assert_eq!(pos.find("health.retries"), Some((7, 1)));
+    }
+}

@@ -1,0 +1,397 @@
+//! The declarative model: `services/*/service.yaml`, `profiles.yaml` and overlays.
+//!
+//! Owns the types, loading (project directory or the stock files embedded in the binary),
+//! overlay merging and validation with file:line:column diagnostics. It never starts anything.
+
+pub mod duration;
+mod error;
+mod locate;
+mod overlay;
+mod profile;
+mod service;
+mod validate;
+
+pub use validate::find_cycle;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub use error::{Diagnostic, SpecError};
+pub use overlay::Overlay;
+pub use profile::{ProfileSpec, ProfilesFile};
+pub use service::{
+    expand_placeholders, HealthSpec, InitStep, NativeFile, NativeSpec, NativeVariant, PortSpec,
+    ProbeKind, ServiceSpec, VolumeSpec,
+};
+
+use locate::Positions;
+
+/// The stock files, embedded so an installed `arc` works outside a checkout.
+const EMBEDDED: &[(&str, &str)] = &[
+    ("profiles.yaml", include_str!("../../profiles.yaml")),
+    (
+        "services/messaging/service.yaml",
+        include_str!("../../services/messaging/service.yaml"),
+    ),
+    (
+        "services/streaming/service.yaml",
+        include_str!("../../services/streaming/service.yaml"),
+    ),
+    (
+        "services/cache/service.yaml",
+        include_str!("../../services/cache/service.yaml"),
+    ),
+    (
+        "services/logstore/service.yaml",
+        include_str!("../../services/logstore/service.yaml"),
+    ),
+];
+
+/// Where the declarative files came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// A project directory on disk.
+    Project(PathBuf),
+    /// The stock files inside the binary.
+    Embedded,
+}
+
+/// Everything arc knows about the services and profiles, overlays applied and validated.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    /// Services sorted by name.
+    pub services: Vec<ServiceSpec>,
+    /// Profiles by name.
+    pub profiles: BTreeMap<String, ProfileSpec>,
+    /// The profile `arc up` uses when given no names.
+    pub default_profile: String,
+    /// Where the files came from.
+    pub origin: Origin,
+    /// The file each service was read from, as shown to people.
+    pub files: BTreeMap<String, String>,
+}
+
+/// One text to parse: its display name and contents.
+struct Source {
+    name: String,
+    text: String,
+}
+
+impl Catalog {
+    /// Loads the project directory (or the embedded stock files when `project` is `None`), then
+    /// the overlays in order, and validates the result.
+    pub fn load(project: Option<&Path>, overlays: &[PathBuf]) -> Result<Self, SpecError> {
+        let (origin, profiles_src, service_srcs) = match project {
+            Some(dir) => {
+                let (p, s) = read_project(dir)?;
+                (Origin::Project(dir.to_path_buf()), p, s)
+            }
+            None => {
+                let (p, s) = embedded();
+                (Origin::Embedded, p, s)
+            }
+        };
+        let mut overlay_srcs = Vec::new();
+        for path in overlays {
+            let text = std::fs::read_to_string(path).map_err(|source| SpecError::Read {
+                path: path.clone(),
+                source,
+            })?;
+            overlay_srcs.push(Source {
+                name: path.display().to_string(),
+                text,
+            });
+        }
+        Self::from_sources(origin, &profiles_src, &service_srcs, &overlay_srcs)
+    }
+
+    fn from_sources(
+        origin: Origin,
+        profiles_src: &Source,
+        service_srcs: &[Source],
+        overlay_srcs: &[Source],
+    ) -> Result<Self, SpecError> {
+        let mut diags = Vec::new();
+        let mut services = Vec::new();
+        let mut files = BTreeMap::new();
+        let mut positions = BTreeMap::new();
+        for src in service_srcs {
+            if let Some(spec) = parse::<ServiceSpec>(src, &mut diags) {
+                let dir = Path::new(&src.name)
+                    .parent()
+                    .and_then(Path::file_name)
+                    .map(|d| d.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                if spec.name != dir {
+                    diags.push(diag(
+                        src,
+                        &Positions::index(&src.text),
+                        "name",
+                        format!(
+                            "`{}` does not match its directory `{dir}`; a service is named after its directory",
+                            spec.name
+                        ),
+                    ));
+                }
+                files.insert(spec.name.clone(), src.name.clone());
+                positions.insert(
+                    spec.name.clone(),
+                    vec![(src.name.clone(), Positions::index(&src.text), String::new())],
+                );
+                services.push(spec);
+            }
+        }
+        let profiles_file = parse::<ProfilesFile>(profiles_src, &mut diags);
+        let overlays: Vec<(&Source, Overlay)> = overlay_srcs
+            .iter()
+            .filter_map(|src| parse::<Overlay>(src, &mut diags).map(|o| (src, o)))
+            .collect();
+        if !diags.is_empty() {
+            return Err(SpecError::Invalid(diags));
+        }
+        let Some(mut profiles_file) = profiles_file else {
+            return Err(SpecError::Invalid(diags));
+        };
+        services.sort_by(|a, b| a.name.cmp(&b.name));
+
+        for (src, overlay) in overlays {
+            let pos = Positions::index(&src.text);
+            for (key, patch) in overlay.services {
+                match services.iter_mut().find(|s| s.answers_to(&key)) {
+                    Some(spec) => {
+                        positions.entry(spec.name.clone()).or_default().push((
+                            src.name.clone(),
+                            pos.clone(),
+                            format!("services.{key}."),
+                        ));
+                        patch.apply(spec);
+                    }
+                    None => diags.push(diag(
+                        src,
+                        &pos,
+                        &format!("services.{key}"),
+                        format!(
+                            "unknown service `{key}`; known: {}",
+                            known_services(&services)
+                        ),
+                    )),
+                }
+            }
+            profiles_file.profiles.extend(overlay.profiles);
+            if let Some(default) = overlay.default {
+                profiles_file.default = default;
+            }
+        }
+
+        let catalog = Self {
+            services,
+            profiles: profiles_file.profiles,
+            default_profile: profiles_file.default,
+            origin,
+            files,
+        };
+        let profiles_pos = Positions::index(&profiles_src.text);
+        validate::check(
+            &catalog,
+            &mut diags,
+            &|service, field| locate_field(&positions, service, field),
+            &|field| {
+                let (line, column) = profiles_pos.find(field).unzip();
+                (profiles_src.name.clone(), line, column)
+            },
+        );
+        if diags.is_empty() {
+            Ok(catalog)
+        } else {
+            Err(SpecError::Invalid(diags))
+        }
+    }
+
+    /// The service called `name` (name or codename).
+    pub fn service(&self, name: &str) -> Result<&ServiceSpec, SpecError> {
+        self.services
+            .iter()
+            .find(|s| s.answers_to(name))
+            .ok_or_else(|| SpecError::Unknown {
+                what: "service",
+                name: name.to_owned(),
+                known: known_services(&self.services),
+            })
+    }
+
+    /// The services named by `targets`: each a profile or a service. Empty means the default
+    /// profile. Order follows the catalog; duplicates are dropped.
+    pub fn select(&self, targets: &[String]) -> Result<Vec<&ServiceSpec>, SpecError> {
+        let default = [self.default_profile.clone()];
+        let targets = if targets.is_empty() {
+            &default[..]
+        } else {
+            targets
+        };
+        let mut names = Vec::new();
+        for t in targets {
+            if let Some(p) = self.profiles.get(t) {
+                for s in &p.services {
+                    names.push(self.service(s)?.name.clone());
+                }
+            } else if let Some(s) = self.services.iter().find(|s| s.answers_to(t)) {
+                names.push(s.name.clone());
+            } else {
+                return Err(SpecError::Unknown {
+                    what: "profile or service",
+                    name: t.clone(),
+                    known: format!(
+                        "profiles {}; services {}",
+                        self.profiles
+                            .keys()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        known_services(&self.services)
+                    ),
+                });
+            }
+        }
+        Ok(self
+            .services
+            .iter()
+            .filter(|s| names.contains(&s.name))
+            .collect())
+    }
+}
+
+fn known_services(services: &[ServiceSpec]) -> String {
+    services
+        .iter()
+        .map(|s| match &s.codename {
+            Some(c) => format!("`{}` ({c})", s.name),
+            None => format!("`{}`", s.name),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+type Located = (String, Option<usize>, Option<usize>);
+
+fn locate_field(
+    positions: &BTreeMap<String, Vec<(String, Positions, String)>>,
+    service: &str,
+    field: &str,
+) -> Located {
+    let Some(sources) = positions.get(service) else {
+        return (service.to_owned(), None, None);
+    };
+    // The newest overlay that sets the field wins; else the stock file, nearest ancestor.
+    for (file, pos, prefix) in sources.iter().skip(1).rev() {
+        let full = format!("{prefix}{field}");
+        if let Some((line, col)) = pos.find_below(&full, prefix.trim_end_matches('.')) {
+            return (file.clone(), Some(line), Some(col));
+        }
+    }
+    let (file, pos, _) = &sources[0];
+    let (line, column) = pos.find(field).unzip();
+    (file.clone(), line, column)
+}
+
+fn diag(src: &Source, pos: &Positions, field: &str, message: String) -> Diagnostic {
+    let (line, column) = pos.find(field).unzip();
+    Diagnostic {
+        file: src.name.clone(),
+        line,
+        column,
+        field: field.to_owned(),
+        message,
+    }
+}
+
+/// Parses one document, turning a serde error into a diagnostic with its position and path.
+fn parse<T: serde::de::DeserializeOwned>(src: &Source, diags: &mut Vec<Diagnostic>) -> Option<T> {
+    let de = serde_yaml_ng::Deserializer::from_str(&src.text);
+    match serde_path_to_error::deserialize::<_, T>(de) {
+        Ok(v) => Some(v),
+        Err(err) => {
+            let field = err.path().to_string();
+            let inner = err.into_inner();
+            let (line, column) = inner.location().map(|l| (l.line(), l.column())).unzip();
+            let mut message = inner.to_string();
+            if let Some(cut) = message.rfind(" at line ") {
+                message.truncate(cut);
+            }
+            if let Some(rest) = message.strip_prefix(&format!("{field}: ")) {
+                message = rest.to_owned();
+            }
+            diags.push(Diagnostic {
+                file: src.name.clone(),
+                line,
+                column,
+                field: if field == "." { String::new() } else { field },
+                message,
+            });
+            None
+        }
+    }
+}
+
+fn embedded() -> (Source, Vec<Source>) {
+    let mut profiles = None;
+    let mut services = Vec::new();
+    for (name, text) in EMBEDDED {
+        let src = Source {
+            name: format!("<embedded>/{name}"),
+            text: (*text).to_owned(),
+        };
+        if *name == "profiles.yaml" {
+            profiles = Some(src);
+        } else {
+            services.push(src);
+        }
+    }
+    (
+        profiles.unwrap_or(Source {
+            name: "<embedded>/profiles.yaml".into(),
+            text: String::new(),
+        }),
+        services,
+    )
+}
+
+fn read_project(dir: &Path) -> Result<(Source, Vec<Source>), SpecError> {
+    let read = |path: PathBuf| {
+        std::fs::read_to_string(&path)
+            .map(|text| Source {
+                name: path
+                    .strip_prefix(dir)
+                    .unwrap_or(&path)
+                    .display()
+                    .to_string(),
+                text,
+            })
+            .map_err(|source| SpecError::Read { path, source })
+    };
+    let profiles = read(dir.join("profiles.yaml"))?;
+    let services_dir = dir.join("services");
+    let entries = std::fs::read_dir(&services_dir).map_err(|source| SpecError::Read {
+        path: services_dir.clone(),
+        source,
+    })?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path().join("service.yaml"))
+        .filter(|p| p.is_file())
+        .collect();
+    paths.sort();
+    let services = paths.into_iter().map(read).collect::<Result<_, _>>()?;
+    Ok((profiles, services))
+}
+
+/// The project directory: `start` or its nearest ancestor holding `profiles.yaml` and
+/// `services/`.
+pub fn find_project_dir(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|d| d.join("profiles.yaml").is_file() && d.join("services").is_dir())
+        .map(Path::to_path_buf)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,200 @@
+//! Overlay files (`-f arc.override.yaml`): partial changes merged over the stock files.
+//!
+//! Maps merge key by key, ports merge by name, lists replace. An overlay may add profiles but
+//! not services: a new service is a new `services/<dir>/service.yaml`.
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use super::profile::ProfileSpec;
+use super::service::{InitStep, NativeFile, NativeVariant, PortSpec, ProbeKind, ServiceSpec};
+
+/// One overlay file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Overlay {
+    /// Changes to services, keyed by name or codename.
+    #[serde(default)]
+    pub services: BTreeMap<String, ServicePatch>,
+    /// Profiles to add or replace.
+    #[serde(default)]
+    pub profiles: BTreeMap<String, ProfileSpec>,
+    /// A different default profile.
+    #[serde(default)]
+    pub default: Option<String>,
+}
+
+/// Changes to one service.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServicePatch {
+    /// Replaces the image.
+    pub image: Option<String>,
+    /// Replaces the container command.
+    pub command: Option<Vec<String>>,
+    /// Replaces the container user.
+    pub user: Option<String>,
+    /// Ports merged by name.
+    #[serde(default)]
+    pub ports: Vec<PortPatch>,
+    /// Environment merged key by key.
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    /// Health fields to change.
+    pub health: Option<HealthPatch>,
+    /// Replaces the dependencies.
+    pub depends_on: Option<Vec<String>>,
+    /// Native fields to change.
+    pub native: Option<NativePatch>,
+    /// Labels merged key by key.
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    /// Exports merged key by key.
+    #[serde(default)]
+    pub exports: BTreeMap<String, String>,
+}
+
+/// Changes to one named port (or a new port).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PortPatch {
+    /// The port to change.
+    pub name: String,
+    /// New container port.
+    pub container: Option<u16>,
+    /// New published port.
+    pub host: Option<u16>,
+    /// New bind address.
+    pub bind: Option<IpAddr>,
+}
+
+/// Changes to the health check.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HealthPatch {
+    /// New probe kind.
+    pub kind: Option<ProbeKind>,
+    /// New target port name.
+    pub target: Option<String>,
+    /// New HTTP path.
+    pub path: Option<String>,
+    /// New interval.
+    #[serde(default, with = "super::duration::option")]
+    pub interval: Option<Duration>,
+    /// New timeout.
+    #[serde(default, with = "super::duration::option")]
+    pub timeout: Option<Duration>,
+    /// New start period.
+    #[serde(default, with = "super::duration::option")]
+    pub start_period: Option<Duration>,
+    /// New retries.
+    pub retries: Option<u32>,
+}
+
+/// Changes to the native command.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NativePatch {
+    /// Replaces the command.
+    pub command: Option<Vec<String>>,
+    /// Replaces the init steps.
+    pub init: Option<Vec<InitStep>>,
+    /// Replaces the configuration files.
+    pub files: Option<Vec<NativeFile>>,
+    /// Replaces the unprivileged user.
+    pub run_as: Option<String>,
+    /// Replaces the stop signal.
+    pub stop_signal: Option<String>,
+    /// Replaces the variants.
+    pub variants: Option<Vec<NativeVariant>>,
+}
+
+impl ServicePatch {
+    /// Applies the patch to `spec`.
+    pub fn apply(self, spec: &mut ServiceSpec) {
+        if let Some(v) = self.image {
+            spec.image = v;
+        }
+        if let Some(v) = self.command {
+            spec.command = v;
+        }
+        if let Some(v) = self.user {
+            spec.user = Some(v);
+        }
+        for patch in self.ports {
+            if let Some(port) = spec.ports.iter_mut().find(|p| p.name == patch.name) {
+                if let Some(v) = patch.container {
+                    port.container = v;
+                }
+                if let Some(v) = patch.host {
+                    port.host = Some(v);
+                }
+                if let Some(v) = patch.bind {
+                    port.bind = v;
+                }
+            } else {
+                let container = patch.container.or(patch.host).unwrap_or_default();
+                spec.ports.push(PortSpec {
+                    name: patch.name,
+                    container,
+                    host: patch.host,
+                    bind: patch.bind.unwrap_or(IpAddr::from([127, 0, 0, 1])),
+                });
+            }
+        }
+        spec.env.extend(self.env);
+        spec.labels.extend(self.labels);
+        spec.exports.extend(self.exports);
+        if let Some(h) = self.health {
+            let health = &mut spec.health;
+            if let Some(v) = h.kind {
+                health.kind = v;
+            }
+            if let Some(v) = h.target {
+                health.target = v;
+            }
+            if let Some(v) = h.path {
+                health.path = Some(v);
+            }
+            if let Some(v) = h.interval {
+                health.interval = v;
+            }
+            if let Some(v) = h.timeout {
+                health.timeout = v;
+            }
+            if let Some(v) = h.start_period {
+                health.start_period = v;
+            }
+            if let Some(v) = h.retries {
+                health.retries = v;
+            }
+        }
+        if let Some(v) = self.depends_on {
+            spec.depends_on = v;
+        }
+        if let Some(n) = self.native {
+            let native = &mut spec.native;
+            if let Some(v) = n.command {
+                native.command = v;
+            }
+            if let Some(v) = n.init {
+                native.init = v;
+            }
+            if let Some(v) = n.files {
+                native.files = v;
+            }
+            if let Some(v) = n.run_as {
+                native.run_as = Some(v);
+            }
+            if let Some(v) = n.stop_signal {
+                native.stop_signal = v;
+            }
+            if let Some(v) = n.variants {
+                native.variants = v;
+            }
+        }
+    }
+}

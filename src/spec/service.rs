@@ -1,0 +1,276 @@
+//! The types of `services/<dir>/service.yaml`: one service of the backbone.
+//!
+//! Plain data with serde; loading, overlays and validation live beside it. Nothing here touches
+//! the file system or a runtime.
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// One service, as declared in its `service.yaml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceSpec {
+    /// The service's name: its directory, and `arc-<name>` for containers.
+    pub name: String,
+    /// The platform codename (`flash`, `strange`, `sonic`); commands accept it as the name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub codename: Option<String>,
+    /// One line on what the service is for.
+    #[serde(default)]
+    pub description: String,
+    /// The container image (docker runtime).
+    pub image: String,
+    /// The container command (docker runtime); empty keeps the image's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub command: Vec<String>,
+    /// The non-root user the container runs as.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// Named ports; a port without `host` stays inside the container network.
+    #[serde(default)]
+    pub ports: Vec<PortSpec>,
+    /// Environment for the container and the native process.
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    /// Named volumes (docker runtime); the process runtime uses a data directory instead.
+    #[serde(default)]
+    pub volumes: Vec<VolumeSpec>,
+    /// How to tell the service is healthy.
+    pub health: HealthSpec,
+    /// Services (names or codenames) that must be healthy first.
+    #[serde(default)]
+    pub depends_on: Vec<String>,
+    /// How the process runtime runs the service from binaries on the machine.
+    pub native: NativeSpec,
+    /// Labels put on the container.
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    /// Endpoints other programs use, printed by `arc env` (values take placeholders).
+    #[serde(default)]
+    pub exports: BTreeMap<String, String>,
+}
+
+impl ServiceSpec {
+    /// The name shown to people: the codename when there is one.
+    pub fn display_name(&self) -> &str {
+        self.codename.as_deref().unwrap_or(&self.name)
+    }
+
+    /// Whether `name` is this service's name or codename.
+    pub fn answers_to(&self, name: &str) -> bool {
+        self.name == name || self.codename.as_deref() == Some(name)
+    }
+
+    /// The exports with `{host}` and `{port.NAME}` filled in for this machine.
+    pub fn resolved_exports(&self) -> BTreeMap<String, String> {
+        self.exports
+            .iter()
+            .map(|(k, v)| {
+                let value = expand_placeholders(v, |key| match key.split_once('.') {
+                    Some(("port", name)) => self.port(name).map(|p| p.native_port().to_string()),
+                    None if key == "host" => Some("127.0.0.1".to_owned()),
+                    None if key == "service" => Some(self.name.clone()),
+                    _ => None,
+                });
+                (k.clone(), value)
+            })
+            .collect()
+    }
+
+    /// The port called `name`.
+    pub fn port(&self, name: &str) -> Option<&PortSpec> {
+        self.ports.iter().find(|p| p.name == name)
+    }
+}
+
+/// A named port.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PortSpec {
+    /// The port's name, used in placeholders as `{port.NAME}`.
+    pub name: String,
+    /// The port inside the container.
+    pub container: u16,
+    /// The published port on the host; absent means not published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<u16>,
+    /// The address the published port binds; loopback unless changed on purpose.
+    #[serde(default = "loopback")]
+    pub bind: IpAddr,
+}
+
+impl PortSpec {
+    /// The port the process runtime listens on: the published port, else the container port.
+    pub fn native_port(&self) -> u16 {
+        self.host.unwrap_or(self.container)
+    }
+}
+
+fn loopback() -> IpAddr {
+    IpAddr::from([127, 0, 0, 1])
+}
+
+/// A named volume mounted into the container.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VolumeSpec {
+    /// Volume name (`arc-messaging-data`).
+    pub name: String,
+    /// Mount point in the container.
+    pub target: String,
+}
+
+/// The protocol a health probe speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProbeKind {
+    /// A TCP connect.
+    Tcp,
+    /// An HTTP GET answering 2xx.
+    Http,
+    /// NATS monitoring `/healthz?js-enabled-only=true`.
+    Nats,
+    /// Redis `PING` answering `PONG`.
+    Redis,
+    /// PostgreSQL `SELECT 1`.
+    Postgres,
+    /// Pulsar admin health, else a binary-protocol connect and topic lookup.
+    Pulsar,
+}
+
+impl ProbeKind {
+    /// The kind's name as written in YAML.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Tcp => "tcp",
+            Self::Http => "http",
+            Self::Nats => "nats",
+            Self::Redis => "redis",
+            Self::Postgres => "postgres",
+            Self::Pulsar => "pulsar",
+        }
+    }
+}
+
+/// How the service's health is checked, by arc and as the container's HEALTHCHECK.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HealthSpec {
+    /// The probe's protocol.
+    pub kind: ProbeKind,
+    /// The name of the port the probe talks to.
+    pub target: String,
+    /// Extra ports a probe uses (`admin` for Pulsar's REST API), by role.
+    #[serde(default)]
+    pub extra: BTreeMap<String, String>,
+    /// Probe parameters: `user`/`dbname` for PostgreSQL, `topic` for Pulsar.
+    #[serde(default)]
+    pub params: BTreeMap<String, String>,
+    /// HTTP path for `http` probes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Time between probes.
+    #[serde(with = "crate::spec::duration")]
+    pub interval: Duration,
+    /// Time one probe may take.
+    #[serde(with = "crate::spec::duration")]
+    pub timeout: Duration,
+    /// Grace after start before failures count.
+    #[serde(with = "crate::spec::duration")]
+    pub start_period: Duration,
+    /// Failures after the start period before the service is unhealthy.
+    pub retries: u32,
+}
+
+impl HealthSpec {
+    /// How long `arc up` waits for the service to become healthy.
+    pub fn deadline(&self) -> Duration {
+        self.start_period + self.interval.saturating_mul(self.retries.max(1))
+    }
+}
+
+/// How the process runtime runs the service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NativeSpec {
+    /// Program and arguments; placeholders: `{port.NAME}`, `{data}`, `{host}`, `{env.NAME}`.
+    pub command: Vec<String>,
+    /// Steps run once, when the data directory is new (e.g. `initdb`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub init: Vec<InitStep>,
+    /// Configuration files written (placeholders filled in) before every start.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<NativeFile>,
+    /// Unprivileged user the process runs as when arc runs as root.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_as: Option<String>,
+    /// The signal that asks the process to stop (`TERM`, `INT`, `QUIT`).
+    #[serde(default = "default_stop_signal")]
+    pub stop_signal: String,
+    /// Alternatives chosen when an environment variable is set (a Pulsar install's
+    /// `bin/pulsar standalone` when `PULSAR_HOME` is set).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variants: Vec<NativeVariant>,
+    /// Which package provides the program, for the error when it is missing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub install_hint: Option<String>,
+}
+
+fn default_stop_signal() -> String {
+    "TERM".to_owned()
+}
+
+/// A configuration file the process runtime writes before starting the service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NativeFile {
+    /// Where, with placeholders (usually under `{data}`).
+    pub path: String,
+    /// The contents, with placeholders.
+    pub content: String,
+}
+
+/// A one-time initialisation step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InitStep {
+    /// Program and arguments, with the same placeholders as the command.
+    pub run: Vec<String>,
+    /// Text fed to the step's standard input.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stdin: Option<String>,
+}
+
+/// A command used instead of the default when `when_env` is set.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NativeVariant {
+    /// The environment variable that selects this variant.
+    pub when_env: String,
+    /// Program and arguments.
+    pub command: Vec<String>,
+}
+
+/// Replaces each `{key}` in `text` with `lookup(key)`; unknown keys are left as written.
+pub fn expand_placeholders(text: &str, lookup: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('}') else {
+            rest = &rest[open..];
+            break;
+        };
+        let key = &rest[open + 1..open + close];
+        match lookup(key) {
+            Some(v) => out.push_str(&v),
+            None => out.push_str(&rest[open..=open + close]),
+        }
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    out
+}

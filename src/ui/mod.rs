@@ -1,0 +1,10 @@
+//! Everything people see: the printer (stdout data, stderr diagnostics), progress reporters,
+//! tables and colour. Nothing outside this module writes to the terminal.
+
+mod printer;
+mod progress;
+mod table;
+
+pub use printer::{Printer, Style};
+pub use progress::LifecycleReporter;
+pub use table::Table;

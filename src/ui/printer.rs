@@ -1,0 +1,149 @@
+//! The one place that writes to stdout and stderr.
+//!
+//! stdout carries data a script could pipe (tables, JSON, log lines); progress, warnings and
+//! errors go to stderr.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::io::Write;
+
+use serde::Serialize;
+
+/// A colour role; rendered only when colour is on.
+#[derive(Debug, Clone, Copy)]
+pub enum Style {
+    /// Healthy, done.
+    Good,
+    /// Needs attention.
+    Warn,
+    /// Failed.
+    Bad,
+    /// Secondary text.
+    Dim,
+    /// Emphasis.
+    Bold,
+}
+
+impl Style {
+    fn code(self) -> &'static str {
+        match self {
+            Self::Good => "32",
+            Self::Warn => "33",
+            Self::Bad => "31",
+            Self::Dim => "2",
+            Self::Bold => "1",
+        }
+    }
+}
+
+/// Writes data to stdout and messages to stderr, honouring `--json`, `--quiet` and colour.
+#[derive(Debug, Clone)]
+pub struct Printer {
+    json: bool,
+    quiet: bool,
+    color_stdout: bool,
+    color_stderr: bool,
+}
+
+impl Printer {
+    /// A printer for the given output choices.
+    pub fn new(json: bool, quiet: bool, color_stdout: bool, color_stderr: bool) -> Self {
+        Self {
+            json,
+            quiet,
+            color_stdout,
+            color_stderr,
+        }
+    }
+
+    /// Whether data should be printed as JSON.
+    pub fn json(&self) -> bool {
+        self.json
+    }
+
+    /// Whether colour is on for stdout.
+    pub fn color_stdout(&self) -> bool {
+        self.color_stdout
+    }
+
+    /// One line of data on stdout.
+    pub fn data(&self, line: &str) {
+        let mut out = std::io::stdout().lock();
+        // A closed pipe (`arc logs | head`) is not an error worth a panic.
+        let _ = writeln!(out, "{line}");
+        let _ = out.flush();
+    }
+
+    /// A value as pretty JSON on stdout.
+    pub fn json_value<T: Serialize>(&self, value: &T) {
+        match serde_json::to_string_pretty(value) {
+            Ok(s) => self.data(&s),
+            Err(e) => self.error(&format!("cannot encode JSON: {e}")),
+        }
+    }
+
+    /// A value as one JSON line on stdout (JSON Lines for streams).
+    pub fn json_line<T: Serialize>(&self, value: &T) {
+        match serde_json::to_string(value) {
+            Ok(s) => self.data(&s),
+            Err(e) => self.error(&format!("cannot encode JSON: {e}")),
+        }
+    }
+
+    /// A progress or status line on stderr (hidden by `--quiet`).
+    pub fn info(&self, line: &str) {
+        if !self.quiet {
+            eprintln!("{line}");
+        }
+    }
+
+    /// A warning on stderr (hidden by `--quiet`).
+    pub fn warn(&self, line: &str) {
+        if !self.quiet {
+            eprintln!("{}: {line}", self.paint_err("warning", Style::Warn));
+        }
+    }
+
+    /// An error on stderr, with its causes and a hint.
+    pub fn error_report(&self, message: &str, causes: &[String], hint: Option<&str>) {
+        let mut s = format!("{}: {message}", self.paint_err("error", Style::Bad));
+        for c in causes {
+            s.push_str("\n  Caused by: ");
+            s.push_str(c);
+        }
+        if let Some(h) = hint {
+            s.push('\n');
+            s.push_str(&self.paint_err("hint", Style::Good));
+            s.push_str(": ");
+            s.push_str(h);
+        }
+        eprintln!("{s}");
+    }
+
+    /// A one-line error on stderr.
+    pub fn error(&self, message: &str) {
+        self.error_report(message, &[], None);
+    }
+
+    /// Raw text on stderr (log tails shown with an error).
+    pub fn stderr_block(&self, text: &str) {
+        eprintln!("{text}");
+    }
+
+    /// `text` in `style` when stdout has colour.
+    pub fn paint(&self, text: &str, style: Style) -> String {
+        paint(text, style, self.color_stdout)
+    }
+
+    /// `text` in `style` when stderr has colour.
+    pub fn paint_err(&self, text: &str, style: Style) -> String {
+        paint(text, style, self.color_stderr)
+    }
+}
+
+fn paint(text: &str, style: Style, on: bool) -> String {
+    if on {
+        format!("\x1b[{}m{text}\x1b[0m", style.code())
+    } else {
+        text.to_owned()
+    }
+}

@@ -1,0 +1,71 @@
+//! Renders lifecycle progress: indicatif spinners per service on a terminal, plain lines
+//! otherwise.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::runtime::{LifecycleEvent, Reporter};
+use crate::ui::{Printer, Style};
+
+/// A [`Reporter`] for `arc up`/`arc down`.
+pub struct LifecycleReporter {
+    printer: Printer,
+    multi: Option<MultiProgress>,
+    bars: Mutex<HashMap<String, ProgressBar>>,
+}
+
+impl LifecycleReporter {
+    /// Spinners when `live`, else one line per event (nothing with `--quiet`).
+    pub fn new(printer: Printer, live: bool) -> Self {
+        let multi = live.then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr()));
+        Self {
+            printer,
+            multi,
+            bars: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn bar(&self, multi: &MultiProgress, service: &str) -> ProgressBar {
+        let mut bars = self
+            .bars
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        bars.entry(service.to_owned())
+            .or_insert_with(|| {
+                let bar = multi.add(ProgressBar::new_spinner());
+                bar.set_style(
+                    ProgressStyle::with_template("{spinner} {prefix:<10} {msg} {elapsed:.dim}")
+                        .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+                );
+                bar.set_prefix(service.to_owned());
+                bar.enable_steady_tick(Duration::from_millis(100));
+                bar
+            })
+            .clone()
+    }
+}
+
+impl Reporter for LifecycleReporter {
+    fn report(&self, service: &str, event: LifecycleEvent) {
+        let text = event.to_string();
+        match &self.multi {
+            Some(multi) => {
+                let bar = self.bar(multi, service);
+                if event.is_final() {
+                    let style = if event.is_failure() {
+                        Style::Bad
+                    } else {
+                        Style::Good
+                    };
+                    bar.finish_with_message(self.printer.paint_err(&text, style));
+                } else {
+                    bar.set_message(text);
+                }
+            }
+            None => self.printer.info(&format!("{service}: {text}")),
+        }
+    }
+}

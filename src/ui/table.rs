@@ -1,0 +1,39 @@
+//! Plain tables for stdout, the human side of the same rows `--json` prints.
+
+use comfy_table::presets::NOTHING;
+use comfy_table::{ContentArrangement, Table as Comfy};
+
+/// A borderless table with a header row.
+pub struct Table {
+    inner: Comfy,
+}
+
+impl Table {
+    /// A table with these column headers.
+    pub fn new(headers: &[&str]) -> Self {
+        let mut inner = Comfy::new();
+        inner
+            .load_preset(NOTHING)
+            .set_content_arrangement(ContentArrangement::Disabled)
+            .set_header(headers.iter().map(|h| h.to_uppercase()));
+        for col in inner.column_iter_mut() {
+            col.set_padding((0, 2));
+        }
+        Self { inner }
+    }
+
+    /// Adds a row.
+    pub fn row(&mut self, cells: Vec<String>) {
+        self.inner.add_row(cells);
+    }
+
+    /// The rendered table, trailing spaces trimmed.
+    pub fn render(&self) -> String {
+        self.inner
+            .to_string()
+            .lines()
+            .map(str::trim_end)
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
