@@ -12,6 +12,7 @@ use yaml_rust2::scanner::Marker;
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Positions {
     by_path: HashMap<String, (usize, usize)>,
+    duplicates: Vec<(String, usize, usize)>,
 }
 
 impl Positions {
@@ -24,7 +25,13 @@ impl Positions {
         }
         Self {
             by_path: walker.by_path,
+            duplicates: walker.duplicates,
         }
+    }
+
+    /// Mapping keys written twice in one mapping (path, line, column of the second).
+    pub(crate) fn duplicates(&self) -> &[(String, usize, usize)] {
+        &self.duplicates
     }
 
     /// The position of `path`, or of its nearest ancestor that has one.
@@ -49,14 +56,22 @@ impl Positions {
 }
 
 enum Frame {
-    Map { path: String, key: Option<String> },
-    Seq { path: String, next: usize },
+    Map {
+        path: String,
+        key: Option<String>,
+        seen: std::collections::HashSet<String>,
+    },
+    Seq {
+        path: String,
+        next: usize,
+    },
 }
 
 #[derive(Default)]
 struct Walker {
     stack: Vec<Frame>,
     by_path: HashMap<String, (usize, usize)>,
+    duplicates: Vec<(String, usize, usize)>,
 }
 
 impl Walker {
@@ -65,7 +80,7 @@ impl Walker {
     fn next_path(&mut self, scalar: Option<&str>) -> Option<String> {
         match self.stack.last_mut() {
             None => Some(String::new()),
-            Some(Frame::Map { path, key }) => match key.take() {
+            Some(Frame::Map { path, key, .. }) => match key.take() {
                 Some(k) => Some(join(path, &k)),
                 None => {
                     *key = Some(scalar.unwrap_or_default().to_owned());
@@ -102,11 +117,18 @@ impl MarkedEventReceiver for Walker {
                 let is_key = matches!(self.stack.last(), Some(Frame::Map { key: None, .. }));
                 if is_key {
                     // A key's position stands for its value too: errors point at `host:`.
-                    let parent = match self.stack.last() {
-                        Some(Frame::Map { path, .. }) => path.clone(),
-                        _ => String::new(),
+                    let (parent, fresh) = match self.stack.last_mut() {
+                        Some(Frame::Map { path, seen, .. }) => {
+                            (path.clone(), seen.insert(value.clone()))
+                        }
+                        _ => (String::new(), true),
                     };
-                    self.record(&join(&parent, &value), mark);
+                    let path = join(&parent, &value);
+                    if !fresh {
+                        self.duplicates
+                            .push((path.clone(), mark.line(), mark.col() + 1));
+                    }
+                    self.record(&path, mark);
                     self.next_path(Some(&value));
                 } else if let Some(path) = self.next_path(None) {
                     self.record(&path, mark);
@@ -116,7 +138,11 @@ impl MarkedEventReceiver for Walker {
                 let path = self.next_path(None).unwrap_or_default();
                 self.record(&path, mark);
                 self.stack.push(if matches!(ev, Event::MappingStart(..)) {
-                    Frame::Map { path, key: None }
+                    Frame::Map {
+                        path,
+                        key: None,
+                        seen: std::collections::HashSet::new(),
+                    }
                 } else {
                     Frame::Seq { path, next: 0 }
                 });

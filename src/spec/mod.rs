@@ -308,7 +308,22 @@ fn diag(src: &Source, pos: &Positions, field: &str, message: String) -> Diagnost
 fn parse<T: serde::de::DeserializeOwned>(src: &Source, diags: &mut Vec<Diagnostic>) -> Option<T> {
     let de = serde_yaml_ng::Deserializer::from_str(&src.text);
     match serde_path_to_error::deserialize::<_, T>(de) {
-        Ok(v) => Some(v),
+        Ok(v) => {
+            let dups = Positions::index(&src.text);
+            if dups.duplicates().is_empty() {
+                return Some(v);
+            }
+            for (field, line, column) in dups.duplicates() {
+                diags.push(Diagnostic {
+                    file: src.name.clone(),
+                    line: Some(*line),
+                    column: Some(*column),
+                    field: field.clone(),
+                    message: "this key is written twice in the same mapping; keep one".into(),
+                });
+            }
+            None
+        }
         Err(err) => {
             let field = err.path().to_string();
             let inner = err.into_inner();
@@ -317,8 +332,11 @@ fn parse<T: serde::de::DeserializeOwned>(src: &Source, diags: &mut Vec<Diagnosti
             if let Some(cut) = message.rfind(" at line ") {
                 message.truncate(cut);
             }
-            if let Some(rest) = message.strip_prefix(&format!("{field}: ")) {
-                message = rest.to_owned();
+            // libyaml's message may start with (part of) the path we print anyway.
+            if let Some((head, rest)) = message.split_once(": ") {
+                if !head.is_empty() && field.starts_with(head) {
+                    message = rest.to_owned();
+                }
             }
             diags.push(Diagnostic {
                 file: src.name.clone(),

@@ -1,1 +1,343 @@
+//! Loading, overlays and every validation error, with its exact message.
 
+use super::*;
+
+const CACHE: &str = "name: cache
+codename: sonic
+image: redis:7.4-alpine
+ports:
+  - { name: client, container: 6379, host: 6379 }
+health: { kind: redis, target: client, interval: 1s, timeout: 1s, start_period: 2s, retries: 5 }
+native:
+  command: [redis-server, --port, \"{port.client}\", --dir, \"{data}\"]
+exports:
+  ARC_REDIS_URL: \"redis://{host}:{port.client}\"
+";
+
+const NATS: &str = "name: messaging
+codename: flash
+image: nats:2.10-alpine
+ports:
+  - { name: client, container: 4222, host: 4222 }
+  - { name: monitor, container: 8222, host: 8222 }
+health: { kind: nats, target: monitor, interval: 1s, timeout: 1s, start_period: 2s, retries: 5 }
+native:
+  command: [nats-server, -p, \"{port.client}\"]
+";
+
+const PROFILES: &str = "default: think
+profiles:
+  think:
+    services: [flash, sonic]
+";
+
+fn src(name: &str, text: &str) -> Source {
+    Source {
+        name: name.to_owned(),
+        text: text.to_owned(),
+    }
+}
+
+fn load(
+    services: &[(&str, &str)],
+    profiles: &str,
+    overlays: &[(&str, &str)],
+) -> Result<Catalog, SpecError> {
+    let services: Vec<Source> = services.iter().map(|(n, t)| src(n, t)).collect();
+    let overlays: Vec<Source> = overlays.iter().map(|(n, t)| src(n, t)).collect();
+    Catalog::from_sources(
+        Origin::Embedded,
+        &src("profiles.yaml", profiles),
+        &services,
+        &overlays,
+    )
+}
+
+fn stock(overlays: &[(&str, &str)]) -> Result<Catalog, SpecError> {
+    load(
+        &[
+            ("services/cache/service.yaml", CACHE),
+            ("services/messaging/service.yaml", NATS),
+        ],
+        PROFILES,
+        overlays,
+    )
+}
+
+/// The diagnostics of a load that must fail, rendered one per line.
+fn problems(r: Result<Catalog, SpecError>) -> Vec<String> {
+    match r {
+        Err(SpecError::Invalid(d)) => d.iter().map(ToString::to_string).collect(),
+        Err(e) => panic!("expected diagnostics, got {e}"),
+        Ok(_) => panic!("expected diagnostics, the files loaded"),
+    }
+}
+
+#[test]
+fn the_embedded_stock_files_are_valid() {
+    let c = Catalog::load(None, &[]).unwrap();
+    let names: Vec<&str> = c.services.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["cache", "logstore", "messaging", "streaming"]);
+    assert_eq!(c.default_profile, "think");
+    assert_eq!(c.select(&["think".into()]).unwrap().len(), 4);
+    assert_eq!(c.select(&["messaging".into()]).unwrap().len(), 3);
+    for s in &c.services {
+        assert!(s.ports.iter().all(|p| p.bind.is_loopback()), "{}", s.name);
+    }
+    let pulsar = c.service("strange").unwrap();
+    assert_eq!(pulsar.port("admin").unwrap().host, Some(8082));
+    assert_eq!(pulsar.port("admin").unwrap().container, 8080);
+    assert!(c
+        .service("flash")
+        .unwrap()
+        .port("cluster")
+        .unwrap()
+        .host
+        .is_none());
+}
+
+#[test]
+fn unknown_field_names_file_line_column_field_and_the_expected_ones() {
+    let bad = CACHE.replace("host: 6379", "hots: 6379");
+    let p = problems(load(
+        &[("services/cache/service.yaml", &bad)],
+        "default: think\nprofiles: {think: {services: [sonic]}}\n",
+        &[],
+    ));
+    assert_eq!(
+        p,
+        ["services/cache/service.yaml:5:38: `ports[0].hots`: unknown field `hots`, expected one of `name`, `container`, `host`, `bind`"]
+    );
+}
+
+#[test]
+fn wrong_type_names_what_was_expected() {
+    let bad = CACHE.replace("retries: 5", "retries: many");
+    let p = problems(load(
+        &[("services/cache/service.yaml", &bad)],
+        "default: think\nprofiles: {think: {services: [sonic]}}\n",
+        &[],
+    ));
+    assert_eq!(p.len(), 1);
+    assert!(
+        p[0].starts_with("services/cache/service.yaml:6:"),
+        "{}",
+        p[0]
+    );
+    assert!(
+        p[0].contains("`health.retries`: invalid type: string \"many\", expected u32"),
+        "{}",
+        p[0]
+    );
+}
+
+#[test]
+fn bad_duration_is_explained() {
+    let bad = CACHE.replace("interval: 1s", "interval: soon");
+    let p = problems(load(
+        &[("services/cache/service.yaml", &bad)],
+        "default: think\nprofiles: {think: {services: [sonic]}}\n",
+        &[],
+    ));
+    assert!(
+        p[0].contains("`health.interval`: `soon` is not a duration"),
+        "{}",
+        p[0]
+    );
+}
+
+#[test]
+fn semantic_errors_point_at_their_line() {
+    let bad = CACHE
+        .replace("target: client", "target: admin")
+        .replace("\"{data}\"]", "\"{datadir}\"]")
+        .replace("host: 6379 }", "host: 6379, bind: 0.0.0.0 }");
+    let p = problems(load(
+        &[("services/cache/service.yaml", &bad)],
+        "default: think\nprofiles: {think: {services: [sonic]}}\n",
+        &[],
+    ));
+    assert_eq!(
+        p,
+        [
+            "services/cache/service.yaml:5:50: `ports[0].bind`: `0.0.0.0` is not a loopback address; arc publishes ports on 127.0.0.1 only",
+            "services/cache/service.yaml:6:24: `health.target`: unknown port `admin`; the service's ports: `client`",
+            "services/cache/service.yaml:8:59: `native.command[4]`: unknown placeholder `{datadir}`; use {data}, {host}, {service}, {env.NAME} or {port.NAME} with one of the ports: client",
+        ]
+    );
+}
+
+#[test]
+fn unknown_dependency_lists_the_known_services() {
+    let bad = format!("{CACHE}depends_on: [nats]\n");
+    let p = problems(stock_with_cache(&bad));
+    assert_eq!(
+        p,
+        ["services/cache/service.yaml:11:14: `depends_on[0]`: unknown service `nats`; known: `cache` (sonic), `messaging` (flash)"]
+    );
+}
+
+fn stock_with_cache(cache: &str) -> Result<Catalog, SpecError> {
+    load(
+        &[
+            ("services/cache/service.yaml", cache),
+            ("services/messaging/service.yaml", NATS),
+        ],
+        PROFILES,
+        &[],
+    )
+}
+
+#[test]
+fn a_dependency_cycle_is_named() {
+    let cache = format!("{CACHE}depends_on: [flash]\n");
+    let nats = format!("{NATS}depends_on: [sonic]\n");
+    let p = problems(load(
+        &[
+            ("services/cache/service.yaml", &cache),
+            ("services/messaging/service.yaml", &nats),
+        ],
+        PROFILES,
+        &[],
+    ));
+    assert_eq!(p, ["services/cache/service.yaml:11:1: `depends_on`: dependency cycle: cache -> messaging -> cache"]);
+}
+
+#[test]
+fn depending_on_itself_is_reported_once() {
+    let p = problems(stock_with_cache(&format!("{CACHE}depends_on: [sonic]\n")));
+    assert_eq!(
+        p,
+        ["services/cache/service.yaml:11:14: `depends_on[0]`: a service cannot depend on itself"]
+    );
+}
+
+#[test]
+fn a_profile_naming_an_unknown_service_is_reported_in_profiles_yaml() {
+    let p = problems(load(
+        &[
+            ("services/cache/service.yaml", CACHE),
+            ("services/messaging/service.yaml", NATS),
+        ],
+        "default: think\nprofiles:\n  think:\n    services: [flash, pulsar]\n",
+        &[],
+    ));
+    assert_eq!(
+        p,
+        ["profiles.yaml:4:23: `profiles.think.services[1]`: unknown service `pulsar`; known: `cache` (sonic), `messaging` (flash)"]
+    );
+}
+
+#[test]
+fn a_directory_mismatch_is_reported() {
+    let p = problems(load(
+        &[("services/redis/service.yaml", CACHE)],
+        "default: think\nprofiles: {think: {services: [sonic]}}\n",
+        &[],
+    ));
+    assert_eq!(p, ["services/redis/service.yaml:1:1: `name`: `cache` does not match its directory `redis`; a service is named after its directory"]);
+}
+
+#[test]
+fn two_services_on_one_port_is_an_error() {
+    let nats = NATS.replace("host: 4222", "host: 6379");
+    let p = problems(load(
+        &[
+            ("services/cache/service.yaml", CACHE),
+            ("services/messaging/service.yaml", &nats),
+        ],
+        PROFILES,
+        &[],
+    ));
+    assert_eq!(p, ["services/messaging/service.yaml:5:5: `ports[0]`: port 6379 is also used by `cache` (port `client`)"]);
+}
+
+#[test]
+fn overlays_merge_ports_by_name_env_by_key_and_replace_commands() {
+    let overlay = "services:
+  sonic:
+    ports:
+      - { name: client, host: 16379 }
+    env: { A: b }
+    native:
+      command: [redis-server, --port, \"{port.client}\"]
+  flash:
+    image: local/nats:test
+profiles:
+  quick:
+    services: [sonic]
+default: quick
+";
+    let c = stock(&[("o.yaml", overlay)]).unwrap();
+    let cache = c.service("cache").unwrap();
+    assert_eq!(cache.port("client").unwrap().host, Some(16379));
+    assert_eq!(cache.port("client").unwrap().container, 6379);
+    assert_eq!(cache.env["A"], "b");
+    assert_eq!(cache.native.command.len(), 3);
+    assert_eq!(
+        cache.resolved_exports()["ARC_REDIS_URL"],
+        "redis://127.0.0.1:16379"
+    );
+    assert_eq!(c.service("flash").unwrap().image, "local/nats:test");
+    assert_eq!(c.default_profile, "quick");
+    assert_eq!(c.select(&[]).unwrap().len(), 1);
+}
+
+#[test]
+fn overlay_errors_point_into_the_overlay() {
+    let p = problems(stock(&[("o.yaml", "services:\n  redis:\n    image: x\n")]));
+    assert_eq!(p, ["o.yaml:2:3: `services.redis`: unknown service `redis`; known: `cache` (sonic), `messaging` (flash)"]);
+    let p = problems(stock(&[(
+        "o.yaml",
+        "services:\n  sonic:\n    health:\n      target: nope\n",
+    )]));
+    assert_eq!(
+        p,
+        ["o.yaml:4:7: `health.target`: unknown port `nope`; the service's ports: `client`"]
+    );
+    let p = problems(stock(&[("o.yaml", "services:\n  sonic:\n    imag: x\n")]));
+    assert!(
+        p[0].starts_with("o.yaml:3:5: `services.sonic.imag`: unknown field `imag`"),
+        "{}",
+        p[0]
+    );
+}
+
+#[test]
+fn unknown_targets_list_profiles_and_services() {
+    let c = stock(&[]).unwrap();
+    let e = c.select(&["thinking".into()]).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        "unknown profile or service `thinking`; known: profiles `think`; services `cache` (sonic), `messaging` (flash)"
+    );
+    assert_eq!(
+        c.select(&["sonic".into(), "cache".into()]).unwrap().len(),
+        1
+    );
+}
+
+#[test]
+fn waves_put_dependencies_first() {
+    let cache = format!("{CACHE}depends_on: [flash]\n");
+    let c = stock_with_cache(&cache).unwrap();
+    let selected = c.select(&["sonic".into()]).unwrap();
+    let waves = crate::plan::waves(&c, &selected).unwrap();
+    let names: Vec<Vec<&str>> = waves
+        .iter()
+        .map(|w| w.iter().map(|s| s.name.as_str()).collect())
+        .collect();
+    assert_eq!(names, [vec!["messaging"], vec!["cache"]]);
+}
+
+#[test]
+fn a_key_written_twice_is_an_error_not_a_silent_override() {
+    let p = problems(stock(&[(
+        "o.yaml",
+        "services:\n  sonic:\n    image: a\n  sonic:\n    image: b\n",
+    )]));
+    assert_eq!(
+        p,
+        ["o.yaml:4:3: `services.sonic`: this key is written twice in the same mapping; keep one"]
+    );
+}

@@ -1,0 +1,305 @@
+//! The integration-test harness: run the real `arc` binary against real servers.
+//!
+//! Each [`Project`] has its own state directory and an overlay that moves every service to
+//! free ports, so tests run in parallel without touching each other or a developer's stack.
+//! Dropping a project runs `arc down --volumes`.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::collections::BTreeMap;
+use std::net::{Ipv4Addr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+/// The servers the process runtime needs; a missing one fails the test with how to install it.
+pub fn require_servers() {
+    for (program, install) in [
+        ("nats-server", "apt-get install nats-server"),
+        ("redis-server", "apt-get install redis-server"),
+        (
+            "pulsar-lite",
+            "pip install pulsar-lite (scripts/deps.sh links it onto PATH)",
+        ),
+    ] {
+        let found = std::env::var_os("PATH")
+            .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(program).is_file()));
+        assert!(
+            found,
+            "`{program}` is not installed: {install}, or run `make deps`"
+        );
+    }
+    assert!(
+        Path::new("/usr/lib/postgresql").is_dir()
+            || std::env::var_os("PATH")
+                .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join("postgres").is_file())),
+        "PostgreSQL is not installed: apt-get install postgresql, or run `make deps`"
+    );
+}
+
+/// A free TCP port on 127.0.0.1 (free when asked; tests use it at once).
+pub fn free_port() -> u16 {
+    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// The repository root: the project directory with the stock files.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// One isolated arc project: state directory, overlay with free ports.
+pub struct Project {
+    pub dir: tempfile::TempDir,
+    pub ports: BTreeMap<&'static str, u16>,
+    overlay_extra: String,
+}
+
+impl Project {
+    /// A project on the stock files, every published port moved to a free one.
+    pub fn new() -> Self {
+        Self::with_overlay("")
+    }
+
+    /// Like [`Project::new`], with `extra` (service patches) as a second overlay.
+    pub fn with_overlay(extra: &str) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let ports: BTreeMap<&'static str, u16> = [
+            "nats_client",
+            "nats_monitor",
+            "pulsar_broker",
+            "pulsar_admin",
+            "redis",
+            "postgres",
+        ]
+        .into_iter()
+        .map(|k| (k, free_port()))
+        .collect();
+        let p = Self {
+            dir,
+            ports,
+            overlay_extra: extra.to_owned(),
+        };
+        p.write_overlay();
+        p
+    }
+
+    fn write_overlay(&self) {
+        let p = &self.ports;
+        let text = format!(
+            "services:
+  flash:
+    ports:
+      - {{ name: client, host: {} }}
+      - {{ name: monitor, host: {} }}
+  strange:
+    ports:
+      - {{ name: broker, host: {} }}
+      - {{ name: admin, host: {} }}
+  sonic:
+    ports:
+      - {{ name: client, host: {} }}
+  logstore:
+    ports:
+      - {{ name: client, host: {} }}
+",
+            p["nats_client"],
+            p["nats_monitor"],
+            p["pulsar_broker"],
+            p["pulsar_admin"],
+            p["redis"],
+            p["postgres"],
+        );
+        std::fs::write(self.overlay(), text).expect("write overlay");
+        std::fs::write(
+            self.extra_overlay(),
+            format!("services:\n{}", self.overlay_extra),
+        )
+        .expect("write overlay");
+    }
+
+    /// The overlay file.
+    pub fn overlay(&self) -> PathBuf {
+        self.dir.path().join("ports.yaml")
+    }
+
+    /// The test's own changes (written as the second overlay).
+    pub fn extra_overlay(&self) -> PathBuf {
+        self.dir.path().join("extra.yaml")
+    }
+
+    /// The state directory.
+    pub fn state(&self) -> PathBuf {
+        self.dir.path().join("state")
+    }
+
+    /// `arc -f <overlay> ARGS…` with this project's state directory.
+    pub fn arc<I, S>(&self, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut all = vec![
+            "-f".to_owned(),
+            self.overlay().display().to_string(),
+            "-f".to_owned(),
+            self.extra_overlay().display().to_string(),
+        ];
+        all.extend(args.into_iter().map(|a| a.as_ref().to_owned()));
+        Run::new(all).env("ARC_STATE_DIR", &self.state().display().to_string())
+    }
+}
+
+impl Drop for Project {
+    fn drop(&mut self) {
+        let _ = self.arc(["down", "--volumes"]).run();
+    }
+}
+
+/// A builder for one `arc` invocation.
+#[must_use]
+pub struct Run {
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+    cwd: PathBuf,
+}
+
+impl Run {
+    /// `arc ARGS…` in the repository.
+    pub fn new<I, S>(args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        Self {
+            args: args.into_iter().map(|a| a.as_ref().to_owned()).collect(),
+            env: Vec::new(),
+            cwd: repo(),
+        }
+    }
+
+    /// Sets an environment variable.
+    pub fn env(mut self, k: &str, v: &str) -> Self {
+        self.env.push((k.to_owned(), v.to_owned()));
+        self
+    }
+
+    /// Runs in `dir`.
+    pub fn cwd(mut self, dir: &Path) -> Self {
+        self.cwd = dir.to_path_buf();
+        self
+    }
+
+    /// Runs it and returns what it printed.
+    pub fn run(self) -> Done {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_arc"));
+        cmd.args(&self.args).current_dir(&self.cwd);
+        for k in [
+            "ARC_PROJECT_DIR",
+            "ARC_FILE",
+            "ARC_RUNTIME",
+            "ARC_JSON",
+            "ARC_STATE_DIR",
+            "NO_COLOR",
+        ] {
+            cmd.env_remove(k);
+        }
+        cmd.env("CI", "true");
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        let output = cmd.output().expect("run arc");
+        Done {
+            args: self.args,
+            output,
+        }
+    }
+}
+
+/// A finished invocation.
+pub struct Done {
+    args: Vec<String>,
+    pub output: Output,
+}
+
+impl Done {
+    /// The exit code.
+    pub fn code(&self) -> i32 {
+        self.output.status.code().unwrap_or(-1)
+    }
+
+    /// stdout as text.
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+
+    /// stderr as text.
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+
+    /// Asserts the exit code, showing both streams when it differs.
+    pub fn expect_code(self, code: i32) -> Self {
+        assert_eq!(
+            self.code(),
+            code,
+            "arc {:?} exited {}\n--- stdout\n{}\n--- stderr\n{}",
+            self.args,
+            self.code(),
+            self.stdout(),
+            self.stderr()
+        );
+        self
+    }
+
+    /// Asserts success.
+    pub fn success(self) -> Self {
+        self.expect_code(0)
+    }
+
+    /// stdout parsed as JSON.
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout())
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout()))
+    }
+}
+
+/// The local addresses of every TCP socket `pid` listens on (from `/proc`).
+pub fn listen_addrs(pid: u32) -> Vec<String> {
+    let mut inodes = Vec::new();
+    if let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) {
+        for fd in fds.flatten() {
+            if let Ok(t) = std::fs::read_link(fd.path()) {
+                let t = t.to_string_lossy().into_owned();
+                if let Some(i) = t.strip_prefix("socket:[").and_then(|s| s.strip_suffix(']')) {
+                    inodes.push(i.to_owned());
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+        let text = std::fs::read_to_string(table).unwrap_or_default();
+        for line in text.lines().skip(1) {
+            let c: Vec<&str> = line.split_whitespace().collect();
+            if c.len() > 9 && c[3] == "0A" && inodes.iter().any(|i| i == c[9]) {
+                out.push(decode_addr(c[1]));
+            }
+        }
+    }
+    out
+}
+
+fn decode_addr(hex: &str) -> String {
+    let (ip, port) = hex.split_once(':').unwrap_or((hex, "0"));
+    let port = u16::from_str_radix(port, 16).unwrap_or(0);
+    if ip.len() == 8 {
+        let n = u32::from_str_radix(ip, 16).unwrap_or(0);
+        format!("{}:{port}", Ipv4Addr::from(n.swap_bytes()))
+    } else {
+        format!("[{ip}]:{port}")
+    }
+}
