@@ -37,7 +37,7 @@ impl LifecycleReporter {
             .or_insert_with(|| {
                 let bar = multi.add(ProgressBar::new_spinner());
                 bar.set_style(
-                    ProgressStyle::with_template("{spinner} {prefix:<10} {msg} {elapsed:.dim}")
+                    ProgressStyle::with_template("{spinner} {prefix:<10} {msg}")
                         .unwrap_or_else(|_| ProgressStyle::default_spinner()),
                 );
                 bar.set_prefix(service.to_owned());
