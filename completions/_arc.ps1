@@ -45,6 +45,13 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
             [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'List the declared profiles')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Check the declarative files')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('pub', 'pub', [CompletionResultType]::ParameterValue, 'Publish messages to a NATS subject or a Pulsar topic')
+            [CompletionResult]::new('sub', 'sub', [CompletionResultType]::ParameterValue, 'Subscribe and print messages (JSON Lines with --json)')
+            [CompletionResult]::new('request', 'request', [CompletionResultType]::ParameterValue, 'Send a request and print the reply; exit 1 on no responders or timeout')
+            [CompletionResult]::new('reply', 'reply', [CompletionResultType]::ParameterValue, 'Answer requests with a fixed body or a command''s output')
+            [CompletionResult]::new('streams', 'streams', [CompletionResultType]::ParameterValue, 'Declare and inspect JetStream streams (and Pulsar topics)')
+            [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Replay a stream or topic from a point in time; exits at the end unless --follow')
+            [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'A live feed of every message matching a pattern, one line each')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -297,6 +304,321 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'arc;pub' {
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'A header `key:value` (repeatable; NATS headers or Pulsar properties)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'A header `key:value` (repeatable; NATS headers or Pulsar properties)')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Publish N messages')
+            [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'A random body of N bytes (for load)')
+            [CompletionResult]::new('--reply-to', '--reply-to', [CompletionResultType]::ParameterName, 'Reply subject to send with the message')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'NATS server URL')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'NATS token')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'NATS user name')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'NATS password')
+            [CompletionResult]::new('--creds', '--creds', [CompletionResultType]::ParameterName, 'NATS credentials file (JWT + NKey seed)')
+            [CompletionResult]::new('--pulsar-url', '--pulsar-url', [CompletionResultType]::ParameterName, 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)')
+            [CompletionResult]::new('--pulsar-token', '--pulsar-token', [CompletionResultType]::ParameterName, 'Pulsar token')
+            [CompletionResult]::new('--pulsar-admin-url', '--pulsar-admin-url', [CompletionResultType]::ParameterName, 'Pulsar admin REST API URL (for `arc streams apply`)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a connection')
+            [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'The project directory (holding `profiles.yaml` and `services/`)')
+            [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where services run: docker, native processes, or Docker when the daemon answers')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; `NO_COLOR` set to anything turns colour off')
+            [CompletionResult]::new('--stdin', '--stdin', [CompletionResultType]::ParameterName, 'Read messages from stdin, one per line')
+            [CompletionResult]::new('--jetstream', '--jetstream', [CompletionResultType]::ParameterName, 'Publish through JetStream and wait for each acknowledgement (`Nats-Msg-Id` set)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print data as JSON (JSON Lines for streams)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'arc;sub' {
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Join a queue group: each message goes to one member')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Exit after N messages')
+            [CompletionResult]::new('--subscription', '--subscription', [CompletionResultType]::ParameterName, 'Pulsar subscription name')
+            [CompletionResult]::new('--position', '--position', [CompletionResultType]::ParameterName, 'Pulsar initial position')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Pulsar subscription type')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'NATS server URL')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'NATS token')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'NATS user name')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'NATS password')
+            [CompletionResult]::new('--creds', '--creds', [CompletionResultType]::ParameterName, 'NATS credentials file (JWT + NKey seed)')
+            [CompletionResult]::new('--pulsar-url', '--pulsar-url', [CompletionResultType]::ParameterName, 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)')
+            [CompletionResult]::new('--pulsar-token', '--pulsar-token', [CompletionResultType]::ParameterName, 'Pulsar token')
+            [CompletionResult]::new('--pulsar-admin-url', '--pulsar-admin-url', [CompletionResultType]::ParameterName, 'Pulsar admin REST API URL (for `arc streams apply`)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a connection')
+            [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'The project directory (holding `profiles.yaml` and `services/`)')
+            [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where services run: docker, native processes, or Docker when the daemon answers')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; `NO_COLOR` set to anything turns colour off')
+            [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Print only the payload')
+            [CompletionResult]::new('--headers', '--headers', [CompletionResultType]::ParameterName, 'Print headers')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print data as JSON (JSON Lines for streams)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'arc;request' {
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'A header `key:value` (repeatable)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'A header `key:value` (repeatable)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for the reply')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'NATS server URL')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'NATS token')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'NATS user name')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'NATS password')
+            [CompletionResult]::new('--creds', '--creds', [CompletionResultType]::ParameterName, 'NATS credentials file (JWT + NKey seed)')
+            [CompletionResult]::new('--pulsar-url', '--pulsar-url', [CompletionResultType]::ParameterName, 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)')
+            [CompletionResult]::new('--pulsar-token', '--pulsar-token', [CompletionResultType]::ParameterName, 'Pulsar token')
+            [CompletionResult]::new('--pulsar-admin-url', '--pulsar-admin-url', [CompletionResultType]::ParameterName, 'Pulsar admin REST API URL (for `arc streams apply`)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a connection')
+            [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'The project directory (holding `profiles.yaml` and `services/`)')
+            [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where services run: docker, native processes, or Docker when the daemon answers')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; `NO_COLOR` set to anything turns colour off')
+            [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Print only the payload')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print data as JSON (JSON Lines for streams)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'arc;reply' {
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Queue group, so several repliers share the requests')
+            [CompletionResult]::new('--command', '--command', [CompletionResultType]::ParameterName, 'Run CMD (with `sh -c`) per request, the request on stdin; reply with its stdout')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Exit after N requests')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'NATS server URL')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'NATS token')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'NATS user name')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'NATS password')
+            [CompletionResult]::new('--creds', '--creds', [CompletionResultType]::ParameterName, 'NATS credentials file (JWT + NKey seed)')
+            [CompletionResult]::new('--pulsar-url', '--pulsar-url', [CompletionResultType]::ParameterName, 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)')
+            [CompletionResult]::new('--pulsar-token', '--pulsar-token', [CompletionResultType]::ParameterName, 'Pulsar token')
+            [CompletionResult]::new('--pulsar-admin-url', '--pulsar-admin-url', [CompletionResultType]::ParameterName, 'Pulsar admin REST API URL (for `arc streams apply`)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a connection')
+            [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'The project directory (holding `profiles.yaml` and `services/`)')
+            [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where services run: docker, native processes, or Docker when the daemon answers')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; `NO_COLOR` set to anything turns colour off')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print data as JSON (JSON Lines for streams)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'arc;streams' {
+            [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'The project directory (holding `profiles.yaml` and `services/`)')
+            [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where services run: docker, native processes, or Docker when the daemon answers')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; `NO_COLOR` set to anything turns colour off')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print data as JSON (JSON Lines for streams)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Create or update the declared JetStream streams (and Pulsar topics), printing what changed')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List JetStream streams')
+            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show one stream''s configuration and state')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete a stream and its messages')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'arc;streams;apply' {
+            [CompletionResult]::new('--topics', '--topics', [CompletionResultType]::ParameterName, 'The Pulsar topics file; default: `services/streaming/topics.yaml`')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'NATS server URL')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'NATS token')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'NATS user name')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'NATS password')
+            [CompletionResult]::new('--creds', '--creds', [CompletionResultType]::ParameterName, 'NATS credentials file (JWT + NKey seed)')
+            [CompletionResult]::new('--pulsar-url', '--pulsar-url', [CompletionResultType]::ParameterName, 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)')
+            [CompletionResult]::new('--pulsar-token', '--pulsar-token', [CompletionResultType]::ParameterName, 'Pulsar token')
+            [CompletionResult]::new('--pulsar-admin-url', '--pulsar-admin-url', [CompletionResultType]::ParameterName, 'Pulsar admin REST API URL (for `arc streams apply`)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a connection')
+            [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'The project directory (holding `profiles.yaml` and `services/`)')
+            [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where services run: docker, native processes, or Docker when the daemon answers')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; `NO_COLOR` set to anything turns colour off')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would change without changing it')
+            [CompletionResult]::new('--no-topics', '--no-topics', [CompletionResultType]::ParameterName, 'Only JetStream streams, not Pulsar topics')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print data as JSON (JSON Lines for streams)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'arc;streams;ls' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'NATS server URL')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'NATS token')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'NATS user name')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'NATS password')
+            [CompletionResult]::new('--creds', '--creds', [CompletionResultType]::ParameterName, 'NATS credentials file (JWT + NKey seed)')
+            [CompletionResult]::new('--pulsar-url', '--pulsar-url', [CompletionResultType]::ParameterName, 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)')
+            [CompletionResult]::new('--pulsar-token', '--pulsar-token', [CompletionResultType]::ParameterName, 'Pulsar token')
+            [CompletionResult]::new('--pulsar-admin-url', '--pulsar-admin-url', [CompletionResultType]::ParameterName, 'Pulsar admin REST API URL (for `arc streams apply`)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a connection')
+            [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'The project directory (holding `profiles.yaml` and `services/`)')
+            [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where services run: docker, native processes, or Docker when the daemon answers')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; `NO_COLOR` set to anything turns colour off')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print data as JSON (JSON Lines for streams)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'arc;streams;info' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'NATS server URL')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'NATS token')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'NATS user name')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'NATS password')
+            [CompletionResult]::new('--creds', '--creds', [CompletionResultType]::ParameterName, 'NATS credentials file (JWT + NKey seed)')
+            [CompletionResult]::new('--pulsar-url', '--pulsar-url', [CompletionResultType]::ParameterName, 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)')
+            [CompletionResult]::new('--pulsar-token', '--pulsar-token', [CompletionResultType]::ParameterName, 'Pulsar token')
+            [CompletionResult]::new('--pulsar-admin-url', '--pulsar-admin-url', [CompletionResultType]::ParameterName, 'Pulsar admin REST API URL (for `arc streams apply`)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a connection')
+            [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'The project directory (holding `profiles.yaml` and `services/`)')
+            [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where services run: docker, native processes, or Docker when the daemon answers')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; `NO_COLOR` set to anything turns colour off')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print data as JSON (JSON Lines for streams)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'arc;streams;rm' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'NATS server URL')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'NATS token')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'NATS user name')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'NATS password')
+            [CompletionResult]::new('--creds', '--creds', [CompletionResultType]::ParameterName, 'NATS credentials file (JWT + NKey seed)')
+            [CompletionResult]::new('--pulsar-url', '--pulsar-url', [CompletionResultType]::ParameterName, 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)')
+            [CompletionResult]::new('--pulsar-token', '--pulsar-token', [CompletionResultType]::ParameterName, 'Pulsar token')
+            [CompletionResult]::new('--pulsar-admin-url', '--pulsar-admin-url', [CompletionResultType]::ParameterName, 'Pulsar admin REST API URL (for `arc streams apply`)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a connection')
+            [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'The project directory (holding `profiles.yaml` and `services/`)')
+            [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where services run: docker, native processes, or Docker when the daemon answers')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; `NO_COLOR` set to anything turns colour off')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print data as JSON (JSON Lines for streams)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'arc;streams;help' {
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Create or update the declared JetStream streams (and Pulsar topics), printing what changed')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List JetStream streams')
+            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show one stream''s configuration and state')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete a stream and its messages')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'arc;streams;help;apply' {
+            break
+        }
+        'arc;streams;help;ls' {
+            break
+        }
+        'arc;streams;help;info' {
+            break
+        }
+        'arc;streams;help;rm' {
+            break
+        }
+        'arc;streams;help;help' {
+            break
+        }
+        'arc;replay' {
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From: a duration ago (`90s`, `1h`), an RFC 3339 time, or unix seconds or milliseconds')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Until (same forms); default: the end of what exists')
+            [CompletionResult]::new('--subject', '--subject', [CompletionResultType]::ParameterName, 'Only subjects matching this pattern (JetStream)')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Re-publish each message to this live subject')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'NATS server URL')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'NATS token')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'NATS user name')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'NATS password')
+            [CompletionResult]::new('--creds', '--creds', [CompletionResultType]::ParameterName, 'NATS credentials file (JWT + NKey seed)')
+            [CompletionResult]::new('--pulsar-url', '--pulsar-url', [CompletionResultType]::ParameterName, 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)')
+            [CompletionResult]::new('--pulsar-token', '--pulsar-token', [CompletionResultType]::ParameterName, 'Pulsar token')
+            [CompletionResult]::new('--pulsar-admin-url', '--pulsar-admin-url', [CompletionResultType]::ParameterName, 'Pulsar admin REST API URL (for `arc streams apply`)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a connection')
+            [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'The project directory (holding `profiles.yaml` and `services/`)')
+            [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where services run: docker, native processes, or Docker when the daemon answers')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; `NO_COLOR` set to anything turns colour off')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep going after the end, printing new messages as they arrive')
+            [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Print only the payload')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print data as JSON (JSON Lines for streams)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'arc;tail' {
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Exit after N messages')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'NATS server URL')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'NATS token')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'NATS user name')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'NATS password')
+            [CompletionResult]::new('--creds', '--creds', [CompletionResultType]::ParameterName, 'NATS credentials file (JWT + NKey seed)')
+            [CompletionResult]::new('--pulsar-url', '--pulsar-url', [CompletionResultType]::ParameterName, 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)')
+            [CompletionResult]::new('--pulsar-token', '--pulsar-token', [CompletionResultType]::ParameterName, 'Pulsar token')
+            [CompletionResult]::new('--pulsar-admin-url', '--pulsar-admin-url', [CompletionResultType]::ParameterName, 'Pulsar admin REST API URL (for `arc streams apply`)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a connection')
+            [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'The project directory (holding `profiles.yaml` and `services/`)')
+            [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where services run: docker, native processes, or Docker when the daemon answers')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; `NO_COLOR` set to anything turns colour off')
+            [CompletionResult]::new('--system', '--system', [CompletionResultType]::ParameterName, 'Also show `$`-prefixed (server) and `_INBOX` subjects')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print data as JSON (JSON Lines for streams)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'arc;help' {
             [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Bring a profile or services up, in dependency order, and wait until healthy')
             [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Stop services, in reverse dependency order')
@@ -308,6 +630,13 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
             [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'List the declared profiles')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Check the declarative files')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('pub', 'pub', [CompletionResultType]::ParameterValue, 'Publish messages to a NATS subject or a Pulsar topic')
+            [CompletionResult]::new('sub', 'sub', [CompletionResultType]::ParameterValue, 'Subscribe and print messages (JSON Lines with --json)')
+            [CompletionResult]::new('request', 'request', [CompletionResultType]::ParameterValue, 'Send a request and print the reply; exit 1 on no responders or timeout')
+            [CompletionResult]::new('reply', 'reply', [CompletionResultType]::ParameterValue, 'Answer requests with a fixed body or a command''s output')
+            [CompletionResult]::new('streams', 'streams', [CompletionResultType]::ParameterValue, 'Declare and inspect JetStream streams (and Pulsar topics)')
+            [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Replay a stream or topic from a point in time; exits at the end unless --follow')
+            [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'A live feed of every message matching a pattern, one line each')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -351,6 +680,43 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
             break
         }
         'arc;help;completions' {
+            break
+        }
+        'arc;help;pub' {
+            break
+        }
+        'arc;help;sub' {
+            break
+        }
+        'arc;help;request' {
+            break
+        }
+        'arc;help;reply' {
+            break
+        }
+        'arc;help;streams' {
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Create or update the declared JetStream streams (and Pulsar topics), printing what changed')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List JetStream streams')
+            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show one stream''s configuration and state')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete a stream and its messages')
+            break
+        }
+        'arc;help;streams;apply' {
+            break
+        }
+        'arc;help;streams;ls' {
+            break
+        }
+        'arc;help;streams;info' {
+            break
+        }
+        'arc;help;streams;rm' {
+            break
+        }
+        'arc;help;replay' {
+            break
+        }
+        'arc;help;tail' {
             break
         }
         'arc;help;help' {

@@ -47,6 +47,13 @@ complete -c arc -n "__fish_arc_needs_command" -f -a "services" -d 'List the decl
 complete -c arc -n "__fish_arc_needs_command" -f -a "profiles" -d 'List the declared profiles'
 complete -c arc -n "__fish_arc_needs_command" -f -a "config" -d 'Check the declarative files'
 complete -c arc -n "__fish_arc_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c arc -n "__fish_arc_needs_command" -f -a "pub" -d 'Publish messages to a NATS subject or a Pulsar topic'
+complete -c arc -n "__fish_arc_needs_command" -f -a "sub" -d 'Subscribe and print messages (JSON Lines with --json)'
+complete -c arc -n "__fish_arc_needs_command" -f -a "request" -d 'Send a request and print the reply; exit 1 on no responders or timeout'
+complete -c arc -n "__fish_arc_needs_command" -f -a "reply" -d 'Answer requests with a fixed body or a command\'s output'
+complete -c arc -n "__fish_arc_needs_command" -f -a "streams" -d 'Declare and inspect JetStream streams (and Pulsar topics)'
+complete -c arc -n "__fish_arc_needs_command" -f -a "replay" -d 'Replay a stream or topic from a point in time; exits at the end unless --follow'
+complete -c arc -n "__fish_arc_needs_command" -f -a "tail" -d 'A live feed of every message matching a pattern, one line each'
 complete -c arc -n "__fish_arc_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c arc -n "__fish_arc_using_subcommand up" -l timeout -d 'The longest to wait for all services to become healthy (e.g. `90s`)' -r
 complete -c arc -n "__fish_arc_using_subcommand up" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
@@ -229,17 +236,294 @@ complete -c arc -n "__fish_arc_using_subcommand completions" -s q -l quiet -d 'P
 complete -c arc -n "__fish_arc_using_subcommand completions" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
 complete -c arc -n "__fish_arc_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c arc -n "__fish_arc_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config completions help" -f -a "up" -d 'Bring a profile or services up, in dependency order, and wait until healthy'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config completions help" -f -a "down" -d 'Stop services, in reverse dependency order'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config completions help" -f -a "ps" -d 'List services with state, pid, ports, uptime and health'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config completions help" -f -a "health" -d 'Probe running services over their own protocols; exit 1 if any is unhealthy'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config completions help" -f -a "logs" -d 'Show service logs, prefixed by service'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config completions help" -f -a "env" -d 'Print the running services\' endpoints as ARC_*_URL variables'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config completions help" -f -a "services" -d 'List the declared services'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config completions help" -f -a "profiles" -d 'List the declared profiles'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config completions help" -f -a "config" -d 'Check the declarative files'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c arc -n "__fish_arc_using_subcommand pub" -s H -l header -d 'A header `key:value` (repeatable; NATS headers or Pulsar properties)' -r
+complete -c arc -n "__fish_arc_using_subcommand pub" -l count -d 'Publish N messages' -r
+complete -c arc -n "__fish_arc_using_subcommand pub" -l size -d 'A random body of N bytes (for load)' -r
+complete -c arc -n "__fish_arc_using_subcommand pub" -l reply-to -d 'Reply subject to send with the message' -r
+complete -c arc -n "__fish_arc_using_subcommand pub" -l server -d 'NATS server URL' -r
+complete -c arc -n "__fish_arc_using_subcommand pub" -l token -d 'NATS token' -r
+complete -c arc -n "__fish_arc_using_subcommand pub" -l user -d 'NATS user name' -r
+complete -c arc -n "__fish_arc_using_subcommand pub" -l password -d 'NATS password' -r
+complete -c arc -n "__fish_arc_using_subcommand pub" -l creds -d 'NATS credentials file (JWT + NKey seed)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand pub" -l pulsar-url -d 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)' -r
+complete -c arc -n "__fish_arc_using_subcommand pub" -l pulsar-token -d 'Pulsar token' -r
+complete -c arc -n "__fish_arc_using_subcommand pub" -l pulsar-admin-url -d 'Pulsar admin REST API URL (for `arc streams apply`)' -r
+complete -c arc -n "__fish_arc_using_subcommand pub" -l connect-timeout -d 'How long to wait for a connection' -r
+complete -c arc -n "__fish_arc_using_subcommand pub" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand pub" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
+docker\t'Containers through the Docker engine'
+process\t'Native processes from binaries on this machine'"
+complete -c arc -n "__fish_arc_using_subcommand pub" -l color -d 'When to colour output; `NO_COLOR` set to anything turns colour off' -r -f -a "auto\t'Colour when stdout/stderr is a terminal'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c arc -n "__fish_arc_using_subcommand pub" -l stdin -d 'Read messages from stdin, one per line'
+complete -c arc -n "__fish_arc_using_subcommand pub" -l jetstream -d 'Publish through JetStream and wait for each acknowledgement (`Nats-Msg-Id` set)'
+complete -c arc -n "__fish_arc_using_subcommand pub" -l json -d 'Print data as JSON (JSON Lines for streams)'
+complete -c arc -n "__fish_arc_using_subcommand pub" -s q -l quiet -d 'Print only errors'
+complete -c arc -n "__fish_arc_using_subcommand pub" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+complete -c arc -n "__fish_arc_using_subcommand pub" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c arc -n "__fish_arc_using_subcommand pub" -s V -l version -d 'Print version'
+complete -c arc -n "__fish_arc_using_subcommand sub" -l queue -d 'Join a queue group: each message goes to one member' -r
+complete -c arc -n "__fish_arc_using_subcommand sub" -l count -d 'Exit after N messages' -r
+complete -c arc -n "__fish_arc_using_subcommand sub" -l subscription -d 'Pulsar subscription name' -r
+complete -c arc -n "__fish_arc_using_subcommand sub" -l position -d 'Pulsar initial position' -r -f -a "earliest\t'The oldest message kept'
+latest\t'Only new messages'"
+complete -c arc -n "__fish_arc_using_subcommand sub" -l type -d 'Pulsar subscription type' -r -f -a "exclusive\t'One consumer'
+shared\t'Round robin across consumers'
+failover\t'One active consumer, others on standby'
+key-shared\t'By message key'"
+complete -c arc -n "__fish_arc_using_subcommand sub" -l server -d 'NATS server URL' -r
+complete -c arc -n "__fish_arc_using_subcommand sub" -l token -d 'NATS token' -r
+complete -c arc -n "__fish_arc_using_subcommand sub" -l user -d 'NATS user name' -r
+complete -c arc -n "__fish_arc_using_subcommand sub" -l password -d 'NATS password' -r
+complete -c arc -n "__fish_arc_using_subcommand sub" -l creds -d 'NATS credentials file (JWT + NKey seed)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand sub" -l pulsar-url -d 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)' -r
+complete -c arc -n "__fish_arc_using_subcommand sub" -l pulsar-token -d 'Pulsar token' -r
+complete -c arc -n "__fish_arc_using_subcommand sub" -l pulsar-admin-url -d 'Pulsar admin REST API URL (for `arc streams apply`)' -r
+complete -c arc -n "__fish_arc_using_subcommand sub" -l connect-timeout -d 'How long to wait for a connection' -r
+complete -c arc -n "__fish_arc_using_subcommand sub" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand sub" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
+docker\t'Containers through the Docker engine'
+process\t'Native processes from binaries on this machine'"
+complete -c arc -n "__fish_arc_using_subcommand sub" -l color -d 'When to colour output; `NO_COLOR` set to anything turns colour off' -r -f -a "auto\t'Colour when stdout/stderr is a terminal'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c arc -n "__fish_arc_using_subcommand sub" -l raw -d 'Print only the payload'
+complete -c arc -n "__fish_arc_using_subcommand sub" -l headers -d 'Print headers'
+complete -c arc -n "__fish_arc_using_subcommand sub" -l json -d 'Print data as JSON (JSON Lines for streams)'
+complete -c arc -n "__fish_arc_using_subcommand sub" -s q -l quiet -d 'Print only errors'
+complete -c arc -n "__fish_arc_using_subcommand sub" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+complete -c arc -n "__fish_arc_using_subcommand sub" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c arc -n "__fish_arc_using_subcommand sub" -s V -l version -d 'Print version'
+complete -c arc -n "__fish_arc_using_subcommand request" -s H -l header -d 'A header `key:value` (repeatable)' -r
+complete -c arc -n "__fish_arc_using_subcommand request" -l timeout -d 'How long to wait for the reply' -r
+complete -c arc -n "__fish_arc_using_subcommand request" -l server -d 'NATS server URL' -r
+complete -c arc -n "__fish_arc_using_subcommand request" -l token -d 'NATS token' -r
+complete -c arc -n "__fish_arc_using_subcommand request" -l user -d 'NATS user name' -r
+complete -c arc -n "__fish_arc_using_subcommand request" -l password -d 'NATS password' -r
+complete -c arc -n "__fish_arc_using_subcommand request" -l creds -d 'NATS credentials file (JWT + NKey seed)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand request" -l pulsar-url -d 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)' -r
+complete -c arc -n "__fish_arc_using_subcommand request" -l pulsar-token -d 'Pulsar token' -r
+complete -c arc -n "__fish_arc_using_subcommand request" -l pulsar-admin-url -d 'Pulsar admin REST API URL (for `arc streams apply`)' -r
+complete -c arc -n "__fish_arc_using_subcommand request" -l connect-timeout -d 'How long to wait for a connection' -r
+complete -c arc -n "__fish_arc_using_subcommand request" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand request" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
+docker\t'Containers through the Docker engine'
+process\t'Native processes from binaries on this machine'"
+complete -c arc -n "__fish_arc_using_subcommand request" -l color -d 'When to colour output; `NO_COLOR` set to anything turns colour off' -r -f -a "auto\t'Colour when stdout/stderr is a terminal'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c arc -n "__fish_arc_using_subcommand request" -l raw -d 'Print only the payload'
+complete -c arc -n "__fish_arc_using_subcommand request" -l json -d 'Print data as JSON (JSON Lines for streams)'
+complete -c arc -n "__fish_arc_using_subcommand request" -s q -l quiet -d 'Print only errors'
+complete -c arc -n "__fish_arc_using_subcommand request" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+complete -c arc -n "__fish_arc_using_subcommand request" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c arc -n "__fish_arc_using_subcommand request" -s V -l version -d 'Print version'
+complete -c arc -n "__fish_arc_using_subcommand reply" -l queue -d 'Queue group, so several repliers share the requests' -r
+complete -c arc -n "__fish_arc_using_subcommand reply" -l command -d 'Run CMD (with `sh -c`) per request, the request on stdin; reply with its stdout' -r
+complete -c arc -n "__fish_arc_using_subcommand reply" -l count -d 'Exit after N requests' -r
+complete -c arc -n "__fish_arc_using_subcommand reply" -l server -d 'NATS server URL' -r
+complete -c arc -n "__fish_arc_using_subcommand reply" -l token -d 'NATS token' -r
+complete -c arc -n "__fish_arc_using_subcommand reply" -l user -d 'NATS user name' -r
+complete -c arc -n "__fish_arc_using_subcommand reply" -l password -d 'NATS password' -r
+complete -c arc -n "__fish_arc_using_subcommand reply" -l creds -d 'NATS credentials file (JWT + NKey seed)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand reply" -l pulsar-url -d 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)' -r
+complete -c arc -n "__fish_arc_using_subcommand reply" -l pulsar-token -d 'Pulsar token' -r
+complete -c arc -n "__fish_arc_using_subcommand reply" -l pulsar-admin-url -d 'Pulsar admin REST API URL (for `arc streams apply`)' -r
+complete -c arc -n "__fish_arc_using_subcommand reply" -l connect-timeout -d 'How long to wait for a connection' -r
+complete -c arc -n "__fish_arc_using_subcommand reply" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand reply" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
+docker\t'Containers through the Docker engine'
+process\t'Native processes from binaries on this machine'"
+complete -c arc -n "__fish_arc_using_subcommand reply" -l color -d 'When to colour output; `NO_COLOR` set to anything turns colour off' -r -f -a "auto\t'Colour when stdout/stderr is a terminal'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c arc -n "__fish_arc_using_subcommand reply" -l json -d 'Print data as JSON (JSON Lines for streams)'
+complete -c arc -n "__fish_arc_using_subcommand reply" -s q -l quiet -d 'Print only errors'
+complete -c arc -n "__fish_arc_using_subcommand reply" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+complete -c arc -n "__fish_arc_using_subcommand reply" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c arc -n "__fish_arc_using_subcommand reply" -s V -l version -d 'Print version'
+complete -c arc -n "__fish_arc_using_subcommand streams; and not __fish_seen_subcommand_from apply ls info rm help" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand streams; and not __fish_seen_subcommand_from apply ls info rm help" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
+docker\t'Containers through the Docker engine'
+process\t'Native processes from binaries on this machine'"
+complete -c arc -n "__fish_arc_using_subcommand streams; and not __fish_seen_subcommand_from apply ls info rm help" -l color -d 'When to colour output; `NO_COLOR` set to anything turns colour off' -r -f -a "auto\t'Colour when stdout/stderr is a terminal'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c arc -n "__fish_arc_using_subcommand streams; and not __fish_seen_subcommand_from apply ls info rm help" -l json -d 'Print data as JSON (JSON Lines for streams)'
+complete -c arc -n "__fish_arc_using_subcommand streams; and not __fish_seen_subcommand_from apply ls info rm help" -s q -l quiet -d 'Print only errors'
+complete -c arc -n "__fish_arc_using_subcommand streams; and not __fish_seen_subcommand_from apply ls info rm help" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+complete -c arc -n "__fish_arc_using_subcommand streams; and not __fish_seen_subcommand_from apply ls info rm help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c arc -n "__fish_arc_using_subcommand streams; and not __fish_seen_subcommand_from apply ls info rm help" -s V -l version -d 'Print version'
+complete -c arc -n "__fish_arc_using_subcommand streams; and not __fish_seen_subcommand_from apply ls info rm help" -f -a "apply" -d 'Create or update the declared JetStream streams (and Pulsar topics), printing what changed'
+complete -c arc -n "__fish_arc_using_subcommand streams; and not __fish_seen_subcommand_from apply ls info rm help" -f -a "ls" -d 'List JetStream streams'
+complete -c arc -n "__fish_arc_using_subcommand streams; and not __fish_seen_subcommand_from apply ls info rm help" -f -a "info" -d 'Show one stream\'s configuration and state'
+complete -c arc -n "__fish_arc_using_subcommand streams; and not __fish_seen_subcommand_from apply ls info rm help" -f -a "rm" -d 'Delete a stream and its messages'
+complete -c arc -n "__fish_arc_using_subcommand streams; and not __fish_seen_subcommand_from apply ls info rm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l topics -d 'The Pulsar topics file; default: `services/streaming/topics.yaml`' -r -F
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l server -d 'NATS server URL' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l token -d 'NATS token' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l user -d 'NATS user name' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l password -d 'NATS password' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l creds -d 'NATS credentials file (JWT + NKey seed)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l pulsar-url -d 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l pulsar-token -d 'Pulsar token' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l pulsar-admin-url -d 'Pulsar admin REST API URL (for `arc streams apply`)' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l connect-timeout -d 'How long to wait for a connection' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
+docker\t'Containers through the Docker engine'
+process\t'Native processes from binaries on this machine'"
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l color -d 'When to colour output; `NO_COLOR` set to anything turns colour off' -r -f -a "auto\t'Colour when stdout/stderr is a terminal'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l dry-run -d 'Show what would change without changing it'
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l no-topics -d 'Only JetStream streams, not Pulsar topics'
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l json -d 'Print data as JSON (JSON Lines for streams)'
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -s q -l quiet -d 'Print only errors'
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -s V -l version -d 'Print version'
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l server -d 'NATS server URL' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l token -d 'NATS token' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l user -d 'NATS user name' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l password -d 'NATS password' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l creds -d 'NATS credentials file (JWT + NKey seed)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l pulsar-url -d 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l pulsar-token -d 'Pulsar token' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l pulsar-admin-url -d 'Pulsar admin REST API URL (for `arc streams apply`)' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l connect-timeout -d 'How long to wait for a connection' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
+docker\t'Containers through the Docker engine'
+process\t'Native processes from binaries on this machine'"
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l color -d 'When to colour output; `NO_COLOR` set to anything turns colour off' -r -f -a "auto\t'Colour when stdout/stderr is a terminal'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l json -d 'Print data as JSON (JSON Lines for streams)'
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print only errors'
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l server -d 'NATS server URL' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l token -d 'NATS token' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l user -d 'NATS user name' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l password -d 'NATS password' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l creds -d 'NATS credentials file (JWT + NKey seed)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l pulsar-url -d 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l pulsar-token -d 'Pulsar token' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l pulsar-admin-url -d 'Pulsar admin REST API URL (for `arc streams apply`)' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l connect-timeout -d 'How long to wait for a connection' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
+docker\t'Containers through the Docker engine'
+process\t'Native processes from binaries on this machine'"
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l color -d 'When to colour output; `NO_COLOR` set to anything turns colour off' -r -f -a "auto\t'Colour when stdout/stderr is a terminal'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l json -d 'Print data as JSON (JSON Lines for streams)'
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -s q -l quiet -d 'Print only errors'
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -s V -l version -d 'Print version'
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l server -d 'NATS server URL' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l token -d 'NATS token' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l user -d 'NATS user name' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l password -d 'NATS password' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l creds -d 'NATS credentials file (JWT + NKey seed)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l pulsar-url -d 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l pulsar-token -d 'Pulsar token' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l pulsar-admin-url -d 'Pulsar admin REST API URL (for `arc streams apply`)' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l connect-timeout -d 'How long to wait for a connection' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
+docker\t'Containers through the Docker engine'
+process\t'Native processes from binaries on this machine'"
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l color -d 'When to colour output; `NO_COLOR` set to anything turns colour off' -r -f -a "auto\t'Colour when stdout/stderr is a terminal'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l json -d 'Print data as JSON (JSON Lines for streams)'
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Print only errors'
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from help" -f -a "apply" -d 'Create or update the declared JetStream streams (and Pulsar topics), printing what changed'
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List JetStream streams'
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from help" -f -a "info" -d 'Show one stream\'s configuration and state'
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Delete a stream and its messages'
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c arc -n "__fish_arc_using_subcommand replay" -l since -d 'From: a duration ago (`90s`, `1h`), an RFC 3339 time, or unix seconds or milliseconds' -r
+complete -c arc -n "__fish_arc_using_subcommand replay" -l until -d 'Until (same forms); default: the end of what exists' -r
+complete -c arc -n "__fish_arc_using_subcommand replay" -l subject -d 'Only subjects matching this pattern (JetStream)' -r
+complete -c arc -n "__fish_arc_using_subcommand replay" -l to -d 'Re-publish each message to this live subject' -r
+complete -c arc -n "__fish_arc_using_subcommand replay" -l server -d 'NATS server URL' -r
+complete -c arc -n "__fish_arc_using_subcommand replay" -l token -d 'NATS token' -r
+complete -c arc -n "__fish_arc_using_subcommand replay" -l user -d 'NATS user name' -r
+complete -c arc -n "__fish_arc_using_subcommand replay" -l password -d 'NATS password' -r
+complete -c arc -n "__fish_arc_using_subcommand replay" -l creds -d 'NATS credentials file (JWT + NKey seed)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand replay" -l pulsar-url -d 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)' -r
+complete -c arc -n "__fish_arc_using_subcommand replay" -l pulsar-token -d 'Pulsar token' -r
+complete -c arc -n "__fish_arc_using_subcommand replay" -l pulsar-admin-url -d 'Pulsar admin REST API URL (for `arc streams apply`)' -r
+complete -c arc -n "__fish_arc_using_subcommand replay" -l connect-timeout -d 'How long to wait for a connection' -r
+complete -c arc -n "__fish_arc_using_subcommand replay" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand replay" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
+docker\t'Containers through the Docker engine'
+process\t'Native processes from binaries on this machine'"
+complete -c arc -n "__fish_arc_using_subcommand replay" -l color -d 'When to colour output; `NO_COLOR` set to anything turns colour off' -r -f -a "auto\t'Colour when stdout/stderr is a terminal'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c arc -n "__fish_arc_using_subcommand replay" -l follow -d 'Keep going after the end, printing new messages as they arrive'
+complete -c arc -n "__fish_arc_using_subcommand replay" -l raw -d 'Print only the payload'
+complete -c arc -n "__fish_arc_using_subcommand replay" -l json -d 'Print data as JSON (JSON Lines for streams)'
+complete -c arc -n "__fish_arc_using_subcommand replay" -s q -l quiet -d 'Print only errors'
+complete -c arc -n "__fish_arc_using_subcommand replay" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+complete -c arc -n "__fish_arc_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c arc -n "__fish_arc_using_subcommand replay" -s V -l version -d 'Print version'
+complete -c arc -n "__fish_arc_using_subcommand tail" -l count -d 'Exit after N messages' -r
+complete -c arc -n "__fish_arc_using_subcommand tail" -l server -d 'NATS server URL' -r
+complete -c arc -n "__fish_arc_using_subcommand tail" -l token -d 'NATS token' -r
+complete -c arc -n "__fish_arc_using_subcommand tail" -l user -d 'NATS user name' -r
+complete -c arc -n "__fish_arc_using_subcommand tail" -l password -d 'NATS password' -r
+complete -c arc -n "__fish_arc_using_subcommand tail" -l creds -d 'NATS credentials file (JWT + NKey seed)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand tail" -l pulsar-url -d 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)' -r
+complete -c arc -n "__fish_arc_using_subcommand tail" -l pulsar-token -d 'Pulsar token' -r
+complete -c arc -n "__fish_arc_using_subcommand tail" -l pulsar-admin-url -d 'Pulsar admin REST API URL (for `arc streams apply`)' -r
+complete -c arc -n "__fish_arc_using_subcommand tail" -l connect-timeout -d 'How long to wait for a connection' -r
+complete -c arc -n "__fish_arc_using_subcommand tail" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand tail" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
+docker\t'Containers through the Docker engine'
+process\t'Native processes from binaries on this machine'"
+complete -c arc -n "__fish_arc_using_subcommand tail" -l color -d 'When to colour output; `NO_COLOR` set to anything turns colour off' -r -f -a "auto\t'Colour when stdout/stderr is a terminal'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c arc -n "__fish_arc_using_subcommand tail" -l system -d 'Also show `$`-prefixed (server) and `_INBOX` subjects'
+complete -c arc -n "__fish_arc_using_subcommand tail" -l json -d 'Print data as JSON (JSON Lines for streams)'
+complete -c arc -n "__fish_arc_using_subcommand tail" -s q -l quiet -d 'Print only errors'
+complete -c arc -n "__fish_arc_using_subcommand tail" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+complete -c arc -n "__fish_arc_using_subcommand tail" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c arc -n "__fish_arc_using_subcommand tail" -s V -l version -d 'Print version'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config completions pub sub request reply streams replay tail help" -f -a "up" -d 'Bring a profile or services up, in dependency order, and wait until healthy'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config completions pub sub request reply streams replay tail help" -f -a "down" -d 'Stop services, in reverse dependency order'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config completions pub sub request reply streams replay tail help" -f -a "ps" -d 'List services with state, pid, ports, uptime and health'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config completions pub sub request reply streams replay tail help" -f -a "health" -d 'Probe running services over their own protocols; exit 1 if any is unhealthy'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config completions pub sub request reply streams replay tail help" -f -a "logs" -d 'Show service logs, prefixed by service'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config completions pub sub request reply streams replay tail help" -f -a "env" -d 'Print the running services\' endpoints as ARC_*_URL variables'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config completions pub sub request reply streams replay tail help" -f -a "services" -d 'List the declared services'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config completions pub sub request reply streams replay tail help" -f -a "profiles" -d 'List the declared profiles'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config completions pub sub request reply streams replay tail help" -f -a "config" -d 'Check the declarative files'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config completions pub sub request reply streams replay tail help" -f -a "completions" -d 'Print a shell completion script'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config completions pub sub request reply streams replay tail help" -f -a "pub" -d 'Publish messages to a NATS subject or a Pulsar topic'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config completions pub sub request reply streams replay tail help" -f -a "sub" -d 'Subscribe and print messages (JSON Lines with --json)'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config completions pub sub request reply streams replay tail help" -f -a "request" -d 'Send a request and print the reply; exit 1 on no responders or timeout'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config completions pub sub request reply streams replay tail help" -f -a "reply" -d 'Answer requests with a fixed body or a command\'s output'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config completions pub sub request reply streams replay tail help" -f -a "streams" -d 'Declare and inspect JetStream streams (and Pulsar topics)'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config completions pub sub request reply streams replay tail help" -f -a "replay" -d 'Replay a stream or topic from a point in time; exits at the end unless --follow'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config completions pub sub request reply streams replay tail help" -f -a "tail" -d 'A live feed of every message matching a pattern, one line each'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config completions pub sub request reply streams replay tail help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from services" -f -a "ls" -d 'List the declared services'
 complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from profiles" -f -a "ls" -d 'List the declared profiles'
 complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Load and check every file, overlays included; report every problem found'
+complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from streams" -f -a "apply" -d 'Create or update the declared JetStream streams (and Pulsar topics), printing what changed'
+complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from streams" -f -a "ls" -d 'List JetStream streams'
+complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from streams" -f -a "info" -d 'Show one stream\'s configuration and state'
+complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from streams" -f -a "rm" -d 'Delete a stream and its messages'

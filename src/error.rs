@@ -1,5 +1,6 @@
 //! The error every command returns, its exit code and its hint.
 
+use crate::bus::{BusError, BusErrorKind};
 use crate::commands::ExitStatus;
 use crate::runtime::RuntimeError;
 use crate::settings::SettingsError;
@@ -17,6 +18,9 @@ pub enum Error {
     /// A runtime operation failed (exit 1).
     #[error(transparent)]
     Runtime(#[from] RuntimeError),
+    /// Talking to the backbone failed (exit 1), or the input was bad (exit 2).
+    #[error(transparent)]
+    Bus(#[from] BusError),
     /// The command did not succeed (exit 1).
     #[error("{message}")]
     Failed {
@@ -40,7 +44,8 @@ impl Error {
     pub fn exit_status(&self) -> ExitStatus {
         match self {
             Self::Spec(_) | Self::Settings(_) => ExitStatus::Usage,
-            Self::Runtime(_) | Self::Failed { .. } => ExitStatus::Failure,
+            Self::Bus(e) if e.kind() == BusErrorKind::Usage => ExitStatus::Usage,
+            Self::Runtime(_) | Self::Bus(_) | Self::Failed { .. } => ExitStatus::Failure,
         }
     }
 
@@ -54,6 +59,7 @@ impl Error {
                 Some("`arc profiles ls` and `arc services ls` list what exists".into())
             }
             Self::Runtime(e) => e.hint(),
+            Self::Bus(e) => e.hint(),
             Self::Failed { hint, .. } => hint.clone(),
             _ => None,
         }

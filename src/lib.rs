@@ -3,6 +3,7 @@
 //! [`run`] parses the command line, resolves settings, sets up logging and output, runs the
 //! command and turns its result into the process exit code. Nothing else exits the process.
 
+pub mod bus;
 pub mod cli;
 pub mod commands;
 pub mod error;
@@ -61,7 +62,10 @@ where
         settings.color_stdout,
         settings.color_stderr,
     );
-    let runtime = match tokio::runtime::Builder::new_current_thread()
+    // Two workers: the connection's socket task and the command's own loop run side by side
+    // (a publish loop, a subscriber printing to stdout).
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
         .enable_all()
         .build()
     {
@@ -101,7 +105,7 @@ fn init_tracing(settings: &Settings) {
         (false, _) => "trace",
     };
     let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new(format!("arc={level},warn")));
+        .unwrap_or_else(|_| EnvFilter::new(format!("arc={level},async_nats=error,warn")));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

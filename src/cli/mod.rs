@@ -5,6 +5,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod messaging;
+
+pub use messaging::*;
+
 /// arc: bring up and operate the A.R.C. messaging backbone.
 ///
 /// Flash (NATS + JetStream), Strange (Pulsar), Sonic (Redis) and the log store (PostgreSQL),
@@ -162,6 +166,47 @@ pub enum Command {
     ///
     /// $ arc completions bash > /etc/bash_completion.d/arc
     Completions(CompletionsArgs),
+    /// Publish messages to a NATS subject or a Pulsar topic.
+    ///
+    /// $ arc pub agent.events.created '{"n":{{Count}}}' --count 10
+    /// $ arc pub persistent://public/default/audit 'hello'
+    /// $ arc pub agent.commands.run --jetstream -H kind:run '{}'
+    Pub(PubArgs),
+    /// Subscribe and print messages (JSON Lines with --json).
+    ///
+    /// $ arc sub 'agent.events.>'
+    /// $ arc sub jobs --queue workers --count 10
+    /// $ arc sub persistent://public/default/audit --position earliest
+    Sub(SubArgs),
+    /// Send a request and print the reply; exit 1 on no responders or timeout.
+    ///
+    /// $ arc request agent.ping '{}' --timeout 2s
+    Request(RequestArgs),
+    /// Answer requests with a fixed body or a command's output.
+    ///
+    /// $ arc reply agent.ping pong
+    /// $ arc reply agent.upper --command 'tr a-z A-Z'
+    Reply(ReplyArgs),
+    /// Declare and inspect JetStream streams (and Pulsar topics).
+    ///
+    /// $ arc streams apply --dry-run
+    /// $ arc streams ls
+    Streams {
+        /// What to do with streams.
+        #[command(subcommand)]
+        command: StreamsCommand,
+    },
+    /// Replay a stream or topic from a point in time; exits at the end unless --follow.
+    ///
+    /// $ arc replay AGENT_EVENTS --since 1h
+    /// $ arc replay AGENT_EVENTS --since 2026-11-23T10:00:00Z --until 2026-11-23T11:00:00Z --json
+    /// $ arc replay AGENT_COMMANDS --since 10m --to debug.commands
+    Replay(ReplayArgs),
+    /// A live feed of every message matching a pattern, one line each.
+    ///
+    /// $ arc tail
+    /// $ arc tail 'agent.>' --json
+    Tail(TailArgs),
 }
 
 /// `arc up`.

@@ -7,6 +7,7 @@ mod down;
 mod env;
 mod health;
 mod logs;
+mod messaging;
 mod ps;
 mod up;
 
@@ -63,6 +64,17 @@ pub async fn dispatch(
             command: ConfigCommand::Validate,
         } => config::validate(settings, printer),
         Command::Completions(args) => Ok(completions::run(&args, printer)),
+        Command::Pub(args) => Box::pin(messaging::publish::run(args, settings, printer)).await,
+        Command::Sub(args) => Box::pin(messaging::subscribe::sub(args, settings, printer)).await,
+        Command::Tail(args) => Box::pin(messaging::subscribe::tail(args, settings, printer)).await,
+        Command::Request(args) => {
+            Box::pin(messaging::request::request(args, settings, printer)).await
+        }
+        Command::Reply(args) => Box::pin(messaging::request::reply(args, settings, printer)).await,
+        Command::Streams { command } => {
+            Box::pin(messaging::streams::run(command, settings, printer)).await
+        }
+        Command::Replay(args) => Box::pin(messaging::replay::run(args, settings, printer)).await,
     }
 }
 

@@ -81,6 +81,7 @@ pub(super) async fn run(
             .iter()
             .map(|s| row(s, "up to date", "none", None, None))
             .collect();
+        provision_all(settings, printer, &services).await?;
         print_rows(printer, &rows);
         printer.info(&format!(
             "everything is up to date ({} services, {})",
@@ -173,6 +174,9 @@ pub(super) async fn run(
                 .unwrap_or_else(|| row(s, "up to date", "none", None, None))
         })
         .collect();
+    if !args.no_wait {
+        provision_all(settings, printer, &services).await?;
+    }
     print_rows(printer, &rows);
     printer.info(&format!(
         "up in {}",
@@ -423,4 +427,27 @@ async fn rollback(
             Err(e) => reporter.report(&spec.name, LifecycleEvent::Failed(e.to_string())),
         }
     }
+}
+
+/// Applies every started service's provisioning files (JetStream streams, Pulsar topics).
+async fn provision_all(
+    settings: &Settings,
+    printer: &Printer,
+    services: &[ServiceSpec],
+) -> Result<(), Error> {
+    for s in services.iter().filter(|s| !s.provision.is_empty()) {
+        match super::messaging::provision(settings, s).await {
+            Ok(lines) => lines.iter().for_each(|l| printer.info(l)),
+            Err(e) => {
+                return Err(Error::failed(
+                    format!("`{}` is up, but provisioning it failed: {e}", s.name),
+                    Some(
+                        "fix the file and run `arc streams apply`; the services keep running"
+                            .into(),
+                    ),
+                ))
+            }
+        }
+    }
+    Ok(())
 }

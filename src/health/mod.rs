@@ -6,8 +6,6 @@
 mod error;
 mod wire;
 
-mod pulsar_wire;
-
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};
@@ -180,7 +178,7 @@ async fn pulsar_probe(t: &Target, timeout: Duration) -> Result<String, HealthErr
         }
     }
     let topic = pulsar_topic(t);
-    let lookup = pulsar_wire::connect_and_lookup(t.addr, &topic, timeout)
+    let lookup = crate::bus::pulsar::connect_and_lookup(t.addr, &topic, timeout)
         .await
         .map_err(|e| HealthError::Unhealthy(format!("pulsar {}: {e}", t.addr)))?;
     let version = if lookup.server_version.is_empty() {
@@ -347,7 +345,7 @@ async fn deep_inner(t: &Target, timeout: Duration, steps: &mut Vec<Step>) {
             // leave a topic behind each.
             let topic = pulsar_topic(t);
             let start = Instant::now();
-            match pulsar_wire::round_trip(t.addr, &topic, timeout).await {
+            match crate::bus::pulsar::round_trip(t.addr, &topic, timeout).await {
                 Ok(rt) => {
                     steps.push(Step {
                         step: "produce".into(),

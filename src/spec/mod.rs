@@ -21,7 +21,7 @@ pub use overlay::Overlay;
 pub use profile::{ProfileSpec, ProfilesFile};
 pub use service::{
     expand_placeholders, HealthSpec, InitStep, NativeFile, NativeSpec, NativeVariant, PortSpec,
-    ProbeKind, ServiceSpec, VolumeSpec,
+    ProbeKind, ProvisionKind, ProvisionSpec, ServiceSpec, VolumeSpec,
 };
 
 use locate::Positions;
@@ -46,6 +46,51 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../services/logstore/service.yaml"),
     ),
 ];
+
+/// Provisioning files other commands read (`arc streams apply`), embedded like the rest.
+const PROVISIONING: &[(&str, &str)] = &[
+    (
+        "services/messaging/streams.yaml",
+        include_str!("../../services/messaging/streams.yaml"),
+    ),
+    (
+        "services/streaming/topics.yaml",
+        include_str!("../../services/streaming/topics.yaml"),
+    ),
+];
+
+/// A stock file by its path in the project (`services/messaging/streams.yaml`): read from the
+/// project directory when there is one, else the copy built into arc. Returns the name to show
+/// in errors and the text.
+pub fn stock_file(project: Option<&Path>, rel: &str) -> Result<(String, String), SpecError> {
+    if let Some(dir) = project {
+        let path = dir.join(rel);
+        return std::fs::read_to_string(&path)
+            .map(|t| (rel.to_owned(), t))
+            .map_err(|source| SpecError::Read { path, source });
+    }
+    PROVISIONING
+        .iter()
+        .find(|(name, _)| *name == rel)
+        .map(|(name, text)| (format!("<embedded>/{name}"), (*text).to_owned()))
+        .ok_or_else(|| SpecError::Read {
+            path: PathBuf::from(rel),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "not built into arc"),
+        })
+}
+
+/// Parses a YAML document into `T`; errors carry file, line, column and field.
+pub fn parse_document<T: serde::de::DeserializeOwned>(
+    name: &str,
+    text: &str,
+) -> Result<T, SpecError> {
+    let mut diags = Vec::new();
+    let src = Source {
+        name: name.to_owned(),
+        text: text.to_owned(),
+    };
+    parse(&src, &mut diags).ok_or(SpecError::Invalid(diags))
+}
 
 /// Where the declarative files came from.
 #[derive(Debug, Clone, PartialEq, Eq)]

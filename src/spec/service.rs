@@ -51,6 +51,29 @@ pub struct ServiceSpec {
     /// Endpoints other programs use, printed by `arc env` (values take placeholders).
     #[serde(default)]
     pub exports: BTreeMap<String, String>,
+    /// Files applied once the service is healthy (`arc up`), relative to the project.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub provision: Vec<ProvisionSpec>,
+}
+
+/// What a provisioning file declares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProvisionKind {
+    /// JetStream streams (`streams.yaml`).
+    Jetstream,
+    /// Pulsar tenants, namespaces and topics (`topics.yaml`).
+    PulsarTopics,
+}
+
+/// A provisioning file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProvisionSpec {
+    /// What it declares.
+    pub kind: ProvisionKind,
+    /// The file, relative to the project (`services/messaging/streams.yaml`).
+    pub file: String,
 }
 
 impl ServiceSpec {

@@ -5,6 +5,6 @@ mod printer;
 mod progress;
 mod table;
 
-pub use printer::{Printer, Style};
+pub use printer::{DataStream, Printer, Style};
 pub use progress::LifecycleReporter;
 pub use table::Table;

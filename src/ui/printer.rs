@@ -35,6 +35,42 @@ impl Style {
     }
 }
 
+/// Buffered stdout for streams of data (`sub`, `tail`, `replay`): callers flush when they are
+/// idle, so a burst is written in large chunks and a trickle still shows at once.
+pub struct DataStream {
+    out: std::io::BufWriter<std::io::Stdout>,
+    closed: bool,
+}
+
+impl DataStream {
+    /// Writes one line; `false` once the reader has gone away (`| head`).
+    pub fn line(&mut self, line: &str) -> bool {
+        self.bytes(line.as_bytes()) && self.bytes(b"\n")
+    }
+
+    /// Writes raw bytes; `false` once the reader has gone away.
+    pub fn bytes(&mut self, b: &[u8]) -> bool {
+        if !self.closed && self.out.write_all(b).is_err() {
+            self.closed = true;
+        }
+        !self.closed
+    }
+
+    /// Flushes; `false` once the reader has gone away.
+    pub fn flush(&mut self) -> bool {
+        if !self.closed && self.out.flush().is_err() {
+            self.closed = true;
+        }
+        !self.closed
+    }
+}
+
+impl Drop for DataStream {
+    fn drop(&mut self) {
+        let _ = self.out.flush();
+    }
+}
+
 /// Writes data to stdout and messages to stderr, honouring `--json`, `--quiet` and colour.
 #[derive(Debug, Clone)]
 pub struct Printer {
@@ -63,6 +99,19 @@ impl Printer {
     /// Whether colour is on for stdout.
     pub fn color_stdout(&self) -> bool {
         self.color_stdout
+    }
+
+    /// A buffered stream of data lines on stdout.
+    pub fn data_stream(&self) -> DataStream {
+        DataStream {
+            out: std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout()),
+            closed: false,
+        }
+    }
+
+    /// Whether `--quiet` is on.
+    pub fn quiet(&self) -> bool {
+        self.quiet
     }
 
     /// One line of data on stdout.

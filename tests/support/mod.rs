@@ -193,8 +193,34 @@ impl Run {
         self
     }
 
-    /// Runs it and returns what it printed.
-    pub fn run(self) -> Done {
+    /// Starts it in the background with piped output.
+    pub fn spawn(self) -> Background {
+        let mut cmd = self.command();
+        cmd.stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().expect("spawn arc");
+        let (tx, rx) = std::sync::mpsc::channel();
+        let stderr = child.stderr.take().expect("stderr");
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(stderr)
+                .lines()
+                .map_while(Result::ok)
+            {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Background {
+            child,
+            stderr: rx,
+            seen: Vec::new(),
+        }
+    }
+
+    fn command(&self) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_arc"));
         cmd.args(&self.args).current_dir(&self.cwd);
         for k in [
@@ -204,6 +230,9 @@ impl Run {
             "ARC_JSON",
             "ARC_STATE_DIR",
             "NO_COLOR",
+            "ARC_NATS_URL",
+            "ARC_PULSAR_URL",
+            "ARC_PULSAR_ADMIN_URL",
         ] {
             cmd.env_remove(k);
         }
@@ -211,7 +240,12 @@ impl Run {
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
-        let output = cmd.output().expect("run arc");
+        cmd
+    }
+
+    /// Runs it and returns what it printed.
+    pub fn run(self) -> Done {
+        let output = self.command().output().expect("run arc");
         Done {
             args: self.args,
             output,
@@ -301,5 +335,65 @@ fn decode_addr(hex: &str) -> String {
         format!("{}:{port}", Ipv4Addr::from(n.swap_bytes()))
     } else {
         format!("[{ip}]:{port}")
+    }
+}
+
+/// An `arc` running in the background (a subscriber, a replier).
+pub struct Background {
+    child: std::process::Child,
+    stderr: std::sync::mpsc::Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl Background {
+    /// Waits (up to 10s) for a stderr line containing `needle`.
+    pub fn wait_for(&mut self, needle: &str) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+            match self.stderr.recv_timeout(left) {
+                Ok(line) => {
+                    let hit = line.contains(needle);
+                    self.seen.push(line);
+                    if hit {
+                        return;
+                    }
+                }
+                Err(_) => break,
+            }
+        }
+        panic!(
+            "arc never said `{needle}`; stderr so far:\n{}",
+            self.seen.join("\n")
+        );
+    }
+
+    /// Waits (up to 20s) for it to exit; its stdout and exit code.
+    pub fn finish(mut self) -> (i32, String) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                break;
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!(
+                    "arc did not exit in time; stderr:\n{}",
+                    self.seen.join("\n")
+                );
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let out = self.child.wait_with_output().expect("wait");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    }
+
+    /// Stops it (SIGTERM-free: kill) and returns its stdout so far.
+    pub fn stop(mut self) -> String {
+        let _ = self.child.kill();
+        let out = self.child.wait_with_output().expect("wait");
+        String::from_utf8_lossy(&out.stdout).into_owned()
     }
 }

@@ -1,0 +1,242 @@
+//! Messaging throughput: `arc pub`, `arc sub` and `arc replay` against a raw async-nats loop in
+//! the same run, on the same nats-server, with 128-byte messages. Prints messages/s and the
+//! ratio arc/raw (targets: pub >= 0.90, sub >= 0.80, replay >= 0.80).
+//!
+//!     cargo bench --bench messaging            # 1,000,000 messages
+//!     ARC_BENCH_N=200000 cargo bench --bench messaging
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::cast_precision_loss
+)]
+
+use std::io::{BufRead, BufReader};
+use std::net::{Ipv4Addr, TcpListener};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+
+const SIZE: usize = 128;
+
+fn free_port() -> u16 {
+    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("port")
+}
+
+/// nats-server and its data directory, both gone on drop.
+struct Server {
+    child: Child,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[allow(clippy::zombie_processes)] // the child is killed and reaped by `Server`'s drop
+fn start_server(port: u16) -> Server {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let conf = dir.path().join("nats.conf");
+    // A large per-connection buffer so neither side's subscriber is cut off as a slow consumer.
+    std::fs::write(&conf, format!("port: {port}\nhost: 127.0.0.1\nmax_pending: 1073741824\njetstream {{ store_dir: \"{}\" }}\n", dir.path().join("js").display())).expect("conf");
+    let child = Command::new("nats-server")
+        .args(["-c", &conf.display().to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("nats-server (apt-get install nats-server)");
+    for _ in 0..200 {
+        if std::net::TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_ok() {
+            return Server { child, _dir: dir };
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("nats-server did not start");
+}
+
+async fn client(url: &str) -> async_nats::Client {
+    async_nats::ConnectOptions::new()
+        .subscription_capacity(1 << 18)
+        .connect(url)
+        .await
+        .expect("connect")
+}
+
+fn arc(url: &str, args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_arc"));
+    c.args(args)
+        .args(["--server", url])
+        .env("CI", "true")
+        .stdin(Stdio::null());
+    c
+}
+
+async fn raw_publish(url: &str, subject: &str, n: u64) -> f64 {
+    let c = client(url).await;
+    let body = bytes::Bytes::from(vec![b'x'; SIZE]);
+    let t = Instant::now();
+    for _ in 0..n {
+        c.publish(subject.to_owned(), body.clone())
+            .await
+            .expect("publish");
+    }
+    c.flush().await.expect("flush");
+    n as f64 / t.elapsed().as_secs_f64()
+}
+
+fn arc_publish(url: &str, subject: &str, n: u64) -> f64 {
+    let t = Instant::now();
+    let st = arc(
+        url,
+        &[
+            "-q",
+            "pub",
+            subject,
+            "--size",
+            &SIZE.to_string(),
+            "--count",
+            &n.to_string(),
+        ],
+    )
+    .status()
+    .expect("arc pub");
+    assert!(st.success());
+    n as f64 / t.elapsed().as_secs_f64()
+}
+
+/// Messages/s seen by a raw subscriber while a raw publisher sends `n`.
+async fn raw_subscribe(url: &str, n: u64) -> f64 {
+    let c = client(url).await;
+    let mut sub = c.subscribe("bench.sub").await.expect("sub");
+    c.flush().await.expect("flush");
+    let url2 = url.to_owned();
+    let t = Instant::now();
+    let publisher = tokio::spawn(async move { raw_publish(&url2, "bench.sub", n).await });
+    let mut got = 0;
+    while got < n {
+        if sub.next().await.is_none() {
+            break;
+        }
+        got += 1;
+    }
+    let rate = got as f64 / t.elapsed().as_secs_f64();
+    let _ = publisher.await;
+    rate
+}
+
+/// Messages/s for `arc sub --count n > /dev/null` while a raw publisher sends `n`.
+async fn arc_subscribe(url: &str, n: u64) -> f64 {
+    let mut child = arc(url, &["sub", "bench.sub", "--count", &n.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("arc sub");
+    let mut err = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut line = String::new();
+    err.read_line(&mut line).expect("listening line");
+    let t = Instant::now();
+    raw_publish(url, "bench.sub", n).await;
+    let st = child.wait().expect("wait");
+    assert!(st.success());
+    n as f64 / t.elapsed().as_secs_f64()
+}
+
+async fn fill_stream(url: &str, n: u64) {
+    let js = async_nats::jetstream::new(client(url).await);
+    js.create_stream(async_nats::jetstream::stream::Config {
+        name: "BENCH".into(),
+        subjects: vec!["bench.js.>".into()],
+        ..Default::default()
+    })
+    .await
+    .expect("stream");
+    let body = bytes::Bytes::from(vec![b'x'; SIZE]);
+    let mut acks = std::collections::VecDeque::new();
+    for _ in 0..n {
+        acks.push_back(
+            js.publish("bench.js.x", body.clone())
+                .await
+                .expect("publish"),
+        );
+        if acks.len() > 4096 {
+            acks.pop_front().expect("ack").await.expect("ack");
+        }
+    }
+    for a in acks {
+        a.await.expect("ack");
+    }
+}
+
+async fn raw_replay(url: &str, n: u64) -> f64 {
+    use async_nats::jetstream::consumer::{pull::OrderedConfig, DeliverPolicy};
+    let js = async_nats::jetstream::new(client(url).await);
+    let t = Instant::now();
+    let stream = js.get_stream("BENCH").await.expect("stream");
+    let start = time::OffsetDateTime::now_utc() - time::Duration::hours(1);
+    let consumer = stream
+        .create_consumer(OrderedConfig {
+            deliver_policy: DeliverPolicy::ByStartTime { start_time: start },
+            ..Default::default()
+        })
+        .await
+        .expect("consumer");
+    let mut msgs = consumer.messages().await.expect("messages");
+    let mut got = 0;
+    while got < n {
+        let m = msgs.next().await.expect("end").expect("message");
+        let _ = m.info();
+        got += 1;
+    }
+    got as f64 / t.elapsed().as_secs_f64()
+}
+
+fn arc_replay(url: &str, n: u64) -> f64 {
+    let t = Instant::now();
+    let st = arc(url, &["-q", "replay", "BENCH", "--since", "1h"])
+        .stdout(Stdio::null())
+        .status()
+        .expect("arc replay");
+    assert!(st.success());
+    n as f64 / t.elapsed().as_secs_f64()
+}
+
+fn row(name: &str, raw: f64, arc: f64, target: f64) {
+    let ratio = arc / raw;
+    println!(
+        "{name:<34} raw {raw:>12.0} msg/s   arc {arc:>12.0} msg/s   ratio {ratio:>5.2}  (target >= {target:.2}) {}",
+        if ratio >= target { "ok" } else { "BELOW TARGET" }
+    );
+}
+
+#[tokio::main]
+async fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --benches` runs it with a tiny N.
+    let quick = !std::env::args().any(|a| a == "--bench");
+    let n: u64 = std::env::var("ARC_BENCH_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(if quick { 2_000 } else { 1_000_000 });
+    let port = free_port();
+    let _server = start_server(port);
+    let url = format!("nats://127.0.0.1:{port}");
+    println!("messaging throughput, {n} messages of {SIZE} bytes, nats-server on {url}");
+
+    let raw = raw_publish(&url, "bench.pub", n).await;
+    let ours = arc_publish(&url, "bench.pub", n);
+    row("arc pub --count N", raw, ours, 0.90);
+
+    let raw = raw_subscribe(&url, n).await;
+    let ours = arc_subscribe(&url, n).await;
+    row("arc sub --count N > /dev/null", raw, ours, 0.80);
+
+    fill_stream(&url, n).await;
+    let raw = raw_replay(&url, n).await;
+    let ours = arc_replay(&url, n);
+    row("arc replay (JetStream)", raw, ours, 0.80);
+}

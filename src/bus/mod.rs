@@ -1,0 +1,13 @@
+//! Adapters to the backbone's engines, shared by the messaging commands and the pipeline:
+//! NATS and JetStream (async-nats), Pulsar (arc's own binary-protocol client) and the Pulsar
+//! admin API. Nothing here prints: results are values, failures are [`BusError`]s.
+
+mod error;
+pub mod jetstream;
+pub mod nats;
+pub(crate) mod pulsar;
+pub(crate) mod pulsar_admin;
+pub mod subject;
+pub mod timespec;
+
+pub use error::{BusError, BusErrorKind};

@@ -1,0 +1,687 @@
+//! Wire format of the Pulsar binary protocol: frames, a minimal proto2 encoder and decoder,
+//! CRC32C, and the decoding of MESSAGE frames (single or batched) into [`Message`]s.
+//! Field numbers follow `PulsarApi.proto`.
+//!
+//! Owns bytes only: no I/O and no state. It must not grow compression, encryption or
+//! chunking: messages that use them are rejected with a Protocol error naming what was found.
+
+use std::fmt;
+
+use bytes::Bytes;
+use tokio::io::{AsyncRead, AsyncReadExt};
+
+use super::PulsarError;
+
+/// Result type of this module.
+type Result<T, E = PulsarError> = std::result::Result<T, E>;
+
+/// Largest frame accepted or built: Pulsar's default 5 MiB message plus its 10 KiB of
+/// frame padding for commands and metadata.
+pub(super) const MAX_FRAME: usize = 5 * 1024 * 1024 + 10 * 1024;
+/// Marks a CRC32C checksum in payload frames.
+const MAGIC_CRC32C: [u8; 2] = [0x0e, 0x01];
+
+/// `BaseCommand.Type` values used here. Each equals the `BaseCommand` field number that
+/// carries the matching sub-command.
+pub(super) mod kind {
+    pub(in super::super) const CONNECT: u32 = 2;
+    pub(in super::super) const CONNECTED: u32 = 3;
+    pub(in super::super) const SUBSCRIBE: u32 = 4;
+    pub(in super::super) const PRODUCER: u32 = 5;
+    pub(in super::super) const SEND: u32 = 6;
+    pub(in super::super) const SEND_RECEIPT: u32 = 7;
+    pub(in super::super) const SEND_ERROR: u32 = 8;
+    pub(in super::super) const MESSAGE: u32 = 9;
+    pub(in super::super) const ACK: u32 = 10;
+    pub(in super::super) const FLOW: u32 = 11;
+    pub(in super::super) const UNSUBSCRIBE: u32 = 12;
+    pub(in super::super) const SUCCESS: u32 = 13;
+    pub(in super::super) const ERROR: u32 = 14;
+    pub(in super::super) const CLOSE_PRODUCER: u32 = 15;
+    pub(in super::super) const CLOSE_CONSUMER: u32 = 16;
+    pub(in super::super) const PRODUCER_SUCCESS: u32 = 17;
+    pub(in super::super) const PING: u32 = 18;
+    pub(in super::super) const PONG: u32 = 19;
+    pub(in super::super) const LOOKUP: u32 = 23;
+    pub(in super::super) const LOOKUP_RESPONSE: u32 = 24;
+    pub(in super::super) const SEEK: u32 = 28;
+    pub(in super::super) const ACTIVE_CONSUMER_CHANGE: u32 = 31;
+}
+
+/// Where a message is stored; `batch_index` is set for a message taken from a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct MessageId {
+    /// BookKeeper ledger (pulsar-lite: its own log segment).
+    pub(crate) ledger_id: u64,
+    /// Entry within the ledger.
+    pub(crate) entry_id: u64,
+    /// Partition index, for a partition of a partitioned topic.
+    pub(crate) partition: Option<u32>,
+    /// Index within a batch entry.
+    pub(crate) batch_index: Option<u32>,
+}
+
+impl fmt::Display for MessageId {
+    /// Pulsar's `ledger:entry:partition:batch` form, `-1` for an absent part.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let part = |p: Option<u32>| p.map_or_else(|| "-1".to_owned(), |p| p.to_string());
+        let (ledger, entry) = (self.ledger_id, self.entry_id);
+        let (partition, batch) = (part(self.partition), part(self.batch_index));
+        write!(f, "{ledger}:{entry}:{partition}:{batch}")
+    }
+}
+
+/// One message delivered to a consumer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Message {
+    /// Where the message is stored; what [`super::Consumer::ack`] takes.
+    pub(crate) id: MessageId,
+    /// Full name of the topic it was read from.
+    pub(crate) topic: String,
+    /// The application payload.
+    pub(crate) payload: Bytes,
+    /// Application properties, in the order the producer set them.
+    pub(crate) properties: Vec<(String, String)>,
+    /// When the producer published it, in ms since the Unix epoch.
+    pub(crate) publish_time: u64,
+    /// The application's event time in ms since the epoch, when one was set.
+    pub(crate) event_time: Option<u64>,
+    /// Name of the producer that published it.
+    pub(crate) producer_name: String,
+    /// Partition (routing) key, when one was set.
+    pub(crate) key: Option<String>,
+    /// How often the broker delivered it before.
+    pub(crate) redelivery_count: u32,
+}
+
+/// A decoded frame: its command type, the sub-command and, for payload frames, the
+/// metadata and payload.
+#[derive(Debug, Clone)]
+pub(super) struct Frame {
+    /// `BaseCommand.type`.
+    pub(super) kind: u32,
+    /// The encoded sub-command (empty if absent, as for PING).
+    pub(super) cmd: Bytes,
+    /// Encoded `MessageMetadata` and the payload after it, for payload frames.
+    pub(super) payload: Option<(Bytes, Bytes)>,
+}
+
+impl Frame {
+    /// Parses the sub-command's fields.
+    pub(super) fn fields(&self) -> Result<Fields<'_>> {
+        Fields::parse(&self.cmd)
+    }
+}
+
+/// Reads one frame; `Ok(None)` on a clean end of stream between frames. `buf` keeps bytes
+/// read past the frame for the next call. Sizes outside `4..=MAX_FRAME` are rejected
+/// before anything is allocated for them.
+pub(super) async fn read_frame<R>(
+    reader: &mut R,
+    buf: &mut bytes::BytesMut,
+) -> Result<Option<Frame>>
+where
+    R: AsyncRead + Unpin,
+{
+    loop {
+        if let Some(size) = buf.get(..4) {
+            let total = u32::from_be_bytes([size[0], size[1], size[2], size[3]]);
+            let total = usize::try_from(total).unwrap_or(usize::MAX);
+            if !(4..=MAX_FRAME).contains(&total) {
+                return Err(proto(format!("frame size {total} outside 4..={MAX_FRAME}")));
+            }
+            if buf.len() >= 4 + total {
+                let body = buf.split_to(4 + total).split_off(4).freeze();
+                return decode_frame(&body).map(Some);
+            }
+            buf.reserve(4 + total - buf.len());
+        } else if buf.capacity() - buf.len() < 4096 {
+            buf.reserve(64 * 1024);
+        }
+        if reader.read_buf(buf).await? == 0 {
+            if buf.is_empty() {
+                return Ok(None);
+            }
+            return Err(proto("connection closed in the middle of a frame"));
+        }
+    }
+}
+
+/// Builds a frame; with `payload = Some((metadata, data))` a checksummed payload frame.
+pub(super) fn encode_frame(kind: u32, cmd: &Enc, payload: Option<(&Enc, &[u8])>) -> Result<Bytes> {
+    let base = msg().int(1, kind.into()).bytes(kind, &cmd.0).0;
+    let mut tail = Vec::new();
+    if let Some((meta, data)) = payload {
+        let checked = [&be32(meta.0.len())?[..], &meta.0, data].concat();
+        tail.extend_from_slice(&MAGIC_CRC32C);
+        tail.extend_from_slice(&crc32c(&checked).to_be_bytes());
+        tail.extend_from_slice(&checked);
+    }
+    let total = 4 + base.len() + tail.len();
+    if total > MAX_FRAME {
+        return Err(proto(format!("frame of {total} bytes exceeds {MAX_FRAME}")));
+    }
+    Ok([&be32(total)?[..], &be32(base.len())?, &base, &tail]
+        .concat()
+        .into())
+}
+
+/// Decodes a frame body (everything after `totalSize`).
+pub(super) fn decode_frame(body: &Bytes) -> Result<Frame> {
+    let mut pos = 0;
+    let cmd_len = read_u32(body, &mut pos)? as usize;
+    let base = body.slice_ref(take(body, &mut pos, cmd_len)?);
+    let fields = Fields::parse(&base)?;
+    let kind = fields.int(1).ok_or_else(|| proto("no command type"))?;
+    let kind = u32::try_from(kind).map_err(|_| proto("command type out of range"))?;
+    let cmd = fields
+        .bytes(kind)
+        .map_or_else(Bytes::new, |c| base.slice_ref(c));
+    let rest = body.slice(pos..);
+    let payload = (!rest.is_empty())
+        .then(|| split_payload(rest))
+        .transpose()?;
+    Ok(Frame { kind, cmd, payload })
+}
+
+/// Splits `[0x0e01 crc32c]? metadataSize metadata payload`, verifying the checksum when
+/// one is present (pulsar-lite sends none). Broker entry metadata (0x0e02) is not expected:
+/// brokers send it only to clients that announce support for it.
+fn split_payload(mut rest: Bytes) -> Result<(Bytes, Bytes)> {
+    if rest.starts_with(&MAGIC_CRC32C) {
+        let mut pos = 2;
+        let want = read_u32(&rest, &mut pos)?;
+        rest = rest.slice(pos..);
+        if crc32c(&rest) != want {
+            return Err(proto("payload checksum mismatch: the frame is corrupted"));
+        }
+    }
+    let mut pos = 0;
+    let meta_len = read_u32(&rest, &mut pos)? as usize;
+    let meta = rest.slice_ref(take(&rest, &mut pos, meta_len)?);
+    Ok((meta, rest.slice(pos..)))
+}
+
+/// Decodes a `MessageIdData` message.
+pub(super) fn decode_id(buf: &[u8]) -> Result<MessageId> {
+    let f = Fields::parse(buf)?;
+    let missing = || proto("message id without ledger or entry");
+    Ok(MessageId {
+        ledger_id: f.int(1).ok_or_else(missing)?,
+        entry_id: f.int(2).ok_or_else(missing)?,
+        partition: f.int(3).and_then(int32),
+        batch_index: f.int(4).and_then(int32),
+    })
+}
+
+/// Encodes a `MessageIdData` message.
+pub(super) fn encode_id(id: &MessageId) -> Enc {
+    let mut enc = msg().int(1, id.ledger_id).int(2, id.entry_id);
+    if let Some(partition) = id.partition {
+        enc = enc.int(3, partition.into());
+    }
+    if let Some(index) = id.batch_index {
+        enc = enc.int(4, index.into());
+    }
+    enc
+}
+
+/// A non-negative `int32` varint; `None` for negative values such as Pulsar's `-1` "unset".
+fn int32(v: u64) -> Option<u32> {
+    u32::try_from(i64::from_ne_bytes(v.to_ne_bytes())).ok()
+}
+
+/// Decodes the properties (`repeated KeyValue`) stored in `field`.
+fn properties(f: &Fields<'_>, field: u32) -> Result<Vec<(String, String)>> {
+    let pair = |kv: &[u8]| {
+        let kv = Fields::parse(kv)?;
+        Ok((
+            kv.string(1).unwrap_or_default(),
+            kv.string(2).unwrap_or_default(),
+        ))
+    };
+    f.all_bytes(field).map(pair).collect()
+}
+
+/// Turns a MESSAGE frame into the messages it carries: one, or each message of a batch
+/// entry (metadata with `num_messages_in_batch`, then per message a size-prefixed
+/// `SingleMessageMetadata` and its payload). Compressed, encrypted and chunked messages
+/// are Protocol errors.
+pub(super) fn decode_message(topic: &str, frame: &Frame) -> Result<Vec<Message>> {
+    let cmd = frame.fields()?;
+    let id = decode_id(cmd.bytes(2).ok_or_else(|| proto("MESSAGE without id"))?)?;
+    let redelivery_count = cmd.int(3).and_then(|n| u32::try_from(n).ok()).unwrap_or(0);
+    let (meta, data) = frame
+        .payload
+        .as_ref()
+        .ok_or_else(|| proto("MESSAGE without payload"))?;
+    let m = Fields::parse(meta)?;
+    match m.int(8).unwrap_or(0) {
+        0 => {}
+        codec => {
+            let names = ["NONE", "LZ4", "ZLIB", "ZSTD", "SNAPPY"];
+            let name = usize::try_from(codec).ok().and_then(|i| names.get(i));
+            let name = name.copied().unwrap_or("unknown");
+            return Err(proto(format!(
+                "message {id} is compressed with {name} ({codec}), which arc does not support"
+            )));
+        }
+    }
+    if m.bytes(13).is_some() {
+        return Err(proto(format!(
+            "message {id} is encrypted, which arc does not support"
+        )));
+    }
+    if m.int(27).is_some_and(|chunks| chunks > 1) {
+        return Err(proto(format!(
+            "message {id} is chunked, which arc does not support"
+        )));
+    }
+    let base = Message {
+        id,
+        topic: topic.to_owned(),
+        payload: data.clone(),
+        properties: properties(&m, 4)?,
+        publish_time: m.int(3).unwrap_or(0),
+        event_time: m.int(12).filter(|&t| t != 0),
+        producer_name: m.string(1).unwrap_or_default(),
+        key: m.string(6),
+        redelivery_count,
+    };
+    // As the Java client: the field's presence marks a batch entry, even of one message.
+    let Some(count) = m.int(11) else {
+        return Ok(vec![base]);
+    };
+    let mut out = Vec::new();
+    let mut pos = 0;
+    for index in 0..count {
+        let len = read_u32(data, &mut pos)? as usize;
+        let single = Fields::parse(take(data, &mut pos, len)?)?;
+        let size = single
+            .int(3)
+            .ok_or_else(|| proto("batch entry without payload_size"))?;
+        let size = usize::try_from(size).unwrap_or(usize::MAX);
+        let payload = data.slice_ref(take(data, &mut pos, size)?);
+        if single.int(4) == Some(1) {
+            continue; // compacted out
+        }
+        out.push(Message {
+            id: MessageId {
+                batch_index: u32::try_from(index).ok(),
+                ..base.id
+            },
+            payload,
+            properties: properties(&single, 1)?,
+            event_time: single.int(5).filter(|&t| t != 0).or(base.event_time),
+            key: single.string(2).or_else(|| base.key.clone()),
+            ..base.clone()
+        });
+    }
+    Ok(out)
+}
+
+/// Shorthand for a [`PulsarError::Protocol`].
+pub(super) fn proto(message: impl Into<String>) -> PulsarError {
+    PulsarError::Protocol(message.into())
+}
+
+/// Big-endian u32 of a length, or a Protocol error past `u32::MAX`.
+fn be32(n: usize) -> Result<[u8; 4]> {
+    let n = u32::try_from(n).map_err(|_| proto("length exceeds u32"))?;
+    Ok(n.to_be_bytes())
+}
+
+/// Reads a big-endian u32 at `pos`.
+fn read_u32(buf: &[u8], pos: &mut usize) -> Result<u32> {
+    let b = take(buf, pos, 4)?;
+    Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+/// Takes `n` bytes at `pos`, or a Protocol error if the buffer is too short.
+fn take<'a>(buf: &'a [u8], pos: &mut usize, n: usize) -> Result<&'a [u8]> {
+    let end = pos.checked_add(n).filter(|&end| end <= buf.len());
+    let end = end.ok_or_else(|| proto(format!("truncated: {n} bytes at {pos}")))?;
+    let out = &buf[*pos..end];
+    *pos = end;
+    Ok(out)
+}
+
+/// Appends `v` as a base-128 varint.
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push(v.to_le_bytes()[0] | 0x80);
+        v >>= 7;
+    }
+    out.push(v.to_le_bytes()[0]);
+}
+
+/// Reads a base-128 varint (at most 10 bytes) at `pos`.
+fn get_varint(buf: &[u8], pos: &mut usize) -> Result<u64> {
+    let mut v = 0u64;
+    for shift in (0..64).step_by(7) {
+        let b = *buf.get(*pos).ok_or_else(|| proto("truncated varint"))?;
+        *pos += 1;
+        v |= u64::from(b & 0x7f) << shift;
+        if b & 0x80 == 0 {
+            return Ok(v);
+        }
+    }
+    Err(proto("varint longer than 10 bytes"))
+}
+
+/// An empty proto2 message to encode fields into.
+pub(super) fn msg() -> Enc {
+    Enc(Vec::new())
+}
+
+/// A proto2 message being encoded: fields appended in call order.
+#[derive(Debug, Clone)]
+pub(super) struct Enc(pub(super) Vec<u8>);
+
+impl Enc {
+    /// Appends a varint field (uint64, uint32, non-negative int32, enum, bool).
+    pub(super) fn int(mut self, field: u32, v: u64) -> Self {
+        put_varint(&mut self.0, u64::from(field) << 3);
+        put_varint(&mut self.0, v);
+        self
+    }
+
+    /// Appends a length-delimited field (bytes or an embedded message).
+    pub(super) fn bytes(mut self, field: u32, b: &[u8]) -> Self {
+        put_varint(&mut self.0, u64::from(field) << 3 | 2);
+        put_varint(&mut self.0, b.len() as u64);
+        self.0.extend_from_slice(b);
+        self
+    }
+
+    /// Appends a string field.
+    pub(super) fn str(self, field: u32, s: &str) -> Self {
+        self.bytes(field, s.as_bytes())
+    }
+
+    /// Appends a `KeyValue` message field.
+    pub(super) fn key_value(self, field: u32, key: &str, value: &str) -> Self {
+        self.bytes(field, &msg().str(1, key).str(2, value).0)
+    }
+}
+
+/// A decoded field value (fixed32/fixed64 fields are skipped, never stored).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Val<'a> {
+    /// Wire type 0.
+    Int(u64),
+    /// Wire type 2.
+    Bytes(&'a [u8]),
+}
+
+/// The decoded fields of one proto2 message, in wire order.
+#[derive(Debug)]
+pub(super) struct Fields<'a>(pub(super) Vec<(u32, Val<'a>)>);
+
+impl<'a> Fields<'a> {
+    /// Decodes all fields; errors on truncation and on group wire types.
+    pub(super) fn parse(buf: &'a [u8]) -> Result<Self> {
+        let (mut pos, mut out) = (0, Vec::new());
+        while pos < buf.len() {
+            let key = get_varint(buf, &mut pos)?;
+            let field = u32::try_from(key >> 3).map_err(|_| proto("bad field number"))?;
+            match key & 7 {
+                0 => out.push((field, Val::Int(get_varint(buf, &mut pos)?))),
+                1 => drop(take(buf, &mut pos, 8)?),
+                2 => {
+                    let len = usize::try_from(get_varint(buf, &mut pos)?);
+                    let len = len.unwrap_or(usize::MAX);
+                    out.push((field, Val::Bytes(take(buf, &mut pos, len)?)));
+                }
+                5 => drop(take(buf, &mut pos, 4)?),
+                wire => return Err(proto(format!("unsupported wire type {wire}"))),
+            }
+        }
+        Ok(Self(out))
+    }
+
+    /// The last value of `field`, as protobuf's "last one wins" prescribes.
+    fn get(&self, field: u32) -> Option<Val<'a>> {
+        self.0.iter().rev().find(|e| e.0 == field).map(|e| e.1)
+    }
+
+    /// A varint field.
+    pub(super) fn int(&self, field: u32) -> Option<u64> {
+        self.get(field)
+            .and_then(|v| if let Val::Int(n) = v { Some(n) } else { None })
+    }
+
+    /// A length-delimited field.
+    pub(super) fn bytes(&self, field: u32) -> Option<&'a [u8]> {
+        self.get(field)
+            .and_then(|v| if let Val::Bytes(b) = v { Some(b) } else { None })
+    }
+
+    /// Every value of a repeated length-delimited field, in wire order.
+    fn all_bytes(&self, field: u32) -> impl Iterator<Item = &'a [u8]> + '_ {
+        self.0.iter().filter_map(move |&(f, v)| match v {
+            Val::Bytes(b) if f == field => Some(b),
+            _ => None,
+        })
+    }
+
+    /// A string field (invalid UTF-8 replaced).
+    pub(super) fn string(&self, field: u32) -> Option<String> {
+        let bytes = self.bytes(field)?;
+        Some(String::from_utf8_lossy(bytes).into_owned())
+    }
+}
+
+/// CRC32C (Castagnoli, reflected polynomial 0x82F63B78) lookup table.
+const CRC32C_TABLE: [u32; 256] = {
+    let mut table = [0u32; 256];
+    let mut i = 0;
+    while i < 256 {
+        #[allow(clippy::cast_possible_truncation)] // i < 256
+        let mut c = i as u32;
+        let mut k = 0;
+        while k < 8 {
+            c = (c >> 1) ^ (0x82F6_3B78 & (c & 1).wrapping_neg());
+            k += 1;
+        }
+        table[i] = c;
+        i += 1;
+    }
+    table
+};
+
+/// CRC32C of `data`, as Pulsar puts in payload frames.
+fn crc32c(data: &[u8]) -> u32 {
+    let step = |c: u32, b: &u8| CRC32C_TABLE[usize::from(c.to_le_bytes()[0] ^ b)] ^ (c >> 8);
+    !data.iter().fold(!0, step)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bytes::BytesMut;
+
+    #[test]
+    fn varints_round_trip() {
+        for v in [0, 1, 127, 128, 300, 16_384, u64::from(u32::MAX), u64::MAX] {
+            let (mut buf, mut pos) = (Vec::new(), 0);
+            put_varint(&mut buf, v);
+            assert_eq!(get_varint(&buf, &mut pos).expect("decode"), v);
+            assert_eq!(pos, buf.len());
+        }
+        let mut buf = Vec::new();
+        put_varint(&mut buf, 300);
+        assert_eq!(buf, [0xac, 0x02]);
+        assert!(get_varint(&[0x80, 0x80], &mut 0).is_err());
+        assert!(get_varint(&[0xff; 11], &mut 0).is_err());
+        assert_eq!((int32(u64::MAX), int32(7)), (None, Some(7)), "-1 is unset");
+    }
+
+    #[test]
+    fn fields_round_trip_and_reject_garbage() {
+        let inner = msg().int(1, 7).int(2, 9);
+        let enc = msg().int(1, 150).str(2, "héllo");
+        let enc = enc.bytes(3, &inner.0).int(1, 151).bytes(3, b"");
+        assert_eq!(enc.0[..3], [0x08, 0x96, 0x01]);
+        let f = Fields::parse(&enc.0).expect("parse");
+        assert_eq!(f.int(1), Some(151), "last value wins");
+        assert_eq!(f.string(2).as_deref(), Some("héllo"));
+        assert_eq!(
+            f.all_bytes(3).count(),
+            2,
+            "repeated fields keep every value"
+        );
+        let nested = Fields::parse(f.all_bytes(3).next().expect("nested")).expect("parse");
+        assert_eq!((nested.int(1), nested.int(2)), (Some(7), Some(9)));
+        assert_eq!((f.int(2), f.bytes(1), f.int(99)), (None, None, None));
+        // fixed32 and fixed64 are skipped; groups, truncation and bad lengths are errors.
+        let fixed = [0x0d, 1, 2, 3, 4, 0x11, 1, 2, 3, 4, 5, 6, 7, 8, 0x18, 5];
+        assert_eq!(Fields::parse(&fixed).expect("fixed").0, [(3, Val::Int(5))]);
+        for bad in [&[0x0b][..], &[0x12, 5, b'a'], &[0x12, 0x80], &[8]] {
+            assert!(Fields::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn crc32c_known_values() {
+        assert_eq!(crc32c(b"123456789"), 0xe306_9283);
+        assert_eq!(crc32c(b""), 0);
+    }
+
+    /// A MESSAGE frame for consumer 5 at 3:4, redelivered twice; the body after `totalSize`.
+    fn message_frame(meta: &Enc, data: &[u8]) -> Bytes {
+        let id = MessageId {
+            ledger_id: 3,
+            entry_id: 4,
+            partition: None,
+            batch_index: None,
+        };
+        let cmd = msg().int(1, 5).bytes(2, &encode_id(&id).0).int(3, 2);
+        let frame = encode_frame(kind::MESSAGE, &cmd, Some((meta, data))).expect("encode");
+        frame.slice(4..)
+    }
+
+    #[test]
+    fn payload_frames_decode_with_and_without_checksum() {
+        let meta = msg()
+            .str(1, "p")
+            .int(2, 0)
+            .int(3, 1000)
+            .key_value(4, "k", "v");
+        let checked = message_frame(&meta, b"data");
+        let frame = decode_frame(&checked).expect("decode");
+        let (_, data) = frame.payload.as_ref().expect("payload");
+        assert_eq!((frame.kind, &data[..]), (kind::MESSAGE, &b"data"[..]));
+        // The same frame without magic and checksum, as pulsar-lite sends MESSAGE.
+        let cmd_end = 4 + read_u32(&checked, &mut 0).expect("cmd size") as usize;
+        let plain = [&checked[..cmd_end], &checked[cmd_end + 6..]].concat();
+        let plain = decode_frame(&plain.into()).expect("plain");
+        let messages = decode_message("t", &plain).expect("message");
+        assert_eq!(messages, decode_message("t", &frame).expect("message"));
+        let m = &messages[0];
+        assert_eq!(
+            (&m.payload[..], m.publish_time, m.redelivery_count),
+            (&b"data"[..], 1000, 2)
+        );
+        assert_eq!(m.properties, [("k".to_owned(), "v".to_owned())]);
+        assert_eq!(
+            (m.id.to_string(), m.event_time, m.key.as_deref()),
+            ("3:4:-1:-1".into(), None, None)
+        );
+        // A flipped payload bit is caught by the checksum.
+        let mut corrupt = checked.to_vec();
+        *corrupt.last_mut().expect("byte") ^= 1;
+        let err = decode_frame(&corrupt.into()).expect_err("corrupt");
+        assert!(
+            matches!(&err, PulsarError::Protocol(m) if m.contains("checksum")),
+            "{err}"
+        );
+        for bad in [&[][..], &[0, 0, 0, 9, 1], &[0, 0, 0, 0], &[0xff; 8]] {
+            assert!(
+                decode_frame(&Bytes::copy_from_slice(bad)).is_err(),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn read_frame_bounds_sizes_and_splits_streams() {
+        let ping = encode_frame(kind::PING, &msg(), None).expect("ping");
+        let pong = encode_frame(kind::PONG, &msg(), None).expect("pong");
+        let stream = [&ping[..], &pong[..]].concat();
+        let (mut reader, mut buf) = (&stream[..], BytesMut::new());
+        let kinds = [kind::PING, kind::PONG].map(Some);
+        for want in kinds {
+            let got = read_frame(&mut reader, &mut buf).await.expect("frame");
+            assert_eq!(got.map(|f| f.kind), want);
+        }
+        assert!(read_frame(&mut reader, &mut buf)
+            .await
+            .expect("eof")
+            .is_none());
+        let truncated = &ping[..ping.len() - 1];
+        assert!(read_frame(&mut &truncated[..], &mut BytesMut::new())
+            .await
+            .is_err());
+        // An oversized frame is refused from its size alone, before its body is read.
+        let huge = u32::try_from(MAX_FRAME + 1).expect("fits").to_be_bytes();
+        let err = read_frame(&mut &huge[..], &mut BytesMut::new()).await;
+        assert!(matches!(err, Err(PulsarError::Protocol(m)) if m.contains("frame size")));
+        let big = msg().str(1, &"x".repeat(MAX_FRAME));
+        assert!(encode_frame(kind::LOOKUP, &big, None).is_err());
+    }
+
+    #[test]
+    fn batch_entries_decode_into_single_messages() {
+        let meta = msg()
+            .str(1, "p")
+            .int(2, 0)
+            .int(3, 1000)
+            .int(11, 3)
+            .str(6, "outer");
+        let mut data = Vec::new();
+        for (i, payload) in [&b"zero"[..], b"one", b"two"].into_iter().enumerate() {
+            let mut single = msg().key_value(1, "i", &i.to_string());
+            single = single
+                .str(2, &format!("key-{i}"))
+                .int(3, payload.len() as u64);
+            if i == 1 {
+                single = single.int(5, 77);
+            }
+            data.extend_from_slice(&be32(single.0.len()).expect("len"));
+            data.extend_from_slice(&single.0);
+            data.extend_from_slice(payload);
+        }
+        let frame = decode_frame(&message_frame(&meta, &data)).expect("decode");
+        let messages = decode_message("persistent://a/b/c", &frame).expect("batch");
+        assert_eq!(messages.len(), 3);
+        for (i, m) in messages.iter().enumerate() {
+            assert_eq!(m.id.batch_index, Some(u32::try_from(i).expect("small")));
+            assert_eq!(m.properties, [("i".to_owned(), i.to_string())]);
+            assert_eq!(m.key, Some(format!("key-{i}")));
+            assert_eq!((m.publish_time, m.producer_name.as_str()), (1000, "p"));
+        }
+        let payloads: Vec<_> = messages.iter().map(|m| &m.payload[..]).collect();
+        assert_eq!(payloads, [&b"zero"[..], b"one", b"two"]);
+        assert_eq!(messages[1].event_time, Some(77));
+        assert_eq!(messages[2].id.to_string(), "3:4:-1:2");
+        // A batch that claims more messages than it holds is a protocol error.
+        let meta = msg().str(1, "p").int(2, 0).int(3, 1000).int(11, 4);
+        let frame = decode_frame(&message_frame(&meta, &data)).expect("decode");
+        assert!(matches!(
+            decode_message("t", &frame),
+            Err(PulsarError::Protocol(_))
+        ));
+    }
+
+    #[test]
+    fn compressed_messages_are_refused_by_codec_name() {
+        let meta = msg().str(1, "p").int(2, 0).int(3, 1000).int(8, 1);
+        let frame = decode_frame(&message_frame(&meta, b"x")).expect("decode");
+        let err = decode_message("t", &frame).expect_err("compressed");
+        assert!(
+            matches!(&err, PulsarError::Protocol(m) if m.contains("LZ4")),
+            "{err}"
+        );
+    }
+}

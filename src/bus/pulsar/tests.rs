@@ -1,0 +1,691 @@
+//! Tests against a real pulsar-lite broker, fake brokers, and topic-name parsing.
+
+use super::*;
+use bytes::BytesMut;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use tokio::io::AsyncWriteExt;
+use tokio::net::{TcpListener, TcpStream};
+
+/// A pulsar-lite broker on a free port in a temp dir, killed on drop.
+struct Broker {
+    child: Child,
+    dir: tempfile::TempDir,
+    addr: SocketAddr,
+}
+
+impl Broker {
+    async fn start() -> Self {
+        let free = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr());
+        let addr = free.expect("free port");
+        let dir = tempfile::tempdir().expect("temp dir");
+        // Without this the broker also serves metrics on 0.0.0.0:8080.
+        let config = dir.path().join("pulsar-lite.toml");
+        std::fs::write(&config, "[metrics]\nenabled = false\n").expect("config");
+        let log = std::fs::File::create(dir.path().join("broker.log")).expect("log");
+        let mut cmd = Command::new(pulsar_lite_binary());
+        cmd.arg("--config").arg(&config);
+        cmd.args(["--addr", &addr.to_string(), "--log-level", "warn"]);
+        cmd.arg("--db-path").arg(dir.path().join("db"));
+        cmd.current_dir(dir.path())
+            .stdout(Stdio::null())
+            .stderr(log);
+        let child = cmd.spawn().expect("spawn pulsar-lite");
+        let mut broker = Self { child, dir, addr };
+        for _ in 0..200 {
+            if let Ok(Some(status)) = broker.child.try_wait() {
+                let log = std::fs::read_to_string(broker.dir.path().join("broker.log"));
+                panic!("pulsar-lite exited ({status}): {}", log.unwrap_or_default());
+            }
+            if TcpStream::connect(addr).await.is_ok() {
+                return broker;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("pulsar-lite did not listen on {addr} within 10s");
+    }
+
+    async fn client(&self) -> Client {
+        Client::connect(self.addr, None, Duration::from_secs(10))
+            .await
+            .expect("connect")
+    }
+}
+
+impl Drop for Broker {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `PULSAR_LITE_BINARY`, then `PATH`, then the binary inside the pip package.
+fn pulsar_lite_binary() -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let env = std::env::var_os("PULSAR_LITE_BINARY").map(PathBuf::from);
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let on_path = std::env::split_paths(&path).map(|dir| dir.join("pulsar-lite"));
+    let from_pip = || {
+        let script = "import pulsar_lite,os;print(os.path.dirname(pulsar_lite.__file__))";
+        let out = Command::new("python3").args(["-c", script]).output().ok()?;
+        let dir = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        let found = out.status.success() && !dir.is_empty();
+        found.then(|| PathBuf::from(dir).join("bin").join("pulsar-lite"))
+    };
+    let pip = std::iter::once_with(from_pip).flatten();
+    let mut candidates = env.into_iter().chain(on_path).chain(pip);
+    let bin = candidates.find(|p| p.is_file());
+    let bin = bin.expect("install pulsar-lite: pip install pulsar-lite");
+    let mode = std::fs::metadata(&bin).map_or(0, |m| m.permissions().mode());
+    if mode & 0o111 == 0 {
+        let perms = std::fs::Permissions::from_mode(mode | 0o755);
+        std::fs::set_permissions(&bin, perms).expect("chmod +x pulsar-lite");
+    }
+    bin
+}
+
+fn topic(name: &str) -> Topic {
+    Topic::parse(name).expect("valid topic")
+}
+
+const PROBE_TOPIC: &str = "persistent://public/default/arc-health";
+
+/// `n` messages `prefix-i` with properties `i` and `kind`, and event time `i` for odd `i`.
+fn numbered(prefix: &str, n: usize) -> Vec<OutgoingMessage> {
+    let one = |i: usize| {
+        let mut m = OutgoingMessage::new(format!("{prefix}-{i}"));
+        m.properties = vec![("i".into(), i.to_string()), ("kind".into(), "test".into())];
+        m.event_time = (i % 2 == 1).then_some(i as u64);
+        m
+    };
+    (0..n).map(one).collect()
+}
+
+/// Reads (and acks) until `next` times out after `quiet`.
+async fn drain(consumer: &mut Consumer, quiet: Duration) -> Vec<Message> {
+    let mut out = Vec::new();
+    while let Some(m) = consumer.next(quiet).await.expect("next") {
+        consumer.ack(&m.id).await.expect("ack");
+        out.push(m);
+    }
+    out
+}
+
+fn payloads(messages: &[Message]) -> Vec<String> {
+    let text = |m: &Message| String::from_utf8_lossy(&m.payload).into_owned();
+    messages.iter().map(text).collect()
+}
+
+#[test]
+fn topic_names_parse_and_explain_errors() {
+    for (name, full) in [
+        ("my-topic", "persistent://public/default/my-topic"),
+        ("tenant/ns/topic", "persistent://tenant/ns/topic"),
+        (TOPIC_EXAMPLE, TOPIC_EXAMPLE),
+        (
+            "non-persistent://t.1/n_s/a:b=c",
+            "non-persistent://t.1/n_s/a:b=c",
+        ),
+    ] {
+        assert_eq!(topic(name).to_string(), full);
+    }
+    for (name, why) in [
+        ("", "empty name"),
+        ("my topic", "whitespace or control character ' '"),
+        ("tab\t", "whitespace or control character '\\t'"),
+        (
+            "http://a/b/c",
+            "scheme \"http\" (use persistent or non-persistent)",
+        ),
+        ("persistent://a/b", "expected tenant/namespace/topic"),
+        ("persistent://x", "expected tenant/namespace/topic"),
+        ("a/b", "expected tenant/namespace/topic"),
+        ("persistent://a/b/c/d", "'/' inside the topic's own name"),
+        ("a/b/c/", "'/' inside the topic's own name"),
+        ("persistent:///b/c", "empty tenant"),
+        ("persistent://a//c", "empty namespace"),
+        ("persistent://a/b/", "empty topic"),
+        ("te$nant/ns/t", "character '$' in the tenant"),
+        ("t/n#s/t", "character '#' in the namespace"),
+    ] {
+        let err = Topic::parse(name).expect_err(name);
+        let want =
+            format!("invalid pulsar topic: {why} in {name:?}; a valid topic: {TOPIC_EXAMPLE}");
+        assert_eq!((err.kind(), err.to_string()), ("invalid_topic", want));
+    }
+}
+
+#[tokio::test]
+async fn probes_against_pulsar_lite() {
+    let broker = Broker::start().await;
+    let lookup = connect_and_lookup(broker.addr, PROBE_TOPIC, Duration::from_secs(10)).await;
+    let lookup = lookup.expect("lookup");
+    let version = &lookup.server_version;
+    assert!(version.starts_with("Pulsar-Lite"), "{version}");
+    let url = format!("pulsar://{}", broker.addr);
+    assert_eq!(lookup.broker_url.as_deref(), Some(url.as_str()));
+    let first = round_trip(broker.addr, PROBE_TOPIC, Duration::from_secs(10)).await;
+    let first = first.expect("first round trip");
+    assert!(first.produce.max(first.consume) < Duration::from_secs(10));
+    // The first probe's message stays on the topic; it must not confuse the second.
+    let second = round_trip(broker.addr, PROBE_TOPIC, Duration::from_secs(10)).await;
+    second.expect("second round trip");
+    let err = round_trip(broker.addr, "bad topic", Duration::from_secs(10)).await;
+    assert!(matches!(err, Err(PulsarError::InvalidTopic(_))), "{err:?}");
+}
+
+#[tokio::test]
+async fn earliest_reads_everything_in_order_with_properties() {
+    let broker = Broker::start().await;
+    let client = broker.client().await;
+    let t = topic("in-order");
+    let producer = client.create_producer(&t).await.expect("producer");
+    let sent = numbered("m", 1000);
+    let ids = producer.send_batch(sent.clone()).await.expect("send");
+    producer.close().await.expect("close producer");
+    let sub = client.subscribe(&t, "reader", SubType::Exclusive, InitialPosition::Earliest);
+    let mut consumer = sub.await.expect("subscribe");
+    let got = drain(&mut consumer, Duration::from_millis(500)).await;
+    assert_eq!(got.len(), 1000);
+    for ((m, want), id) in got.iter().zip(&sent).zip(&ids) {
+        assert_eq!(
+            (&m.payload, &m.properties, m.event_time),
+            (&want.payload, &want.properties, want.event_time)
+        );
+        assert_eq!(
+            (&m.id, m.topic.as_str(), m.redelivery_count),
+            (id, "persistent://public/default/in-order", 0)
+        );
+        assert!(
+            m.publish_time > 1_600_000_000_000,
+            "publish time is ms since the epoch"
+        );
+    }
+    assert!(got.windows(2).all(|w| w[0].id < w[1].id));
+    assert!(consumer
+        .next(Duration::from_millis(200))
+        .await
+        .expect("next")
+        .is_none());
+    consumer.close().await.expect("close");
+    // Everything was acked: the subscription's backlog is empty on a new consumer.
+    let sub = client.subscribe(&t, "reader", SubType::Exclusive, InitialPosition::Earliest);
+    let mut again = sub.await.expect("subscribe again");
+    assert!(again
+        .next(Duration::from_millis(300))
+        .await
+        .expect("next")
+        .is_none());
+    again.unsubscribe().await.expect("unsubscribe");
+}
+
+/// Without acks, every FLOW refill can make pulsar-lite 0.2 dispatch some messages twice;
+/// an Exclusive consumer still sees each exactly once, in order, and keeps getting permits.
+#[tokio::test]
+async fn unacked_reads_see_each_message_once() {
+    let broker = Broker::start().await;
+    let client = broker.client().await;
+    let t = topic("unacked");
+    let producer = client.create_producer(&t).await.expect("producer");
+    producer
+        .send_batch(numbered("u", 5000))
+        .await
+        .expect("send");
+    let sub = client.subscribe(&t, "peek", SubType::Exclusive, InitialPosition::Earliest);
+    let mut consumer = sub.await.expect("subscribe");
+    let mut got = Vec::new();
+    while let Some(m) = consumer
+        .next(Duration::from_millis(500))
+        .await
+        .expect("next")
+    {
+        got.push(m.id);
+    }
+    assert_eq!(got.len(), 5000);
+    assert!(
+        got.windows(2).all(|w| w[0] < w[1]),
+        "in order, no duplicates"
+    );
+}
+
+#[tokio::test]
+async fn latest_sees_only_new_messages() {
+    let broker = Broker::start().await;
+    let client = broker.client().await;
+    let t = topic("tenant-1/ns-1/latest");
+    let producer = client.create_producer(&t).await.expect("producer");
+    producer.send_batch(numbered("old", 5)).await.expect("old");
+    let sub = client.subscribe(&t, "tail", SubType::Failover, InitialPosition::Latest);
+    let mut consumer = sub.await.expect("subscribe");
+    let payload = Bytes::from_static(b"new");
+    let id = producer
+        .send(payload.clone(), vec![], None)
+        .await
+        .expect("send");
+    let m = consumer
+        .next(Duration::from_secs(5))
+        .await
+        .expect("next")
+        .expect("message");
+    assert_eq!(
+        (m.id, m.payload, m.producer_name.as_str()),
+        (id, payload, producer.name())
+    );
+    assert!(consumer
+        .next(Duration::from_millis(300))
+        .await
+        .expect("next")
+        .is_none());
+}
+
+#[tokio::test]
+async fn shared_subscription_splits_messages() {
+    let broker = Broker::start().await;
+    let client = broker.client().await;
+    let t = topic("shared");
+    let subscribe = || client.subscribe(&t, "workers", SubType::Shared, InitialPosition::Earliest);
+    let (mut a, mut b) = (subscribe().await.expect("a"), subscribe().await.expect("b"));
+    let producer = client.create_producer(&t).await.expect("producer");
+    producer.send_batch(numbered("s", 200)).await.expect("send");
+    let quiet = Duration::from_millis(500);
+    let (got_a, got_b) = tokio::join!(drain(&mut a, quiet), drain(&mut b, quiet));
+    assert!(
+        !got_a.is_empty() && !got_b.is_empty(),
+        "{} / {}",
+        got_a.len(),
+        got_b.len()
+    );
+    let mut all: Vec<_> = got_a.iter().chain(&got_b).map(|m| m.id).collect();
+    all.sort_unstable();
+    all.dedup();
+    assert_eq!(all.len(), 200, "every message was delivered");
+}
+
+/// pulsar-lite implements seek by publish time: SUCCESS, no CLOSE_CONSUMER, and delivery
+/// restarts at the first message published at or after the time. A time after the last
+/// message makes it close the whole connection ("no message at or after publish_time"),
+/// which `seek_by_time` reports as Unsupported.
+#[tokio::test]
+async fn seek_by_time_on_pulsar_lite() {
+    let broker = Broker::start().await;
+    let client = broker.client().await;
+    let t = topic("seek");
+    let producer = client.create_producer(&t).await.expect("producer");
+    producer
+        .send_batch(numbered("before", 5))
+        .await
+        .expect("before");
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let cut = now_ms();
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    producer
+        .send_batch(numbered("after", 5))
+        .await
+        .expect("after");
+    let sub = client.subscribe(&t, "replay", SubType::Exclusive, InitialPosition::Earliest);
+    let mut consumer = sub.await.expect("subscribe");
+    // Two messages read, the rest buffered or in flight: the seek must drop them.
+    for _ in 0..2 {
+        consumer
+            .next(Duration::from_secs(5))
+            .await
+            .expect("next")
+            .expect("message");
+    }
+    consumer.seek_by_time(cut).await.expect("seek");
+    let got = drain(&mut consumer, Duration::from_millis(500)).await;
+    let want: Vec<_> = (0..5).map(|i| format!("after-{i}")).collect();
+    assert_eq!(payloads(&got), want);
+    assert!(got.iter().all(|m| m.publish_time >= cut));
+    consumer.seek_by_time(0).await.expect("seek to the start");
+    assert_eq!(
+        drain(&mut consumer, Duration::from_millis(500)).await.len(),
+        10
+    );
+    let err = consumer
+        .seek_by_time(now_ms() + 3_600_000)
+        .await
+        .expect_err("past the end");
+    assert_eq!(err.kind(), "unsupported", "{err}");
+    let err = consumer
+        .next(Duration::from_secs(1))
+        .await
+        .expect_err("connection gone");
+    assert_eq!(err.kind(), "io", "{err}");
+}
+
+#[tokio::test]
+async fn token_is_sent_but_never_shown() {
+    const TOKEN: &str = "s3cr3t-token-value";
+    let broker = Broker::start().await;
+    let client = Client::connect(broker.addr, Some(TOKEN.into()), Duration::from_secs(5)).await;
+    let client = client.expect("pulsar-lite accepts any token");
+    let t = topic("auth");
+    let producer = client.create_producer(&t).await.expect("producer");
+    let sub = client.subscribe(&t, "auth", SubType::KeyShared, InitialPosition::Earliest);
+    let consumer = sub.await.expect("subscribe");
+    let shown = format!("{client:?} {producer:?} {consumer:?} {client:#?}");
+    assert!(
+        !shown.contains(TOKEN) && shown.contains("<redacted>"),
+        "{shown}"
+    );
+    // Failures do not show it either: a closed port, and a broker that rejects it.
+    let free = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr());
+    let err = Client::connect(
+        free.expect("port"),
+        Some(TOKEN.into()),
+        Duration::from_secs(5),
+    );
+    let err = err.await.expect_err("nothing listening");
+    assert!(!format!("{err} {err:?}").contains(TOKEN));
+}
+
+/// Produces and consumes `ARC_PULSAR_BENCH_N` (default 20 000) 100-byte messages and
+/// prints the rates; run with `--nocapture` and e.g. `ARC_PULSAR_BENCH_N=100000`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[allow(clippy::print_stderr, clippy::cast_precision_loss)]
+async fn throughput_against_pulsar_lite() {
+    let n = std::env::var("ARC_PULSAR_BENCH_N")
+        .ok()
+        .and_then(|n| n.parse().ok());
+    let n: usize = n.unwrap_or(20_000);
+    let broker = Broker::start().await;
+    let client = broker.client().await;
+    let t = topic("bench");
+    let producer = client.create_producer(&t).await.expect("producer");
+    let body = Bytes::from(vec![b'x'; 100]);
+    let messages = (0..n).map(|_| OutgoingMessage::new(body.clone()));
+    let started = Instant::now();
+    let ids = producer.send_batch(messages).await.expect("send");
+    let produce = started.elapsed();
+    assert_eq!(ids.len(), n);
+    let sub = client.subscribe(&t, "bench", SubType::Exclusive, InitialPosition::Earliest);
+    let mut consumer = sub.await.expect("subscribe");
+    let started = Instant::now();
+    let mut last = None;
+    for _ in 0..n {
+        let m = consumer
+            .next(Duration::from_secs(10))
+            .await
+            .expect("next")
+            .expect("message");
+        assert!(
+            last < Some(m.id),
+            "in order: {last:?} then {:?} (redelivery {})",
+            m.id,
+            m.redelivery_count
+        );
+        consumer.ack(&m.id).await.expect("ack");
+        last = Some(m.id);
+    }
+    let consume = started.elapsed();
+    let rate = |d: Duration| n as f64 / d.as_secs_f64();
+    eprintln!(
+        "pulsar-lite: produced {n} in {produce:?} ({:.0} msg/s)",
+        rate(produce)
+    );
+    eprintln!(
+        "pulsar-lite: consumed+acked {n} in {consume:?} ({:.0} msg/s)",
+        rate(consume)
+    );
+}
+
+#[tokio::test]
+async fn nothing_listening_is_io_error() {
+    let free = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr());
+    let addr = free.expect("free port");
+    let err = connect_and_lookup(addr, PROBE_TOPIC, Duration::from_secs(5)).await;
+    assert!(matches!(err, Err(PulsarError::Io(_))), "{err:?}");
+    let err = round_trip(addr, PROBE_TOPIC, Duration::from_secs(5)).await;
+    assert!(matches!(err, Err(PulsarError::Io(_))), "{err:?}");
+}
+
+#[tokio::test]
+async fn silent_listener_times_out() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let silent = tokio::spawn(async move {
+        let _held = (listener.accept().await, listener.accept().await);
+        tokio::time::sleep(Duration::from_secs(30)).await;
+    });
+    let err = connect_and_lookup(addr, PROBE_TOPIC, Duration::from_millis(1)).await;
+    assert!(matches!(err, Err(PulsarError::Timeout(_))), "{err:?}");
+    let err = round_trip(addr, PROBE_TOPIC, Duration::from_millis(200)).await;
+    assert!(
+        matches!(err, Err(PulsarError::Timeout("handshake"))),
+        "{err:?}"
+    );
+    silent.abort();
+}
+
+/// The broker side of a fake broker's connection.
+struct Fake(TcpStream, BytesMut);
+
+impl Fake {
+    async fn expect(&mut self, want: u32) -> Frame {
+        let frame = codec::read_frame(&mut self.0, &mut self.1)
+            .await
+            .expect("read");
+        let frame = frame.expect("a frame");
+        assert_eq!(frame.kind, want);
+        frame
+    }
+
+    async fn send(&mut self, kind: u32, cmd: &codec::Enc) {
+        let frame = codec::encode_frame(kind, cmd, None).expect("encode");
+        self.0.write_all(&frame).await.expect("write");
+    }
+}
+
+/// A MESSAGE frame for `consumer`, without the optional magic and checksum if `plain`.
+fn fake_message(consumer: u64, entry: u64, payload: &[u8], plain: bool) -> Vec<u8> {
+    let id = MessageId {
+        ledger_id: 1,
+        entry_id: entry,
+        partition: None,
+        batch_index: None,
+    };
+    let cmd = msg().int(1, consumer).bytes(2, &codec::encode_id(&id).0);
+    let meta = msg().str(1, "fake").int(2, entry).int(3, 1000);
+    let frame = codec::encode_frame(kind::MESSAGE, &cmd, Some((&meta, payload))).expect("encode");
+    if !plain {
+        return frame.to_vec();
+    }
+    let cmd_end = 8 + u32::from_be_bytes([frame[4], frame[5], frame[6], frame[7]]) as usize;
+    let total = u32::try_from(frame.len() - 10)
+        .expect("small")
+        .to_be_bytes();
+    [&total[..], &frame[4..cmd_end], &frame[cmd_end + 6..]].concat()
+}
+
+use codec::{kind, msg, Frame};
+
+/// Scripted fake brokers: a rejected token; then PING during the handshake, SEND_ERROR,
+/// CLOSE_CONSUMER (as Pulsar sends after a seek) with re-subscription, deliveries with
+/// and without checksum, and an ERROR answer to SEEK; then lookup failures and garbage.
+#[tokio::test]
+#[allow(clippy::too_many_lines)] // one script, read top to bottom
+async fn fake_broker_scripts() {
+    const TOKEN: &str = "tok-123";
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let broker = tokio::spawn(async move {
+        let accept = || async { Fake(listener.accept().await.expect("accept").0, BytesMut::new()) };
+        let mut c = accept().await;
+        let hello = c.expect(kind::CONNECT).await;
+        let f = hello.fields().expect("fields");
+        assert_eq!(
+            (f.string(5).as_deref(), f.bytes(3)),
+            (Some("token"), Some(TOKEN.as_bytes()))
+        );
+        c.send(kind::ERROR, &msg().int(1, 0).int(2, 3).str(3, "bad token"))
+            .await;
+
+        let mut c = accept().await;
+        c.expect(kind::CONNECT).await;
+        c.send(kind::PING, &msg()).await;
+        c.expect(kind::PONG).await;
+        c.send(kind::CONNECTED, &msg().str(1, "fake-1").int(2, 14))
+            .await;
+        let rid = |f: &Frame, field| f.fields().expect("fields").int(field).expect("id");
+        let p = c.expect(kind::PRODUCER).await;
+        c.send(
+            kind::PRODUCER_SUCCESS,
+            &msg().int(1, rid(&p, 3)).str(2, "fake-p"),
+        )
+        .await;
+        let send = c.expect(kind::SEND).await;
+        let err = msg()
+            .int(1, rid(&send, 1))
+            .int(2, rid(&send, 2))
+            .int(3, 2)
+            .str(4, "disk full");
+        c.send(kind::SEND_ERROR, &err).await;
+        let mut consumer_ids = Vec::new();
+        for (entry, plain) in [(1, false), (2, true)] {
+            let sub = c.expect(kind::SUBSCRIBE).await;
+            consumer_ids.push(rid(&sub, 4));
+            c.send(kind::SUCCESS, &msg().int(1, rid(&sub, 5))).await;
+            assert_eq!(rid(&c.expect(kind::FLOW).await, 2), 1000);
+            let id = rid(&sub, 4);
+            c.0.write_all(&fake_message(id, entry, b"payload", plain))
+                .await
+                .expect("write");
+            if entry == 1 {
+                c.send(kind::CLOSE_CONSUMER, &msg().int(1, id).int(2, 0))
+                    .await;
+            }
+        }
+        assert_eq!(
+            consumer_ids[0], consumer_ids[1],
+            "same consumer id after re-subscribing"
+        );
+        let seek = c.expect(kind::SEEK).await;
+        assert_eq!(rid(&seek, 4), 1234, "message_publish_time");
+        c.send(
+            kind::ERROR,
+            &msg().int(1, rid(&seek, 2)).int(2, 0).str(3, "no seeking"),
+        )
+        .await;
+
+        let failed = msg().int(3, 2).int(4, 1).int(6, 11).str(7, "nope");
+        let mut c = accept().await;
+        c.expect(kind::CONNECT).await;
+        c.send(kind::CONNECTED, &msg().str(1, "fake-2")).await;
+        c.expect(kind::LOOKUP).await;
+        c.send(kind::LOOKUP_RESPONSE, &failed).await;
+        let (mut socket, _) = listener.accept().await.expect("accept");
+        let _ = socket.write_all(b"HTTP/1.1 400 Bad Request\r\n\r\n").await;
+        tokio::time::sleep(Duration::from_secs(5)).await;
+    });
+    let timeout = Duration::from_secs(5);
+    let err = Client::connect(addr, Some(TOKEN.into()), timeout)
+        .await
+        .expect_err("rejected");
+    let text = format!("{err} {err:?}");
+    assert_eq!(
+        err.to_string(),
+        "pulsar broker rejected connect: bad token (AuthenticationError)"
+    );
+    assert!(!text.contains(TOKEN), "{text}");
+
+    let client = Client::connect(addr, None, timeout).await.expect("connect");
+    assert_eq!(client.server_version(), "fake-1");
+    let t = topic("fake");
+    let producer = client.create_producer(&t).await.expect("producer");
+    let err = producer
+        .send(Bytes::from_static(b"x"), vec![], None)
+        .await
+        .expect_err("send");
+    assert_eq!(
+        err.to_string(),
+        "pulsar broker rejected send: disk full (PersistenceError)"
+    );
+    let sub = client.subscribe(&t, "s", SubType::Exclusive, InitialPosition::Earliest);
+    let mut consumer = sub.await.expect("subscribe");
+    for entry in [1, 2] {
+        let m = consumer
+            .next(timeout)
+            .await
+            .expect("next")
+            .expect("message");
+        assert_eq!((m.id.entry_id, &m.payload[..]), (entry, &b"payload"[..]));
+    }
+    let err = consumer.seek_by_time(1234).await.expect_err("seek refused");
+    assert_eq!(
+        err.to_string(),
+        "pulsar broker does not support seek: no seeking (UnknownError)"
+    );
+
+    let err = connect_and_lookup(addr, PROBE_TOPIC, timeout)
+        .await
+        .expect_err("lookup");
+    assert_eq!(
+        err.to_string(),
+        "pulsar broker rejected lookup: nope (TopicNotFound)"
+    );
+    // A peer that is not a Pulsar broker (here: HTTP) fails to decode.
+    let err = connect_and_lookup(addr, PROBE_TOPIC, timeout).await;
+    assert!(matches!(err, Err(PulsarError::Protocol(_))), "{err:?}");
+    broker.abort();
+}
+
+/// Real batch entries: the official client (`pulsar-client`, a dependency of the
+/// pulsar-lite package) publishes batches of up to 4; they decode into single messages,
+/// and acking every message of a batch acks the entry. Skipped without that package.
+#[tokio::test]
+#[allow(clippy::print_stderr)]
+async fn batches_from_the_official_client() {
+    let probe = Command::new("python3")
+        .args(["-c", "import pulsar"])
+        .output();
+    if !probe.is_ok_and(|out| out.status.success()) {
+        eprintln!("skipped: python3 cannot import pulsar (pip install pulsar-client)");
+        return;
+    }
+    let broker = Broker::start().await;
+    let script = format!(
+        "import pulsar\nc = pulsar.Client('pulsar://{}')\n\
+         p = c.create_producer('persistent://public/default/batches', batching_enabled=True,\n\
+         batching_max_messages=4, batching_max_publish_delay_ms=50)\n\
+         for i in range(10):\n\
+         \x20   p.send_async(b'b-%d' % i, None, properties={{'i': str(i)}},\n\
+         \x20                partition_key='k%d' % (i % 3), event_timestamp=1000 + i)\n\
+         p.flush()\nc.close()\n",
+        broker.addr
+    );
+    let out = Command::new("python3")
+        .args(["-c", &script])
+        .output()
+        .expect("python3");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let client = broker.client().await;
+    let t = topic("batches");
+    let subscribe = || client.subscribe(&t, "s", SubType::Exclusive, InitialPosition::Earliest);
+    let mut consumer = subscribe().await.expect("subscribe");
+    let got = drain(&mut consumer, Duration::from_millis(500)).await;
+    let want: Vec<_> = (0..10).map(|i| format!("b-{i}")).collect();
+    assert_eq!(payloads(&got), want);
+    for (i, m) in got.iter().enumerate() {
+        assert_eq!(m.id.batch_index, u32::try_from(i % 4).ok(), "{}", m.id);
+        assert_eq!(
+            (m.key.clone(), m.event_time),
+            (Some(format!("k{}", i % 3)), Some(1000 + i as u64))
+        );
+        assert_eq!(m.properties, [("i".to_owned(), i.to_string())]);
+    }
+    consumer.close().await.expect("close");
+    let mut again = subscribe().await.expect("subscribe again");
+    assert!(
+        again
+            .next(Duration::from_millis(300))
+            .await
+            .expect("next")
+            .is_none(),
+        "all acked"
+    );
+}

@@ -1,0 +1,306 @@
+//! Flags of the messaging commands: pub, sub, request, reply, streams, replay, tail.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Subcommand, ValueEnum};
+
+/// How to reach the backbone. Defaults come from the running profile (`arc env`), else the
+/// stock endpoints.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ConnectArgs {
+    /// NATS server URL.
+    #[arg(
+        long,
+        env = "ARC_NATS_URL",
+        value_name = "URL",
+        help_heading = "Connection"
+    )]
+    pub server: Option<String>,
+    /// NATS token.
+    #[arg(
+        long,
+        env = "ARC_NATS_TOKEN",
+        hide_env_values = true,
+        help_heading = "Connection"
+    )]
+    pub token: Option<String>,
+    /// NATS user name.
+    #[arg(
+        long,
+        env = "ARC_NATS_USER",
+        requires = "password",
+        help_heading = "Connection"
+    )]
+    pub user: Option<String>,
+    /// NATS password.
+    #[arg(
+        long,
+        env = "ARC_NATS_PASSWORD",
+        hide_env_values = true,
+        requires = "user",
+        help_heading = "Connection"
+    )]
+    pub password: Option<String>,
+    /// NATS credentials file (JWT + NKey seed).
+    #[arg(
+        long,
+        env = "ARC_NATS_CREDS",
+        value_name = "FILE",
+        help_heading = "Connection"
+    )]
+    pub creds: Option<PathBuf>,
+    /// Pulsar broker URL (for `persistent://` and `non-persistent://` topics).
+    #[arg(
+        long,
+        env = "ARC_PULSAR_URL",
+        value_name = "URL",
+        help_heading = "Connection"
+    )]
+    pub pulsar_url: Option<String>,
+    /// Pulsar token.
+    #[arg(
+        long,
+        env = "ARC_PULSAR_TOKEN",
+        hide_env_values = true,
+        help_heading = "Connection"
+    )]
+    pub pulsar_token: Option<String>,
+    /// Pulsar admin REST API URL (for `arc streams apply`).
+    #[arg(
+        long,
+        env = "ARC_PULSAR_ADMIN_URL",
+        value_name = "URL",
+        help_heading = "Connection"
+    )]
+    pub pulsar_admin_url: Option<String>,
+    /// How long to wait for a connection.
+    #[arg(long, value_parser = crate::spec::duration::parse, default_value = "5s", help_heading = "Connection")]
+    pub connect_timeout: Duration,
+}
+
+/// `arc pub`.
+#[derive(Debug, Args)]
+pub struct PubArgs {
+    /// NATS subject (`agent.events.created`), or a Pulsar topic (`persistent://public/default/t`).
+    pub subject: String,
+    /// The body; templates: {{Count}}, {{ID}}, {{TimeStamp}}, {{Unix}}, {{UnixNano}}, {{Random a b}}.
+    pub data: Option<String>,
+    /// A header `key:value` (repeatable; NATS headers or Pulsar properties).
+    #[arg(short = 'H', long = "header", value_name = "KEY:VALUE")]
+    pub headers: Vec<String>,
+    /// Publish N messages.
+    #[arg(long, default_value_t = 1)]
+    pub count: u64,
+    /// Read messages from stdin, one per line.
+    #[arg(long, conflicts_with_all = ["data", "size"])]
+    pub stdin: bool,
+    /// A random body of N bytes (for load).
+    #[arg(long, value_name = "N", conflicts_with = "data")]
+    pub size: Option<usize>,
+    /// Publish through JetStream and wait for each acknowledgement (`Nats-Msg-Id` set).
+    #[arg(long)]
+    pub jetstream: bool,
+    /// Reply subject to send with the message.
+    #[arg(long, value_name = "SUBJECT")]
+    pub reply_to: Option<String>,
+    /// Connection options.
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+/// Pulsar subscription types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SubscriptionType {
+    /// One consumer.
+    Exclusive,
+    /// Round robin across consumers.
+    Shared,
+    /// One active consumer, others on standby.
+    Failover,
+    /// By message key.
+    KeyShared,
+}
+
+/// Where a new Pulsar subscription starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Position {
+    /// The oldest message kept.
+    Earliest,
+    /// Only new messages.
+    Latest,
+}
+
+/// `arc sub`.
+#[derive(Debug, Args)]
+pub struct SubArgs {
+    /// Subject pattern (`agent.events.>`), or a Pulsar topic.
+    pub subject: String,
+    /// Join a queue group: each message goes to one member.
+    #[arg(long, value_name = "GROUP")]
+    pub queue: Option<String>,
+    /// Exit after N messages.
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+    /// Print only the payload.
+    #[arg(long, conflicts_with = "headers")]
+    pub raw: bool,
+    /// Print headers.
+    #[arg(long)]
+    pub headers: bool,
+    /// Pulsar subscription name.
+    #[arg(long, default_value = "arc-sub", help_heading = "Pulsar")]
+    pub subscription: String,
+    /// Pulsar initial position.
+    #[arg(long, value_enum, default_value_t = Position::Latest, help_heading = "Pulsar")]
+    pub position: Position,
+    /// Pulsar subscription type.
+    #[arg(long = "type", value_enum, default_value_t = SubscriptionType::Exclusive, help_heading = "Pulsar")]
+    pub sub_type: SubscriptionType,
+    /// Connection options.
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+/// `arc request`.
+#[derive(Debug, Args)]
+pub struct RequestArgs {
+    /// Subject.
+    pub subject: String,
+    /// Request body (templates as in `arc pub`).
+    #[arg(default_value = "")]
+    pub data: String,
+    /// A header `key:value` (repeatable).
+    #[arg(short = 'H', long = "header", value_name = "KEY:VALUE")]
+    pub headers: Vec<String>,
+    /// How long to wait for the reply.
+    #[arg(long, value_parser = crate::spec::duration::parse, default_value = "5s")]
+    pub timeout: Duration,
+    /// Print only the payload.
+    #[arg(long)]
+    pub raw: bool,
+    /// Connection options.
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+/// `arc reply`.
+#[derive(Debug, Args)]
+pub struct ReplyArgs {
+    /// Subject (wildcards allowed).
+    pub subject: String,
+    /// The reply body (templates as in `arc pub`, plus {{Request}} and {{Subject}}).
+    #[arg(required_unless_present = "command")]
+    pub response: Option<String>,
+    /// Queue group, so several repliers share the requests.
+    #[arg(long, value_name = "GROUP")]
+    pub queue: Option<String>,
+    /// Run CMD (with `sh -c`) per request, the request on stdin; reply with its stdout.
+    #[arg(long, value_name = "CMD", conflicts_with = "response")]
+    pub command: Option<String>,
+    /// Exit after N requests.
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+    /// Connection options.
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+/// `arc streams …`.
+#[derive(Debug, Subcommand)]
+pub enum StreamsCommand {
+    /// Create or update the declared JetStream streams (and Pulsar topics), printing what
+    /// changed.
+    ///
+    /// $ arc streams apply
+    /// $ arc streams apply my-streams.yaml --dry-run
+    Apply(StreamsApplyArgs),
+    /// List JetStream streams.
+    Ls(StreamsConnect),
+    /// Show one stream's configuration and state.
+    Info(StreamNameArgs),
+    /// Delete a stream and its messages.
+    Rm(StreamNameArgs),
+}
+
+/// `arc streams apply`.
+#[derive(Debug, Args)]
+pub struct StreamsApplyArgs {
+    /// The streams file; default: `services/messaging/streams.yaml`.
+    pub file: Option<PathBuf>,
+    /// The Pulsar topics file; default: `services/streaming/topics.yaml`.
+    #[arg(long, value_name = "FILE")]
+    pub topics: Option<PathBuf>,
+    /// Show what would change without changing it.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Only JetStream streams, not Pulsar topics.
+    #[arg(long)]
+    pub no_topics: bool,
+    /// Connection options.
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+/// Connection options alone.
+#[derive(Debug, Args)]
+pub struct StreamsConnect {
+    /// Connection options.
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+/// A stream name and connection options.
+#[derive(Debug, Args)]
+pub struct StreamNameArgs {
+    /// Stream name (`AGENT_EVENTS`).
+    pub name: String,
+    /// Connection options.
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+/// `arc replay`.
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// A JetStream stream (`AGENT_EVENTS`) or a Pulsar topic (`persistent://public/default/t`).
+    pub source: String,
+    /// From: a duration ago (`90s`, `1h`), an RFC 3339 time, or unix seconds or milliseconds.
+    #[arg(long, value_name = "TIME")]
+    pub since: String,
+    /// Until (same forms); default: the end of what exists.
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    /// Only subjects matching this pattern (JetStream).
+    #[arg(long, value_name = "PATTERN")]
+    pub subject: Option<String>,
+    /// Re-publish each message to this live subject.
+    #[arg(long, value_name = "SUBJECT")]
+    pub to: Option<String>,
+    /// Keep going after the end, printing new messages as they arrive.
+    #[arg(long, conflicts_with = "until")]
+    pub follow: bool,
+    /// Print only the payload.
+    #[arg(long)]
+    pub raw: bool,
+    /// Connection options.
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+/// `arc tail`.
+#[derive(Debug, Args)]
+pub struct TailArgs {
+    /// Subject pattern.
+    #[arg(default_value = ">")]
+    pub pattern: String,
+    /// Also show `$`-prefixed (server) and `_INBOX` subjects.
+    #[arg(long)]
+    pub system: bool,
+    /// Exit after N messages.
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+    /// Connection options.
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}

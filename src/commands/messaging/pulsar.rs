@@ -1,0 +1,556 @@
+//! The Pulsar side of the messaging commands: produce (`arc pub persistent://…`), consume
+//! (`arc sub`), replay by publish time, and topic provisioning through the admin API.
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use super::publish::Bodies;
+use super::replay::window;
+use super::{emit, endpoint, nats_options, Format};
+use crate::bus::nats::{parse_headers, redact, Received};
+use crate::bus::pulsar::{
+    Client, Consumer, InitialPosition, Message, OutgoingMessage, PulsarError, SubType, Topic,
+};
+use crate::bus::pulsar_admin::{self, AdminClient, AdminError};
+use crate::bus::BusError;
+use crate::cli::{
+    ConnectArgs, Position, PubArgs, ReplayArgs, StreamsApplyArgs, SubArgs, SubscriptionType,
+};
+use crate::commands::ExitStatus;
+use crate::error::Error;
+use crate::settings::Settings;
+use crate::spec::ServiceSpec;
+use crate::ui::Printer;
+
+/// The stock topics file, relative to the project.
+const TOPICS_FILE: &str = "services/streaming/topics.yaml";
+/// Sends awaited at once when producing.
+const SEND_WINDOW: usize = 1000;
+/// A replay without `--follow` ends when the broker has sent nothing for this long.
+const END_OF_TOPIC: Duration = Duration::from_millis(500);
+
+fn topic(name: &str) -> Result<Topic, Error> {
+    Topic::parse(name).map_err(|e| {
+        let reason = match &e {
+            PulsarError::InvalidTopic(r) => {
+                r.split("; a valid topic").next().unwrap_or(r).to_owned()
+            }
+            other => other.to_string(),
+        };
+        BusError::Invalid {
+            what: "Pulsar topic",
+            input: name.to_owned(),
+            reason,
+            example: "`persistent://public/default/agent-events`".into(),
+        }
+        .into()
+    })
+}
+
+fn pulsar_op(op: impl Into<String>) -> impl FnOnce(PulsarError) -> Error {
+    let op = op.into();
+    move |e| BusError::op(op, e).into()
+}
+
+/// The broker's address from `--pulsar-url`, `ARC_PULSAR_URL` or the running profile.
+async fn broker(settings: &Settings, c: &ConnectArgs) -> Result<(String, SocketAddr), Error> {
+    let url = c
+        .pulsar_url
+        .clone()
+        .unwrap_or_else(|| endpoint(settings, "ARC_PULSAR_URL", "pulsar://127.0.0.1:6650"));
+    let bad = |reason: &str| -> Error {
+        BusError::Invalid {
+            what: "Pulsar URL",
+            input: redact(&url),
+            reason: reason.to_owned(),
+            example: "`pulsar://127.0.0.1:6650`".into(),
+        }
+        .into()
+    };
+    let hostport = url
+        .strip_prefix("pulsar://")
+        .ok_or_else(|| bad("arc speaks plain `pulsar://` (no TLS)"))?;
+    let hostport = hostport
+        .rsplit_once('@')
+        .map_or(hostport, |(_, h)| h)
+        .trim_end_matches('/');
+    let addr = tokio::net::lookup_host(hostport)
+        .await
+        .map_err(|e| BusError::Connect {
+            server: redact(&url),
+            reason: e.to_string(),
+        })?
+        .next()
+        .ok_or_else(|| bad("the host has no address"))?;
+    Ok((url, addr))
+}
+
+async fn connect(settings: &Settings, c: &ConnectArgs) -> Result<Client, Error> {
+    let (url, addr) = broker(settings, c).await?;
+    Client::connect(addr, c.pulsar_token.clone(), c.connect_timeout)
+        .await
+        .map_err(|e| {
+            BusError::Connect {
+                server: redact(&url),
+                reason: e.to_string(),
+            }
+            .into()
+        })
+}
+
+/// What `arc pub --json` prints for a topic.
+#[derive(Debug, Serialize)]
+struct Produced {
+    topic: String,
+    count: u64,
+    bytes: u64,
+    elapsed_ms: f64,
+    msgs_per_sec: f64,
+    first_id: Option<String>,
+    last_id: Option<String>,
+}
+
+/// `arc pub persistent://…`.
+pub(crate) async fn publish_pulsar(
+    args: PubArgs,
+    settings: &Settings,
+    printer: &Printer,
+) -> Result<ExitStatus, Error> {
+    let t = topic(&args.subject)?;
+    for (flag, set) in [
+        ("--jetstream", args.jetstream),
+        ("--reply-to", args.reply_to.is_some()),
+    ] {
+        if set {
+            return Err(BusError::Invalid {
+                what: "option",
+                input: flag.into(),
+                reason: "it is a NATS option; Pulsar topics take neither".into(),
+                example: "`arc pub persistent://public/default/audit 'hello' -H kind:note`".into(),
+            }
+            .into());
+        }
+    }
+    let properties = parse_headers(&args.headers)?;
+    let mut bodies = Bodies::from_args(&args)?;
+    let client = connect(settings, &args.connect).await?;
+    let producer = client
+        .create_producer(&t)
+        .await
+        .map_err(pulsar_op(format!("create a producer on `{t}`")))?;
+    let started = Instant::now();
+    let limit = if args.stdin { u64::MAX } else { args.count };
+    let (mut sent, mut bytes) = (0u64, 0u64);
+    let mut receipts = VecDeque::new();
+    let (mut first, mut last) = (None, None);
+    let op = || format!("produce to `{t}`");
+    while sent < limit {
+        let Some(body) = bodies.next(sent + 1).await? else {
+            break;
+        };
+        bytes += body.len() as u64;
+        let mut m = OutgoingMessage::new(body);
+        m.properties.clone_from(&properties);
+        receipts.push_back(producer.send_nowait(m).await.map_err(pulsar_op(op()))?);
+        if receipts.len() >= SEND_WINDOW {
+            if let Some(r) = receipts.pop_front() {
+                let id = r.wait().await.map_err(pulsar_op(op()))?;
+                first.get_or_insert_with(|| id.to_string());
+                last = Some(id.to_string());
+            }
+        }
+        sent += 1;
+    }
+    while let Some(r) = receipts.pop_front() {
+        let id = r.wait().await.map_err(pulsar_op(op()))?;
+        first.get_or_insert_with(|| id.to_string());
+        last = Some(id.to_string());
+    }
+    let elapsed = started.elapsed();
+    let _ = producer.close().await;
+    #[allow(clippy::cast_precision_loss)]
+    let rate = sent as f64 / elapsed.as_secs_f64().max(1e-9);
+    if printer.json() {
+        printer.json_value(&Produced {
+            topic: t.to_string(),
+            count: sent,
+            bytes,
+            elapsed_ms: elapsed.as_secs_f64() * 1e3,
+            msgs_per_sec: rate.round(),
+            first_id: first,
+            last_id: last,
+        });
+    } else {
+        printer.info(&format!(
+            "produced {sent} message{} ({bytes} bytes) to `{t}` in {} ({rate:.0} msg/s){}",
+            if sent == 1 { "" } else { "s" },
+            crate::format::duration(elapsed),
+            last.map(|l| format!("; last id {l}")).unwrap_or_default()
+        ));
+    }
+    Ok(ExitStatus::Success)
+}
+
+fn received(t: &Topic, m: &Message) -> Received {
+    let mut r = Received::new(&t.to_string(), &m.payload);
+    for (k, v) in &m.properties {
+        r.headers.entry(k.clone()).or_default().push(v.clone());
+    }
+    r.published =
+        chrono::DateTime::from_timestamp_millis(i64::try_from(m.publish_time).unwrap_or(i64::MAX))
+            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
+    r.seq = Some(m.id.to_string());
+    r
+}
+
+/// `arc sub persistent://…`.
+pub(crate) async fn subscribe_pulsar(
+    args: SubArgs,
+    settings: &Settings,
+    printer: &Printer,
+) -> Result<ExitStatus, Error> {
+    let t = topic(&args.subject)?;
+    if args.queue.is_some() {
+        return Err(BusError::Invalid {
+            what: "option",
+            input: "--queue".into(),
+            reason:
+                "queue groups are NATS; on Pulsar use `--type shared` with one subscription name"
+                    .into(),
+            example:
+                "`arc sub persistent://public/default/jobs --subscription workers --type shared`"
+                    .into(),
+        }
+        .into());
+    }
+    let client = connect(settings, &args.connect).await?;
+    let sub_type = match args.sub_type {
+        SubscriptionType::Exclusive => SubType::Exclusive,
+        SubscriptionType::Shared => SubType::Shared,
+        SubscriptionType::Failover => SubType::Failover,
+        SubscriptionType::KeyShared => SubType::KeyShared,
+    };
+    let initial = match args.position {
+        Position::Earliest => InitialPosition::Earliest,
+        Position::Latest => InitialPosition::Latest,
+    };
+    let mut consumer = client
+        .subscribe(&t, &args.subscription, sub_type, initial)
+        .await
+        .map_err(pulsar_op(format!(
+            "subscribe to `{t}` as `{}`",
+            args.subscription
+        )))?;
+    printer.info(&format!(
+        "listening on `{t}` (subscription `{}`)",
+        args.subscription
+    ));
+    let format = Format {
+        json: printer.json(),
+        raw: args.raw,
+        headers: args.headers,
+    };
+    let n = drain(
+        &mut consumer,
+        &t,
+        printer,
+        format,
+        Drain {
+            count: args.count,
+            until_ms: None,
+            idle_end: None,
+            to: None,
+        },
+    )
+    .await?;
+    let _ = consumer.close().await;
+    tracing::debug!("received {n} messages");
+    Ok(ExitStatus::Success)
+}
+
+/// When [`drain`] stops.
+struct Drain<'a> {
+    count: Option<u64>,
+    until_ms: Option<u64>,
+    /// Stop after this long without a message (replay's end of topic).
+    idle_end: Option<Duration>,
+    /// Re-publish each payload to this NATS subject.
+    to: Option<(&'a async_nats::Client, &'a str)>,
+}
+
+/// Prints (and acks) messages until a stop condition, Ctrl-C, or the reader goes away.
+/// `skip_before` drops messages published earlier (the fallback where seek is unsupported).
+async fn drain(
+    consumer: &mut Consumer,
+    t: &Topic,
+    printer: &Printer,
+    format: Format,
+    stop: Drain<'_>,
+) -> Result<u64, Error> {
+    drain_from(consumer, t, printer, format, stop, 0).await
+}
+
+async fn drain_from(
+    consumer: &mut Consumer,
+    t: &Topic,
+    printer: &Printer,
+    format: Format,
+    stop: Drain<'_>,
+    skip_before: u64,
+) -> Result<u64, Error> {
+    let mut out = printer.data_stream();
+    let mut seen = 0u64;
+    let mut dirty = false;
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
+    let op = || format!("receive from `{t}`");
+    loop {
+        if stop.count.is_some_and(|c| seen >= c) {
+            break;
+        }
+        // Take what is ready at once; flush before waiting longer.
+        let wait = if dirty {
+            Duration::from_millis(1)
+        } else {
+            stop.idle_end.unwrap_or(Duration::from_secs(1))
+        };
+        let next = tokio::select! {
+            m = consumer.next(wait) => m.map_err(pulsar_op(op()))?,
+            _ = &mut ctrl_c => break,
+        };
+        let Some(m) = next else {
+            if dirty {
+                dirty = false;
+                if !out.flush() {
+                    break;
+                }
+                continue;
+            }
+            if stop.idle_end.is_some() {
+                break;
+            }
+            continue;
+        };
+        consumer
+            .ack(&m.id)
+            .await
+            .map_err(pulsar_op(format!("acknowledge on `{t}`")))?;
+        if m.publish_time < skip_before {
+            continue;
+        }
+        if stop.until_ms.is_some_and(|u| m.publish_time > u) {
+            break;
+        }
+        if let Some((nats, subject)) = stop.to {
+            nats.publish(subject.to_owned(), m.payload.clone())
+                .await
+                .map_err(|e| BusError::op(format!("re-publish to `{subject}`"), e))?;
+        }
+        seen += 1;
+        dirty = true;
+        let ok = if format.raw {
+            out.bytes(&m.payload) && out.bytes(b"\n")
+        } else {
+            emit(&mut out, printer, format, &received(t, &m), &m.payload)
+        };
+        if !ok {
+            break;
+        }
+    }
+    out.flush();
+    Ok(seen)
+}
+
+/// `arc replay persistent://…`: seek by publish time where the broker can, else read from the
+/// earliest message and skip what is older; stop at the end unless `--follow`.
+pub(crate) async fn replay_pulsar(
+    args: ReplayArgs,
+    settings: &Settings,
+    printer: &Printer,
+) -> Result<ExitStatus, Error> {
+    let t = topic(&args.source)?;
+    if args.subject.is_some() {
+        return Err(BusError::Invalid {
+            what: "option",
+            input: "--subject".into(),
+            reason: "it filters JetStream subjects; a Pulsar topic has none".into(),
+            example: "`arc replay persistent://public/default/audit --since 1h`".into(),
+        }
+        .into());
+    }
+    let w = window(&args)?;
+    let since_ms = u64::try_from(w.since.timestamp_millis()).unwrap_or(0);
+    let until_ms = w
+        .until
+        .map(|u| u64::try_from(u.timestamp_millis()).unwrap_or(0));
+    let nats = match &args.to {
+        Some(_) => Some(crate::bus::nats::connect(&nats_options(settings, &args.connect)).await?),
+        None => None,
+    };
+    // A private subscription, removed afterwards, so a replay never moves anyone's cursor.
+    let subscription = format!(
+        "arc-replay-{:x}",
+        std::process::id() ^ chrono::Utc::now().timestamp_subsec_nanos()
+    );
+    let mut client = connect(settings, &args.connect).await?;
+    let mut consumer = subscribe_earliest(&client, &t, &subscription).await?;
+    let skip_before = match consumer.seek_by_time(since_ms).await {
+        Ok(()) => 0,
+        Err(e) if e.kind() == "unsupported" => {
+            tracing::debug!("seek by time unavailable ({e}); reading from the earliest message");
+            // The broker may have dropped the connection with the refusal: start again.
+            client = connect(settings, &args.connect).await?;
+            consumer = subscribe_earliest(&client, &t, &subscription).await?;
+            since_ms
+        }
+        Err(e) => return Err(pulsar_op(format!("seek `{t}`"))(e)),
+    };
+    let format = Format {
+        json: printer.json(),
+        raw: args.raw,
+        headers: false,
+    };
+    let stop = Drain {
+        count: None,
+        until_ms,
+        idle_end: (!args.follow).then_some(END_OF_TOPIC),
+        to: nats.as_ref().zip(args.to.as_deref()),
+    };
+    let n = drain_from(&mut consumer, &t, printer, format, stop, skip_before).await?;
+    let _ = consumer.unsubscribe().await;
+    if let Some(c) = &nats {
+        c.flush()
+            .await
+            .map_err(|e| BusError::op("flush re-published messages", e))?;
+    }
+    printer.info(&format!(
+        "replayed {n} message{} from `{t}`{}",
+        if n == 1 { "" } else { "s" },
+        args.to
+            .as_ref()
+            .map(|s| format!(" to `{s}`"))
+            .unwrap_or_default()
+    ));
+    Ok(ExitStatus::Success)
+}
+
+async fn subscribe_earliest(
+    client: &Client,
+    t: &Topic,
+    subscription: &str,
+) -> Result<Consumer, Error> {
+    client
+        .subscribe(
+            t,
+            subscription,
+            SubType::Exclusive,
+            InitialPosition::Earliest,
+        )
+        .await
+        .map_err(pulsar_op(format!("subscribe to `{t}`")))
+}
+
+fn admin_error(e: AdminError) -> Error {
+    match e {
+        AdminError::Invalid(_) | AdminError::Read { .. } => BusError::File(e.to_string()).into(),
+        other => BusError::op("apply Pulsar topics", other).into(),
+    }
+}
+
+/// Applies a topics file; `Ok(None)` means the broker has no admin API (said in one line).
+async fn apply_file(
+    admin_url: &str,
+    token: Option<String>,
+    file: &pulsar_admin::TopicsFile,
+    dry_run: bool,
+) -> Result<Result<Vec<pulsar_admin::Change>, String>, Error> {
+    let client =
+        AdminClient::new(admin_url, token, Duration::from_secs(10)).map_err(admin_error)?;
+    match client.probe().await {
+        Ok(()) => client
+            .apply(file, dry_run)
+            .await
+            .map(Ok)
+            .map_err(admin_error),
+        Err(AdminError::Unavailable { url, reason }) => Ok(Err(format!(
+            "no Pulsar admin API at {url} ({reason}): relying on topic auto-creation"
+        ))),
+        Err(e) => Err(admin_error(e)),
+    }
+}
+
+/// The Pulsar half of `arc streams apply`.
+pub(crate) async fn apply_topics(
+    settings: &Settings,
+    args: &StreamsApplyArgs,
+    printer: &Printer,
+) -> Result<Option<serde_json::Value>, Error> {
+    let file = match &args.topics {
+        Some(p) => pulsar_admin::load(p).map_err(admin_error)?,
+        None => {
+            let (name, text) =
+                crate::spec::stock_file(settings.project_dir.as_deref(), TOPICS_FILE)?;
+            pulsar_admin::parse(&text, &name).map_err(admin_error)?
+        }
+    };
+    let admin = args
+        .connect
+        .pulsar_admin_url
+        .clone()
+        .unwrap_or_else(|| endpoint(settings, "ARC_PULSAR_ADMIN_URL", "http://127.0.0.1:8082"));
+    match apply_file(
+        &admin,
+        args.connect.pulsar_token.clone(),
+        &file,
+        args.dry_run,
+    )
+    .await?
+    {
+        Ok(changes) => {
+            if !printer.json() {
+                for c in &changes {
+                    printer.data(&c.to_string());
+                }
+            }
+            Ok(Some(
+                serde_json::json!({ "admin_api": true, "changes": changes }),
+            ))
+        }
+        Err(line) => {
+            printer.info(&line);
+            Ok(Some(
+                serde_json::json!({ "admin_api": false, "note": line }),
+            ))
+        }
+    }
+}
+
+/// `arc up`'s provisioning of a `pulsar-topics` file; one summary line.
+pub(crate) async fn provision_topics(
+    spec: &ServiceSpec,
+    name: &str,
+    text: &str,
+) -> Result<String, Error> {
+    let admin = spec
+        .resolved_exports()
+        .remove("ARC_PULSAR_ADMIN_URL")
+        .unwrap_or_else(|| "http://127.0.0.1:8082".into());
+    let file = pulsar_admin::parse(text, name).map_err(admin_error)?;
+    Ok(match apply_file(&admin, None, &file, false).await? {
+        Ok(changes) => {
+            let changed = changes
+                .iter()
+                .filter(|c| c.kind != pulsar_admin::ChangeKind::Unchanged)
+                .count();
+            format!(
+                "{}: topics applied ({changed} changed of {})",
+                spec.display_name(),
+                changes.len()
+            )
+        }
+        Err(line) => format!("{}: {line}", spec.display_name()),
+    })
+}
