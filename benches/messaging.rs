@@ -1,6 +1,7 @@
 //! Messaging throughput: `arc pub`, `arc sub` and `arc replay` against a raw async-nats loop in
 //! the same run, on the same nats-server, with 128-byte messages. Prints messages/s and the
-//! ratio arc/raw (targets: pub >= 0.90, sub >= 0.80, replay >= 0.80).
+//! ratio arc/raw (targets: pub >= 0.90, sub >= 0.80, replay >= 0.80). Then Pulsar: `arc pub` to
+//! and `arc replay` of a topic on pulsar-lite (N/10 messages), in messages/s.
 //!
 //!     cargo bench --bench messaging            # 1,000,000 messages
 //!     ARC_BENCH_N=200000 cargo bench --bench messaging
@@ -214,6 +215,77 @@ fn row(name: &str, raw: f64, arc: f64, target: f64) {
     );
 }
 
+/// pulsar-lite on a free port, metrics off; killed on drop.
+#[allow(clippy::zombie_processes)] // the child is killed and reaped by `Server`'s drop
+fn start_pulsar(port: u16) -> Server {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let conf = dir.path().join("pulsar-lite.toml");
+    std::fs::write(&conf, "[metrics]\nenabled = false\n").expect("conf");
+    let child = Command::new("pulsar-lite")
+        .args([
+            "--config",
+            &conf.display().to_string(),
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .args(["--db-path", &dir.path().join("db").display().to_string()])
+        .current_dir(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("pulsar-lite (pip install pulsar-lite; make deps)");
+    for _ in 0..500 {
+        if std::net::TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_ok() {
+            return Server { child, _dir: dir };
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("pulsar-lite did not start");
+}
+
+fn pulsar(n: u64) {
+    let port = free_port();
+    let _broker = start_pulsar(port);
+    let url = format!("pulsar://127.0.0.1:{port}");
+    let topic = "persistent://public/default/bench";
+    let t = Instant::now();
+    let st = Command::new(env!("CARGO_BIN_EXE_arc"))
+        .args([
+            "-q",
+            "pub",
+            topic,
+            "--size",
+            &SIZE.to_string(),
+            "--count",
+            &n.to_string(),
+            "--pulsar-url",
+            &url,
+        ])
+        .env("CI", "true")
+        .status()
+        .expect("arc pub");
+    assert!(st.success());
+    let produce = n as f64 / t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let st = Command::new(env!("CARGO_BIN_EXE_arc"))
+        .args(["-q", "replay", topic, "--since", "1h", "--pulsar-url", &url])
+        .env("CI", "true")
+        .stdout(Stdio::null())
+        .status()
+        .expect("arc replay");
+    assert!(st.success());
+    // The replay ends after half a second without messages; that wait is not throughput.
+    let replay = n as f64 / (t.elapsed().as_secs_f64() - 0.5).max(1e-3);
+    println!(
+        "{:<34} {produce:>12.0} msg/s  ({n} messages, pulsar-lite)",
+        "arc pub persistent://…"
+    );
+    println!(
+        "{:<34} {replay:>12.0} msg/s  ({n} messages, pulsar-lite)",
+        "arc replay persistent://…"
+    );
+}
+
 #[tokio::main]
 async fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` runs it with a tiny N.
@@ -239,4 +311,6 @@ async fn main() {
     let raw = raw_replay(&url, n).await;
     let ours = arc_replay(&url, n);
     row("arc replay (JetStream)", raw, ours, 0.80);
+
+    pulsar((n / 10).max(1_000));
 }
