@@ -4,10 +4,10 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::{blocking, load_catalog, runtime, ExitStatus};
+use super::{load_catalog, runtime, ExitStatus};
 use crate::cli::DownArgs;
 use crate::error::Error;
-use crate::runtime::{LifecycleEvent, Reporter, Runtime, State};
+use crate::runtime::{LifecycleEvent, Reporter, State};
 use crate::settings::Settings;
 use crate::spec::ServiceSpec;
 use crate::ui::{LifecycleReporter, Printer};
@@ -27,7 +27,7 @@ pub(super) async fn run(
     printer: &Printer,
 ) -> Result<ExitStatus, Error> {
     let catalog = load_catalog(settings)?;
-    let rt = Arc::new(runtime(settings)?);
+    let rt = runtime(settings)?;
     let selected: Vec<&ServiceSpec> = if args.targets.is_empty() {
         catalog.services.iter().collect()
     } else {
@@ -43,7 +43,7 @@ pub(super) async fn run(
     for wave in waves.iter().rev() {
         let mut tasks = tokio::task::JoinSet::new();
         for spec in wave.iter().filter(|s| names.contains(&s.name.as_str())) {
-            let running = rt.status(spec)?.state != State::Stopped;
+            let running = rt.status(spec).await?.state != State::Stopped;
             if !running && !args.volumes {
                 continue;
             }
@@ -53,11 +53,9 @@ pub(super) async fn run(
                 if running {
                     reporter.report(&spec.name, LifecycleEvent::Stopping);
                 }
-                let (rt2, spec2) = (rt.clone(), spec.clone());
-                let was_running = blocking(move || rt2.stop(&spec2, timeout)).await?;
+                let was_running = rt.stop(&spec, timeout).await?;
                 let data_removed = if volumes {
-                    let (rt2, spec2) = (rt.clone(), spec.clone());
-                    let removed = blocking(move || rt2.remove_data(&spec2)).await?;
+                    let removed = rt.remove_data(&spec).await?;
                     if removed {
                         reporter.report(&spec.name, LifecycleEvent::DataRemoved);
                     }

@@ -10,14 +10,15 @@ use crate::settings::Settings;
 use crate::ui::Printer;
 
 /// Prints `KEY=value` lines (or a JSON object) for every running service's exports.
-pub(super) fn run(
+pub(super) async fn run(
     args: &EnvArgs,
     settings: &Settings,
     printer: &Printer,
 ) -> Result<ExitStatus, Error> {
     let catalog = load_catalog(settings)?;
     let rt = runtime(settings)?;
-    let running: Vec<_> = known_to_runtime(&catalog, &rt)?
+    let running: Vec<_> = known_to_runtime(&catalog, &rt)
+        .await?
         .into_iter()
         .filter(|(_, st)| st.state == State::Running)
         .collect();

@@ -35,7 +35,7 @@ pub(super) async fn run(
     let catalog = load_catalog(settings)?;
     let specs: Vec<ServiceSpec> = if args.services.is_empty() {
         let rt = runtime(settings)?;
-        let known = known_to_runtime(&catalog, &rt)?;
+        let known = known_to_runtime(&catalog, &rt).await?;
         if known.is_empty() {
             return Err(Error::failed(
                 "nothing is running in this project",

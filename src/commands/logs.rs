@@ -1,14 +1,11 @@
 //! `arc logs`: service logs, prefixed by service; `-f` follows them.
 
-use std::time::Duration;
-
 use serde::Serialize;
 
 use super::{load_catalog, runtime, ExitStatus};
 use crate::cli::LogsArgs;
 use crate::error::Error;
-use crate::runtime::logfile::{self, Follower};
-use crate::runtime::Runtime;
+use crate::runtime::logfile;
 use crate::settings::Settings;
 use crate::spec::ServiceSpec;
 use crate::ui::{Printer, Style};
@@ -29,11 +26,13 @@ pub(super) async fn run(
     let catalog = load_catalog(settings)?;
     let rt = runtime(settings)?;
     let specs: Vec<&ServiceSpec> = if args.services.is_empty() {
-        catalog
-            .services
-            .iter()
-            .filter(|s| rt.log_file(s).exists())
-            .collect()
+        let mut with_logs = Vec::new();
+        for s in &catalog.services {
+            if rt.has_logs(s).await {
+                with_logs.push(s);
+            }
+        }
+        with_logs
     } else {
         args.services
             .iter()
@@ -67,10 +66,11 @@ pub(super) async fn run(
         .map(|d| chrono::Utc::now() - chrono::Duration::from_std(d).unwrap_or_default());
     let mut followers = Vec::new();
     for spec in &specs {
-        let path = rt.log_file(spec);
         // Start following before reading, so no line falls between the two.
-        followers.push((*spec, Follower::from_end(path.clone())));
-        let mut lines = logfile::read_lines(&path);
+        if args.follow {
+            followers.push((*spec, rt.follow_logs(spec).await));
+        }
+        let mut lines = rt.read_logs(spec).await?;
         if let Some(since) = since {
             lines = logfile::filter_since(lines, since);
         }
@@ -84,15 +84,28 @@ pub(super) async fn run(
     if !args.follow {
         return Ok(ExitStatus::Success);
     }
-    loop {
-        for (spec, f) in &mut followers {
-            for l in f.poll() {
-                emit(spec, &l);
+    // One task per service feeds a channel, so a quiet service never delays a busy one.
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<(usize, Vec<String>)>(64);
+    for (i, (_, mut f)) in followers.into_iter().enumerate() {
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            loop {
+                let lines = f.next_lines().await;
+                if !lines.is_empty() && tx.send((i, lines)).await.is_err() {
+                    break;
+                }
             }
-        }
+        });
+    }
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
+    loop {
         tokio::select! {
-            () = tokio::time::sleep(Duration::from_millis(200)) => {}
-            _ = tokio::signal::ctrl_c() => return Ok(ExitStatus::Success),
+            got = rx.recv() => match got {
+                Some((i, lines)) => lines.iter().for_each(|l| emit(specs[i], l)),
+                None => return Ok(ExitStatus::Success),
+            },
+            _ = &mut ctrl_c => return Ok(ExitStatus::Success),
         }
     }
 }

@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 use crate::cli::{Command, ConfigCommand, ProfilesCommand, RuntimeChoice, ServicesCommand};
 use crate::error::Error;
-use crate::runtime::{ProcessRuntime, Runtime, RuntimeError};
+use crate::runtime::{Backend, ProcessRuntime, RuntimeError};
 use crate::settings::Settings;
 use crate::spec::Catalog;
 use crate::ui::Printer;
@@ -53,7 +53,7 @@ pub async fn dispatch(
         Command::Ps(args) => ps::run(&args, settings, printer).await,
         Command::Health(args) => health::run(args, settings, printer).await,
         Command::Logs(args) => logs::run(args, settings, printer).await,
-        Command::Env(args) => env::run(&args, settings, printer),
+        Command::Env(args) => env::run(&args, settings, printer).await,
         Command::Services {
             command: ServicesCommand::Ls,
         } => config::services_ls(settings, printer),
@@ -87,12 +87,11 @@ fn load_catalog(settings: &Settings) -> Result<Catalog, Error> {
 }
 
 /// The runtime the settings ask for.
-fn runtime(settings: &Settings) -> Result<ProcessRuntime, Error> {
+fn runtime(settings: &Settings) -> Result<Backend, Error> {
     match settings.runtime {
-        RuntimeChoice::Process | RuntimeChoice::Auto => Ok(ProcessRuntime::new(
-            settings.state_dir.clone(),
-            settings.env.clone(),
-        )),
+        RuntimeChoice::Process | RuntimeChoice::Auto => Ok(Backend::Process(std::sync::Arc::new(
+            ProcessRuntime::new(settings.state_dir.clone(), settings.env.clone()),
+        ))),
         RuntimeChoice::Docker => Err(RuntimeError::Unavailable {
             runtime: "docker",
             reason: "this build of arc runs services as native processes only".into(),
@@ -101,26 +100,14 @@ fn runtime(settings: &Settings) -> Result<ProcessRuntime, Error> {
     }
 }
 
-/// Runs a blocking runtime call off the async threads.
-async fn blocking<T, F>(f: F) -> Result<T, Error>
-where
-    F: FnOnce() -> Result<T, RuntimeError> + Send + 'static,
-    T: Send + 'static,
-{
-    match tokio::task::spawn_blocking(f).await {
-        Ok(r) => r.map_err(Error::from),
-        Err(e) => Err(Error::failed(format!("internal task failed: {e}"), None)),
-    }
-}
-
 /// Services of the catalog that have a state record (running or exited).
-fn known_to_runtime<'a>(
+async fn known_to_runtime<'a>(
     catalog: &'a Catalog,
-    rt: &impl Runtime,
+    rt: &Backend,
 ) -> Result<Vec<(&'a crate::spec::ServiceSpec, crate::runtime::ServiceStatus)>, Error> {
     let mut out = Vec::new();
     for s in &catalog.services {
-        let st = rt.status(s)?;
+        let st = rt.status(s).await?;
         if st.state != crate::runtime::State::Stopped {
             out.push((s, st));
         }

@@ -9,7 +9,7 @@ use super::{load_catalog, runtime, ExitStatus};
 use crate::cli::PsArgs;
 use crate::error::Error;
 use crate::health::{self, Target};
-use crate::runtime::{Runtime, State};
+use crate::runtime::State;
 use crate::settings::Settings;
 use crate::ui::{Printer, Style, Table};
 
@@ -41,7 +41,7 @@ pub(super) async fn run(
     let mut rows = Vec::new();
     let mut probes = tokio::task::JoinSet::new();
     for spec in &catalog.services {
-        let st = rt.status(spec)?;
+        let st = rt.status(spec).await?;
         if st.state == State::Stopped && !args.all {
             continue;
         }

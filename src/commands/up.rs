@@ -10,12 +10,12 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use super::{blocking, load_catalog, runtime, ExitStatus};
+use super::{load_catalog, runtime, ExitStatus};
 use crate::cli::UpArgs;
 use crate::error::Error;
 use crate::health::{self, Target};
 use crate::runtime::{
-    logfile, ports, LifecycleEvent, PortConflict, Reporter, Runtime, RuntimeError, Started, State,
+    ports, Backend, LifecycleEvent, PortConflict, Reporter, RuntimeError, State, Watch,
 };
 use crate::settings::Settings;
 use crate::spec::ServiceSpec;
@@ -58,16 +58,16 @@ pub(super) async fn run(
     let catalog = load_catalog(settings)?;
     let selected = catalog.select(&args.targets)?;
     let waves = crate::plan::waves(&catalog, &selected)?;
-    let rt = Arc::new(runtime(settings)?);
+    let rt = runtime(settings)?;
     let services: Vec<ServiceSpec> = waves.iter().flatten().map(|s| (*s).clone()).collect();
 
-    check_binaries(&*rt, &services)?;
+    check_binaries(&rt, &services).await?;
 
     let mut actions = std::collections::BTreeMap::new();
     for s in &services {
-        let status = rt.status(s)?;
+        let status = rt.status(s).await?;
         let action = match (status.state, status.config_hash) {
-            (State::Running, Some(h)) if h == rt.config_hash(s)? => Action::UpToDate,
+            (State::Running, Some(h)) if h == rt.config_hash(s).await? => Action::UpToDate,
             (State::Running, _) => Action::Recreate,
             _ => Action::Start,
         };
@@ -97,15 +97,15 @@ pub(super) async fn run(
         .filter(|s| actions[&s.name] == Action::Recreate)
     {
         reporter.report(&s.name, LifecycleEvent::Recreating);
-        let (rt2, spec) = (rt.clone(), s.clone());
-        blocking(move || rt2.stop(&spec, Duration::from_secs(10))).await?;
+        rt.stop(s, Duration::from_secs(10)).await?;
     }
     check_ports(
-        &*rt,
+        &rt,
         services
             .iter()
             .filter(|s| actions[&s.name] != Action::UpToDate),
-    )?;
+    )
+    .await?;
 
     let overall = args.timeout.map(|t| began + t);
     let started: Arc<Mutex<Vec<ServiceSpec>>> = Arc::default();
@@ -123,7 +123,7 @@ pub(super) async fn run(
     if !failed.is_empty() {
         for f in &failed {
             let spec = catalog.service(&f.service)?;
-            let tail = logfile::tail_of_last_run(&rt.log_file(spec), LOG_TAIL);
+            let tail = rt.last_run_lines(spec, LOG_TAIL).await;
             printer.error(&format!(
                 "service `{}` failed: {}",
                 f.service,
@@ -135,7 +135,7 @@ pub(super) async fn run(
                 printer.stderr_block(&format!(
                     "  last {} lines of {}:\n{}",
                     tail.len(),
-                    rt.log_file(spec).display(),
+                    rt.log_location(spec),
                     tail.iter()
                         .map(|l| format!("  | {l}"))
                         .collect::<Vec<_>>()
@@ -225,9 +225,13 @@ fn print_rows(printer: &Printer, rows: &[UpRow]) {
 }
 
 /// Every missing program at once, each with how to install it.
-fn check_binaries(rt: &impl Runtime, services: &[ServiceSpec]) -> Result<(), Error> {
-    let mut missing: Vec<RuntimeError> =
-        services.iter().filter_map(|s| rt.check(s).err()).collect();
+async fn check_binaries(rt: &Backend, services: &[ServiceSpec]) -> Result<(), Error> {
+    let mut missing: Vec<RuntimeError> = Vec::new();
+    for s in services {
+        if let Err(e) = rt.check(s).await {
+            missing.push(e);
+        }
+    }
     match missing.len() {
         0 => Ok(()),
         1 => Err(missing.remove(0).into()),
@@ -248,13 +252,13 @@ fn check_binaries(rt: &impl Runtime, services: &[ServiceSpec]) -> Result<(), Err
 }
 
 /// Fails, before anything starts, when a port a service will listen on is taken.
-fn check_ports<'a>(
-    rt: &impl Runtime,
+async fn check_ports<'a>(
+    rt: &Backend,
     services: impl Iterator<Item = &'a ServiceSpec>,
 ) -> Result<(), Error> {
     let mut conflicts = Vec::new();
     for s in services {
-        for (name, port) in rt.listen_ports(s)? {
+        for (name, port) in rt.listen_ports(s).await? {
             if !ports::is_free(port) {
                 conflicts.push(PortConflict {
                     service: s.name.clone(),
@@ -275,7 +279,7 @@ fn check_ports<'a>(
 async fn run_waves(
     waves: &[Vec<&ServiceSpec>],
     actions: &std::collections::BTreeMap<String, Action>,
-    rt: &Arc<crate::runtime::ProcessRuntime>,
+    rt: &Backend,
     reporter: &Arc<dyn Reporter>,
     args: &UpArgs,
     overall: Option<Instant>,
@@ -343,7 +347,7 @@ async fn run_waves(
 
 /// Starts one service; `Some(time to healthy)` when waiting, `None` with `--no-wait`.
 async fn start_one(
-    rt: Arc<crate::runtime::ProcessRuntime>,
+    rt: Backend,
     reporter: Arc<dyn Reporter>,
     spec: ServiceSpec,
     no_wait: bool,
@@ -351,8 +355,7 @@ async fn start_one(
     started: Arc<Mutex<Vec<ServiceSpec>>>,
 ) -> Result<Option<Duration>, Error> {
     let t0 = Instant::now();
-    let (rt2, spec2, rep2) = (rt.clone(), spec.clone(), reporter.clone());
-    let result = blocking(move || rt2.start(&spec2, &*rep2)).await;
+    let result = rt.start(&spec, reporter.clone()).await;
     // Even a failed start may have left a process behind (it died after the record was written).
     started
         .lock()
@@ -367,19 +370,22 @@ async fn start_one(
         let own = t0 + spec.health.deadline();
         overall.map_or(own, |o| o.min(own))
     };
-    wait_healthy(&spec, watch, t0, deadline).await.map(Some)
+    wait_healthy(&spec, &rt, watch, t0, deadline)
+        .await
+        .map(Some)
 }
 
 /// Probes until healthy, the process exits, or the deadline passes.
 async fn wait_healthy(
     spec: &ServiceSpec,
-    mut watch: Box<dyn Started>,
+    rt: &Backend,
+    mut watch: Watch,
     t0: Instant,
     deadline: Instant,
 ) -> Result<Duration, Error> {
     let target = Target::of(spec);
     loop {
-        if let Some(exit) = watch.exited() {
+        if let Some(exit) = rt.exited(&mut watch).await {
             return Err(Error::failed(format!("the process {exit}"), None));
         }
         let outcome = health::probe(&target, spec.health.timeout).await;
@@ -408,7 +414,7 @@ async fn wait_healthy(
 
 /// Stops what this run started, in reverse order.
 async fn rollback(
-    rt: &Arc<crate::runtime::ProcessRuntime>,
+    rt: &Backend,
     reporter: &Arc<dyn Reporter>,
     started: &Arc<Mutex<Vec<ServiceSpec>>>,
 ) {
@@ -419,8 +425,7 @@ async fn rollback(
         .rev()
         .collect();
     for spec in specs {
-        let (rt2, spec2) = (rt.clone(), spec.clone());
-        let stopped = blocking(move || rt2.stop(&spec2, Duration::from_secs(10))).await;
+        let stopped = rt.stop(&spec, Duration::from_secs(10)).await;
         match stopped {
             Ok(true) => reporter.report(&spec.name, LifecycleEvent::Stopped),
             Ok(false) => reporter.report(&spec.name, LifecycleEvent::NotRunning),

@@ -12,7 +12,7 @@ mod process;
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -141,36 +141,169 @@ pub trait Started: Send {
     fn exited(&mut self) -> Option<String>;
 }
 
-/// Runs services. Implementations are cheap to share across threads.
-pub trait Runtime: Send + Sync {
+/// A watch on a service this run started.
+pub enum Watch {
+    /// A native child process.
+    Process(Box<dyn Started>),
+}
+
+/// New log lines of one service, as they are written.
+pub enum LogFollow {
+    /// A log file, polled.
+    File(logfile::Follower),
+}
+
+impl LogFollow {
+    /// Lines written since the last call (may wait briefly).
+    pub async fn next_lines(&mut self) -> Vec<String> {
+        match self {
+            Self::File(f) => {
+                let lines = f.poll();
+                if lines.is_empty() {
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                lines
+            }
+        }
+    }
+}
+
+/// The runtime in use. An enum rather than a trait object: its operations are async, and an
+/// enum keeps their futures `Send` without boxing, so commands can run them in parallel tasks.
+#[derive(Clone)]
+pub enum Backend {
+    /// Native processes.
+    Process(Arc<ProcessRuntime>),
+}
+
+fn joined<T>(
+    r: Result<Result<T, RuntimeError>, tokio::task::JoinError>,
+) -> Result<T, RuntimeError> {
+    r.unwrap_or_else(|e| {
+        Err(RuntimeError::Unavailable {
+            runtime: "process",
+            reason: format!("an internal task failed: {e}"),
+        })
+    })
+}
+
+// The process runtime answers most of these from files at once; the container runtime awaits
+// the engine, so the API is async for both.
+#[allow(clippy::unused_async)]
+impl Backend {
     /// The runtime's name (`process`, `docker`).
-    fn name(&self) -> &'static str;
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Process(_) => "process",
+        }
+    }
 
-    /// Checks the service can be run here (binaries present); errors say how to fix it.
-    fn check(&self, spec: &ServiceSpec) -> Result<(), RuntimeError>;
+    /// Checks the service can run here (binaries present, image available); errors say how to
+    /// fix it.
+    pub async fn check(&self, spec: &ServiceSpec) -> Result<(), RuntimeError> {
+        match self {
+            Self::Process(p) => p.check(spec),
+        }
+    }
 
-    /// The hash of everything that, changed, means the service must restart.
-    fn config_hash(&self, spec: &ServiceSpec) -> Result<String, RuntimeError>;
+    /// The hash of everything that, changed, means the service must be recreated.
+    pub async fn config_hash(&self, spec: &ServiceSpec) -> Result<String, RuntimeError> {
+        match self {
+            Self::Process(p) => p.config_hash(spec),
+        }
+    }
 
     /// The host ports the service will listen on.
-    fn listen_ports(&self, spec: &ServiceSpec) -> Result<Vec<(String, u16)>, RuntimeError>;
-
-    /// Where the service stands.
-    fn status(&self, spec: &ServiceSpec) -> Result<ServiceStatus, RuntimeError>;
-
-    /// Starts the service (initialising its data first when new) and returns a watch on it.
-    fn start(
+    pub async fn listen_ports(
         &self,
         spec: &ServiceSpec,
-        reporter: &dyn Reporter,
-    ) -> Result<Box<dyn Started>, RuntimeError>;
+    ) -> Result<Vec<(String, u16)>, RuntimeError> {
+        match self {
+            Self::Process(p) => p.listen_ports(spec),
+        }
+    }
+
+    /// Where the service stands.
+    pub async fn status(&self, spec: &ServiceSpec) -> Result<ServiceStatus, RuntimeError> {
+        match self {
+            Self::Process(p) => p.status(spec),
+        }
+    }
+
+    /// Starts the service (initialising its data when new).
+    pub async fn start(
+        &self,
+        spec: &ServiceSpec,
+        reporter: Arc<dyn Reporter>,
+    ) -> Result<Watch, RuntimeError> {
+        match self {
+            Self::Process(p) => {
+                let (p, spec) = (p.clone(), spec.clone());
+                joined(tokio::task::spawn_blocking(move || p.start(&spec, &*reporter)).await)
+                    .map(Watch::Process)
+            }
+        }
+    }
+
+    /// `Some(description)` once a started service has exited.
+    pub async fn exited(&self, watch: &mut Watch) -> Option<String> {
+        match watch {
+            Watch::Process(w) => w.exited(),
+        }
+    }
 
     /// Stops the service, killing it after `timeout`; `false` when it was not running.
-    fn stop(&self, spec: &ServiceSpec, timeout: Duration) -> Result<bool, RuntimeError>;
+    pub async fn stop(&self, spec: &ServiceSpec, timeout: Duration) -> Result<bool, RuntimeError> {
+        match self {
+            Self::Process(p) => {
+                let (p, spec) = (p.clone(), spec.clone());
+                joined(tokio::task::spawn_blocking(move || p.stop(&spec, timeout)).await)
+            }
+        }
+    }
 
     /// Deletes the service's data; `false` when there was none.
-    fn remove_data(&self, spec: &ServiceSpec) -> Result<bool, RuntimeError>;
+    pub async fn remove_data(&self, spec: &ServiceSpec) -> Result<bool, RuntimeError> {
+        match self {
+            Self::Process(p) => {
+                let (p, spec) = (p.clone(), spec.clone());
+                joined(tokio::task::spawn_blocking(move || p.remove_data(&spec)).await)
+            }
+        }
+    }
 
-    /// The service's log file.
-    fn log_file(&self, spec: &ServiceSpec) -> PathBuf;
+    /// Whether the service has any logs.
+    pub async fn has_logs(&self, spec: &ServiceSpec) -> bool {
+        match self {
+            Self::Process(p) => p.log_file(spec).exists(),
+        }
+    }
+
+    /// Every log line of the service (ANSI escapes removed).
+    pub async fn read_logs(&self, spec: &ServiceSpec) -> Result<Vec<String>, RuntimeError> {
+        match self {
+            Self::Process(p) => Ok(logfile::read_lines(&p.log_file(spec))),
+        }
+    }
+
+    /// The last `n` lines written since the service was last started.
+    pub async fn last_run_lines(&self, spec: &ServiceSpec, n: usize) -> Vec<String> {
+        match self {
+            Self::Process(p) => logfile::tail_of_last_run(&p.log_file(spec), n),
+        }
+    }
+
+    /// Where the logs are, for messages.
+    pub fn log_location(&self, spec: &ServiceSpec) -> String {
+        match self {
+            Self::Process(p) => p.log_file(spec).display().to_string(),
+        }
+    }
+
+    /// Follows the service's logs from now on.
+    pub async fn follow_logs(&self, spec: &ServiceSpec) -> LogFollow {
+        match self {
+            Self::Process(p) => LogFollow::File(logfile::Follower::from_end(p.log_file(spec))),
+        }
+    }
 }

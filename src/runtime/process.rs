@@ -316,26 +316,29 @@ impl ProcessRuntime {
     }
 }
 
-impl super::Runtime for ProcessRuntime {
-    fn name(&self) -> &'static str {
-        "process"
-    }
-
-    fn check(&self, spec: &ServiceSpec) -> Result<(), RuntimeError> {
+impl ProcessRuntime {
+    /// Checks the binaries are there; errors say how to install them.
+    pub(crate) fn check(&self, spec: &ServiceSpec) -> Result<(), RuntimeError> {
         self.resolve(spec).map(|_| ())
     }
 
-    fn config_hash(&self, spec: &ServiceSpec) -> Result<String, RuntimeError> {
+    /// The hash of the resolved command, files, env and user.
+    pub(crate) fn config_hash(&self, spec: &ServiceSpec) -> Result<String, RuntimeError> {
         let r = self.resolve(spec)?;
         let json = serde_json::to_vec(&r).unwrap_or_default();
         Ok(crate::settings::hex(&Sha256::digest(json))[..12].to_owned())
     }
 
-    fn listen_ports(&self, spec: &ServiceSpec) -> Result<Vec<(String, u16)>, RuntimeError> {
+    /// The ports the native command listens on.
+    pub(crate) fn listen_ports(
+        &self,
+        spec: &ServiceSpec,
+    ) -> Result<Vec<(String, u16)>, RuntimeError> {
         Ok(self.resolve(spec)?.listen)
     }
 
-    fn status(&self, spec: &ServiceSpec) -> Result<ServiceStatus, RuntimeError> {
+    /// Where the service stands, from its record and `/proc`.
+    pub(crate) fn status(&self, spec: &ServiceSpec) -> Result<ServiceStatus, RuntimeError> {
         let Some(rec) = self.read_record(spec)? else {
             return Ok(ServiceStatus {
                 state: State::Stopped,
@@ -359,7 +362,8 @@ impl super::Runtime for ProcessRuntime {
         })
     }
 
-    fn start(
+    /// Initialises a new data directory, writes config files, and spawns the process detached.
+    pub(crate) fn start(
         &self,
         spec: &ServiceSpec,
         reporter: &dyn Reporter,
@@ -432,7 +436,8 @@ impl super::Runtime for ProcessRuntime {
         Ok(Box::new(ChildWatch { child }))
     }
 
-    fn stop(&self, spec: &ServiceSpec, timeout: Duration) -> Result<bool, RuntimeError> {
+    /// Sends the stop signal, waits up to `timeout`, then kills the process group.
+    pub(crate) fn stop(&self, spec: &ServiceSpec, timeout: Duration) -> Result<bool, RuntimeError> {
         let Some(rec) = self.read_record(spec)? else {
             return Ok(false);
         };
@@ -474,7 +479,8 @@ impl super::Runtime for ProcessRuntime {
         Ok(true)
     }
 
-    fn remove_data(&self, spec: &ServiceSpec) -> Result<bool, RuntimeError> {
+    /// Deletes the data directory.
+    pub(crate) fn remove_data(&self, spec: &ServiceSpec) -> Result<bool, RuntimeError> {
         let user = match (&spec.native.run_as, self.root) {
             (Some(name), true) => User::from_name(name).ok().flatten(),
             _ => None,
@@ -497,7 +503,8 @@ impl super::Runtime for ProcessRuntime {
         Ok(removed)
     }
 
-    fn log_file(&self, spec: &ServiceSpec) -> PathBuf {
+    /// The service's log file.
+    pub(crate) fn log_file(&self, spec: &ServiceSpec) -> PathBuf {
         self.service_dir(spec).join("service.log")
     }
 }

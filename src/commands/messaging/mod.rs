@@ -16,29 +16,20 @@ pub(super) use pulsar::{
 
 use crate::bus::nats::{NatsOptions, Received};
 use crate::cli::ConnectArgs;
-use crate::runtime::{Runtime, State};
 use crate::settings::Settings;
 use crate::spec::Catalog;
 use crate::ui::{DataStream, Printer, Style};
 
-/// The value of an `ARC_*` endpoint: from a running service's exports, else any service's
-/// stock exports, else `fallback`.
+/// The value of an `ARC_*` endpoint from the project's services (overlays applied: the ports
+/// the profile runs on, whichever runtime runs it), else `fallback`.
 pub(super) fn endpoint(settings: &Settings, key: &str, fallback: &str) -> String {
     let Ok(catalog) = Catalog::load(settings.project_dir.as_deref(), &settings.overlays) else {
         return fallback.to_owned();
     };
-    let rt = crate::runtime::ProcessRuntime::new(settings.state_dir.clone(), settings.env.clone());
-    let running = catalog.services.iter().find(|s| {
-        s.exports.contains_key(key) && rt.status(s).is_ok_and(|st| st.state == State::Running)
-    });
-    running
-        .or_else(|| {
-            catalog
-                .services
-                .iter()
-                .find(|s| s.exports.contains_key(key))
-        })
-        .and_then(|s| s.resolved_exports().remove(key))
+    catalog
+        .services
+        .iter()
+        .find_map(|s| s.resolved_exports().remove(key))
         .unwrap_or_else(|| fallback.to_owned())
 }
 
