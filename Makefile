@@ -2,18 +2,21 @@
 # the checks CI runs.
 CARGO ?= cargo
 ARC_RELEASE := target/release/arc
+# `make up` installs the native servers, so it runs them natively; `make up RUNTIME=docker`
+# (or plain `arc up think` where Docker can pull the upstream images) uses containers.
+RUNTIME ?= process
 
-.PHONY: up down health deps build install test lint completions bench
+.PHONY: up down health deps test-image build install test lint completions bench
 
 ## Install the servers, build arc, and bring the `think` profile up as native processes.
 up: deps build
-	$(ARC_RELEASE) up think
+	$(ARC_RELEASE) --runtime $(RUNTIME) up think
 
 down: build
-	$(ARC_RELEASE) down
+	$(ARC_RELEASE) --runtime $(RUNTIME) down
 
 health: build
-	$(ARC_RELEASE) health
+	$(ARC_RELEASE) --runtime $(RUNTIME) health
 
 ## Debian packages (nats-server, redis-server, postgresql) and pulsar-lite from PyPI.
 deps:
@@ -25,8 +28,12 @@ build:
 install:
 	$(CARGO) install --path . --locked
 
+## The local image the Docker-runtime tests run (no registry is needed; built once, cached by tag).
+test-image:
+	scripts/test-image.sh
+
 ## Formatting, lints, and every test (they start real servers on free ports).
-test: deps
+test: deps test-image
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --locked --all-targets -- -D warnings
 	$(CARGO) test --locked

@@ -16,6 +16,9 @@ _arc() {
             ",$1")
                 cmd="arc"
                 ;;
+            arc,build)
+                cmd="arc__subcmd__build"
+                ;;
             arc,completions)
                 cmd="arc__subcmd__completions"
                 ;;
@@ -81,6 +84,9 @@ _arc() {
                 ;;
             arc__subcmd__config__subcmd__help,validate)
                 cmd="arc__subcmd__config__subcmd__help__subcmd__validate"
+                ;;
+            arc__subcmd__help,build)
+                cmd="arc__subcmd__help__subcmd__build"
                 ;;
             arc__subcmd__help,completions)
                 cmd="arc__subcmd__help__subcmd__completions"
@@ -218,7 +224,7 @@ _arc() {
 
     case "${cmd}" in
         arc)
-            opts="-f -q -v -h -V --project-dir --file --runtime --json --color --quiet --verbose --help --version up down ps health logs env services profiles config completions pub sub request reply streams replay tail help"
+            opts="-f -q -v -h -V --project-dir --file --runtime --json --color --quiet --verbose --help --version up down ps health logs env services profiles config build completions pub sub request reply streams replay tail help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -233,6 +239,32 @@ _arc() {
                     return 0
                     ;;
                 -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
+                    COMPREPLY=($(compgen -W "auto docker process" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        arc__subcmd__build)
+            opts="-q -v -h -V --project-dir --runtime --json --color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --project-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -462,8 +494,22 @@ _arc() {
             return 0
             ;;
         arc__subcmd__help)
-            opts="up down ps health logs env services profiles config completions pub sub request reply streams replay tail help"
+            opts="up down ps health logs env services profiles config build completions pub sub request reply streams replay tail help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        arc__subcmd__help__subcmd__build)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1896,7 +1942,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__up)
-            opts="-q -v -h -V --timeout --no-wait --keep --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --timeout --no-wait --keep --build --progress --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1904,6 +1950,10 @@ _arc() {
             case "${prev}" in
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto plain json quiet" -- "${cur}"))
                     return 0
                     ;;
                 --project-dir)

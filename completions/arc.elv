@@ -41,6 +41,7 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand services 'List the declared services'
             cand profiles 'List the declared profiles'
             cand config 'Check the declarative files'
+            cand build 'Build the thin images of services that declare `build:` (through the Docker engine)'
             cand completions 'Print a shell completion script'
             cand pub 'Publish messages to a NATS subject or a Pulsar topic'
             cand sub 'Subscribe and print messages (JSON Lines with --json)'
@@ -53,11 +54,13 @@ set edit:completion:arg-completer[arc] = {|@words|
         }
         &'arc;up'= {
             cand --timeout 'The longest to wait for all services to become healthy (e.g. `90s`)'
+            cand --progress 'How to show progress (image pulls, starts): live bars on a terminal, plain lines, JSON lines on stderr, or nothing'
             cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
             cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
             cand --color 'When to colour output; `NO_COLOR` set to anything turns colour off'
             cand --no-wait 'Start the services and return without waiting for health'
             cand --keep 'On failure, leave what started running, for debugging'
+            cand --build 'Build the images of services that declare `build:` first (docker runtime)'
             cand --json 'Print data as JSON (JSON Lines for streams)'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
@@ -263,6 +266,20 @@ set edit:completion:arg-completer[arc] = {|@words|
         &'arc;config;help;validate'= {
         }
         &'arc;config;help;help'= {
+        }
+        &'arc;build'= {
+            cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
+            cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
+            cand --color 'When to colour output; `NO_COLOR` set to anything turns colour off'
+            cand --json 'Print data as JSON (JSON Lines for streams)'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand --verbose 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'arc;completions'= {
             cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
@@ -586,6 +603,7 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand services 'List the declared services'
             cand profiles 'List the declared profiles'
             cand config 'Check the declarative files'
+            cand build 'Build the thin images of services that declare `build:` (through the Docker engine)'
             cand completions 'Print a shell completion script'
             cand pub 'Publish messages to a NATS subject or a Pulsar topic'
             cand sub 'Subscribe and print messages (JSON Lines with --json)'
@@ -622,6 +640,8 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand validate 'Load and check every file, overlays included; report every problem found'
         }
         &'arc;help;config;validate'= {
+        }
+        &'arc;help;build'= {
         }
         &'arc;help;completions'= {
         }

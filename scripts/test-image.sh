@@ -11,6 +11,9 @@
 #   uid/gid 999   postgres  (as in the official postgres image); owns /var/lib/postgresql/data
 #   uid/gid 10000 pulsar    (the stock streaming service's user "10000"); owns /pulsar/data
 #   PATH starts with /usr/lib/postgresql/15/bin, so initdb, postgres and pg_ctl are found by name.
+#   Like the official images, servers are reachable through published ports: a cluster made by
+#   initdb listens on '*' and accepts any host (with initdb's --auth/--auth-host method), and
+#   `redis-server` (a wrapper in /usr/local/bin) runs with --protected-mode no unless told.
 # There is no ENTRYPOINT or CMD: a container names the program it runs.
 #
 # Needs root, a working `docker`, and network access to a Debian mirror (apt's own); installs
@@ -278,6 +281,27 @@ install -d -o "$PG_UID" -g "$PG_UID" -m 0755 "$ROOTFS/var/lib/postgresql"
 install -d -o "$PG_UID" -g "$PG_UID" -m 0700 "$ROOTFS/var/lib/postgresql/data"
 # PostgreSQL's default unix-socket directory (made at boot by tmpfiles on a real system).
 install -d -o "$PG_UID" -g "$PG_UID" -m 2775 "$ROOTFS/run/postgresql"
+
+# Reachable through published ports, as the official images are:
+# - a cluster that initdb makes listens on all addresses and lets any host in with the method
+#   given by --auth/--auth-host (the official postgres image's entrypoint does the same);
+pg_share="$ROOTFS/usr/share/postgresql/$PG_MAJOR"
+sed -ri "s!^#?(listen_addresses)\s*=\s*\S+.*!\1 = '*'!" "$pg_share/postgresql.conf.sample"
+grep -q "^listen_addresses = '\*'" "$pg_share/postgresql.conf.sample" || die "could not set listen_addresses"
+printf '\n# Any host (test image: containers are reached through published ports).\nhost    all             all             all                     @authmethodhost@\n' \
+  >>"$pg_share/pg_hba.conf.sample"
+# - redis-server runs with protected mode off unless told otherwise (the official redis image
+#   is built that way); /usr/local/bin comes first on PATH.
+cat >"$ROOTFS/usr/local/bin/redis-server" <<'WRAPPER'
+#!/bin/sh
+# Test image: protected mode off unless asked for (as in the official redis image), so a client
+# can reach the server through a published port without a password.
+for a in "$@"; do
+  case "$a" in --protected-mode) exec /usr/bin/redis-server "$@" ;; esac
+done
+exec /usr/bin/redis-server "$@" --protected-mode no
+WRAPPER
+chmod 0755 "$ROOTFS/usr/local/bin/redis-server"
 
 umount "$ROOTFS/proc"
 rm -f "$ROOTFS/usr/sbin/policy-rc.d"

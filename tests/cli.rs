@@ -352,8 +352,18 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
-fn docker_runtime_is_refused_clearly() {
-    let out = Run::new(["--runtime", "docker", "ps"]).run().expect_code(1);
+fn docker_unreachable_is_a_clear_error() {
+    let out = Run::new(["--runtime", "docker", "ps"])
+        .env("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+        .run()
+        .expect_code(1);
+    assert!(
+        out.stderr().contains(
+            "error: the `docker` runtime is not available: cannot reach the Docker engine: Socket not found: /nonexistent/docker.sock"
+        ),
+        "{}",
+        out.stderr()
+    );
     assert!(
         out.stderr().contains("hint: use `--runtime process`"),
         "{}",

@@ -162,6 +162,10 @@ pub enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// Build the thin images of services that declare `build:` (through the Docker engine).
+    ///
+    /// $ arc build pipeline
+    Build(BuildArgs),
     /// Print a shell completion script.
     ///
     /// $ arc completions bash > /etc/bash_completion.d/arc
@@ -223,6 +227,33 @@ pub struct UpArgs {
     /// On failure, leave what started running, for debugging.
     #[arg(long)]
     pub keep: bool,
+    /// Build the images of services that declare `build:` first (docker runtime).
+    #[arg(long)]
+    pub build: bool,
+    /// How to show progress (image pulls, starts): live bars on a terminal, plain lines, JSON
+    /// lines on stderr, or nothing.
+    #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
+    pub progress: ProgressMode,
+}
+
+/// How lifecycle progress is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProgressMode {
+    /// Live bars on a terminal, plain lines otherwise.
+    Auto,
+    /// One line per event.
+    Plain,
+    /// One JSON object per event, on stderr.
+    Json,
+    /// Nothing.
+    Quiet,
+}
+
+/// `arc build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Services to build; default: every service that declares `build:`.
+    pub services: Vec<String>,
 }
 
 /// `arc down`.

@@ -27,7 +27,7 @@ pub(super) async fn run(
     printer: &Printer,
 ) -> Result<ExitStatus, Error> {
     let catalog = load_catalog(settings)?;
-    let rt = runtime(settings)?;
+    let rt = runtime(settings).await?;
     let selected: Vec<&ServiceSpec> = if args.targets.is_empty() {
         catalog.services.iter().collect()
     } else {

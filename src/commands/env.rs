@@ -16,7 +16,7 @@ pub(super) async fn run(
     printer: &Printer,
 ) -> Result<ExitStatus, Error> {
     let catalog = load_catalog(settings)?;
-    let rt = runtime(settings)?;
+    let rt = runtime(settings).await?;
     let running: Vec<_> = known_to_runtime(&catalog, &rt)
         .await?
         .into_iter()

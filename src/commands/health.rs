@@ -34,7 +34,7 @@ pub(super) async fn run(
 ) -> Result<ExitStatus, Error> {
     let catalog = load_catalog(settings)?;
     let specs: Vec<ServiceSpec> = if args.services.is_empty() {
-        let rt = runtime(settings)?;
+        let rt = runtime(settings).await?;
         let known = known_to_runtime(&catalog, &rt).await?;
         if known.is_empty() {
             return Err(Error::failed(

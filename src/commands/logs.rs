@@ -24,7 +24,7 @@ pub(super) async fn run(
     printer: &Printer,
 ) -> Result<ExitStatus, Error> {
     let catalog = load_catalog(settings)?;
-    let rt = runtime(settings)?;
+    let rt = runtime(settings).await?;
     let specs: Vec<&ServiceSpec> = if args.services.is_empty() {
         let mut with_logs = Vec::new();
         for s in &catalog.services {

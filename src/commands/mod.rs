@@ -1,6 +1,7 @@
 //! One module per command group. Each takes resolved settings and the printer and returns an
 //! exit status; errors bubble up to `lib::run`, which renders them.
 
+mod build;
 mod completions;
 mod config;
 mod down;
@@ -15,7 +16,7 @@ use std::process::ExitCode;
 
 use crate::cli::{Command, ConfigCommand, ProfilesCommand, RuntimeChoice, ServicesCommand};
 use crate::error::Error;
-use crate::runtime::{Backend, ProcessRuntime, RuntimeError};
+use crate::runtime::{Backend, DockerRuntime, ProcessRuntime};
 use crate::settings::Settings;
 use crate::spec::Catalog;
 use crate::ui::Printer;
@@ -64,6 +65,7 @@ pub async fn dispatch(
             command: ConfigCommand::Validate,
         } => config::validate(settings, printer),
         Command::Completions(args) => Ok(completions::run(&args, printer)),
+        Command::Build(args) => build::run(&args, settings, printer).await,
         Command::Pub(args) => Box::pin(messaging::publish::run(args, settings, printer)).await,
         Command::Sub(args) => Box::pin(messaging::subscribe::sub(args, settings, printer)).await,
         Command::Tail(args) => Box::pin(messaging::subscribe::tail(args, settings, printer)).await,
@@ -86,17 +88,36 @@ fn load_catalog(settings: &Settings) -> Result<Catalog, Error> {
     )?)
 }
 
-/// The runtime the settings ask for.
-fn runtime(settings: &Settings) -> Result<Backend, Error> {
+/// The runtime the settings ask for. `auto`: the process runtime when this project already
+/// runs native processes, else Docker when the engine answers, else native processes.
+async fn runtime(settings: &Settings) -> Result<Backend, Error> {
+    let process = || {
+        Backend::Process(std::sync::Arc::new(ProcessRuntime::new(
+            settings.state_dir.clone(),
+            settings.env.clone(),
+        )))
+    };
+    let project = settings.state_dir.file_name().map_or_else(
+        || "default".to_owned(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     match settings.runtime {
-        RuntimeChoice::Process | RuntimeChoice::Auto => Ok(Backend::Process(std::sync::Arc::new(
-            ProcessRuntime::new(settings.state_dir.clone(), settings.env.clone()),
-        ))),
-        RuntimeChoice::Docker => Err(RuntimeError::Unavailable {
-            runtime: "docker",
-            reason: "this build of arc runs services as native processes only".into(),
+        RuntimeChoice::Process => Ok(process()),
+        RuntimeChoice::Docker => Ok(Backend::Docker(
+            DockerRuntime::connect(&project, std::time::Duration::from_secs(3)).await?,
+        )),
+        RuntimeChoice::Auto => {
+            if ProcessRuntime::has_records(&settings.state_dir) {
+                return Ok(process());
+            }
+            match DockerRuntime::connect(&project, std::time::Duration::from_millis(500)).await {
+                Ok(d) => Ok(Backend::Docker(d)),
+                Err(e) => {
+                    tracing::debug!("auto runtime: {e}; using native processes");
+                    Ok(process())
+                }
+            }
         }
-        .into()),
     }
 }
 

@@ -20,6 +20,13 @@ struct PsRow {
     codename: Option<String>,
     state: State,
     pid: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    container: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<String>,
+    /// Docker's HEALTHCHECK verdict (docker runtime).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    engine_health: Option<String>,
     ports: BTreeMap<String, u16>,
     started_at: Option<String>,
     uptime_s: Option<i64>,
@@ -36,7 +43,7 @@ pub(super) async fn run(
     printer: &Printer,
 ) -> Result<ExitStatus, Error> {
     let catalog = load_catalog(settings)?;
-    let rt = runtime(settings)?;
+    let rt = runtime(settings).await?;
     let now = chrono::Utc::now();
     let mut rows = Vec::new();
     let mut probes = tokio::task::JoinSet::new();
@@ -56,6 +63,9 @@ pub(super) async fn run(
             codename: spec.codename.clone(),
             state: st.state,
             pid: st.pid,
+            container: st.container.clone(),
+            image: st.image.clone(),
+            engine_health: st.engine_health.clone(),
             ports: if st.ports.is_empty() && st.state == State::Stopped {
                 spec.ports
                     .iter()
@@ -93,8 +103,15 @@ pub(super) async fn run(
         printer.info("nothing is running; `arc ps --all` lists every declared service");
         return Ok(ExitStatus::Success);
     }
+    let docker = rt.name() == "docker";
     let mut t = Table::new(&[
-        "service", "codename", "state", "pid", "ports", "uptime", "health",
+        "service",
+        "codename",
+        "state",
+        if docker { "container" } else { "pid" },
+        "ports",
+        "uptime",
+        "health",
     ]);
     for r in rows {
         let health = match r.health.as_str() {
@@ -106,7 +123,11 @@ pub(super) async fn run(
             r.service,
             r.codename.unwrap_or_else(|| "-".into()),
             r.state.to_string(),
-            r.pid.map_or_else(|| "-".into(), |p| p.to_string()),
+            if docker {
+                r.container.clone().unwrap_or_else(|| "-".into())
+            } else {
+                r.pid.map_or_else(|| "-".into(), |p| p.to_string())
+            },
             r.ports
                 .iter()
                 .map(|(n, p)| format!("{n}:{p}"))

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use super::{load_catalog, runtime, ExitStatus};
-use crate::cli::UpArgs;
+use crate::cli::{ProgressMode, UpArgs};
 use crate::error::Error;
 use crate::health::{self, Target};
 use crate::runtime::{
@@ -19,7 +19,7 @@ use crate::runtime::{
 };
 use crate::settings::Settings;
 use crate::spec::ServiceSpec;
-use crate::ui::{LifecycleReporter, Printer, Table};
+use crate::ui::{LifecycleReporter, Printer, ProgressKind, Table};
 
 /// Lines of log shown for a service that failed.
 const LOG_TAIL: usize = 30;
@@ -58,10 +58,21 @@ pub(super) async fn run(
     let catalog = load_catalog(settings)?;
     let selected = catalog.select(&args.targets)?;
     let waves = crate::plan::waves(&catalog, &selected)?;
-    let rt = runtime(settings)?;
+    let rt = runtime(settings).await?;
     let services: Vec<ServiceSpec> = waves.iter().flatten().map(|s| (*s).clone()).collect();
 
     check_binaries(&rt, &services).await?;
+
+    let kind = match args.progress {
+        ProgressMode::Auto if settings.progress => ProgressKind::Live,
+        ProgressMode::Auto | ProgressMode::Plain => ProgressKind::Plain,
+        ProgressMode::Json => ProgressKind::Json,
+        ProgressMode::Quiet => ProgressKind::Quiet,
+    };
+    let reporter: Arc<dyn Reporter> = Arc::new(LifecycleReporter::with_kind(printer.clone(), kind));
+    if args.build {
+        super::build::build_services(&rt, settings, &services, &reporter).await?;
+    }
 
     let mut actions = std::collections::BTreeMap::new();
     for s in &services {
@@ -73,8 +84,6 @@ pub(super) async fn run(
         };
         actions.insert(s.name.clone(), action);
     }
-    let reporter: Arc<dyn Reporter> =
-        Arc::new(LifecycleReporter::new(printer.clone(), settings.progress));
 
     if actions.values().all(|a| *a == Action::UpToDate) {
         let rows: Vec<UpRow> = services
@@ -389,7 +398,8 @@ async fn wait_healthy(
             return Err(Error::failed(format!("the process {exit}"), None));
         }
         let outcome = health::probe(&target, spec.health.timeout).await;
-        if outcome.healthy {
+        // Both must agree: arc's protocol probe and, for containers, Docker's HEALTHCHECK.
+        if outcome.healthy && rt.engine_healthy(&watch).await {
             return Ok(t0.elapsed());
         }
         if Instant::now() >= deadline {

@@ -78,6 +78,22 @@ pub enum RuntimeError {
         /// Why.
         reason: String,
     },
+    /// An engine operation failed.
+    #[error("failed to {op}: {reason}")]
+    Docker {
+        /// The operation and its object (`create container \`arc-cache\``).
+        op: String,
+        /// The engine's answer.
+        reason: String,
+    },
+    /// An image is missing and cannot be pulled.
+    #[error("image `{image}` is not here and cannot be pulled: {reason}")]
+    Pull {
+        /// The image.
+        image: String,
+        /// Why the pull failed.
+        reason: String,
+    },
     /// The chosen runtime cannot be used here.
     #[error("the `{runtime}` runtime is not available: {reason}")]
     Unavailable {
@@ -100,6 +116,9 @@ impl RuntimeError {
                 "stop the process holding the port, or give the service another port with an overlay (-f)".into(),
             ),
             Self::Unavailable { .. } => Some("use `--runtime process`".into()),
+            Self::Pull { .. } => Some(
+                "check the registry is reachable, or build/load the image locally and point `image:` at it with an overlay (-f)".into(),
+            ),
             Self::BadRecord { path, .. } => Some(format!(
                 "if the service is not running, delete `{}`",
                 path.display()

@@ -5,6 +5,7 @@
 //! (progress goes through [`Reporter`]) and never probes health (that is `health`).
 
 mod binaries;
+pub mod docker;
 mod error;
 pub mod logfile;
 pub mod ports;
@@ -18,6 +19,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+pub use docker::DockerRuntime;
 pub use error::RuntimeError;
 pub use ports::PortConflict;
 pub use process::ProcessRuntime;
@@ -59,11 +61,22 @@ pub struct ServiceStatus {
     pub config_hash: Option<String>,
     /// The ports it listens on, by name.
     pub ports: BTreeMap<String, u16>,
+    /// The container id (docker runtime).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container: Option<String>,
+    /// The image it runs (docker runtime).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// The engine's health verdict (`healthy`, `starting`, `unhealthy`; docker runtime).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub engine_health: Option<String>,
 }
 
 /// Something that happened to a service during a lifecycle command.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LifecycleEvent {
+    /// Pulling the image: a progress line.
+    Pulling(String),
     /// Running one-time initialisation (a new data directory).
     Initializing,
     /// Starting the process.
@@ -113,6 +126,7 @@ impl LifecycleEvent {
 impl fmt::Display for LifecycleEvent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Self::Pulling(what) => f.write_str(what),
             Self::Initializing => f.write_str("initializing data directory"),
             Self::Starting => f.write_str("starting"),
             Self::Waiting => f.write_str("waiting until healthy"),
@@ -136,7 +150,7 @@ pub trait Reporter: Send + Sync {
 }
 
 /// A service this run started, watched for an early exit.
-pub trait Started: Send {
+pub trait Started: Send + Sync {
     /// `Some(description)` once the service has exited.
     fn exited(&mut self) -> Option<String>;
 }
@@ -145,12 +159,16 @@ pub trait Started: Send {
 pub enum Watch {
     /// A native child process.
     Process(Box<dyn Started>),
+    /// A container, by id.
+    Docker(String),
 }
 
 /// New log lines of one service, as they are written.
 pub enum LogFollow {
     /// A log file, polled.
     File(logfile::Follower),
+    /// A container's log stream, re-attached across restarts.
+    Docker(futures::stream::BoxStream<'static, String>),
 }
 
 impl LogFollow {
@@ -164,6 +182,16 @@ impl LogFollow {
                 }
                 lines
             }
+            Self::Docker(s) => {
+                use futures::StreamExt;
+                match s.next().await {
+                    Some(line) => vec![line],
+                    None => {
+                        tokio::time::sleep(Duration::from_millis(500)).await;
+                        Vec::new()
+                    }
+                }
+            }
         }
     }
 }
@@ -174,6 +202,8 @@ impl LogFollow {
 pub enum Backend {
     /// Native processes.
     Process(Arc<ProcessRuntime>),
+    /// Containers through the Docker engine.
+    Docker(DockerRuntime),
 }
 
 fn joined<T>(
@@ -195,14 +225,16 @@ impl Backend {
     pub fn name(&self) -> &'static str {
         match self {
             Self::Process(_) => "process",
+            Self::Docker(_) => "docker",
         }
     }
 
-    /// Checks the service can run here (binaries present, image available); errors say how to
-    /// fix it.
+    /// Checks the service can run here (binaries present); errors say how to fix it. Images
+    /// are checked (and pulled) when the container starts.
     pub async fn check(&self, spec: &ServiceSpec) -> Result<(), RuntimeError> {
         match self {
             Self::Process(p) => p.check(spec),
+            Self::Docker(_) => Ok(()),
         }
     }
 
@@ -210,6 +242,7 @@ impl Backend {
     pub async fn config_hash(&self, spec: &ServiceSpec) -> Result<String, RuntimeError> {
         match self {
             Self::Process(p) => p.config_hash(spec),
+            Self::Docker(d) => Ok(d.config_hash_with_image(spec).await),
         }
     }
 
@@ -220,6 +253,7 @@ impl Backend {
     ) -> Result<Vec<(String, u16)>, RuntimeError> {
         match self {
             Self::Process(p) => p.listen_ports(spec),
+            Self::Docker(_) => Ok(DockerRuntime::listen_ports(spec)),
         }
     }
 
@@ -227,10 +261,11 @@ impl Backend {
     pub async fn status(&self, spec: &ServiceSpec) -> Result<ServiceStatus, RuntimeError> {
         match self {
             Self::Process(p) => p.status(spec),
+            Self::Docker(d) => d.status(spec).await,
         }
     }
 
-    /// Starts the service (initialising its data when new).
+    /// Starts the service (initialising its data, or pulling its image, when needed).
     pub async fn start(
         &self,
         spec: &ServiceSpec,
@@ -242,13 +277,24 @@ impl Backend {
                 joined(tokio::task::spawn_blocking(move || p.start(&spec, &*reporter)).await)
                     .map(Watch::Process)
             }
+            Self::Docker(d) => d.start(spec, &*reporter).await.map(Watch::Docker),
         }
     }
 
     /// `Some(description)` once a started service has exited.
     pub async fn exited(&self, watch: &mut Watch) -> Option<String> {
-        match watch {
-            Watch::Process(w) => w.exited(),
+        match (self, watch) {
+            (_, Watch::Process(w)) => w.exited(),
+            (Self::Docker(d), Watch::Docker(id)) => d.exited(id).await,
+            (Self::Process(_), Watch::Docker(_)) => None,
+        }
+    }
+
+    /// Whether the engine agrees the started service is healthy (no HEALTHCHECK: yes).
+    pub async fn engine_healthy(&self, watch: &Watch) -> bool {
+        match (self, watch) {
+            (Self::Docker(d), Watch::Docker(id)) => d.engine_healthy(id).await.unwrap_or(true),
+            _ => true,
         }
     }
 
@@ -259,16 +305,19 @@ impl Backend {
                 let (p, spec) = (p.clone(), spec.clone());
                 joined(tokio::task::spawn_blocking(move || p.stop(&spec, timeout)).await)
             }
+            Self::Docker(d) => d.stop(spec, timeout).await,
         }
     }
 
-    /// Deletes the service's data; `false` when there was none.
+    /// Deletes the service's data (its data directory or named volumes); `false` when there
+    /// was none.
     pub async fn remove_data(&self, spec: &ServiceSpec) -> Result<bool, RuntimeError> {
         match self {
             Self::Process(p) => {
                 let (p, spec) = (p.clone(), spec.clone());
                 joined(tokio::task::spawn_blocking(move || p.remove_data(&spec)).await)
             }
+            Self::Docker(d) => d.remove_data(spec).await,
         }
     }
 
@@ -276,6 +325,10 @@ impl Backend {
     pub async fn has_logs(&self, spec: &ServiceSpec) -> bool {
         match self {
             Self::Process(p) => p.log_file(spec).exists(),
+            Self::Docker(d) => d
+                .status(spec)
+                .await
+                .is_ok_and(|s| s.state != State::Stopped),
         }
     }
 
@@ -283,6 +336,7 @@ impl Backend {
     pub async fn read_logs(&self, spec: &ServiceSpec) -> Result<Vec<String>, RuntimeError> {
         match self {
             Self::Process(p) => Ok(logfile::read_lines(&p.log_file(spec))),
+            Self::Docker(d) => d.logs(spec, None).await,
         }
     }
 
@@ -290,6 +344,7 @@ impl Backend {
     pub async fn last_run_lines(&self, spec: &ServiceSpec, n: usize) -> Vec<String> {
         match self {
             Self::Process(p) => logfile::tail_of_last_run(&p.log_file(spec), n),
+            Self::Docker(d) => d.logs(spec, Some(n)).await.unwrap_or_default(),
         }
     }
 
@@ -297,6 +352,7 @@ impl Backend {
     pub fn log_location(&self, spec: &ServiceSpec) -> String {
         match self {
             Self::Process(p) => p.log_file(spec).display().to_string(),
+            Self::Docker(_) => format!("container `{}`", DockerRuntime::container_name(spec)),
         }
     }
 
@@ -304,6 +360,7 @@ impl Backend {
     pub async fn follow_logs(&self, spec: &ServiceSpec) -> LogFollow {
         match self {
             Self::Process(p) => LogFollow::File(logfile::Follower::from_end(p.log_file(spec))),
+            Self::Docker(d) => LogFollow::Docker(d.follow(spec)),
         }
     }
 }

@@ -317,6 +317,16 @@ impl ProcessRuntime {
 }
 
 impl ProcessRuntime {
+    /// Whether any service of the project under `state_dir` has a record (was started natively
+    /// and not taken down since).
+    pub fn has_records(state_dir: &Path) -> bool {
+        std::fs::read_dir(state_dir).is_ok_and(|entries| {
+            entries
+                .flatten()
+                .any(|e| e.path().join("record.json").is_file())
+        })
+    }
+
     /// Checks the binaries are there; errors say how to install them.
     pub(crate) fn check(&self, spec: &ServiceSpec) -> Result<(), RuntimeError> {
         self.resolve(spec).map(|_| ())
@@ -346,6 +356,9 @@ impl ProcessRuntime {
                 started_at: None,
                 config_hash: None,
                 ports: BTreeMap::new(),
+                container: None,
+                image: None,
+                engine_health: None,
             });
         };
         let state = if alive(rec.pid, rec.start_ticks) {
@@ -359,6 +372,9 @@ impl ProcessRuntime {
             started_at: Some(rec.started_at),
             config_hash: Some(rec.config_hash),
             ports: rec.ports,
+            container: None,
+            image: None,
+            engine_health: None,
         })
     }
 

@@ -20,8 +20,8 @@ pub use error::{Diagnostic, SpecError};
 pub use overlay::Overlay;
 pub use profile::{ProfileSpec, ProfilesFile};
 pub use service::{
-    expand_placeholders, HealthSpec, InitStep, NativeFile, NativeSpec, NativeVariant, PortSpec,
-    ProbeKind, ProvisionKind, ProvisionSpec, ServiceSpec, VolumeSpec,
+    expand_placeholders, BuildSpec, HealthSpec, InitStep, NativeFile, NativeSpec, NativeVariant,
+    PortSpec, ProbeKind, ProvisionKind, ProvisionSpec, ServiceSpec, VolumeSpec,
 };
 
 use locate::Positions;

@@ -79,6 +79,8 @@ pub struct HealthPatch {
     pub kind: Option<ProbeKind>,
     /// New target port name.
     pub target: Option<String>,
+    /// New HEALTHCHECK command.
+    pub docker_test: Option<Vec<String>>,
     /// New HTTP path.
     pub path: Option<String>,
     /// New interval.
@@ -155,6 +157,9 @@ impl ServicePatch {
             }
             if let Some(v) = h.target {
                 health.target = v;
+            }
+            if let Some(v) = h.docker_test {
+                health.docker_test = v;
             }
             if let Some(v) = h.path {
                 health.path = Some(v);

@@ -21,8 +21,11 @@ pub struct ServiceSpec {
     /// One line on what the service is for.
     #[serde(default)]
     pub description: String,
-    /// The container image (docker runtime).
+    /// The container image (docker runtime); with `build`, the tag the built image gets.
     pub image: String,
+    /// A thin image built from the service directory (`arc build`, `arc up --build`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build: Option<BuildSpec>,
     /// The container command (docker runtime); empty keeps the image's.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub command: Vec<String>,
@@ -109,6 +112,22 @@ impl ServiceSpec {
     }
 }
 
+/// How to build the service's image.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BuildSpec {
+    /// The build context, relative to the project (default: the service's directory).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+    /// The Dockerfile, relative to the context.
+    #[serde(default = "dockerfile")]
+    pub dockerfile: String,
+}
+
+fn dockerfile() -> String {
+    "Dockerfile".to_owned()
+}
+
 /// A named port.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -192,6 +211,9 @@ pub struct HealthSpec {
     /// Probe parameters: `user`/`dbname` for PostgreSQL, `topic` for Pulsar.
     #[serde(default)]
     pub params: BTreeMap<String, String>,
+    /// The container's HEALTHCHECK command (docker runtime); `{port.NAME}` is the container port.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub docker_test: Vec<String>,
     /// HTTP path for `http` probes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,

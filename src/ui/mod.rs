@@ -6,5 +6,5 @@ mod progress;
 mod table;
 
 pub use printer::{DataStream, Printer, Style};
-pub use progress::LifecycleReporter;
+pub use progress::{LifecycleReporter, ProgressKind};
 pub use table::Table;

@@ -10,9 +10,23 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::runtime::{LifecycleEvent, Reporter};
 use crate::ui::{Printer, Style};
 
-/// A [`Reporter`] for `arc up`/`arc down`.
+/// How progress is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProgressKind {
+    /// Spinners (a terminal).
+    Live,
+    /// One line per event.
+    Plain,
+    /// One JSON object per event.
+    Json,
+    /// Nothing.
+    Quiet,
+}
+
+/// A [`Reporter`] for `arc up`/`arc down`: everything on stderr.
 pub struct LifecycleReporter {
     printer: Printer,
+    kind: ProgressKind,
     multi: Option<MultiProgress>,
     bars: Mutex<HashMap<String, ProgressBar>>,
 }
@@ -20,9 +34,23 @@ pub struct LifecycleReporter {
 impl LifecycleReporter {
     /// Spinners when `live`, else one line per event (nothing with `--quiet`).
     pub fn new(printer: Printer, live: bool) -> Self {
-        let multi = live.then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr()));
+        Self::with_kind(
+            printer,
+            if live {
+                ProgressKind::Live
+            } else {
+                ProgressKind::Plain
+            },
+        )
+    }
+
+    /// A reporter of the given kind.
+    pub fn with_kind(printer: Printer, kind: ProgressKind) -> Self {
+        let multi = (kind == ProgressKind::Live)
+            .then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr()));
         Self {
             printer,
+            kind,
             multi,
             bars: Mutex::new(HashMap::new()),
         }
@@ -51,6 +79,21 @@ impl LifecycleReporter {
 impl Reporter for LifecycleReporter {
     fn report(&self, service: &str, event: LifecycleEvent) {
         let text = event.to_string();
+        match self.kind {
+            ProgressKind::Quiet => return,
+            ProgressKind::Json => {
+                let line = serde_json::json!({
+                    "service": service,
+                    "event": text,
+                    "final": event.is_final(),
+                    "failed": event.is_failure(),
+                    "at": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                });
+                self.printer.stderr_block(&line.to_string());
+                return;
+            }
+            ProgressKind::Live | ProgressKind::Plain => {}
+        }
         match &self.multi {
             Some(multi) => {
                 let bar = self.bar(multi, service);

@@ -56,6 +56,7 @@ pub struct Project {
     pub dir: tempfile::TempDir,
     pub ports: BTreeMap<&'static str, u16>,
     overlay_extra: String,
+    runtime: &'static str,
 }
 
 impl Project {
@@ -82,6 +83,7 @@ impl Project {
             dir,
             ports,
             overlay_extra: extra.to_owned(),
+            runtime: "process",
         };
         p.write_overlay();
         p
@@ -121,6 +123,12 @@ impl Project {
         .expect("write overlay");
     }
 
+    /// The same project on the Docker runtime.
+    pub fn on_docker(mut self) -> Self {
+        self.runtime = "docker";
+        self
+    }
+
     /// The overlay file.
     pub fn overlay(&self) -> PathBuf {
         self.dir.path().join("ports.yaml")
@@ -149,7 +157,9 @@ impl Project {
             self.extra_overlay().display().to_string(),
         ];
         all.extend(args.into_iter().map(|a| a.as_ref().to_owned()));
-        Run::new(all).env("ARC_STATE_DIR", &self.state().display().to_string())
+        Run::new(all)
+            .env("ARC_STATE_DIR", &self.state().display().to_string())
+            .env("ARC_RUNTIME", self.runtime)
     }
 }
 
@@ -237,6 +247,9 @@ impl Run {
             cmd.env_remove(k);
         }
         cmd.env("CI", "true");
+        // The process runtime unless a test asks for Docker: this machine has an engine but
+        // no registry, so `auto` would pick Docker and fail to pull.
+        cmd.env("ARC_RUNTIME", "process");
         for (k, v) in &self.env {
             cmd.env(k, v);
         }

@@ -410,6 +410,7 @@ impl Client {
             unflowed: 0,
             batches: HashMap::new(),
             newest: None,
+            returned: None,
             closed: false,
         };
         let deadline = consumer.conn.deadline();
@@ -469,11 +470,15 @@ fn route(frame: Frame, tables: &Mutex<Tables>, tx: &mpsc::WeakSender<Bytes>) -> 
     match frame.kind {
         // A producer that is not ready yet gets a second PRODUCER_SUCCESS later.
         kind::PRODUCER_SUCCESS if f.int(6) == Some(0) => {}
-        kind::SUCCESS | kind::ERROR | kind::PRODUCER_SUCCESS | kind::LOOKUP_RESPONSE => {
-            let field = if frame.kind == kind::LOOKUP_RESPONSE {
-                4
-            } else {
-                1
+        kind::SUCCESS
+        | kind::ERROR
+        | kind::PRODUCER_SUCCESS
+        | kind::LOOKUP_RESPONSE
+        | kind::GET_LAST_MESSAGE_ID_RESPONSE => {
+            let field = match frame.kind {
+                kind::LOOKUP_RESPONSE => 4,
+                kind::GET_LAST_MESSAGE_ID_RESPONSE => 2,
+                _ => 1,
             };
             let id = f
                 .int(field)
@@ -700,6 +705,8 @@ pub(crate) struct Consumer {
     /// Newest id received on an Exclusive or Failover subscription, whose deliveries come
     /// in order: anything not newer is a duplicate (pulsar-lite sends some, see `accept`).
     newest: Option<MessageId>,
+    /// Id of the message [`Consumer::next`] returned last, for [`Consumer::reached`].
+    returned: Option<MessageId>,
     /// Set once CLOSE_CONSUMER or UNSUBSCRIBE was sent.
     closed: bool,
 }
@@ -718,7 +725,8 @@ impl Consumer {
             if self.unflowed >= PERMITS / 2 && !self.closed {
                 self.flow(self.conn.deadline()).await?;
             }
-            if next.is_some() {
+            if let Some(message) = &next {
+                self.returned = Some(message.id);
                 return Ok(next);
             }
             if self.closed {
@@ -783,6 +791,7 @@ impl Consumer {
         self.ready.clear();
         self.batches.clear();
         self.newest = None;
+        self.returned = None;
         let sub_type = match self.sub_type {
             SubType::Exclusive => 0,
             SubType::Shared => 1,
@@ -870,6 +879,7 @@ impl Consumer {
         self.ready.clear();
         self.batches.clear();
         self.newest = None;
+        self.returned = None;
         self.unflowed = self
             .unflowed
             .saturating_add(u32::try_from(stale).unwrap_or(u32::MAX));
@@ -889,6 +899,72 @@ impl Consumer {
         } else {
             self.flow(deadline).await
         }
+    }
+
+    /// The id of the last message now on the topic (CommandGetLastMessageId), or `None`
+    /// when the topic has none: pulsar-lite answers ERROR "Topic has no messages", Apache
+    /// Pulsar an entry id of -1. It does not depend on this consumer's position (a seek
+    /// does not change it). Reading until [`Consumer::reached`] that id reads all that
+    /// existed at the call. Any other ERROR answer, or the broker closing the connection
+    /// instead of answering (pulsar-lite does for non-persistent topics), is
+    /// [`PulsarError::Unsupported`] (after a close the connection is gone: falling back
+    /// needs a new client). Bounded by the client's timeout ([`PulsarError::Timeout`]).
+    pub(crate) async fn last_message_id(&mut self) -> Result<Option<MessageId>> {
+        const STEP: &str = "get last message id";
+        if lock(&self.conn.tables).dead.is_some() {
+            return Err(self.conn.lost()); // not this request's doing
+        }
+        let id = self.id;
+        let build = |rid| msg().int(1, id).int(2, rid);
+        let deadline = self.conn.deadline();
+        let unsupported = |reason| PulsarError::Unsupported {
+            operation: STEP,
+            reason,
+        };
+        let frame = match self
+            .conn
+            .request(STEP, kind::GET_LAST_MESSAGE_ID, deadline, build)
+            .await
+        {
+            Ok(frame) => frame,
+            Err(PulsarError::Broker { message, .. })
+                if message.to_ascii_lowercase().contains("has no messages") =>
+            {
+                return Ok(None); // pulsar-lite's answer for an empty topic
+            }
+            Err(PulsarError::Broker { code, message, .. }) => {
+                let reason = format!("{message} ({})", server_error_name(code));
+                return Err(unsupported(reason));
+            }
+            Err(PulsarError::Io(e)) => {
+                let reason = format!("{e} in answer to {STEP}; reconnect to fall back");
+                return Err(unsupported(reason));
+            }
+            Err(e) => return Err(e),
+        };
+        let f = frame.fields()?;
+        let last = f
+            .bytes(1)
+            .ok_or_else(|| proto("GET_LAST_MESSAGE_ID_RESPONSE without last_message_id"))?;
+        let last = codec::decode_id(last)?;
+        Ok((!last.is_nothing()).then_some(last))
+    }
+
+    /// Whether the messages [`Consumer::next`] returned reach `last` (say, from
+    /// [`Consumer::last_message_id`]): the latest one is at or after it
+    /// ([`MessageId::is_at_or_after`]) and no later message of the same entry is still
+    /// buffered, so a batch entry, whose last id need not name a batch index, is read to
+    /// its end. False before the first message and after a seek or re-subscription.
+    pub(crate) fn reached(&self, last: &MessageId) -> bool {
+        let Some(seen) = self.returned else {
+            return false;
+        };
+        let entry = |id: &MessageId| (id.ledger_id, id.entry_id);
+        let rest_of_entry = self
+            .ready
+            .front()
+            .is_some_and(|m| entry(&m.id) == entry(&seen));
+        seen.is_at_or_after(last) && !rest_of_entry
     }
 
     /// Closes the consumer (CLOSE_CONSUMER, waiting for SUCCESS); the subscription stays.

@@ -45,6 +45,8 @@ pub(super) mod kind {
     pub(in super::super) const LOOKUP: u32 = 23;
     pub(in super::super) const LOOKUP_RESPONSE: u32 = 24;
     pub(in super::super) const SEEK: u32 = 28;
+    pub(in super::super) const GET_LAST_MESSAGE_ID: u32 = 29;
+    pub(in super::super) const GET_LAST_MESSAGE_ID_RESPONSE: u32 = 30;
     pub(in super::super) const ACTIVE_CONSUMER_CHANGE: u32 = 31;
 }
 
@@ -68,6 +70,27 @@ impl fmt::Display for MessageId {
         let (ledger, entry) = (self.ledger_id, self.entry_id);
         let (partition, batch) = (part(self.partition), part(self.batch_index));
         write!(f, "{ledger}:{entry}:{partition}:{batch}")
+    }
+}
+
+impl MessageId {
+    /// Whether this id is at or after `other` on the same topic: compares ledger, entry and
+    /// then batch index (an absent index before any present one), like the derived `Ord`
+    /// but ignoring the partition, which is one value per topic and which brokers need not
+    /// fill in alike in MESSAGE and GET_LAST_MESSAGE_ID_RESPONSE.
+    ///
+    /// For a batch entry, pulsar-lite's last message id has no batch index, so the first
+    /// message of that batch already counts as at or after it; to know that the whole
+    /// batch was read, use [`super::Consumer::reached`].
+    pub(crate) fn is_at_or_after(&self, other: &MessageId) -> bool {
+        let key = |id: &MessageId| (id.ledger_id, id.entry_id, id.batch_index);
+        key(self) >= key(other)
+    }
+
+    /// Whether the id names no message: a negative (top bit set) ledger or entry id,
+    /// as Apache Pulsar answers GET_LAST_MESSAGE_ID for an empty topic (entry id -1).
+    pub(super) fn is_nothing(&self) -> bool {
+        i64::try_from(self.ledger_id).is_err() || i64::try_from(self.entry_id).is_err()
     }
 }
 

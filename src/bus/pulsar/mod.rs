@@ -1,10 +1,11 @@
 //! arc's own Apache Pulsar client, speaking the binary protocol by hand.
 //!
 //! Owns: topic names ([`Topic`]), one broker connection with token auth ([`Client`]),
-//! producers with pipelined sends ([`Producer`]), consumers with flow control, acks and
-//! seek by publish time ([`Consumer`]), and the health probes [`connect_and_lookup`] and
-//! [`round_trip`]. It reads payload frames with or without the magic+CRC32C prefix (and
-//! verifies the CRC when present), so it works against Apache Pulsar and pulsar-lite alike.
+//! producers with pipelined sends ([`Producer`]), consumers with flow control, acks, seek
+//! by publish time and the topic's last message id ([`Consumer`]), and the health probes
+//! [`connect_and_lookup`] and [`round_trip`]. It reads payload frames with or without the
+//! magic+CRC32C prefix (and verifies the CRC when present), so it works against Apache
+//! Pulsar and pulsar-lite alike.
 //!
 //! It must not: reconnect a dropped connection, follow lookup redirects, use TLS, resolve
 //! partitioned topics, compress, decompress, encrypt, chunk, batch on the producer side,
@@ -64,10 +65,11 @@ pub(crate) enum PulsarError {
     /// A topic name that is not valid; the message shows a valid example.
     #[error("invalid pulsar topic: {0}")]
     InvalidTopic(String),
-    /// The broker refused an optional feature (so far only `seek`); callers can fall back.
+    /// The broker refused an optional feature (`seek` or `get last message id`); callers
+    /// can fall back.
     #[error("pulsar broker does not support {operation}: {reason}")]
     Unsupported {
-        /// The refused operation, e.g. `"seek"`.
+        /// The refused operation: `"seek"` or `"get last message id"`.
         operation: &'static str,
         /// The broker's answer.
         reason: String,

@@ -354,6 +354,85 @@ async fn seek_by_time_on_pulsar_lite() {
     assert_eq!(err.kind(), "io", "{err}");
 }
 
+/// pulsar-lite answers GET_LAST_MESSAGE_ID with ERROR "Topic has no messages" on an empty
+/// topic (None), else with the id of the newest message, whatever the consumer's position;
+/// on a non-persistent topic it closes the connection (Unsupported).
+#[tokio::test]
+async fn last_message_id_on_pulsar_lite() {
+    let broker = Broker::start().await;
+    let client = broker.client().await;
+    let t = topic("last-id");
+    let sub = client.subscribe(&t, "replay", SubType::Exclusive, InitialPosition::Earliest);
+    let mut consumer = sub.await.expect("subscribe");
+    assert_eq!(consumer.last_message_id().await.expect("empty topic"), None);
+    let producer = client.create_producer(&t).await.expect("producer");
+    assert_eq!(consumer.last_message_id().await.expect("still empty"), None);
+    let mut ids = producer
+        .send_batch(numbered("before", 5))
+        .await
+        .expect("before");
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let cut = now_ms();
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    ids.extend(
+        producer
+            .send_batch(numbered("after", 5))
+            .await
+            .expect("after"),
+    );
+    let last = consumer.last_message_id().await.expect("last id");
+    assert_eq!(last, Some(ids[9]));
+    let last = last.expect("ten messages");
+    assert!(!consumer.reached(&last), "nothing read yet");
+    // After a seek to the middle the answer is still the topic's last message.
+    consumer.seek_by_time(cut).await.expect("seek");
+    assert_eq!(
+        consumer.last_message_id().await.expect("after seek"),
+        Some(last)
+    );
+    // A replay reads exactly up to that id, with no quiet period.
+    let mut got = Vec::new();
+    while !consumer.reached(&last) {
+        let m = consumer.next(Duration::from_secs(5)).await.expect("next");
+        let m = m.expect("a message before the last id");
+        consumer.ack(&m.id).await.expect("ack");
+        got.push(m);
+    }
+    let want: Vec<_> = (0..5).map(|i| format!("after-{i}")).collect();
+    assert_eq!(payloads(&got), want);
+    assert_eq!(got.last().map(|m| m.id), Some(last));
+    assert!(got[..4].iter().all(|m| !m.id.is_at_or_after(&last)));
+    // A message published later moves the answer on.
+    let newer = producer
+        .send_batch(numbered("later", 1))
+        .await
+        .expect("later");
+    assert_eq!(
+        consumer.last_message_id().await.expect("newer"),
+        Some(newer[0])
+    );
+    assert!(newer[0].is_at_or_after(&last) && !last.is_at_or_after(&newer[0]));
+    // Non-persistent topics: pulsar-lite closes the connection instead of answering.
+    let other = broker.client().await;
+    let t = topic("non-persistent://public/default/last-id");
+    let sub = other.subscribe(&t, "np", SubType::Exclusive, InitialPosition::Earliest);
+    let mut np = sub.await.expect("subscribe non-persistent");
+    let err = np.last_message_id().await.expect_err("non-persistent");
+    assert_eq!(err.kind(), "unsupported", "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("pulsar broker does not support get last message id: "),
+        "{err}"
+    );
+    let err = np.last_message_id().await.expect_err("connection gone");
+    assert_eq!(err.kind(), "io", "{err}");
+    // The first connection is unaffected.
+    assert_eq!(
+        consumer.last_message_id().await.expect("first"),
+        Some(newer[0])
+    );
+}
+
 #[tokio::test]
 async fn token_is_sent_but_never_shown() {
     const TOKEN: &str = "s3cr3t-token-value";
@@ -630,6 +709,132 @@ async fn fake_broker_scripts() {
     broker.abort();
 }
 
+/// A MESSAGE frame for `consumer` carrying a batch entry `1:entry` of `n` messages `b-i`.
+fn fake_batch(consumer: u64, entry: u64, n: u32) -> Bytes {
+    let id = MessageId {
+        ledger_id: 1,
+        entry_id: entry,
+        partition: None,
+        batch_index: None,
+    };
+    let cmd = msg().int(1, consumer).bytes(2, &codec::encode_id(&id).0);
+    let meta = msg().str(1, "fake").int(2, entry).int(3, 1000);
+    let meta = meta.int(11, n.into());
+    let mut data = Vec::new();
+    for i in 0..n {
+        let payload = format!("b-{i}");
+        let single = msg().int(3, payload.len() as u64);
+        let len = u32::try_from(single.0.len()).expect("small");
+        data.extend_from_slice(&len.to_be_bytes());
+        data.extend_from_slice(&single.0);
+        data.extend_from_slice(payload.as_bytes());
+    }
+    codec::encode_frame(kind::MESSAGE, &cmd, Some((&meta, &data))).expect("encode")
+}
+
+/// GET_LAST_MESSAGE_ID against a scripted broker: Apache Pulsar's "nothing" (entry -1), an
+/// id with partition and batch index, an id without batch index for a batch entry (read to
+/// its end by `reached`), an ERROR, silence (timeout), and a closed connection.
+#[tokio::test]
+async fn fake_broker_last_message_id() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let broker = tokio::spawn(async move {
+        let (socket, _) = listener.accept().await.expect("accept");
+        let mut c = Fake(socket, BytesMut::new());
+        c.expect(kind::CONNECT).await;
+        c.send(kind::CONNECTED, &msg().str(1, "fake-3")).await;
+        let rid = |f: &Frame, field| f.fields().expect("fields").int(field).expect("id");
+        let sub = c.expect(kind::SUBSCRIBE).await;
+        let consumer = rid(&sub, 4);
+        c.send(kind::SUCCESS, &msg().int(1, rid(&sub, 5))).await;
+        c.expect(kind::FLOW).await;
+        let minus_one = u64::MAX; // int32/int64 -1 as a varint
+        let answers = [
+            msg()
+                .int(1, 5)
+                .int(2, minus_one)
+                .int(3, minus_one)
+                .int(4, minus_one),
+            msg().int(1, 5).int(2, 8).int(3, 2).int(4, 3),
+            msg().int(1, 1).int(2, 7).int(3, minus_one),
+        ];
+        for answer in answers {
+            let get = c.expect(kind::GET_LAST_MESSAGE_ID).await;
+            assert_eq!(rid(&get, 1), consumer, "consumer_id");
+            let reply = msg().bytes(1, &answer.0).int(2, rid(&get, 2));
+            c.send(kind::GET_LAST_MESSAGE_ID_RESPONSE, &reply).await;
+        }
+        c.0.write_all(&fake_batch(consumer, 7, 3))
+            .await
+            .expect("write");
+        let get = c.expect(kind::GET_LAST_MESSAGE_ID).await;
+        let error = msg().int(1, rid(&get, 2)).int(2, 10).str(3, "too old");
+        c.send(kind::ERROR, &error).await;
+        c.expect(kind::GET_LAST_MESSAGE_ID).await; // left unanswered: a timeout
+        c.expect(kind::GET_LAST_MESSAGE_ID).await;
+        drop(c); // closes the connection instead of answering
+    });
+    let client = Client::connect(addr, None, Duration::from_secs(1))
+        .await
+        .expect("connect");
+    let t = topic("fake-last");
+    let sub = client.subscribe(&t, "s", SubType::Exclusive, InitialPosition::Earliest);
+    let mut consumer = sub.await.expect("subscribe");
+    assert_eq!(consumer.last_message_id().await.expect("entry -1"), None);
+    let id = consumer.last_message_id().await.expect("full id");
+    let want = MessageId {
+        ledger_id: 5,
+        entry_id: 8,
+        partition: Some(2),
+        batch_index: Some(3),
+    };
+    assert_eq!(id, Some(want));
+    // Partition is ignored, batch index is not.
+    let seen = MessageId {
+        partition: None,
+        ..want
+    };
+    assert!(seen.is_at_or_after(&want));
+    let earlier = MessageId {
+        batch_index: Some(2),
+        ..seen
+    };
+    assert!(!earlier.is_at_or_after(&want));
+    let last = consumer.last_message_id().await.expect("batch entry");
+    let last = last.expect("an id");
+    assert_eq!(last.to_string(), "1:7:-1:-1");
+    // The batch's first message is at or after `last`, but the batch is read to its end.
+    let mut reached = Vec::new();
+    for i in 0..3 {
+        let m = consumer.next(Duration::from_secs(5)).await.expect("next");
+        let m = m.expect("message");
+        assert_eq!(m.id.batch_index, Some(i));
+        assert!(m.id.is_at_or_after(&last));
+        reached.push(consumer.reached(&last));
+    }
+    assert_eq!(reached, [false, false, true]);
+    let err = consumer.last_message_id().await.expect_err("ERROR");
+    assert_eq!(err.kind(), "unsupported", "{err}");
+    assert_eq!(
+        err.to_string(),
+        "pulsar broker does not support get last message id: too old (UnsupportedVersionError)"
+    );
+    let started = Instant::now();
+    let err = consumer.last_message_id().await.expect_err("silence");
+    assert!(
+        matches!(err, PulsarError::Timeout("get last message id")),
+        "{err:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "bounded by the client's timeout"
+    );
+    let err = consumer.last_message_id().await.expect_err("closed");
+    assert_eq!(err.kind(), "unsupported", "{err}");
+    broker.await.expect("script");
+}
+
 /// Real batch entries: the official client (`pulsar-client`, a dependency of the
 /// pulsar-lite package) publishes batches of up to 4; they decode into single messages,
 /// and acking every message of a batch acks the entry. Skipped without that package.
@@ -667,7 +872,17 @@ async fn batches_from_the_official_client() {
     let t = topic("batches");
     let subscribe = || client.subscribe(&t, "s", SubType::Exclusive, InitialPosition::Earliest);
     let mut consumer = subscribe().await.expect("subscribe");
-    let got = drain(&mut consumer, Duration::from_millis(500)).await;
+    // pulsar-lite names the last entry without a batch index; `reached` reads it to its end.
+    let last = consumer.last_message_id().await.expect("last id");
+    let last = last.expect("a last id");
+    assert_eq!((last.entry_id, last.batch_index), (2, None), "{last}");
+    let mut got = Vec::new();
+    while !consumer.reached(&last) {
+        let m = consumer.next(Duration::from_secs(5)).await.expect("next");
+        let m = m.expect("a message before the last id");
+        consumer.ack(&m.id).await.expect("ack");
+        got.push(m);
+    }
     let want: Vec<_> = (0..10).map(|i| format!("b-{i}")).collect();
     assert_eq!(payloads(&got), want);
     for (i, m) in got.iter().enumerate() {

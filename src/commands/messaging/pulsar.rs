@@ -12,7 +12,8 @@ use super::replay::window;
 use super::{emit, endpoint, nats_options, Format};
 use crate::bus::nats::{parse_headers, redact, Received};
 use crate::bus::pulsar::{
-    Client, Consumer, InitialPosition, Message, OutgoingMessage, PulsarError, SubType, Topic,
+    Client, Consumer, InitialPosition, Message, MessageId, OutgoingMessage, PulsarError, SubType,
+    Topic,
 };
 use crate::bus::pulsar_admin::{self, AdminClient, AdminError};
 use crate::bus::BusError;
@@ -29,8 +30,11 @@ use crate::ui::Printer;
 const TOPICS_FILE: &str = "services/streaming/topics.yaml";
 /// Sends awaited at once when producing.
 const SEND_WINDOW: usize = 1000;
-/// A replay without `--follow` ends when the broker has sent nothing for this long.
+/// Where the broker cannot name its last message, a replay ends when it has sent nothing for
+/// this long.
 const END_OF_TOPIC: Duration = Duration::from_millis(500);
+/// With the last message known, a replay still gives up after this long without a message.
+const STALL: Duration = Duration::from_secs(10);
 
 fn topic(name: &str) -> Result<Topic, Error> {
     Topic::parse(name).map_err(|e| {
@@ -263,6 +267,7 @@ pub(crate) async fn subscribe_pulsar(
             until_ms: None,
             idle_end: None,
             to: None,
+            last: None,
         },
     )
     .await?;
@@ -279,6 +284,8 @@ struct Drain<'a> {
     idle_end: Option<Duration>,
     /// Re-publish each payload to this NATS subject.
     to: Option<(&'a async_nats::Client, &'a str)>,
+    /// Stop once this message (the topic's last when the replay began) has been read.
+    last: Option<MessageId>,
 }
 
 /// Prints (and acks) messages until a stop condition, Ctrl-C, or the reader goes away.
@@ -338,7 +345,11 @@ async fn drain_from(
             .ack(&m.id)
             .await
             .map_err(pulsar_op(format!("acknowledge on `{t}`")))?;
+        let at_end = stop.last.as_ref().is_some_and(|l| consumer.reached(l));
         if m.publish_time < skip_before {
+            if at_end {
+                break;
+            }
             continue;
         }
         if stop.until_ms.is_some_and(|u| m.publish_time > u) {
@@ -356,7 +367,7 @@ async fn drain_from(
         } else {
             emit(&mut out, printer, format, &received(t, &m), &m.payload)
         };
-        if !ok {
+        if !ok || at_end {
             break;
         }
     }
@@ -408,6 +419,33 @@ pub(crate) async fn replay_pulsar(
         }
         Err(e) => return Err(pulsar_op(format!("seek `{t}`"))(e)),
     };
+    // The end of what exists: the topic's last message when the replay began. Where the broker
+    // cannot say, the end is a pause with nothing delivered.
+    let (last, idle_end) = if args.follow {
+        (None, None)
+    } else {
+        match consumer.last_message_id().await {
+            Ok(Some(id)) => (Some(id), Some(STALL)),
+            Ok(None) => {
+                let _ = consumer.unsubscribe().await;
+                printer.info(&format!("replayed 0 messages from `{t}` (it is empty)"));
+                return Ok(ExitStatus::Success);
+            }
+            Err(e) => {
+                tracing::debug!("last message id unavailable ({e}); ending at the first pause");
+                // The broker may have dropped the connection with the refusal.
+                client = connect(settings, &args.connect).await?;
+                consumer = subscribe_earliest(&client, &t, &subscription).await?;
+                (None, Some(END_OF_TOPIC))
+            }
+        }
+    };
+    // After a fresh subscription (no seek), older messages are skipped by time.
+    let skip_before = if last.is_none() && idle_end.is_some() {
+        since_ms
+    } else {
+        skip_before
+    };
     let format = Format {
         json: printer.json(),
         raw: args.raw,
@@ -416,8 +454,9 @@ pub(crate) async fn replay_pulsar(
     let stop = Drain {
         count: None,
         until_ms,
-        idle_end: (!args.follow).then_some(END_OF_TOPIC),
+        idle_end,
         to: nats.as_ref().zip(args.to.as_deref()),
+        last,
     };
     let n = drain_from(&mut consumer, &t, printer, format, stop, skip_before).await?;
     let _ = consumer.unsubscribe().await;
