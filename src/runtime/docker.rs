@@ -277,7 +277,12 @@ impl DockerRuntime {
         }
     }
 
-    async fn ensure_volumes(&self, spec: &ServiceSpec) -> Result<(), RuntimeError> {
+    /// Creates missing volumes; returns the new ones as (name, target).
+    async fn ensure_volumes(
+        &self,
+        spec: &ServiceSpec,
+    ) -> Result<Vec<(String, String)>, RuntimeError> {
+        let mut new = Vec::new();
         for v in &spec.volumes {
             let fresh = self.docker.inspect_volume(&v.name).await.is_err();
             let req = VolumeCreateOptions {
@@ -294,10 +299,21 @@ impl DockerRuntime {
                 .await
                 .map_err(op_err(format!("create volume `{}`", v.name)))?;
             if fresh {
-                self.give_volume_to_user(spec, &v.name, &v.target).await?;
+                new.push((v.name.clone(), v.target.clone()));
             }
         }
-        Ok(())
+        Ok(new)
+    }
+
+    /// Whether a new volume needs its owner changed: the engine copies the image's directory
+    /// (and its owner) into a new volume when the container is created, so when the volume's
+    /// directory is visible here (a local engine) and no longer root's, nothing is needed.
+    async fn volume_needs_owner(&self, volume: &str) -> bool {
+        use std::os::unix::fs::MetadataExt;
+        let Ok(v) = self.docker.inspect_volume(volume).await else {
+            return true;
+        };
+        std::fs::metadata(&v.mountpoint).map_or(true, |m| m.uid() == 0)
     }
 
     /// A new volume belongs to root unless the image had the directory; a service that runs as
@@ -526,7 +542,7 @@ impl DockerRuntime {
     ) -> Result<String, RuntimeError> {
         self.ensure_network().await?;
         self.ensure_image(spec, reporter).await?;
-        self.ensure_volumes(spec).await?;
+        let new_volumes = self.ensure_volumes(spec).await?;
         let name = Self::container_name(spec);
         if let Some(old) = self.find(spec).await? {
             self.remove(&old, &name).await?;
@@ -609,6 +625,17 @@ impl DockerRuntime {
             .create_container(Some(opts), body)
             .await
             .map_err(op_err(format!("create container `{name}`")))?;
+        if spec
+            .user
+            .as_deref()
+            .is_some_and(|u| !matches!(u, "0" | "root" | "0:0"))
+        {
+            for (volume, target) in &new_volumes {
+                if self.volume_needs_owner(volume).await {
+                    self.give_volume_to_user(spec, volume, target).await?;
+                }
+            }
+        }
         self.docker
             .start_container(
                 &created.id,
@@ -653,7 +680,9 @@ impl DockerRuntime {
         }
     }
 
-    /// Docker's own health verdict: `None` without a HEALTHCHECK.
+    /// Docker's own health verdict: `Some(false)` only once it says `unhealthy`; `None` without
+    /// a HEALTHCHECK or before its first check (engines before API 1.44 cannot check sooner
+    /// than `interval`, so arc's own protocol probe decides readiness and Docker can veto it).
     pub async fn engine_healthy(&self, id: &str) -> Option<bool> {
         let info = self
             .docker
@@ -663,10 +692,8 @@ impl DockerRuntime {
         let status = info.state?.health?.status?;
         match status {
             bollard::models::HealthStatusEnum::HEALTHY => Some(true),
-            bollard::models::HealthStatusEnum::NONE | bollard::models::HealthStatusEnum::EMPTY => {
-                None
-            }
-            _ => Some(false),
+            bollard::models::HealthStatusEnum::UNHEALTHY => Some(false),
+            _ => None,
         }
     }
 

@@ -897,6 +897,9 @@ impl Consumer {
         if closed {
             self.subscribe_again(deadline).await
         } else {
+            // pulsar-lite restarts delivery after a seek as if the consumer were new: with no
+            // permits. Grant a full window (a broker that kept its permits just holds more).
+            self.unflowed = PERMITS;
             self.flow(deadline).await
         }
     }
