@@ -308,12 +308,20 @@ impl DockerRuntime {
     /// Whether a new volume needs its owner changed: the engine copies the image's directory
     /// (and its owner) into a new volume when the container is created, so when the volume's
     /// directory is visible here (a local engine) and no longer root's, nothing is needed.
-    async fn volume_needs_owner(&self, volume: &str) -> bool {
+    async fn volume_needs_owner(&self, volume: &str, user: &str) -> bool {
         use std::os::unix::fs::MetadataExt;
         let Ok(v) = self.docker.inspect_volume(volume).await else {
             return true;
         };
-        std::fs::metadata(&v.mountpoint).map_or(true, |m| m.uid() == 0)
+        let Ok(meta) = std::fs::metadata(&v.mountpoint) else {
+            return true;
+        };
+        // A numeric user must own it; a named one (resolved inside the image) at least not
+        // root.
+        match user.split(':').next().and_then(|u| u.parse::<u32>().ok()) {
+            Some(uid) => meta.uid() != uid,
+            None => meta.uid() == 0,
+        }
     }
 
     /// A new volume belongs to root unless the image had the directory; a service that runs as
@@ -631,7 +639,10 @@ impl DockerRuntime {
             .is_some_and(|u| !matches!(u, "0" | "root" | "0:0"))
         {
             for (volume, target) in &new_volumes {
-                if self.volume_needs_owner(volume).await {
+                if self
+                    .volume_needs_owner(volume, spec.user.as_deref().unwrap_or("0"))
+                    .await
+                {
                     self.give_volume_to_user(spec, volume, target).await?;
                 }
             }
