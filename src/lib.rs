@@ -10,6 +10,7 @@ pub mod error;
 pub mod format;
 pub mod health;
 pub mod plan;
+pub mod rand;
 pub mod runtime;
 pub mod settings;
 pub mod spec;

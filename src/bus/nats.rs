@@ -102,6 +102,27 @@ pub async fn connect(o: &NatsOptions) -> Result<Client, BusError> {
     }
 }
 
+/// Subscribes to `subject` (in queue group `queue` when given) and flushes, so the server has
+/// the interest before the caller says it listens.
+pub async fn subscribe(
+    client: &Client,
+    subject: &str,
+    queue: Option<&str>,
+) -> Result<async_nats::Subscriber, BusError> {
+    let op = || format!("subscribe to `{subject}`");
+    let sub = match queue {
+        Some(q) => {
+            client
+                .queue_subscribe(subject.to_owned(), q.to_owned())
+                .await
+        }
+        None => client.subscribe(subject.to_owned()).await,
+    }
+    .map_err(|e| BusError::op(op(), e))?;
+    client.flush().await.map_err(|e| BusError::op(op(), e))?;
+    Ok(sub)
+}
+
 /// Removes secrets from a message that might echo them.
 fn scrub(text: &str, o: &NatsOptions) -> String {
     let mut t = text.to_owned();

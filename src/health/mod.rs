@@ -267,7 +267,7 @@ where
 }
 
 async fn deep_inner(t: &Target, timeout: Duration, steps: &mut Vec<Step>) {
-    let token = format!("{:x}", rand_token());
+    let token = format!("{:x}", crate::rand::seed());
     match t.kind {
         ProbeKind::Nats => {
             // The health target is the monitoring port; messages go through the client port.
@@ -378,17 +378,4 @@ async fn deep_inner(t: &Target, timeout: Duration, steps: &mut Vec<Step>) {
             });
         }
     }
-}
-
-/// A token unique enough for test keys and subjects.
-fn rand_token() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_nanos(),
-    );
-    h.finish()
 }

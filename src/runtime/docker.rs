@@ -185,16 +185,7 @@ impl DockerRuntime {
 
     /// Where the service stands, from the engine.
     pub async fn status(&self, spec: &ServiceSpec) -> Result<ServiceStatus, RuntimeError> {
-        let stopped = ServiceStatus {
-            state: State::Stopped,
-            pid: None,
-            started_at: None,
-            config_hash: None,
-            ports: BTreeMap::new(),
-            container: None,
-            image: None,
-            engine_health: None,
-        };
+        let stopped = ServiceStatus::stopped();
         let Some(id) = self.find(spec).await? else {
             return Ok(stopped);
         };

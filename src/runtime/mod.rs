@@ -72,6 +72,22 @@ pub struct ServiceStatus {
     pub engine_health: Option<String>,
 }
 
+impl ServiceStatus {
+    /// A service that is not started.
+    pub fn stopped() -> Self {
+        Self {
+            state: State::Stopped,
+            pid: None,
+            started_at: None,
+            config_hash: None,
+            ports: BTreeMap::new(),
+            container: None,
+            image: None,
+            engine_health: None,
+        }
+    }
+}
+
 /// Something that happened to a service during a lifecycle command.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LifecycleEvent {

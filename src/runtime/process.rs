@@ -350,16 +350,7 @@ impl ProcessRuntime {
     /// Where the service stands, from its record and `/proc`.
     pub(crate) fn status(&self, spec: &ServiceSpec) -> Result<ServiceStatus, RuntimeError> {
         let Some(rec) = self.read_record(spec)? else {
-            return Ok(ServiceStatus {
-                state: State::Stopped,
-                pid: None,
-                started_at: None,
-                config_hash: None,
-                ports: BTreeMap::new(),
-                container: None,
-                image: None,
-                engine_health: None,
-            });
+            return Ok(ServiceStatus::stopped());
         };
         let state = if alive(rec.pid, rec.start_ticks) {
             State::Running

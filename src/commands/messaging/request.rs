@@ -86,17 +86,8 @@ pub(crate) async fn reply(
         None => None,
     };
     let client = connect(&nats_options(settings, &args.connect)).await?;
-    let op = || format!("subscribe to `{}`", args.subject);
-    let mut sub = match &args.queue {
-        Some(q) => {
-            client
-                .queue_subscribe(args.subject.clone(), q.clone())
-                .await
-        }
-        None => client.subscribe(args.subject.clone()).await,
-    }
-    .map_err(|e| BusError::op(op(), e))?;
-    client.flush().await.map_err(|e| BusError::op(op(), e))?;
+    let mut sub =
+        crate::bus::nats::subscribe(&client, &args.subject, args.queue.as_deref()).await?;
     printer.info(&format!("replying on `{}`", args.subject));
     let mut handled = 0u64;
     let ctrl_c = tokio::signal::ctrl_c();

@@ -35,18 +35,8 @@ pub(crate) async fn sub(
         headers: args.headers,
     };
     let client = connect(&nats_options(settings, &args.connect)).await?;
-    let op = || format!("subscribe to `{}`", args.subject);
-    let subscriber = match &args.queue {
-        Some(q) => {
-            client
-                .queue_subscribe(args.subject.clone(), q.clone())
-                .await
-        }
-        None => client.subscribe(args.subject.clone()).await,
-    }
-    .map_err(|e| BusError::op(op(), e))?;
-    // Make sure the server has the interest before saying we listen.
-    client.flush().await.map_err(|e| BusError::op(op(), e))?;
+    let subscriber =
+        crate::bus::nats::subscribe(&client, &args.subject, args.queue.as_deref()).await?;
     printer.info(&format!(
         "listening on `{}`{}",
         args.subject,
@@ -71,14 +61,7 @@ pub(crate) async fn tail(
         headers: false,
     };
     let client = connect(&nats_options(settings, &args.connect)).await?;
-    let subscriber = client
-        .subscribe(args.pattern.clone())
-        .await
-        .map_err(|e| BusError::op(format!("subscribe to `{}`", args.pattern), e))?;
-    client
-        .flush()
-        .await
-        .map_err(|e| BusError::op(format!("subscribe to `{}`", args.pattern), e))?;
+    let subscriber = crate::bus::nats::subscribe(&client, &args.pattern, None).await?;
     printer.info(&format!("tailing `{}` (Ctrl-C to stop)", args.pattern));
     let system = args.system;
     pump(subscriber, printer, format, args.count, move |m| {

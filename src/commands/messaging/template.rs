@@ -103,7 +103,7 @@ impl Template {
                     .collect::<String>(),
             )
         });
-        let seed = seed();
+        let seed = crate::rand::seed();
         Ok(Self {
             parts,
             constant,
@@ -115,10 +115,10 @@ impl Template {
     /// A body of `n` random letters and digits.
     pub(super) fn random_body(n: usize) -> Bytes {
         const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-        let mut state = seed() | 1;
+        let mut state = crate::rand::seed() | 1;
         Bytes::from(
             (0..n)
-                .map(|_| ALPHABET[usize::try_from(next(&mut state) % 62).unwrap_or(0)])
+                .map(|_| ALPHABET[usize::try_from(crate::rand::next(&mut state) % 62).unwrap_or(0)])
                 .collect::<Vec<u8>>(),
         )
     }
@@ -158,9 +158,9 @@ impl Template {
                 Part::Random(a, b) => {
                     let span = u64::try_from(b - a).unwrap_or(0).saturating_add(1);
                     let r = if span == 0 {
-                        next(&mut self.rng)
+                        crate::rand::next(&mut self.rng)
                     } else {
-                        next(&mut self.rng) % span
+                        crate::rand::next(&mut self.rng) % span
                     };
                     let v = a.wrapping_add_unsigned(r);
                     out.extend_from_slice(v.to_string().as_bytes());
@@ -171,29 +171,6 @@ impl Template {
         }
         Bytes::from(out)
     }
-}
-
-fn seed() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_nanos(),
-    );
-    h.write_u32(std::process::id());
-    h.finish()
-}
-
-/// xorshift64*: fast, good enough for test payloads, not for secrets.
-fn next(state: &mut u64) -> u64 {
-    let mut x = *state;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    *state = x;
-    x.wrapping_mul(0x2545_F491_4F6C_DD1D)
 }
 
 #[cfg(test)]
