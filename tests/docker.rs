@@ -400,3 +400,96 @@ fn new_volume_is_given_to_the_non_root_user() {
     run(&["down", "--volumes"]).success();
     assert!(!exists("volume", "arc-test-fresh-data"));
 }
+
+/// Issue 7: the thin per-service Dockerfiles build (on the local base image here, through their
+/// `BASE` argument), carry the OCI and `arc.service.*` labels and a HEALTHCHECK, and NATS and
+/// Redis run as UID 1000; run through arc, their own configuration serves and binds loopback.
+#[test]
+fn thin_service_images_build_and_run_as_uid_1000() {
+    let _turn = ENGINE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    require_image();
+    for (dir, codename, user) in [
+        ("messaging", "flash", "1000:1000"),
+        ("cache", "sonic", "1000:1000"),
+        ("streaming", "strange", "10000"),
+    ] {
+        let tag = format!("arc-test/thin-{dir}:dev");
+        let out = Command::new("docker")
+            .args([
+                "build",
+                "-q",
+                "--build-arg",
+                &format!("BASE={IMAGE}"),
+                "-t",
+                &tag,
+            ])
+            .arg(support::repo().join("services").join(dir))
+            .output()
+            .expect("docker build");
+        assert!(
+            out.status.success(),
+            "building {dir}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let img = inspect(&tag);
+        assert_eq!(img["Config"]["User"], user, "{dir}");
+        let labels = &img["Config"]["Labels"];
+        assert_eq!(labels["arc.service.name"], dir);
+        assert_eq!(labels["arc.service.codename"], codename);
+        assert_eq!(
+            labels["org.opencontainers.image.title"],
+            format!("arc-{dir}")
+        );
+        assert!(
+            img["Config"]["Healthcheck"]["Test"]
+                .as_array()
+                .is_some_and(|t| !t.is_empty()),
+            "{dir} has a HEALTHCHECK"
+        );
+    }
+    // Run the NATS and Redis images with their own CMD and configuration.
+    let p = project("");
+    std::fs::write(
+        p.dir.path().join("thin.yaml"),
+        "services:
+  flash:
+    image: arc-test/thin-messaging:dev
+    command: []
+  sonic:
+    image: arc-test/thin-cache:dev
+    command: []
+    user: \"1000:1000\"
+",
+    )
+    .unwrap();
+    let thin = p.dir.path().join("thin.yaml").display().to_string();
+    p.arc(["-f", &thin, "up", "flash", "sonic"]).run().success();
+    for c in ["arc-messaging", "arc-cache"] {
+        let status = Command::new("docker")
+            .args(["exec", c, "cat", "/proc/1/status"])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&status.stdout);
+        let uid = text
+            .lines()
+            .find(|l| l.starts_with("Uid:"))
+            .unwrap_or_default()
+            .to_owned();
+        assert!(
+            uid.split_whitespace().nth(1) == Some("1000"),
+            "{c}'s server runs as UID 1000: {uid}"
+        );
+    }
+    let port = p.ports["redis"];
+    assert_eq!(
+        redis(port, &["CONFIG", "GET", "maxmemory-policy"]),
+        "maxmemory-policy\nnoeviction"
+    );
+    assert_eq!(
+        redis(port, &["CONFIG", "GET", "appendonly"]),
+        "appendonly\nyes"
+    );
+    p.arc(["-f", &thin, "down", "--volumes"]).run().success();
+}
