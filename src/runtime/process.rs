@@ -334,9 +334,7 @@ impl ProcessRuntime {
 
     /// The hash of the resolved command, files, env and user.
     pub(crate) fn config_hash(&self, spec: &ServiceSpec) -> Result<String, RuntimeError> {
-        let r = self.resolve(spec)?;
-        let json = serde_json::to_vec(&r).unwrap_or_default();
-        Ok(crate::settings::hex(&Sha256::digest(json))[..12].to_owned())
+        Ok(hash_of(&self.resolve(spec)?))
     }
 
     /// The ports the native command listens on.
@@ -376,7 +374,7 @@ impl ProcessRuntime {
         reporter: &dyn Reporter,
     ) -> Result<Box<dyn Started>, RuntimeError> {
         let r = self.resolve(spec)?;
-        let config_hash = self.config_hash(spec)?;
+        let config_hash = hash_of(&r);
         self.make_dirs(spec, &r)?;
         let log_path = self.log_file(spec);
         let log = OpenOptions::new()
@@ -514,6 +512,12 @@ impl ProcessRuntime {
     pub(crate) fn log_file(&self, spec: &ServiceSpec) -> PathBuf {
         self.service_dir(spec).join("service.log")
     }
+}
+
+/// The configuration hash of a resolved service.
+fn hash_of(r: &Resolved) -> String {
+    let json = serde_json::to_vec(r).unwrap_or_default();
+    crate::settings::hex(&Sha256::digest(json))[..12].to_owned()
 }
 
 /// Watches a child this run spawned.
