@@ -1,12 +1,38 @@
 # arc: developer entry points. `make up` sets up and brings the backbone up; `make test` runs
 # the checks CI runs.
+.DEFAULT_GOAL := up
 CARGO ?= cargo
 ARC_RELEASE := target/release/arc
+# The arc the per-service targets run (override with ARC=path/to/arc).
+ARC ?= $(ARC_RELEASE)
 # `make up` installs the native servers, so it runs them natively; `make up RUNTIME=docker`
 # (or plain `arc up think` where Docker can pull the upstream images) uses containers.
 RUNTIME ?= process
 
-.PHONY: up down health deps test-image build install test lint completions bench
+.PHONY: up down health deps test-image build install test lint completions compose bench \
+	messaging-up messaging-down messaging-health messaging-logs
+
+include services/messaging/flash.mk services/streaming/strange.mk services/cache/sonic.mk
+
+$(ARC_RELEASE):
+	$(CARGO) build --release --locked
+
+## The messaging engines (Flash, Strange, Sonic) together; idempotent like `arc up messaging`.
+messaging-up: $(ARC)
+	$(ARC) --runtime $(RUNTIME) up messaging
+
+messaging-down: $(ARC)
+	$(ARC) --runtime $(RUNTIME) down messaging
+
+messaging-health: $(ARC)
+	$(ARC) --runtime $(RUNTIME) health flash strange sonic
+
+messaging-logs: $(ARC)
+	$(ARC) --runtime $(RUNTIME) logs flash strange sonic --tail 100
+
+## Regenerate services/*/docker-compose.yml from service.yaml (a test fails when they are stale).
+compose: $(ARC)
+	$(ARC) compose export --write
 
 ## Install the servers, build arc, and bring the `think` profile up as native processes.
 up: deps build

@@ -41,6 +41,7 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand services 'List the declared services'
             cand profiles 'List the declared profiles'
             cand config 'Check the declarative files'
+            cand compose 'Docker Compose files generated from service.yaml, for running a service without arc'
             cand build 'Build the thin images of services that declare `build:` (through the Docker engine)'
             cand completions 'Print a shell completion script'
             cand pub 'Publish messages to a NATS subject or a Pulsar topic'
@@ -266,6 +267,46 @@ set edit:completion:arg-completer[arc] = {|@words|
         &'arc;config;help;validate'= {
         }
         &'arc;config;help;help'= {
+        }
+        &'arc;compose'= {
+            cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
+            cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
+            cand --color 'When to colour output; `NO_COLOR` set to anything turns colour off'
+            cand --json 'Print data as JSON (JSON Lines for streams)'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand --verbose 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand export 'Print (or write, or check) each service''s `docker-compose.yml`'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'arc;compose;export'= {
+            cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
+            cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
+            cand --color 'When to colour output; `NO_COLOR` set to anything turns colour off'
+            cand --write 'Write `services/<dir>/docker-compose.yml` in the project instead of printing'
+            cand --check 'Exit 1 if a committed `docker-compose.yml` differs from what would be written'
+            cand --json 'Print data as JSON (JSON Lines for streams)'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand --verbose 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'arc;compose;help'= {
+            cand export 'Print (or write, or check) each service''s `docker-compose.yml`'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'arc;compose;help;export'= {
+        }
+        &'arc;compose;help;help'= {
         }
         &'arc;build'= {
             cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
@@ -603,6 +644,7 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand services 'List the declared services'
             cand profiles 'List the declared profiles'
             cand config 'Check the declarative files'
+            cand compose 'Docker Compose files generated from service.yaml, for running a service without arc'
             cand build 'Build the thin images of services that declare `build:` (through the Docker engine)'
             cand completions 'Print a shell completion script'
             cand pub 'Publish messages to a NATS subject or a Pulsar topic'
@@ -640,6 +682,11 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand validate 'Load and check every file, overlays included; report every problem found'
         }
         &'arc;help;config;validate'= {
+        }
+        &'arc;help;compose'= {
+            cand export 'Print (or write, or check) each service''s `docker-compose.yml`'
+        }
+        &'arc;help;compose;export'= {
         }
         &'arc;help;build'= {
         }

@@ -433,3 +433,134 @@ fn version_prints() {
     let out = Run::new(["--version"]).run().success().stdout();
     assert!(out.starts_with("arc "), "{out}");
 }
+
+/// Issue 7: each service's `docker-compose.yml` is what `arc compose export` generates from
+/// service.yaml, and docker-compose accepts it.
+#[test]
+fn compose_files_are_current_and_valid() {
+    Run::new(["compose", "export", "--check"]).run().success();
+    let has_compose = std::process::Command::new("docker-compose")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        has_compose,
+        "docker-compose is missing: apt-get install docker-compose"
+    );
+    for dir in ["messaging", "streaming", "cache", "logstore"] {
+        let file = support::repo()
+            .join("services")
+            .join(dir)
+            .join("docker-compose.yml");
+        let text = std::fs::read_to_string(&file).unwrap();
+        let doc: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).unwrap();
+        let service = &doc["services"][dir];
+        for port in service["ports"].as_sequence().unwrap() {
+            let port = port.as_str().unwrap();
+            assert!(
+                port.starts_with("127.0.0.1:"),
+                "{dir}: {port} is not bound to loopback"
+            );
+        }
+        assert_eq!(
+            service["container_name"].as_str(),
+            Some(format!("arc-{dir}").as_str())
+        );
+        assert_eq!(
+            doc["networks"]["default"]["name"].as_str(),
+            Some("arc_platform_net")
+        );
+        let out = std::process::Command::new("docker-compose")
+            .args(["-f"])
+            .arg(&file)
+            .args(["config", "-q"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{dir}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // A stale file is caught.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        support::repo().join("profiles.yaml"),
+        dir.path().join("profiles.yaml"),
+    )
+    .unwrap();
+    for svc in ["messaging", "streaming", "cache", "logstore"] {
+        let to = dir.path().join("services").join(svc);
+        std::fs::create_dir_all(&to).unwrap();
+        for f in ["service.yaml", "docker-compose.yml"] {
+            std::fs::copy(
+                support::repo().join("services").join(svc).join(f),
+                to.join(f),
+            )
+            .unwrap();
+        }
+    }
+    let cache = dir.path().join("services/cache/service.yaml");
+    let text = std::fs::read_to_string(&cache)
+        .unwrap()
+        .replace("host: 6379", "host: 16379");
+    std::fs::write(&cache, text).unwrap();
+    let out = Run::new(["compose", "export", "--check"])
+        .cwd(dir.path())
+        .run()
+        .expect_code(1);
+    assert!(
+        out.stderr()
+            .contains("stale compose files: services/cache/docker-compose.yml"),
+        "{}",
+        out.stderr()
+    );
+}
+
+/// Issue 7: `make messaging-up && make messaging-health` brings Flash, Strange and Sonic up
+/// healthy through arc; `make messaging-down` stops them.
+#[test]
+fn make_messaging_targets_delegate_to_arc() {
+    support::require_servers();
+    let p = Project::new();
+    let files = format!("{},{}", p.overlay().display(), p.extra_overlay().display());
+    let make = |target: &str| {
+        std::process::Command::new("make")
+            .args(["-s", "-C"])
+            .arg(support::repo())
+            .arg(target)
+            .arg(format!("ARC={}", env!("CARGO_BIN_EXE_arc")))
+            .env("ARC_STATE_DIR", p.state())
+            .env("ARC_FILE", &files)
+            .env("CI", "true")
+            .output()
+            .expect("make")
+    };
+    for target in [
+        "messaging-up",
+        "messaging-up",
+        "messaging-health",
+        "flash-health",
+        "messaging-down",
+    ] {
+        let out = make(target);
+        assert!(
+            out.status.success(),
+            "make {target}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if target == "messaging-health" {
+            let text = String::from_utf8_lossy(&out.stdout);
+            for s in ["messaging", "streaming", "cache"] {
+                assert!(
+                    text.lines()
+                        .any(|l| l.starts_with(s) && l.contains("healthy")),
+                    "{s} healthy: {text}"
+                );
+            }
+        }
+    }
+    let ps = p.arc(["--json", "ps"]).run().success().json();
+    assert!(rows(&ps).is_empty(), "messaging-down stopped them: {ps}");
+}

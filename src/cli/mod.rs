@@ -162,6 +162,15 @@ pub enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// Docker Compose files generated from service.yaml, for running a service without arc.
+    ///
+    /// $ arc compose export cache
+    /// $ arc compose export --write
+    Compose {
+        /// What to do with compose files.
+        #[command(subcommand)]
+        command: ComposeCommand,
+    },
     /// Build the thin images of services that declare `build:` (through the Docker engine).
     ///
     /// $ arc build pipeline
@@ -247,6 +256,26 @@ pub enum ProgressMode {
     Json,
     /// Nothing.
     Quiet,
+}
+
+/// `arc compose …`.
+#[derive(Debug, Subcommand)]
+pub enum ComposeCommand {
+    /// Print (or write, or check) each service's `docker-compose.yml`.
+    Export(ComposeExportArgs),
+}
+
+/// `arc compose export`.
+#[derive(Debug, Args)]
+pub struct ComposeExportArgs {
+    /// Services; default: all.
+    pub services: Vec<String>,
+    /// Write `services/<dir>/docker-compose.yml` in the project instead of printing.
+    #[arg(long, conflicts_with = "check")]
+    pub write: bool,
+    /// Exit 1 if a committed `docker-compose.yml` differs from what would be written.
+    #[arg(long)]
+    pub check: bool,
 }
 
 /// `arc build`.

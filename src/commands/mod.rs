@@ -3,6 +3,7 @@
 
 mod build;
 mod completions;
+mod compose;
 mod config;
 mod down;
 mod env;
@@ -14,7 +15,9 @@ mod up;
 
 use std::process::ExitCode;
 
-use crate::cli::{Command, ConfigCommand, ProfilesCommand, RuntimeChoice, ServicesCommand};
+use crate::cli::{
+    Command, ComposeCommand, ConfigCommand, ProfilesCommand, RuntimeChoice, ServicesCommand,
+};
 use crate::error::Error;
 use crate::runtime::{Backend, DockerRuntime, ProcessRuntime};
 use crate::settings::Settings;
@@ -66,6 +69,9 @@ pub async fn dispatch(
         } => config::validate(settings, printer),
         Command::Completions(args) => Ok(completions::run(&args, printer)),
         Command::Build(args) => build::run(&args, settings, printer).await,
+        Command::Compose {
+            command: ComposeCommand::Export(args),
+        } => compose::export(&args, settings, printer),
         Command::Pub(args) => Box::pin(messaging::publish::run(args, settings, printer)).await,
         Command::Sub(args) => Box::pin(messaging::subscribe::sub(args, settings, printer)).await,
         Command::Tail(args) => Box::pin(messaging::subscribe::tail(args, settings, printer)).await,
