@@ -16,6 +16,8 @@ command -v nats-server >/dev/null 2>&1 || need+=(nats-server)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 have_postgres || need+=(postgresql)
 command -v python3 >/dev/null 2>&1 || need+=(python3 python3-pip)
+# The compose files' test runs `docker-compose config` (the Docker tests need the engine itself).
+command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "deps: installing ${need[*]} (Debian packages)" >&2
