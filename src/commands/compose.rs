@@ -79,18 +79,7 @@ fn dur(d: std::time::Duration) -> String {
 /// image carries its own command and configuration); otherwise the image runs with the
 /// service's command.
 fn render(spec: &ServiceSpec, has_dockerfile: bool) -> Result<String, Error> {
-    let test: Vec<String> = spec
-        .health
-        .docker_test
-        .iter()
-        .map(|a| {
-            crate::spec::expand_placeholders(a, |key| match key.split_once('.') {
-                Some(("port", name)) => spec.port(name).map(|p| p.container.to_string()),
-                None if key == "host" => Some("127.0.0.1".into()),
-                _ => None,
-            })
-        })
-        .collect();
+    let test = crate::runtime::DockerRuntime::health_test(spec);
     let mut labels = spec.labels.clone();
     labels.insert("arc.service".into(), spec.name.clone());
     if let Some(c) = &spec.codename {

@@ -115,7 +115,7 @@ impl DockerRuntime {
     }
 
     /// The HEALTHCHECK command: `health.docker_test` with container ports filled in.
-    fn health_test(spec: &ServiceSpec) -> Vec<String> {
+    pub fn health_test(spec: &ServiceSpec) -> Vec<String> {
         spec.health
             .docker_test
             .iter()
