@@ -66,22 +66,7 @@ pub(crate) async fn run(
     let w = window(&args)?;
     let client = connect(&nats_options(settings, &args.connect)).await?;
     let js = async_nats::jetstream::new(client.clone());
-    let stream = match js.get_stream(&args.source).await {
-        Ok(s) => s,
-        Err(e) => {
-            if crate::bus::jetstream::get(&js, &args.source)
-                .await?
-                .is_none()
-            {
-                return Err(BusError::NoSuchStream {
-                    name: args.source.clone(),
-                    known: super::streams::known_streams(&js).await,
-                }
-                .into());
-            }
-            return Err(BusError::op(format!("look up stream `{}`", args.source), e).into());
-        }
-    };
+    let stream = super::streams::open_stream(&js, &args.source).await?;
     let start = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(
         w.since.timestamp_nanos_opt().unwrap_or(0),
     ))

@@ -202,6 +202,29 @@ pub(crate) async fn known_streams(js: &async_nats::jetstream::Context) -> String
     }
 }
 
+/// The stream called `name`; one that does not exist is an error listing those that do.
+pub(crate) async fn open_stream(
+    js: &async_nats::jetstream::Context,
+    name: &str,
+) -> Result<async_nats::jetstream::stream::Stream, Error> {
+    use async_nats::jetstream::context::GetStreamErrorKind;
+    match js.get_stream(name).await {
+        Ok(s) => Ok(s),
+        Err(e) => match e.kind() {
+            GetStreamErrorKind::JetStream(je)
+                if je.error_code() == async_nats::jetstream::ErrorCode::STREAM_NOT_FOUND =>
+            {
+                Err(BusError::NoSuchStream {
+                    name: name.to_owned(),
+                    known: known_streams(js).await,
+                }
+                .into())
+            }
+            _ => Err(BusError::op(format!("look up stream `{name}`"), e).into()),
+        },
+    }
+}
+
 async fn info(
     args: &StreamNameArgs,
     settings: &Settings,
@@ -210,17 +233,7 @@ async fn info(
     subject::stream_name(&args.name)?;
     let client = connect(&nats_options(settings, &args.connect)).await?;
     let js = async_nats::jetstream::new(client);
-    let mut stream = match js.get_stream(&args.name).await {
-        Ok(s) => s,
-        Err(_) if jetstream::get(&js, &args.name).await?.is_none() => {
-            return Err(BusError::NoSuchStream {
-                name: args.name.clone(),
-                known: known_streams(&js).await,
-            }
-            .into());
-        }
-        Err(e) => return Err(BusError::op(format!("look up stream `{}`", args.name), e).into()),
-    };
+    let mut stream = open_stream(&js, &args.name).await?;
     let info = stream
         .info()
         .await
@@ -298,13 +311,7 @@ async fn rm(
     subject::stream_name(&args.name)?;
     let client = connect(&nats_options(settings, &args.connect)).await?;
     let js = async_nats::jetstream::new(client);
-    if jetstream::get(&js, &args.name).await?.is_none() {
-        return Err(BusError::NoSuchStream {
-            name: args.name.clone(),
-            known: known_streams(&js).await,
-        }
-        .into());
-    }
+    open_stream(&js, &args.name).await?;
     js.delete_stream(&args.name)
         .await
         .map_err(|e| BusError::op(format!("delete stream `{}`", args.name), e))?;
