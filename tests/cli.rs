@@ -336,7 +336,7 @@ fn invalid_files_exit_2_with_positions() {
 fn unknown_profile_lists_what_exists() {
     let out = Run::new(["up", "thinkk"]).run().expect_code(2);
     assert!(
-        out.stderr().contains("unknown profile or service `thinkk`; known: profiles `messaging`, `think`; services `cache` (sonic)"),
+        out.stderr().contains("unknown profile or service `thinkk`; known: profiles `messaging`, `observe`, `think`; services `cache` (sonic)"),
         "{}",
         out.stderr()
     );
@@ -390,7 +390,9 @@ fn listings_and_validate_work_outside_a_checkout() {
         .iter()
         .map(|s| s["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["cache", "logstore", "messaging", "streaming"]);
+    for stock in ["cache", "logstore", "messaging", "streaming", "otel"] {
+        assert!(names.contains(&stock), "{stock} is listed: {names:?}");
+    }
     let profiles = Run::new(["--json", "profiles", "ls"])
         .run()
         .success()
@@ -447,7 +449,16 @@ fn compose_files_are_current_and_valid() {
         has_compose,
         "docker-compose is missing: apt-get install docker-compose"
     );
-    for dir in ["messaging", "streaming", "cache", "logstore"] {
+    let dirs: Vec<String> = std::fs::read_dir(support::repo().join("services"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().join("service.yaml").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    for stock in ["messaging", "streaming", "cache", "logstore", "otel"] {
+        assert!(dirs.iter().any(|d| d == stock), "services/{stock}");
+    }
+    for dir in dirs.iter().map(String::as_str) {
         let file = support::repo()
             .join("services")
             .join(dir)
@@ -489,15 +500,19 @@ fn compose_files_are_current_and_valid() {
         dir.path().join("profiles.yaml"),
     )
     .unwrap();
-    for svc in ["messaging", "streaming", "cache", "logstore"] {
-        let to = dir.path().join("services").join(svc);
+    // Every service (profiles.yaml names them all), each directory whole: a Dockerfile decides
+    // whether the compose file builds.
+    for svc in std::fs::read_dir(support::repo().join("services"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().join("service.yaml").is_file())
+    {
+        let to = dir.path().join("services").join(svc.file_name());
         std::fs::create_dir_all(&to).unwrap();
-        for f in ["service.yaml", "docker-compose.yml"] {
-            std::fs::copy(
-                support::repo().join("services").join(svc).join(f),
-                to.join(f),
-            )
-            .unwrap();
+        for f in std::fs::read_dir(svc.path()).unwrap().flatten() {
+            if f.path().is_file() {
+                std::fs::copy(f.path(), to.join(f.file_name())).unwrap();
+            }
         }
     }
     let cache = dir.path().join("services/cache/service.yaml");
@@ -511,7 +526,7 @@ fn compose_files_are_current_and_valid() {
         .expect_code(1);
     assert!(
         out.stderr()
-            .contains("stale compose files: services/cache/docker-compose.yml"),
+            .contains("stale compose files: services/cache/docker-compose.yml\n"),
         "{}",
         out.stderr()
     );

@@ -351,13 +351,18 @@ fn new_volume_is_given_to_the_non_root_user() {
     // Volumes are declared in service.yaml; the overlay cannot add one, so mount the stock
     // volume elsewhere by pointing the stock target at a new path through a second project.
     let root = p.dir.path().join("proj");
-    for svc in ["messaging", "streaming", "cache", "logstore"] {
-        let from = support::repo().join("services").join(svc);
-        std::fs::create_dir_all(root.join("services").join(svc)).unwrap();
-        for f in std::fs::read_dir(&from).unwrap().flatten() {
+    // Every service directory: profiles.yaml names them all.
+    for dir in std::fs::read_dir(support::repo().join("services"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().join("service.yaml").is_file())
+    {
+        let svc = dir.file_name();
+        std::fs::create_dir_all(root.join("services").join(&svc)).unwrap();
+        for f in std::fs::read_dir(dir.path()).unwrap().flatten() {
             std::fs::copy(
                 f.path(),
-                root.join("services").join(svc).join(f.file_name()),
+                root.join("services").join(&svc).join(f.file_name()),
             )
             .unwrap();
         }

@@ -45,6 +45,22 @@ const EMBEDDED: &[(&str, &str)] = &[
         "services/logstore/service.yaml",
         include_str!("../../services/logstore/service.yaml"),
     ),
+    (
+        "services/pipeline/service.yaml",
+        include_str!("../../services/pipeline/service.yaml"),
+    ),
+    (
+        "services/otel/service.yaml",
+        include_str!("../../services/otel/service.yaml"),
+    ),
+    (
+        "services/nats-exporter/service.yaml",
+        include_str!("../../services/nats-exporter/service.yaml"),
+    ),
+    (
+        "services/redis-exporter/service.yaml",
+        include_str!("../../services/redis-exporter/service.yaml"),
+    ),
 ];
 
 /// Provisioning files other commands read (`arc streams apply`), embedded like the rest.
