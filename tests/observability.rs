@@ -670,7 +670,8 @@ fn redis_exporter_scrapes_sonic_through_arc() {
 /// Issue 7: the collector's native scrapes, done by hand: every job whose service this machine
 /// can run is started by arc on free ports, and its target answers the job's path with
 /// Prometheus text. Flash's job needs prometheus-nats-exporter (not packaged for Debian: run only
-/// where it is on PATH); the pipeline's needs the pipeline service (scraped once it is declared).
+/// where it is on PATH); the pipeline's runs once its service.yaml is declared (`arc serve`, with
+/// Flash, Sonic and the log store under it).
 #[test]
 fn collector_targets_serve_prometheus_text() {
     require_servers();
@@ -688,6 +689,24 @@ fn collector_targets_serve_prometheus_text() {
         p.ports["redis"],
     );
     let mut start = vec!["--json", "up", "strange", "redis-exporter"];
+    let mut moved: BTreeMap<(String, String), u16> = BTreeMap::from([
+        (
+            ("streaming".into(), "admin".into()),
+            p.ports["pulsar_admin"],
+        ),
+        (("redis-exporter".into(), "metrics".into()), redis_metrics),
+        (("nats-exporter".into(), "metrics".into()), nats_metrics),
+    ]);
+    let pipeline = jobs(&native, "the native configuration")
+        .into_iter()
+        .find(|j| j.name == "pipeline")
+        .and_then(|j| resolve(&services, &j.targets[0], false));
+    if let Some((service, port_name)) = &pipeline {
+        let at = support::free_port();
+        overlay += &format!("  {service}:\n    ports: [ {{ name: {port_name}, host: {at} }} ]\n");
+        moved.insert((service.clone(), port_name.clone()), at);
+        start.push("pipeline");
+    }
     if with_nats {
         overlay += &exporter_overlay(
             &services,
@@ -701,12 +720,6 @@ fn collector_targets_serve_prometheus_text() {
     std::fs::write(p.extra_overlay(), format!("services:\n{overlay}")).unwrap();
     p.arc(start).run().success();
 
-    // Where each scraped port listens in this project.
-    let moved: BTreeMap<(&str, &str), u16> = BTreeMap::from([
-        (("streaming", "admin"), p.ports["pulsar_admin"]),
-        (("redis-exporter", "metrics"), redis_metrics),
-        (("nats-exporter", "metrics"), nats_metrics),
-    ]);
     let mut scraped = BTreeSet::new();
     for job in jobs(&native, "the native configuration") {
         let Some((service, port_name)) = resolve(&services, &job.targets[0], false) else {
@@ -717,7 +730,7 @@ fn collector_targets_serve_prometheus_text() {
             continue;
         }
         let at = moved
-            .get(&(service.as_str(), port_name.as_str()))
+            .get(&(service.clone(), port_name.clone()))
             .unwrap_or_else(|| panic!("job `{}`: {service}.{port_name} was not started", job.name));
         let (status, body) = http_get(*at, &job.path)
             .unwrap_or_else(|| panic!("job `{}`: nothing answers on {at}", job.name));
@@ -725,7 +738,11 @@ fn collector_targets_serve_prometheus_text() {
         assert_prometheus_text(&job.name, &body);
         scraped.insert(job.name);
     }
-    for job in ["strange", "sonic"] {
+    let expected = ["strange", "sonic"]
+        .into_iter()
+        .chain(pipeline.is_some().then_some("pipeline"))
+        .chain(with_nats.then_some("flash"));
+    for job in expected {
         assert!(
             scraped.contains(job),
             "job `{job}` was not scraped: {scraped:?}"
