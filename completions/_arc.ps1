@@ -43,8 +43,10 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
             [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the running services'' endpoints as ARC_*_URL variables')
             [CompletionResult]::new('services', 'services', [CompletionResultType]::ParameterValue, 'List the declared services')
             [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'List the declared profiles')
-            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Check the declarative files')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Check the declarative files; read and change the pipeline''s configuration')
             [CompletionResult]::new('compose', 'compose', [CompletionResultType]::ParameterValue, 'Docker Compose files generated from service.yaml, for running a service without arc')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the message pipeline: ingress (HTTP, WebSocket, Redis list, NATS), constraints, the config store and the backbone registry')
+            [CompletionResult]::new('backbones', 'backbones', [CompletionResultType]::ParameterValue, 'The backbone registry: where messages for an org are routed')
             [CompletionResult]::new('build', 'build', [CompletionResultType]::ParameterValue, 'Build the thin images of services that declare `build:` (through the Docker engine)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('pub', 'pub', [CompletionResultType]::ParameterValue, 'Publish messages to a NATS subject or a Pulsar topic')
@@ -264,6 +266,9 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Load and check every file, overlays included; report every problem found')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Print a stored pipeline config document (global, topic NAME, or topics)')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Store a pipeline config document; every running pipeline applies it within a second')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete a pipeline config document')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -282,12 +287,77 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'arc;config;get' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The pipeline''s URL (default: the project''s `pipeline` service)')
+            [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'The admin token (default: the one `arc up` generated for this project)')
+            [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'The project directory (holding `profiles.yaml` and `services/`)')
+            [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where services run: docker, native processes, or Docker when the daemon answers')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; `NO_COLOR` set to anything turns colour off')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print data as JSON (JSON Lines for streams)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'arc;config;set' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'The document, YAML or JSON (`-`: standard input)')
+            [CompletionResult]::new('--if-match', '--if-match', [CompletionResultType]::ParameterName, 'Replace only if the stored version is still this ETag (from `arc config get`); without it, arc replaces whatever version it reads just before writing')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The pipeline''s URL (default: the project''s `pipeline` service)')
+            [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'The admin token (default: the one `arc up` generated for this project)')
+            [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'The project directory (holding `profiles.yaml` and `services/`)')
+            [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where services run: docker, native processes, or Docker when the daemon answers')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; `NO_COLOR` set to anything turns colour off')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print data as JSON (JSON Lines for streams)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'arc;config;rm' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The pipeline''s URL (default: the project''s `pipeline` service)')
+            [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'The admin token (default: the one `arc up` generated for this project)')
+            [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'The project directory (holding `profiles.yaml` and `services/`)')
+            [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where services run: docker, native processes, or Docker when the daemon answers')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; `NO_COLOR` set to anything turns colour off')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print data as JSON (JSON Lines for streams)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'arc;config;help' {
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Load and check every file, overlays included; report every problem found')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Print a stored pipeline config document (global, topic NAME, or topics)')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Store a pipeline config document; every running pipeline applies it within a second')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete a pipeline config document')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'arc;config;help;validate' {
+            break
+        }
+        'arc;config;help;get' {
+            break
+        }
+        'arc;config;help;set' {
+            break
+        }
+        'arc;config;help;rm' {
             break
         }
         'arc;config;help;help' {
@@ -336,6 +406,149 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
             break
         }
         'arc;compose;help;help' {
+            break
+        }
+        'arc;serve' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Where the HTTP API listens (ingress, admin, health, metrics)')
+            [CompletionResult]::new('--components', '--components', [CompletionResultType]::ParameterName, 'The components to run: fanout (HTTP, WebSocket, Redis and NATS ingress with the constraint checker), config (the config store''s API), registry (the backbone registry)')
+            [CompletionResult]::new('--nats-url', '--nats-url', [CompletionResultType]::ParameterName, 'Flash''s URL (default: the project''s `messaging` service)')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Sonic''s URL (default: the project''s `cache` service)')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'The log store''s URL (default: the project''s `logstore` service)')
+            [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'The token the admin API (config, registry) requires; at least 16 characters')
+            [CompletionResult]::new('--consumer', '--consumer', [CompletionResultType]::ParameterName, 'This instance''s name for its Redis processing list; keep it stable across restarts so the instance recovers what it was processing (default: host name and port)')
+            [CompletionResult]::new('--system-id', '--system-id', [CompletionResultType]::ParameterName, 'The local backbone''s system id in the registry')
+            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'The local backbone''s org id in the registry')
+            [CompletionResult]::new('--cluster-id', '--cluster-id', [CompletionResultType]::ParameterName, 'The local backbone''s cluster id in the registry')
+            [CompletionResult]::new('--public-nats-url', '--public-nats-url', [CompletionResultType]::ParameterName, 'The NATS URL other systems reach this backbone at (default: --nats-url)')
+            [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'The project directory (holding `profiles.yaml` and `services/`)')
+            [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where services run: docker, native processes, or Docker when the daemon answers')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; `NO_COLOR` set to anything turns colour off')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print data as JSON (JSON Lines for streams)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'arc;backbones' {
+            [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'The project directory (holding `profiles.yaml` and `services/`)')
+            [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where services run: docker, native processes, or Docker when the daemon answers')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; `NO_COLOR` set to anything turns colour off')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print data as JSON (JSON Lines for streams)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List the registered backbones')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one backbone')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Register a backbone')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove a backbone from the registry')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'arc;backbones;ls' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The pipeline''s URL (default: the project''s `pipeline` service)')
+            [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'The admin token (default: the one `arc up` generated for this project)')
+            [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'The project directory (holding `profiles.yaml` and `services/`)')
+            [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where services run: docker, native processes, or Docker when the daemon answers')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; `NO_COLOR` set to anything turns colour off')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print data as JSON (JSON Lines for streams)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'arc;backbones;show' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The pipeline''s URL (default: the project''s `pipeline` service)')
+            [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'The admin token (default: the one `arc up` generated for this project)')
+            [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'The project directory (holding `profiles.yaml` and `services/`)')
+            [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where services run: docker, native processes, or Docker when the daemon answers')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; `NO_COLOR` set to anything turns colour off')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print data as JSON (JSON Lines for streams)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'arc;backbones;add' {
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'The organisation whose messages it carries (messages with header `org: ORG`)')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The cluster it runs in')
+            [CompletionResult]::new('--nats-url', '--nats-url', [CompletionResultType]::ParameterName, 'Its public NATS URL')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'region')
+            [CompletionResult]::new('--backbone-version', '--backbone-version', [CompletionResultType]::ParameterName, 'The backbone''s version')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'active, draining, down, … (anything but down, inactive, draining or decommissioned takes traffic)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The pipeline''s URL (default: the project''s `pipeline` service)')
+            [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'The admin token (default: the one `arc up` generated for this project)')
+            [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'The project directory (holding `profiles.yaml` and `services/`)')
+            [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where services run: docker, native processes, or Docker when the daemon answers')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; `NO_COLOR` set to anything turns colour off')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print data as JSON (JSON Lines for streams)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'arc;backbones;rm' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The pipeline''s URL (default: the project''s `pipeline` service)')
+            [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'The admin token (default: the one `arc up` generated for this project)')
+            [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'The project directory (holding `profiles.yaml` and `services/`)')
+            [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where services run: docker, native processes, or Docker when the daemon answers')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; `NO_COLOR` set to anything turns colour off')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print data as JSON (JSON Lines for streams)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'arc;backbones;help' {
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List the registered backbones')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one backbone')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Register a backbone')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove a backbone from the registry')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'arc;backbones;help;ls' {
+            break
+        }
+        'arc;backbones;help;show' {
+            break
+        }
+        'arc;backbones;help;add' {
+            break
+        }
+        'arc;backbones;help;rm' {
+            break
+        }
+        'arc;backbones;help;help' {
             break
         }
         'arc;build' {
@@ -692,8 +905,10 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
             [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the running services'' endpoints as ARC_*_URL variables')
             [CompletionResult]::new('services', 'services', [CompletionResultType]::ParameterValue, 'List the declared services')
             [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'List the declared profiles')
-            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Check the declarative files')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Check the declarative files; read and change the pipeline''s configuration')
             [CompletionResult]::new('compose', 'compose', [CompletionResultType]::ParameterValue, 'Docker Compose files generated from service.yaml, for running a service without arc')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the message pipeline: ingress (HTTP, WebSocket, Redis list, NATS), constraints, the config store and the backbone registry')
+            [CompletionResult]::new('backbones', 'backbones', [CompletionResultType]::ParameterValue, 'The backbone registry: where messages for an org are routed')
             [CompletionResult]::new('build', 'build', [CompletionResultType]::ParameterValue, 'Build the thin images of services that declare `build:` (through the Docker engine)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('pub', 'pub', [CompletionResultType]::ParameterValue, 'Publish messages to a NATS subject or a Pulsar topic')
@@ -740,9 +955,21 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
         }
         'arc;help;config' {
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Load and check every file, overlays included; report every problem found')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Print a stored pipeline config document (global, topic NAME, or topics)')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Store a pipeline config document; every running pipeline applies it within a second')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete a pipeline config document')
             break
         }
         'arc;help;config;validate' {
+            break
+        }
+        'arc;help;config;get' {
+            break
+        }
+        'arc;help;config;set' {
+            break
+        }
+        'arc;help;config;rm' {
             break
         }
         'arc;help;compose' {
@@ -750,6 +977,28 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
             break
         }
         'arc;help;compose;export' {
+            break
+        }
+        'arc;help;serve' {
+            break
+        }
+        'arc;help;backbones' {
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List the registered backbones')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one backbone')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Register a backbone')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove a backbone from the registry')
+            break
+        }
+        'arc;help;backbones;ls' {
+            break
+        }
+        'arc;help;backbones;show' {
+            break
+        }
+        'arc;help;backbones;add' {
+            break
+        }
+        'arc;help;backbones;rm' {
             break
         }
         'arc;help;build' {

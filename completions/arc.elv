@@ -40,8 +40,10 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand env 'Print the running services'' endpoints as ARC_*_URL variables'
             cand services 'List the declared services'
             cand profiles 'List the declared profiles'
-            cand config 'Check the declarative files'
+            cand config 'Check the declarative files; read and change the pipeline''s configuration'
             cand compose 'Docker Compose files generated from service.yaml, for running a service without arc'
+            cand serve 'Run the message pipeline: ingress (HTTP, WebSocket, Redis list, NATS), constraints, the config store and the backbone registry'
+            cand backbones 'The backbone registry: where messages for an org are routed'
             cand build 'Build the thin images of services that declare `build:` (through the Docker engine)'
             cand completions 'Print a shell completion script'
             cand pub 'Publish messages to a NATS subject or a Pulsar topic'
@@ -244,6 +246,9 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand validate 'Load and check every file, overlays included; report every problem found'
+            cand get 'Print a stored pipeline config document (global, topic NAME, or topics)'
+            cand set 'Store a pipeline config document; every running pipeline applies it within a second'
+            cand rm 'Delete a pipeline config document'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'arc;config;validate'= {
@@ -260,11 +265,70 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'arc;config;get'= {
+            cand --server 'The pipeline''s URL (default: the project''s `pipeline` service)'
+            cand --admin-token 'The admin token (default: the one `arc up` generated for this project)'
+            cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
+            cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
+            cand --color 'When to colour output; `NO_COLOR` set to anything turns colour off'
+            cand --json 'Print data as JSON (JSON Lines for streams)'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand --verbose 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'arc;config;set'= {
+            cand --from 'The document, YAML or JSON (`-`: standard input)'
+            cand --if-match 'Replace only if the stored version is still this ETag (from `arc config get`); without it, arc replaces whatever version it reads just before writing'
+            cand --server 'The pipeline''s URL (default: the project''s `pipeline` service)'
+            cand --admin-token 'The admin token (default: the one `arc up` generated for this project)'
+            cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
+            cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
+            cand --color 'When to colour output; `NO_COLOR` set to anything turns colour off'
+            cand --json 'Print data as JSON (JSON Lines for streams)'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand --verbose 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'arc;config;rm'= {
+            cand --server 'The pipeline''s URL (default: the project''s `pipeline` service)'
+            cand --admin-token 'The admin token (default: the one `arc up` generated for this project)'
+            cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
+            cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
+            cand --color 'When to colour output; `NO_COLOR` set to anything turns colour off'
+            cand --json 'Print data as JSON (JSON Lines for streams)'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand --verbose 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'arc;config;help'= {
             cand validate 'Load and check every file, overlays included; report every problem found'
+            cand get 'Print a stored pipeline config document (global, topic NAME, or topics)'
+            cand set 'Store a pipeline config document; every running pipeline applies it within a second'
+            cand rm 'Delete a pipeline config document'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'arc;config;help;validate'= {
+        }
+        &'arc;config;help;get'= {
+        }
+        &'arc;config;help;set'= {
+        }
+        &'arc;config;help;rm'= {
         }
         &'arc;config;help;help'= {
         }
@@ -307,6 +371,137 @@ set edit:completion:arg-completer[arc] = {|@words|
         &'arc;compose;help;export'= {
         }
         &'arc;compose;help;help'= {
+        }
+        &'arc;serve'= {
+            cand --listen 'Where the HTTP API listens (ingress, admin, health, metrics)'
+            cand --components 'The components to run: fanout (HTTP, WebSocket, Redis and NATS ingress with the constraint checker), config (the config store''s API), registry (the backbone registry)'
+            cand --nats-url 'Flash''s URL (default: the project''s `messaging` service)'
+            cand --redis-url 'Sonic''s URL (default: the project''s `cache` service)'
+            cand --database-url 'The log store''s URL (default: the project''s `logstore` service)'
+            cand --admin-token 'The token the admin API (config, registry) requires; at least 16 characters'
+            cand --consumer 'This instance''s name for its Redis processing list; keep it stable across restarts so the instance recovers what it was processing (default: host name and port)'
+            cand --system-id 'The local backbone''s system id in the registry'
+            cand --org-id 'The local backbone''s org id in the registry'
+            cand --cluster-id 'The local backbone''s cluster id in the registry'
+            cand --public-nats-url 'The NATS URL other systems reach this backbone at (default: --nats-url)'
+            cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
+            cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
+            cand --color 'When to colour output; `NO_COLOR` set to anything turns colour off'
+            cand --json 'Print data as JSON (JSON Lines for streams)'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand --verbose 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'arc;backbones'= {
+            cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
+            cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
+            cand --color 'When to colour output; `NO_COLOR` set to anything turns colour off'
+            cand --json 'Print data as JSON (JSON Lines for streams)'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand --verbose 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand ls 'List the registered backbones'
+            cand show 'Show one backbone'
+            cand add 'Register a backbone'
+            cand rm 'Remove a backbone from the registry'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'arc;backbones;ls'= {
+            cand --server 'The pipeline''s URL (default: the project''s `pipeline` service)'
+            cand --admin-token 'The admin token (default: the one `arc up` generated for this project)'
+            cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
+            cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
+            cand --color 'When to colour output; `NO_COLOR` set to anything turns colour off'
+            cand --json 'Print data as JSON (JSON Lines for streams)'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand --verbose 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'arc;backbones;show'= {
+            cand --server 'The pipeline''s URL (default: the project''s `pipeline` service)'
+            cand --admin-token 'The admin token (default: the one `arc up` generated for this project)'
+            cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
+            cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
+            cand --color 'When to colour output; `NO_COLOR` set to anything turns colour off'
+            cand --json 'Print data as JSON (JSON Lines for streams)'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand --verbose 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'arc;backbones;add'= {
+            cand --org 'The organisation whose messages it carries (messages with header `org: ORG`)'
+            cand --cluster 'The cluster it runs in'
+            cand --nats-url 'Its public NATS URL'
+            cand --region 'region'
+            cand --backbone-version 'The backbone''s version'
+            cand --status 'active, draining, down, … (anything but down, inactive, draining or decommissioned takes traffic)'
+            cand --server 'The pipeline''s URL (default: the project''s `pipeline` service)'
+            cand --admin-token 'The admin token (default: the one `arc up` generated for this project)'
+            cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
+            cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
+            cand --color 'When to colour output; `NO_COLOR` set to anything turns colour off'
+            cand --json 'Print data as JSON (JSON Lines for streams)'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand --verbose 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'arc;backbones;rm'= {
+            cand --server 'The pipeline''s URL (default: the project''s `pipeline` service)'
+            cand --admin-token 'The admin token (default: the one `arc up` generated for this project)'
+            cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
+            cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
+            cand --color 'When to colour output; `NO_COLOR` set to anything turns colour off'
+            cand --json 'Print data as JSON (JSON Lines for streams)'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand --verbose 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'arc;backbones;help'= {
+            cand ls 'List the registered backbones'
+            cand show 'Show one backbone'
+            cand add 'Register a backbone'
+            cand rm 'Remove a backbone from the registry'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'arc;backbones;help;ls'= {
+        }
+        &'arc;backbones;help;show'= {
+        }
+        &'arc;backbones;help;add'= {
+        }
+        &'arc;backbones;help;rm'= {
+        }
+        &'arc;backbones;help;help'= {
         }
         &'arc;build'= {
             cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
@@ -643,8 +838,10 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand env 'Print the running services'' endpoints as ARC_*_URL variables'
             cand services 'List the declared services'
             cand profiles 'List the declared profiles'
-            cand config 'Check the declarative files'
+            cand config 'Check the declarative files; read and change the pipeline''s configuration'
             cand compose 'Docker Compose files generated from service.yaml, for running a service without arc'
+            cand serve 'Run the message pipeline: ingress (HTTP, WebSocket, Redis list, NATS), constraints, the config store and the backbone registry'
+            cand backbones 'The backbone registry: where messages for an org are routed'
             cand build 'Build the thin images of services that declare `build:` (through the Docker engine)'
             cand completions 'Print a shell completion script'
             cand pub 'Publish messages to a NATS subject or a Pulsar topic'
@@ -680,13 +877,38 @@ set edit:completion:arg-completer[arc] = {|@words|
         }
         &'arc;help;config'= {
             cand validate 'Load and check every file, overlays included; report every problem found'
+            cand get 'Print a stored pipeline config document (global, topic NAME, or topics)'
+            cand set 'Store a pipeline config document; every running pipeline applies it within a second'
+            cand rm 'Delete a pipeline config document'
         }
         &'arc;help;config;validate'= {
+        }
+        &'arc;help;config;get'= {
+        }
+        &'arc;help;config;set'= {
+        }
+        &'arc;help;config;rm'= {
         }
         &'arc;help;compose'= {
             cand export 'Print (or write, or check) each service''s `docker-compose.yml`'
         }
         &'arc;help;compose;export'= {
+        }
+        &'arc;help;serve'= {
+        }
+        &'arc;help;backbones'= {
+            cand ls 'List the registered backbones'
+            cand show 'Show one backbone'
+            cand add 'Register a backbone'
+            cand rm 'Remove a backbone from the registry'
+        }
+        &'arc;help;backbones;ls'= {
+        }
+        &'arc;help;backbones;show'= {
+        }
+        &'arc;help;backbones;add'= {
+        }
+        &'arc;help;backbones;rm'= {
         }
         &'arc;help;build'= {
         }

@@ -45,8 +45,10 @@ complete -c arc -n "__fish_arc_needs_command" -f -a "logs" -d 'Show service logs
 complete -c arc -n "__fish_arc_needs_command" -f -a "env" -d 'Print the running services\' endpoints as ARC_*_URL variables'
 complete -c arc -n "__fish_arc_needs_command" -f -a "services" -d 'List the declared services'
 complete -c arc -n "__fish_arc_needs_command" -f -a "profiles" -d 'List the declared profiles'
-complete -c arc -n "__fish_arc_needs_command" -f -a "config" -d 'Check the declarative files'
+complete -c arc -n "__fish_arc_needs_command" -f -a "config" -d 'Check the declarative files; read and change the pipeline\'s configuration'
 complete -c arc -n "__fish_arc_needs_command" -f -a "compose" -d 'Docker Compose files generated from service.yaml, for running a service without arc'
+complete -c arc -n "__fish_arc_needs_command" -f -a "serve" -d 'Run the message pipeline: ingress (HTTP, WebSocket, Redis list, NATS), constraints, the config store and the backbone registry'
+complete -c arc -n "__fish_arc_needs_command" -f -a "backbones" -d 'The backbone registry: where messages for an org are routed'
 complete -c arc -n "__fish_arc_needs_command" -f -a "build" -d 'Build the thin images of services that declare `build:` (through the Docker engine)'
 complete -c arc -n "__fish_arc_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c arc -n "__fish_arc_needs_command" -f -a "pub" -d 'Publish messages to a NATS subject or a Pulsar topic'
@@ -203,20 +205,23 @@ complete -c arc -n "__fish_arc_using_subcommand profiles; and __fish_seen_subcom
 complete -c arc -n "__fish_arc_using_subcommand profiles; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c arc -n "__fish_arc_using_subcommand profiles; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List the declared profiles'
 complete -c arc -n "__fish_arc_using_subcommand profiles; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c arc -n "__fish_arc_using_subcommand config; and not __fish_seen_subcommand_from validate help" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
-complete -c arc -n "__fish_arc_using_subcommand config; and not __fish_seen_subcommand_from validate help" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
+complete -c arc -n "__fish_arc_using_subcommand config; and not __fish_seen_subcommand_from validate get set rm help" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand config; and not __fish_seen_subcommand_from validate get set rm help" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
 docker\t'Containers through the Docker engine'
 process\t'Native processes from binaries on this machine'"
-complete -c arc -n "__fish_arc_using_subcommand config; and not __fish_seen_subcommand_from validate help" -l color -d 'When to colour output; `NO_COLOR` set to anything turns colour off' -r -f -a "auto\t'Colour when stdout/stderr is a terminal'
+complete -c arc -n "__fish_arc_using_subcommand config; and not __fish_seen_subcommand_from validate get set rm help" -l color -d 'When to colour output; `NO_COLOR` set to anything turns colour off' -r -f -a "auto\t'Colour when stdout/stderr is a terminal'
 always\t'Always colour'
 never\t'Never colour'"
-complete -c arc -n "__fish_arc_using_subcommand config; and not __fish_seen_subcommand_from validate help" -l json -d 'Print data as JSON (JSON Lines for streams)'
-complete -c arc -n "__fish_arc_using_subcommand config; and not __fish_seen_subcommand_from validate help" -s q -l quiet -d 'Print only errors'
-complete -c arc -n "__fish_arc_using_subcommand config; and not __fish_seen_subcommand_from validate help" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
-complete -c arc -n "__fish_arc_using_subcommand config; and not __fish_seen_subcommand_from validate help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c arc -n "__fish_arc_using_subcommand config; and not __fish_seen_subcommand_from validate help" -s V -l version -d 'Print version'
-complete -c arc -n "__fish_arc_using_subcommand config; and not __fish_seen_subcommand_from validate help" -f -a "validate" -d 'Load and check every file, overlays included; report every problem found'
-complete -c arc -n "__fish_arc_using_subcommand config; and not __fish_seen_subcommand_from validate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c arc -n "__fish_arc_using_subcommand config; and not __fish_seen_subcommand_from validate get set rm help" -l json -d 'Print data as JSON (JSON Lines for streams)'
+complete -c arc -n "__fish_arc_using_subcommand config; and not __fish_seen_subcommand_from validate get set rm help" -s q -l quiet -d 'Print only errors'
+complete -c arc -n "__fish_arc_using_subcommand config; and not __fish_seen_subcommand_from validate get set rm help" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+complete -c arc -n "__fish_arc_using_subcommand config; and not __fish_seen_subcommand_from validate get set rm help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c arc -n "__fish_arc_using_subcommand config; and not __fish_seen_subcommand_from validate get set rm help" -s V -l version -d 'Print version'
+complete -c arc -n "__fish_arc_using_subcommand config; and not __fish_seen_subcommand_from validate get set rm help" -f -a "validate" -d 'Load and check every file, overlays included; report every problem found'
+complete -c arc -n "__fish_arc_using_subcommand config; and not __fish_seen_subcommand_from validate get set rm help" -f -a "get" -d 'Print a stored pipeline config document (global, topic NAME, or topics)'
+complete -c arc -n "__fish_arc_using_subcommand config; and not __fish_seen_subcommand_from validate get set rm help" -f -a "set" -d 'Store a pipeline config document; every running pipeline applies it within a second'
+complete -c arc -n "__fish_arc_using_subcommand config; and not __fish_seen_subcommand_from validate get set rm help" -f -a "rm" -d 'Delete a pipeline config document'
+complete -c arc -n "__fish_arc_using_subcommand config; and not __fish_seen_subcommand_from validate get set rm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from validate" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
 complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from validate" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
 docker\t'Containers through the Docker engine'
@@ -229,7 +234,54 @@ complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcomma
 complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from validate" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
 complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from validate" -s V -l version -d 'Print version'
+complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from get" -l server -d 'The pipeline\'s URL (default: the project\'s `pipeline` service)' -r
+complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from get" -l admin-token -d 'The admin token (default: the one `arc up` generated for this project)' -r
+complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from get" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from get" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
+docker\t'Containers through the Docker engine'
+process\t'Native processes from binaries on this machine'"
+complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from get" -l color -d 'When to colour output; `NO_COLOR` set to anything turns colour off' -r -f -a "auto\t'Colour when stdout/stderr is a terminal'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from get" -l json -d 'Print data as JSON (JSON Lines for streams)'
+complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from get" -s q -l quiet -d 'Print only errors'
+complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from get" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
+complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from set" -l from -d 'The document, YAML or JSON (`-`: standard input)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from set" -l if-match -d 'Replace only if the stored version is still this ETag (from `arc config get`); without it, arc replaces whatever version it reads just before writing' -r
+complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from set" -l server -d 'The pipeline\'s URL (default: the project\'s `pipeline` service)' -r
+complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from set" -l admin-token -d 'The admin token (default: the one `arc up` generated for this project)' -r
+complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from set" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from set" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
+docker\t'Containers through the Docker engine'
+process\t'Native processes from binaries on this machine'"
+complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from set" -l color -d 'When to colour output; `NO_COLOR` set to anything turns colour off' -r -f -a "auto\t'Colour when stdout/stderr is a terminal'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from set" -l json -d 'Print data as JSON (JSON Lines for streams)'
+complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print only errors'
+complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from set" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
+complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from rm" -l server -d 'The pipeline\'s URL (default: the project\'s `pipeline` service)' -r
+complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from rm" -l admin-token -d 'The admin token (default: the one `arc up` generated for this project)' -r
+complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from rm" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from rm" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
+docker\t'Containers through the Docker engine'
+process\t'Native processes from binaries on this machine'"
+complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from rm" -l color -d 'When to colour output; `NO_COLOR` set to anything turns colour off' -r -f -a "auto\t'Colour when stdout/stderr is a terminal'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from rm" -l json -d 'Print data as JSON (JSON Lines for streams)'
+complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Print only errors'
+complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "validate" -d 'Load and check every file, overlays included; report every problem found'
+complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "get" -d 'Print a stored pipeline config document (global, topic NAME, or topics)'
+complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "set" -d 'Store a pipeline config document; every running pipeline applies it within a second'
+complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Delete a pipeline config document'
 complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c arc -n "__fish_arc_using_subcommand compose; and not __fish_seen_subcommand_from export help" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
 complete -c arc -n "__fish_arc_using_subcommand compose; and not __fish_seen_subcommand_from export help" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
@@ -261,6 +313,113 @@ complete -c arc -n "__fish_arc_using_subcommand compose; and __fish_seen_subcomm
 complete -c arc -n "__fish_arc_using_subcommand compose; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
 complete -c arc -n "__fish_arc_using_subcommand compose; and __fish_seen_subcommand_from help" -f -a "export" -d 'Print (or write, or check) each service\'s `docker-compose.yml`'
 complete -c arc -n "__fish_arc_using_subcommand compose; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c arc -n "__fish_arc_using_subcommand serve" -l listen -d 'Where the HTTP API listens (ingress, admin, health, metrics)' -r
+complete -c arc -n "__fish_arc_using_subcommand serve" -l components -d 'The components to run: fanout (HTTP, WebSocket, Redis and NATS ingress with the constraint checker), config (the config store\'s API), registry (the backbone registry)' -r
+complete -c arc -n "__fish_arc_using_subcommand serve" -l nats-url -d 'Flash\'s URL (default: the project\'s `messaging` service)' -r
+complete -c arc -n "__fish_arc_using_subcommand serve" -l redis-url -d 'Sonic\'s URL (default: the project\'s `cache` service)' -r
+complete -c arc -n "__fish_arc_using_subcommand serve" -l database-url -d 'The log store\'s URL (default: the project\'s `logstore` service)' -r
+complete -c arc -n "__fish_arc_using_subcommand serve" -l admin-token -d 'The token the admin API (config, registry) requires; at least 16 characters' -r
+complete -c arc -n "__fish_arc_using_subcommand serve" -l consumer -d 'This instance\'s name for its Redis processing list; keep it stable across restarts so the instance recovers what it was processing (default: host name and port)' -r
+complete -c arc -n "__fish_arc_using_subcommand serve" -l system-id -d 'The local backbone\'s system id in the registry' -r
+complete -c arc -n "__fish_arc_using_subcommand serve" -l org-id -d 'The local backbone\'s org id in the registry' -r
+complete -c arc -n "__fish_arc_using_subcommand serve" -l cluster-id -d 'The local backbone\'s cluster id in the registry' -r
+complete -c arc -n "__fish_arc_using_subcommand serve" -l public-nats-url -d 'The NATS URL other systems reach this backbone at (default: --nats-url)' -r
+complete -c arc -n "__fish_arc_using_subcommand serve" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand serve" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
+docker\t'Containers through the Docker engine'
+process\t'Native processes from binaries on this machine'"
+complete -c arc -n "__fish_arc_using_subcommand serve" -l color -d 'When to colour output; `NO_COLOR` set to anything turns colour off' -r -f -a "auto\t'Colour when stdout/stderr is a terminal'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c arc -n "__fish_arc_using_subcommand serve" -l json -d 'Print data as JSON (JSON Lines for streams)'
+complete -c arc -n "__fish_arc_using_subcommand serve" -s q -l quiet -d 'Print only errors'
+complete -c arc -n "__fish_arc_using_subcommand serve" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+complete -c arc -n "__fish_arc_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c arc -n "__fish_arc_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm help" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm help" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
+docker\t'Containers through the Docker engine'
+process\t'Native processes from binaries on this machine'"
+complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm help" -l color -d 'When to colour output; `NO_COLOR` set to anything turns colour off' -r -f -a "auto\t'Colour when stdout/stderr is a terminal'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm help" -l json -d 'Print data as JSON (JSON Lines for streams)'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm help" -s q -l quiet -d 'Print only errors'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm help" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm help" -s V -l version -d 'Print version'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm help" -f -a "ls" -d 'List the registered backbones'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm help" -f -a "show" -d 'Show one backbone'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm help" -f -a "add" -d 'Register a backbone'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm help" -f -a "rm" -d 'Remove a backbone from the registry'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from ls" -l server -d 'The pipeline\'s URL (default: the project\'s `pipeline` service)' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from ls" -l admin-token -d 'The admin token (default: the one `arc up` generated for this project)' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from ls" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from ls" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
+docker\t'Containers through the Docker engine'
+process\t'Native processes from binaries on this machine'"
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from ls" -l color -d 'When to colour output; `NO_COLOR` set to anything turns colour off' -r -f -a "auto\t'Colour when stdout/stderr is a terminal'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from ls" -l json -d 'Print data as JSON (JSON Lines for streams)'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print only errors'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from show" -l server -d 'The pipeline\'s URL (default: the project\'s `pipeline` service)' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from show" -l admin-token -d 'The admin token (default: the one `arc up` generated for this project)' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from show" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from show" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
+docker\t'Containers through the Docker engine'
+process\t'Native processes from binaries on this machine'"
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from show" -l color -d 'When to colour output; `NO_COLOR` set to anything turns colour off' -r -f -a "auto\t'Colour when stdout/stderr is a terminal'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from show" -l json -d 'Print data as JSON (JSON Lines for streams)'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only errors'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from add" -l org -d 'The organisation whose messages it carries (messages with header `org: ORG`)' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from add" -l cluster -d 'The cluster it runs in' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from add" -l nats-url -d 'Its public NATS URL' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from add" -l region -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from add" -l backbone-version -d 'The backbone\'s version' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from add" -l status -d 'active, draining, down, … (anything but down, inactive, draining or decommissioned takes traffic)' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from add" -l server -d 'The pipeline\'s URL (default: the project\'s `pipeline` service)' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from add" -l admin-token -d 'The admin token (default: the one `arc up` generated for this project)' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from add" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from add" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
+docker\t'Containers through the Docker engine'
+process\t'Native processes from binaries on this machine'"
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from add" -l color -d 'When to colour output; `NO_COLOR` set to anything turns colour off' -r -f -a "auto\t'Colour when stdout/stderr is a terminal'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from add" -l json -d 'Print data as JSON (JSON Lines for streams)'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print only errors'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from rm" -l server -d 'The pipeline\'s URL (default: the project\'s `pipeline` service)' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from rm" -l admin-token -d 'The admin token (default: the one `arc up` generated for this project)' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from rm" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from rm" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
+docker\t'Containers through the Docker engine'
+process\t'Native processes from binaries on this machine'"
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from rm" -l color -d 'When to colour output; `NO_COLOR` set to anything turns colour off' -r -f -a "auto\t'Colour when stdout/stderr is a terminal'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from rm" -l json -d 'Print data as JSON (JSON Lines for streams)'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Print only errors'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List the registered backbones'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one backbone'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from help" -f -a "add" -d 'Register a backbone'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove a backbone from the registry'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c arc -n "__fish_arc_using_subcommand build" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
 complete -c arc -n "__fish_arc_using_subcommand build" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
 docker\t'Containers through the Docker engine'
@@ -551,30 +710,39 @@ complete -c arc -n "__fish_arc_using_subcommand tail" -s q -l quiet -d 'Print on
 complete -c arc -n "__fish_arc_using_subcommand tail" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
 complete -c arc -n "__fish_arc_using_subcommand tail" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c arc -n "__fish_arc_using_subcommand tail" -s V -l version -d 'Print version'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose build completions pub sub request reply streams replay tail help" -f -a "up" -d 'Bring a profile or services up, in dependency order, and wait until healthy'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose build completions pub sub request reply streams replay tail help" -f -a "down" -d 'Stop services, in reverse dependency order'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose build completions pub sub request reply streams replay tail help" -f -a "ps" -d 'List services with state, pid, ports, uptime and health'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose build completions pub sub request reply streams replay tail help" -f -a "health" -d 'Probe running services over their own protocols; exit 1 if any is unhealthy'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose build completions pub sub request reply streams replay tail help" -f -a "logs" -d 'Show service logs, prefixed by service'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose build completions pub sub request reply streams replay tail help" -f -a "env" -d 'Print the running services\' endpoints as ARC_*_URL variables'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose build completions pub sub request reply streams replay tail help" -f -a "services" -d 'List the declared services'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose build completions pub sub request reply streams replay tail help" -f -a "profiles" -d 'List the declared profiles'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose build completions pub sub request reply streams replay tail help" -f -a "config" -d 'Check the declarative files'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose build completions pub sub request reply streams replay tail help" -f -a "compose" -d 'Docker Compose files generated from service.yaml, for running a service without arc'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose build completions pub sub request reply streams replay tail help" -f -a "build" -d 'Build the thin images of services that declare `build:` (through the Docker engine)'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose build completions pub sub request reply streams replay tail help" -f -a "completions" -d 'Print a shell completion script'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose build completions pub sub request reply streams replay tail help" -f -a "pub" -d 'Publish messages to a NATS subject or a Pulsar topic'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose build completions pub sub request reply streams replay tail help" -f -a "sub" -d 'Subscribe and print messages (JSON Lines with --json)'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose build completions pub sub request reply streams replay tail help" -f -a "request" -d 'Send a request and print the reply; exit 1 on no responders or timeout'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose build completions pub sub request reply streams replay tail help" -f -a "reply" -d 'Answer requests with a fixed body or a command\'s output'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose build completions pub sub request reply streams replay tail help" -f -a "streams" -d 'Declare and inspect JetStream streams (and Pulsar topics)'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose build completions pub sub request reply streams replay tail help" -f -a "replay" -d 'Replay a stream or topic from a point in time; exits at the end unless --follow'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose build completions pub sub request reply streams replay tail help" -f -a "tail" -d 'A live feed of every message matching a pattern, one line each'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose build completions pub sub request reply streams replay tail help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "up" -d 'Bring a profile or services up, in dependency order, and wait until healthy'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "down" -d 'Stop services, in reverse dependency order'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "ps" -d 'List services with state, pid, ports, uptime and health'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "health" -d 'Probe running services over their own protocols; exit 1 if any is unhealthy'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "logs" -d 'Show service logs, prefixed by service'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "env" -d 'Print the running services\' endpoints as ARC_*_URL variables'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "services" -d 'List the declared services'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "profiles" -d 'List the declared profiles'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "config" -d 'Check the declarative files; read and change the pipeline\'s configuration'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "compose" -d 'Docker Compose files generated from service.yaml, for running a service without arc'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "serve" -d 'Run the message pipeline: ingress (HTTP, WebSocket, Redis list, NATS), constraints, the config store and the backbone registry'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "backbones" -d 'The backbone registry: where messages for an org are routed'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "build" -d 'Build the thin images of services that declare `build:` (through the Docker engine)'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "completions" -d 'Print a shell completion script'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "pub" -d 'Publish messages to a NATS subject or a Pulsar topic'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "sub" -d 'Subscribe and print messages (JSON Lines with --json)'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "request" -d 'Send a request and print the reply; exit 1 on no responders or timeout'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "reply" -d 'Answer requests with a fixed body or a command\'s output'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "streams" -d 'Declare and inspect JetStream streams (and Pulsar topics)'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "replay" -d 'Replay a stream or topic from a point in time; exits at the end unless --follow'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "tail" -d 'A live feed of every message matching a pattern, one line each'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from services" -f -a "ls" -d 'List the declared services'
 complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from profiles" -f -a "ls" -d 'List the declared profiles'
 complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Load and check every file, overlays included; report every problem found'
+complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "get" -d 'Print a stored pipeline config document (global, topic NAME, or topics)'
+complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "set" -d 'Store a pipeline config document; every running pipeline applies it within a second'
+complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "rm" -d 'Delete a pipeline config document'
 complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from compose" -f -a "export" -d 'Print (or write, or check) each service\'s `docker-compose.yml`'
+complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from backbones" -f -a "ls" -d 'List the registered backbones'
+complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from backbones" -f -a "show" -d 'Show one backbone'
+complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from backbones" -f -a "add" -d 'Register a backbone'
+complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from backbones" -f -a "rm" -d 'Remove a backbone from the registry'
 complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from streams" -f -a "apply" -d 'Create or update the declared JetStream streams (and Pulsar topics), printing what changed'
 complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from streams" -f -a "ls" -d 'List JetStream streams'
 complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from streams" -f -a "info" -d 'Show one stream\'s configuration and state'

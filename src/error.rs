@@ -21,6 +21,14 @@ pub enum Error {
     /// Talking to the backbone failed (exit 1), or the input was bad (exit 2).
     #[error(transparent)]
     Bus(#[from] BusError),
+    /// The input was wrong (exit 2).
+    #[error("{message}")]
+    Invalid {
+        /// What is wrong, and where.
+        message: String,
+        /// What to do instead.
+        hint: Option<String>,
+    },
     /// The command did not succeed (exit 1).
     #[error("{message}")]
     Failed {
@@ -40,10 +48,18 @@ impl Error {
         }
     }
 
+    /// Bad input, with a hint.
+    pub fn invalid(message: impl Into<String>, hint: Option<String>) -> Self {
+        Self::Invalid {
+            message: message.into(),
+            hint,
+        }
+    }
+
     /// The exit status this error ends the command with.
     pub fn exit_status(&self) -> ExitStatus {
         match self {
-            Self::Spec(_) | Self::Settings(_) => ExitStatus::Usage,
+            Self::Spec(_) | Self::Settings(_) | Self::Invalid { .. } => ExitStatus::Usage,
             Self::Bus(e) if e.kind() == BusErrorKind::Usage => ExitStatus::Usage,
             Self::Runtime(_) | Self::Bus(_) | Self::Failed { .. } => ExitStatus::Failure,
         }
@@ -60,7 +76,7 @@ impl Error {
             }
             Self::Runtime(e) => e.hint(),
             Self::Bus(e) => e.hint(),
-            Self::Failed { hint, .. } => hint.clone(),
+            Self::Failed { hint, .. } | Self::Invalid { hint, .. } => hint.clone(),
             _ => None,
         }
     }

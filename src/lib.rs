@@ -9,6 +9,7 @@ pub mod commands;
 pub mod error;
 pub mod format;
 pub mod health;
+pub mod pipeline;
 pub mod plan;
 pub mod rand;
 pub mod runtime;
@@ -56,7 +57,7 @@ where
             return ExitStatus::Usage.into();
         }
     };
-    init_tracing(&settings);
+    init_tracing(&settings, matches!(cli.command, cli::Command::Serve(_)));
     let printer = Printer::new(
         settings.json,
         settings.quiet,
@@ -97,10 +98,12 @@ where
     }
 }
 
-fn init_tracing(settings: &Settings) {
+fn init_tracing(settings: &Settings, server: bool) {
     use tracing_subscriber::EnvFilter;
     let level = match (settings.quiet, settings.verbose) {
         (true, _) => "error",
+        // A server's log is its only account of what it did.
+        (false, 0) if server => "info",
         (false, 0) => "warn",
         (false, 1) => "debug",
         (false, _) => "trace",

@@ -27,7 +27,7 @@ fn think_profile_round_trip() {
     let p = Project::new();
 
     let up = p.arc(["--json", "up", "think"]).run().success().json();
-    assert_eq!(rows(&up).len(), 4, "{up}");
+    assert_eq!(rows(&up).len(), 5, "{up}");
     for r in rows(&up) {
         assert_eq!(r["state"], "healthy", "{r}");
         assert_eq!(r["change"], "started", "{r}");
@@ -43,7 +43,7 @@ fn think_profile_round_trip() {
     assert!(
         again
             .stderr()
-            .contains("everything is up to date (4 services"),
+            .contains("everything is up to date (5 services"),
         "{}",
         again.stderr()
     );
@@ -52,7 +52,7 @@ fn think_profile_round_trip() {
     }
 
     let health = p.arc(["--json", "health"]).run().success().json();
-    assert_eq!(rows(&health).len(), 4);
+    assert_eq!(rows(&health).len(), 5);
     for r in rows(&health) {
         assert_eq!(r["healthy"], true, "{r}");
         assert!(r["latency_ms"].as_f64().is_some(), "{r}");
@@ -81,7 +81,7 @@ fn think_profile_round_trip() {
     assert_eq!(steps("streaming"), ["produce", "consume"]);
 
     let ps = p.arc(["--json", "ps"]).run().success().json();
-    assert_eq!(rows(&ps).len(), 4);
+    assert_eq!(rows(&ps).len(), 5);
     for r in rows(&ps) {
         assert_eq!(r["state"], "running", "{r}");
         assert_eq!(r["health"], "healthy", "{r}");
@@ -404,7 +404,7 @@ fn listings_and_validate_work_outside_a_checkout() {
     assert_eq!(think["default"], true);
     assert_eq!(
         think["services"],
-        serde_json::json!(["flash", "strange", "sonic", "logstore"])
+        serde_json::json!(["flash", "strange", "sonic", "logstore", "pipeline"])
     );
     let table = Run::new(["services", "ls"]).run().success().stdout();
     assert!(table.starts_with("NAME"), "{table}");

@@ -6,8 +6,10 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod messaging;
+mod pipeline;
 
 pub use messaging::*;
+pub use pipeline::*;
 
 /// arc: bring up and operate the A.R.C. messaging backbone.
 ///
@@ -154,9 +156,11 @@ pub enum Command {
         #[command(subcommand)]
         command: ProfilesCommand,
     },
-    /// Check the declarative files.
+    /// Check the declarative files; read and change the pipeline's configuration.
     ///
     /// $ arc config validate
+    /// $ arc config get topic commands
+    /// $ arc config set topic commands --from commands.yaml
     Config {
         /// What to do with the configuration.
         #[command(subcommand)]
@@ -170,6 +174,21 @@ pub enum Command {
         /// What to do with compose files.
         #[command(subcommand)]
         command: ComposeCommand,
+    },
+    /// Run the message pipeline: ingress (HTTP, WebSocket, Redis list, NATS), constraints, the
+    /// config store and the backbone registry.
+    ///
+    /// $ arc serve
+    /// $ arc serve --components fanout --listen 127.0.0.1:8091
+    Serve(ServeArgs),
+    /// The backbone registry: where messages for an org are routed.
+    ///
+    /// $ arc backbones ls
+    /// $ arc backbones add eu-1 --org acme --cluster eu --nats-url nats://eu-1.acme.io:4222
+    Backbones {
+        /// What to do with the registry.
+        #[command(subcommand)]
+        command: BackbonesCommand,
     },
     /// Build the thin images of services that declare `build:` (through the Docker engine).
     ///
@@ -371,6 +390,18 @@ pub enum ProfilesCommand {
 pub enum ConfigCommand {
     /// Load and check every file, overlays included; report every problem found.
     Validate,
+    /// Print a stored pipeline config document (global, topic NAME, or topics).
+    ///
+    /// $ arc config get global
+    Get(ConfigGetArgs),
+    /// Store a pipeline config document; every running pipeline applies it within a second.
+    ///
+    /// $ arc config set topic commands --from commands.yaml
+    Set(ConfigSetArgs),
+    /// Delete a pipeline config document.
+    ///
+    /// $ arc config rm topic commands
+    Rm(ConfigRmArgs),
 }
 
 /// `arc completions`.

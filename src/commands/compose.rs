@@ -29,7 +29,7 @@ struct File {
 struct Service {
     container_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    build: Option<&'static str>,
+    build: Option<Build>,
     image: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     command: Vec<String>,
@@ -44,6 +44,14 @@ struct Service {
     healthcheck: Option<Health>,
     labels: BTreeMap<String, String>,
     restart: &'static str,
+}
+
+/// `build: .` for a thin image of the service directory, or a context elsewhere in the project.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Build {
+    Here(&'static str),
+    Context { context: String, dockerfile: String },
 }
 
 #[derive(Serialize)]
@@ -78,7 +86,32 @@ fn dur(d: std::time::Duration) -> String {
 /// The compose file of `spec`. A service directory with a `Dockerfile` is built (the thin
 /// image carries its own command and configuration); otherwise the image runs with the
 /// service's command.
-fn render(spec: &ServiceSpec, has_dockerfile: bool) -> Result<String, Error> {
+/// The dependencies' endpoints (as containers on the platform network reach them) and the
+/// service's own environment, with `{secret.NAME}` left to the shell: `${VAR}`.
+fn environment(spec: &ServiceSpec, all: &[ServiceSpec]) -> BTreeMap<String, String> {
+    let mut env: BTreeMap<String, String> = spec
+        .env
+        .iter()
+        .map(|(k, v)| {
+            let v = if v.contains("{secret.") {
+                format!("${{{k}}}")
+            } else {
+                v.clone()
+            };
+            (k.clone(), v)
+        })
+        .collect();
+    for dep in &spec.depends_on {
+        if let Some(d) = all.iter().find(|x| x.answers_to(dep)) {
+            for (k, v) in d.exports_at(&format!("arc-{}", d.name), true) {
+                env.entry(k).or_insert(v);
+            }
+        }
+    }
+    env
+}
+
+fn render(spec: &ServiceSpec, has_dockerfile: bool, all: &[ServiceSpec]) -> Result<String, Error> {
     let test = crate::runtime::DockerRuntime::health_test(spec);
     let mut labels = spec.labels.clone();
     labels.insert("arc.service".into(), spec.name.clone());
@@ -87,7 +120,20 @@ fn render(spec: &ServiceSpec, has_dockerfile: bool) -> Result<String, Error> {
     }
     let service = Service {
         container_name: format!("arc-{}", spec.name),
-        build: has_dockerfile.then_some("."),
+        build: match spec
+            .build
+            .as_ref()
+            .and_then(|b| b.context.as_ref().map(|c| (c, b)))
+        {
+            // The compose file sits in services/<name>/; the context is relative to the project.
+            Some((context, b)) => Some(Build::Context {
+                context: format!("../../{}", context.trim_start_matches("./"))
+                    .trim_end_matches("/.")
+                    .to_owned(),
+                dockerfile: b.dockerfile.clone(),
+            }),
+            None => has_dockerfile.then_some(Build::Here(".")),
+        },
         image: if has_dockerfile {
             format!("arc-{}:local", spec.name)
         } else {
@@ -99,7 +145,7 @@ fn render(spec: &ServiceSpec, has_dockerfile: bool) -> Result<String, Error> {
             spec.command.clone()
         },
         user: spec.user.clone(),
-        environment: spec.env.clone(),
+        environment: environment(spec, all),
         ports: spec
             .ports
             .iter()
@@ -174,7 +220,7 @@ pub(super) fn export(
         |s: &ServiceSpec| dir_of(s).is_some_and(|d| d.join("Dockerfile").is_file());
     if !(args.write || args.check) {
         for s in &specs {
-            printer.data(render(s, has_dockerfile(s))?.trim_end());
+            printer.data(render(s, has_dockerfile(s), &catalog.services)?.trim_end());
         }
         return Ok(ExitStatus::Success);
     }
@@ -186,7 +232,7 @@ pub(super) fn export(
     };
     let mut stale = Vec::new();
     for s in &specs {
-        let text = render(s, has_dockerfile(s))?;
+        let text = render(s, has_dockerfile(s), &catalog.services)?;
         let path = project
             .join("services")
             .join(&s.name)

@@ -10,6 +10,7 @@ mod env;
 mod health;
 mod logs;
 mod messaging;
+mod pipeline;
 mod ps;
 mod up;
 
@@ -67,6 +68,17 @@ pub async fn dispatch(
         Command::Config {
             command: ConfigCommand::Validate,
         } => config::validate(settings, printer),
+        Command::Config {
+            command: ConfigCommand::Get(args),
+        } => pipeline::config_get(args, settings, printer).await,
+        Command::Config {
+            command: ConfigCommand::Set(args),
+        } => pipeline::config_set(args, settings, printer).await,
+        Command::Config {
+            command: ConfigCommand::Rm(args),
+        } => pipeline::config_rm(args, settings, printer).await,
+        Command::Serve(args) => Box::pin(pipeline::serve(args, settings, printer)).await,
+        Command::Backbones { command } => pipeline::backbones(command, settings, printer).await,
         Command::Completions(args) => Ok(completions::run(&args, printer)),
         Command::Build(args) => build::run(&args, settings, printer).await,
         Command::Compose {

@@ -55,10 +55,11 @@ pub(super) async fn run(
     printer: &Printer,
 ) -> Result<ExitStatus, Error> {
     let began = Instant::now();
-    let catalog = load_catalog(settings)?;
+    let mut catalog = load_catalog(settings)?;
+    let rt = runtime(settings).await?;
+    wire_environment(&mut catalog, &rt, settings)?;
     let selected = catalog.select(&args.targets)?;
     let waves = crate::plan::waves(&catalog, &selected)?;
-    let rt = runtime(settings).await?;
     let services: Vec<ServiceSpec> = waves.iter().flatten().map(|s| (*s).clone()).collect();
 
     check_binaries(&rt, &services).await?;
@@ -192,6 +193,46 @@ pub(super) async fn run(
         crate::format::duration(began.elapsed())
     ));
     Ok(ExitStatus::Success)
+}
+
+/// Completes every service's environment: its dependencies' exports as reachable from where it
+/// runs (a service's own `env` wins), and `{secret.NAME}` placeholders filled with this project's
+/// secrets (made once, kept under the state directory).
+fn wire_environment(
+    catalog: &mut crate::spec::Catalog,
+    rt: &Backend,
+    settings: &Settings,
+) -> Result<(), Error> {
+    let all = catalog.services.clone();
+    for s in &mut catalog.services {
+        for dep in &s.depends_on {
+            if let Some(d) = all.iter().find(|x| x.answers_to(dep)) {
+                for (k, v) in rt.exports_for_dependents(d) {
+                    s.env.entry(k).or_insert(v);
+                }
+            }
+        }
+        for v in s.env.values_mut() {
+            if !v.contains("{secret.") {
+                continue;
+            }
+            let failed = std::cell::RefCell::new(None);
+            *v = crate::spec::expand_placeholders(v, |key| {
+                let name = key.strip_prefix("secret.")?;
+                match super::pipeline::secret(&settings.state_dir, name) {
+                    Ok(secret) => Some(secret),
+                    Err(e) => {
+                        *failed.borrow_mut() = Some(e);
+                        None
+                    }
+                }
+            });
+            if let Some(e) = failed.into_inner() {
+                return Err(e);
+            }
+        }
+    }
+    Ok(())
 }
 
 fn row(

@@ -10,6 +10,12 @@ pub(crate) fn find(program: &str, env: &BTreeMap<String, String>) -> Option<Path
         let p = PathBuf::from(program);
         return is_executable(&p).then_some(p);
     }
+    // `arc serve` runs as the very arc that starts it, wherever that is installed.
+    if program == "arc" {
+        if let Some(p) = std::env::current_exe().ok().filter(|p| is_executable(p)) {
+            return Some(p);
+        }
+    }
     if program == "pulsar-lite" {
         if let Some(p) = env.get("PULSAR_LITE_BINARY").map(PathBuf::from) {
             if is_executable(&p) {

@@ -423,7 +423,19 @@ impl DockerRuntime {
         let tar = tokio::task::spawn_blocking(move || -> std::io::Result<Vec<u8>> {
             let mut t = tar::Builder::new(Vec::new());
             t.follow_symlinks(false);
-            t.append_dir_all(".", &ctx)?;
+            let ignored = dockerignore(&ctx);
+            for entry in std::fs::read_dir(&ctx)? {
+                let entry = entry?;
+                let name = entry.file_name();
+                if ignored.iter().any(|i| *i == name.to_string_lossy()) {
+                    continue;
+                }
+                if entry.file_type()?.is_dir() {
+                    t.append_dir_all(&name, entry.path())?;
+                } else {
+                    t.append_path_with_name(entry.path(), &name)?;
+                }
+            }
             t.into_inner()
         })
         .await
@@ -849,6 +861,18 @@ fn split_image(image: &str) -> (&str, &str) {
         Some((repo, tag)) if !tag.contains('/') => (repo, tag),
         _ => (image, "latest"),
     }
+}
+
+/// Top-level names a context's `.dockerignore` keeps out of the build (plain names only: `target`,
+/// `.git`; comments and patterns with wildcards or slashes inside are skipped).
+fn dockerignore(context: &std::path::Path) -> Vec<String> {
+    std::fs::read_to_string(context.join(".dockerignore"))
+        .unwrap_or_default()
+        .lines()
+        .map(|l| l.trim().trim_start_matches('/').trim_end_matches('/'))
+        .filter(|l| !l.is_empty() && !l.starts_with('#') && !l.contains(['*', '?', '/', '!']))
+        .map(str::to_owned)
+        .collect()
 }
 
 #[cfg(test)]

@@ -254,6 +254,19 @@ impl Backend {
         }
     }
 
+    /// What a service that depends on `dep` is told about it: `dep`'s exports as reachable from
+    /// where the dependent runs (127.0.0.1 natively; the container's name and port on
+    /// `arc_platform_net` for containers).
+    pub fn exports_for_dependents(
+        &self,
+        dep: &ServiceSpec,
+    ) -> std::collections::BTreeMap<String, String> {
+        match self {
+            Self::Process(_) => dep.resolved_exports(),
+            Self::Docker(_) => dep.exports_at(&DockerRuntime::container_name(dep), true),
+        }
+    }
+
     /// The hash of everything that, changed, means the service must be recreated.
     pub async fn config_hash(&self, spec: &ServiceSpec) -> Result<String, RuntimeError> {
         match self {

@@ -92,12 +92,24 @@ impl ServiceSpec {
 
     /// The exports with `{host}` and `{port.NAME}` filled in for this machine.
     pub fn resolved_exports(&self) -> BTreeMap<String, String> {
+        self.exports_at("127.0.0.1", false)
+    }
+
+    /// The exports as seen from `host`: with the published ports, or with the container ports
+    /// when `container_ports` (another container on the same network).
+    pub fn exports_at(&self, host: &str, container_ports: bool) -> BTreeMap<String, String> {
         self.exports
             .iter()
             .map(|(k, v)| {
                 let value = expand_placeholders(v, |key| match key.split_once('.') {
-                    Some(("port", name)) => self.port(name).map(|p| p.native_port().to_string()),
-                    None if key == "host" => Some("127.0.0.1".to_owned()),
+                    Some(("port", name)) => self.port(name).map(|p| {
+                        if container_ports {
+                            p.container.to_string()
+                        } else {
+                            p.native_port().to_string()
+                        }
+                    }),
+                    None if key == "host" => Some(host.to_owned()),
                     None if key == "service" => Some(self.name.clone()),
                     _ => None,
                 });

@@ -75,6 +75,7 @@ impl Project {
             "pulsar_admin",
             "redis",
             "postgres",
+            "pipeline",
         ]
         .into_iter()
         .map(|k| (k, free_port()))
@@ -107,6 +108,9 @@ impl Project {
   logstore:
     ports:
       - {{ name: client, host: {} }}
+  pipeline:
+    ports:
+      - {{ name: http, host: {} }}
 ",
             p["nats_client"],
             p["nats_monitor"],
@@ -114,6 +118,7 @@ impl Project {
             p["pulsar_admin"],
             p["redis"],
             p["postgres"],
+            p["pipeline"],
         );
         std::fs::write(self.overlay(), text).expect("write overlay");
         std::fs::write(

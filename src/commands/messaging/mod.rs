@@ -22,7 +22,7 @@ use crate::ui::{DataStream, Printer, Style};
 
 /// The value of an `ARC_*` endpoint from the project's services (overlays applied: the ports
 /// the profile runs on, whichever runtime runs it), else `fallback`.
-pub(super) fn endpoint(settings: &Settings, key: &str, fallback: &str) -> String {
+pub(crate) fn endpoint(settings: &Settings, key: &str, fallback: &str) -> String {
     let Ok(catalog) = Catalog::load(settings.project_dir.as_deref(), &settings.overlays) else {
         return fallback.to_owned();
     };

@@ -1,0 +1,178 @@
+//! Flags of the pipeline commands: `serve`, `config get|set|rm`, `backbones`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand, ValueEnum};
+
+/// `arc serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Where the HTTP API listens (ingress, admin, health, metrics).
+    #[arg(long, env = "ARC_PIPELINE_LISTEN", default_value = "127.0.0.1:8090")]
+    pub listen: SocketAddr,
+    /// The components to run: fanout (HTTP, WebSocket, Redis and NATS ingress with the
+    /// constraint checker), config (the config store's API), registry (the backbone registry).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "fanout,config,registry",
+        value_name = "LIST"
+    )]
+    pub components: Vec<String>,
+    /// Flash's URL (default: the project's `messaging` service).
+    #[arg(long, env = "ARC_NATS_URL", value_name = "URL")]
+    pub nats_url: Option<String>,
+    /// Sonic's URL (default: the project's `cache` service).
+    #[arg(long, env = "ARC_REDIS_URL", value_name = "URL")]
+    pub redis_url: Option<String>,
+    /// The log store's URL (default: the project's `logstore` service).
+    #[arg(long, env = "ARC_DATABASE_URL", value_name = "URL")]
+    pub database_url: Option<String>,
+    /// The token the admin API (config, registry) requires; at least 16 characters.
+    #[arg(
+        long,
+        env = "ARC_ADMIN_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
+    pub admin_token: Option<String>,
+    /// This instance's name for its Redis processing list; keep it stable across restarts so
+    /// the instance recovers what it was processing (default: host name and port).
+    #[arg(long, env = "ARC_PIPELINE_CONSUMER", value_name = "NAME")]
+    pub consumer: Option<String>,
+    /// The local backbone's system id in the registry.
+    #[arg(long, env = "ARC_SYSTEM_ID", default_value = "local")]
+    pub system_id: String,
+    /// The local backbone's org id in the registry.
+    #[arg(long, env = "ARC_ORG_ID", default_value = "local")]
+    pub org_id: String,
+    /// The local backbone's cluster id in the registry.
+    #[arg(long, env = "ARC_CLUSTER_ID", default_value = "local")]
+    pub cluster_id: String,
+    /// The NATS URL other systems reach this backbone at (default: --nats-url).
+    #[arg(long, env = "ARC_PUBLIC_NATS_URL", value_name = "URL")]
+    pub public_nats_url: Option<String>,
+}
+
+/// How admin commands reach the pipeline.
+#[derive(Debug, Clone, Args)]
+pub struct AdminArgs {
+    /// The pipeline's URL (default: the project's `pipeline` service).
+    #[arg(long, env = "ARC_PIPELINE_URL", value_name = "URL")]
+    pub server: Option<String>,
+    /// The admin token (default: the one `arc up` generated for this project).
+    #[arg(
+        long,
+        env = "ARC_ADMIN_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
+    pub admin_token: Option<String>,
+}
+
+/// Which config document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConfigKind {
+    /// The global document (limits, queue bound, identities).
+    Global,
+    /// One topic (give its name).
+    Topic,
+    /// Every topic (for `get`).
+    Topics,
+}
+
+/// `arc config get`.
+#[derive(Debug, Args)]
+pub struct ConfigGetArgs {
+    /// global, topic NAME, or topics.
+    pub kind: ConfigKind,
+    /// The topic's name.
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub admin: AdminArgs,
+}
+
+/// `arc config set`.
+#[derive(Debug, Args)]
+pub struct ConfigSetArgs {
+    /// global or topic NAME.
+    pub kind: ConfigKind,
+    /// The topic's name.
+    pub name: Option<String>,
+    /// The document, YAML or JSON (`-`: standard input).
+    #[arg(long = "from", value_name = "FILE")]
+    pub from: PathBuf,
+    /// Replace only if the stored version is still this ETag (from `arc config get`); without
+    /// it, arc replaces whatever version it reads just before writing.
+    #[arg(long, value_name = "ETAG")]
+    pub if_match: Option<String>,
+    #[command(flatten)]
+    pub admin: AdminArgs,
+}
+
+/// `arc config rm`.
+#[derive(Debug, Args)]
+pub struct ConfigRmArgs {
+    /// global or topic NAME.
+    pub kind: ConfigKind,
+    /// The topic's name.
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub admin: AdminArgs,
+}
+
+/// `arc backbones`.
+#[derive(Debug, Subcommand)]
+pub enum BackbonesCommand {
+    /// List the registered backbones.
+    Ls(AdminOnly),
+    /// Show one backbone.
+    Show(BackboneId),
+    /// Register a backbone.
+    ///
+    /// $ arc backbones add eu-1 --org acme --cluster eu --nats-url nats://eu-1.acme.io:4222
+    Add(BackboneAddArgs),
+    /// Remove a backbone from the registry.
+    Rm(BackboneId),
+}
+
+#[derive(Debug, Args)]
+pub struct AdminOnly {
+    #[command(flatten)]
+    pub admin: AdminArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct BackboneId {
+    /// The backbone's system id.
+    pub system_id: String,
+    #[command(flatten)]
+    pub admin: AdminArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct BackboneAddArgs {
+    /// The backbone's system id.
+    pub system_id: String,
+    /// The organisation whose messages it carries (messages with header `org: ORG`).
+    #[arg(long = "org")]
+    pub org_id: String,
+    /// The cluster it runs in.
+    #[arg(long = "cluster")]
+    pub cluster_id: String,
+    /// Its public NATS URL.
+    #[arg(long)]
+    pub nats_url: String,
+    #[arg(long)]
+    pub region: Option<String>,
+    /// The backbone's version.
+    #[arg(long = "backbone-version", value_name = "VERSION")]
+    pub backbone_version: Option<String>,
+    /// active, draining, down, … (anything but down, inactive, draining or decommissioned
+    /// takes traffic).
+    #[arg(long)]
+    pub status: Option<String>,
+    #[command(flatten)]
+    pub admin: AdminArgs,
+}

@@ -1,0 +1,591 @@
+//! The one pipeline function every ingress calls: normalize → validate → constraints → route.
+//!
+//! A batch is accepted whole or refused whole: every message is checked before any is sent, the
+//! rate limits are taken for the batch at once, and the answer comes only after every message is
+//! written to NATS (flushed to the server; for durable topics, acknowledged by JetStream) and is
+//! in the Redis log queue.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use async_nats::connection::State as NatsState;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use super::config::{CompiledTopic, Snapshot};
+use super::envelope::{self, Envelope, Incoming, Malformed, Source};
+use super::metrics::Metrics;
+use super::policy::{self, Verdict};
+use super::queue::{LogQueue, QueueError, RateLimiter, Take};
+use crate::bus::nats::redact;
+use crate::bus::subject;
+
+/// Why a request was refused; each maps to one HTTP status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rejection {
+    /// 400
+    Malformed {
+        index: Option<usize>,
+        field: String,
+        reason: String,
+    },
+    /// 401
+    Unauthenticated(String),
+    /// 403
+    Forbidden {
+        index: Option<usize>,
+        reason: String,
+        kind: &'static str,
+    },
+    /// 413
+    TooLarge {
+        index: Option<usize>,
+        size: usize,
+        limit: usize,
+        topic: String,
+    },
+    /// 429
+    RateLimited {
+        retry_after: Duration,
+        reason: String,
+    },
+    /// 503
+    Unavailable { reason: String, kind: &'static str },
+}
+
+impl Rejection {
+    pub fn status(&self) -> u16 {
+        match self {
+            Rejection::Malformed { .. } => 400,
+            Rejection::Unauthenticated(_) => 401,
+            Rejection::Forbidden { .. } => 403,
+            Rejection::TooLarge { .. } => 413,
+            Rejection::RateLimited { .. } => 429,
+            Rejection::Unavailable { .. } => 503,
+        }
+    }
+
+    /// The metrics label.
+    pub fn reason_label(&self) -> &'static str {
+        match self {
+            Rejection::Malformed { .. } => "malformed",
+            Rejection::Unauthenticated(_) => "unauthenticated",
+            Rejection::Forbidden { kind, .. } | Rejection::Unavailable { kind, .. } => kind,
+            Rejection::TooLarge { .. } => "too_large",
+            Rejection::RateLimited { .. } => "rate_limited",
+        }
+    }
+
+    pub fn message(&self) -> String {
+        let at = |i: &Option<usize>| i.map(|i| format!("message {i}: ")).unwrap_or_default();
+        match self {
+            Rejection::Malformed {
+                index,
+                field,
+                reason,
+            } => {
+                format!("{}`{field}`: {reason}", at(index))
+            }
+            Rejection::Unauthenticated(r) => r.clone(),
+            Rejection::Forbidden { index, reason, .. } => format!("{}{reason}", at(index)),
+            Rejection::TooLarge {
+                index,
+                size,
+                limit,
+                topic,
+            } => format!(
+                "{}the payload is {size} bytes; topic `{topic}` allows {limit}",
+                at(index)
+            ),
+            Rejection::RateLimited { reason, .. } => reason.clone(),
+            Rejection::Unavailable { reason, .. } => reason.clone(),
+        }
+    }
+
+    /// The JSON body of an error answer.
+    pub fn body(&self) -> serde_json::Value {
+        let mut v = serde_json::json!({
+            "error": self.message(),
+            "reason": self.reason_label(),
+        });
+        match self {
+            Rejection::Malformed { index, field, .. } => {
+                v["field"] = field.clone().into();
+                if let Some(i) = index {
+                    v["index"] = (*i).into();
+                }
+            }
+            Rejection::Forbidden { index: Some(i), .. } => v["index"] = (*i).into(),
+            Rejection::TooLarge { index, limit, .. } => {
+                if let Some(i) = index {
+                    v["index"] = (*i).into();
+                }
+                v["limit"] = (*limit).into();
+            }
+            Rejection::RateLimited { retry_after, .. } => {
+                v["retry_after_ms"] = u64::try_from(retry_after.as_millis())
+                    .unwrap_or(u64::MAX)
+                    .into();
+            }
+            _ => {}
+        }
+        v
+    }
+
+    fn malformed(index: Option<usize>, m: Malformed) -> Self {
+        Rejection::Malformed {
+            index,
+            field: m.field,
+            reason: m.reason,
+        }
+    }
+
+    fn unavailable(reason: impl Into<String>) -> Self {
+        Rejection::Unavailable {
+            reason: reason.into(),
+            kind: "unavailable",
+        }
+    }
+}
+
+/// Who a request comes from.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub name: String,
+    pub publish: Vec<String>,
+}
+
+/// The Fanout: shared by every ingress.
+pub struct Pipeline {
+    snapshot: RwLock<Option<Arc<Snapshot>>>,
+    nats: async_nats::Client,
+    nats_url: String,
+    jetstream: async_nats::jetstream::Context,
+    pool: tokio::sync::Mutex<HashMap<String, async_nats::Client>>,
+    queue: LogQueue,
+    limiter: RateLimiter,
+    pub metrics: Metrics,
+}
+
+/// Subjects nobody may publish to through the pipeline: its own ingress (a loop) and arc's and
+/// NATS's internals.
+const RESERVED: [&str; 5] = ["ingest.>", "arc.>", "_INBOX.>", "$JS.>", "$SYS.>"];
+
+impl Pipeline {
+    pub fn new(
+        nats: async_nats::Client,
+        nats_url: String,
+        queue: LogQueue,
+        limiter: RateLimiter,
+    ) -> Self {
+        let jetstream = async_nats::jetstream::new(nats.clone());
+        Pipeline {
+            snapshot: RwLock::new(None),
+            nats,
+            nats_url,
+            jetstream,
+            pool: tokio::sync::Mutex::default(),
+            queue,
+            limiter,
+            metrics: Metrics::default(),
+        }
+    }
+
+    pub fn nats(&self) -> &async_nats::Client {
+        &self.nats
+    }
+
+    pub fn snapshot(&self) -> Option<Arc<Snapshot>> {
+        self.snapshot.read().ok().and_then(|s| s.clone())
+    }
+
+    pub fn set_snapshot(&self, s: Snapshot) {
+        if let Ok(mut slot) = self.snapshot.write() {
+            *slot = Some(Arc::new(s));
+        }
+        self.metrics.config_reloaded();
+    }
+
+    pub fn nats_connected(&self) -> bool {
+        self.nats.connection_state() == NatsState::Connected
+    }
+
+    /// Who `token` stands for. No identities configured: everyone is `anonymous`.
+    pub fn authenticate(
+        &self,
+        snap: &Snapshot,
+        token: Option<&str>,
+    ) -> Result<Identity, Rejection> {
+        if snap.identities.is_empty() {
+            return Ok(Identity {
+                name: "anonymous".to_owned(),
+                publish: vec![">".to_owned()],
+            });
+        }
+        let Some(token) = token.filter(|t| !t.is_empty()) else {
+            return Err(Rejection::Unauthenticated(
+                "a bearer token is required (Authorization: Bearer TOKEN)".to_owned(),
+            ));
+        };
+        let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+        // Compare against every identity, whatever matches, so timing does not tell which.
+        let mut found = None;
+        for (hash, id) in &snap.identities {
+            if bool::from(hash.ct_eq(&digest)) {
+                found = Some(id);
+            }
+        }
+        found
+            .map(|id| Identity {
+                name: id.name.clone(),
+                publish: id.publish.clone(),
+            })
+            .ok_or_else(|| Rejection::Unauthenticated("the bearer token is not valid".to_owned()))
+    }
+
+    /// Runs a batch through the pipeline; returns the accepted ids in order.
+    pub async fn accept(
+        &self,
+        batch: Vec<Incoming>,
+        source: Source,
+        token: Option<&str>,
+    ) -> Result<Vec<String>, Rejection> {
+        let began = Instant::now();
+        let n = batch.len().max(1);
+        let result = self.accept_inner(batch, source, token).await;
+        match &result {
+            Ok(ids) => self.metrics.accepted(source, ids.len()),
+            Err(r) => self.metrics.rejected(r.reason_label(), n),
+        }
+        self.metrics.observe(began.elapsed());
+        result
+    }
+
+    async fn accept_inner(
+        &self,
+        batch: Vec<Incoming>,
+        source: Source,
+        token: Option<&str>,
+    ) -> Result<Vec<String>, Rejection> {
+        let snap = self.snapshot().ok_or_else(|| {
+            Rejection::unavailable(
+                "the pipeline has not loaded its configuration yet (is the log store up?)",
+            )
+        })?;
+        let who = self.authenticate(&snap, token)?;
+        let indexed = batch.len() > 1;
+        let ts = envelope::now_ms();
+        let mut checked = Vec::with_capacity(batch.len());
+        for (i, m) in batch.into_iter().enumerate() {
+            let index = indexed.then_some(i);
+
+            checked.push(Self::check(&snap, &who, m, source, ts, index)?);
+        }
+        if checked.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.take_rate(&checked).await?;
+        self.deliver(&snap, &checked).await?;
+        Ok(checked.into_iter().map(|c| c.envelope.id).collect())
+    }
+
+    /// Normalizes and checks one message against its topic.
+    fn check(
+        snap: &Snapshot,
+        who: &Identity,
+        m: Incoming,
+        source: Source,
+        ts: chrono::DateTime<chrono::Utc>,
+        index: Option<usize>,
+    ) -> Result<Checked, Rejection> {
+        let bad = |m: Malformed| Rejection::malformed(index, m);
+        let id = match m.id {
+            Some(id) => {
+                envelope::check_id(&id).map_err(bad)?;
+                id
+            }
+            None => envelope::new_id(),
+        };
+        subject::publish(&m.subject).map_err(|e| {
+            bad(Malformed {
+                field: "subject".into(),
+                reason: e.to_string(),
+            })
+        })?;
+        let mut headers = m.headers;
+        headers.retain(|k, _| !k.eq_ignore_ascii_case("authorization"));
+        envelope::check_headers(&headers).map_err(bad)?;
+        let bytes = envelope::payload_bytes(&m.payload, &headers).map_err(bad)?;
+        let forbidden = |reason: String, kind: &'static str| Rejection::Forbidden {
+            index,
+            reason,
+            kind,
+        };
+        if let Some(r) = RESERVED.iter().find(|r| subject::matches(r, &m.subject)) {
+            return Err(forbidden(
+                format!("subject `{}` is reserved (`{r}`)", m.subject),
+                "subject_denied",
+            ));
+        }
+        let topic = snap.topic_for(&m.subject).clone();
+        let limit = snap.max_bytes(&topic);
+        if bytes.len() > limit {
+            return Err(Rejection::TooLarge {
+                index,
+                size: bytes.len(),
+                limit,
+                topic: topic.name.clone(),
+            });
+        }
+        check_subject_rules(&topic, &m.subject)
+            .map_err(|reason| forbidden(reason, "subject_denied"))?;
+        if !who.publish.iter().any(|p| subject::matches(p, &m.subject)) {
+            return Err(forbidden(
+                format!(
+                    "`{}` may not publish to `{}` (allowed: {})",
+                    who.name,
+                    m.subject,
+                    who.publish.join(", ")
+                ),
+                "forbidden",
+            ));
+        }
+        let mut envelope = Envelope {
+            id,
+            subject: m.subject,
+            topic: topic.name.clone(),
+            ts,
+            source,
+            sender: who.name.clone(),
+            headers,
+            payload: m.payload,
+        };
+        match policy::decide(&topic.policies, &envelope, bytes.len()) {
+            Verdict::Accept => {}
+            Verdict::Deny { reason, .. } => return Err(forbidden(reason, "policy_denied")),
+            Verdict::Route { subject, .. } => envelope.subject = subject,
+        }
+        Ok(Checked {
+            envelope,
+            bytes,
+            topic,
+        })
+    }
+
+    async fn take_rate(&self, checked: &[Checked]) -> Result<(), Rejection> {
+        let mut takes: BTreeMap<String, Take> = BTreeMap::new();
+        for c in checked {
+            let rl = &c.topic.spec.rate_limit;
+            let add = |takes: &mut BTreeMap<String, Take>, key: String, r: super::config::Rate| {
+                takes
+                    .entry(key.clone())
+                    .or_insert(Take {
+                        key,
+                        per_second: r.per_second,
+                        burst: r.burst,
+                        quantity: 0,
+                    })
+                    .quantity += 1;
+            };
+            if let Some(r) = rl.per_topic {
+                add(&mut takes, format!("arc:rl:topic:{}", c.topic.name), r);
+            }
+            if let Some(r) = rl.per_sender {
+                add(
+                    &mut takes,
+                    format!("arc:rl:sender:{}:{}", c.topic.name, c.envelope.sender),
+                    r,
+                );
+            }
+        }
+        let takes: Vec<Take> = takes.into_values().collect();
+        if let Some(t) = takes.iter().find(|t| t.quantity > t.burst) {
+            return Err(Rejection::RateLimited {
+                retry_after: Duration::from_secs(1),
+                reason: format!(
+                    "a batch of {} messages exceeds the burst of {} for `{}`; send smaller batches",
+                    t.quantity,
+                    t.burst,
+                    t.key.trim_start_matches("arc:rl:")
+                ),
+            });
+        }
+        match self.limiter.take(&takes).await {
+            Ok(None) => Ok(()),
+            Ok(Some(wait)) => Err(Rejection::RateLimited {
+                retry_after: wait,
+                reason: format!(
+                    "rate limit reached; retry in {} ms",
+                    wait.as_millis().max(1)
+                ),
+            }),
+            Err(e) => Err(Rejection::unavailable(e.to_string())),
+        }
+    }
+
+    /// Publishes to NATS and pushes to the log queue, both before answering.
+    async fn deliver(&self, snap: &Snapshot, checked: &[Checked]) -> Result<(), Rejection> {
+        let items: Vec<String> = checked
+            .iter()
+            .map(|c| serde_json::to_string(&c.envelope).unwrap_or_default())
+            .collect();
+        let (published, queued) = tokio::join!(
+            self.publish(snap, checked),
+            self.queue.push(items, snap.queue_bound())
+        );
+        published?;
+        match queued {
+            Ok(depth) => {
+                self.metrics.queue_depth(depth);
+                Ok(())
+            }
+            Err(e @ QueueError::Full { .. }) => Err(Rejection::Unavailable {
+                reason: e.to_string(),
+                kind: "queue_full",
+            }),
+            Err(e) => Err(Rejection::unavailable(e.to_string())),
+        }
+    }
+
+    async fn publish(&self, snap: &Snapshot, checked: &[Checked]) -> Result<(), Rejection> {
+        let mut clients: Vec<(String, async_nats::Client)> = Vec::new();
+        let mut acks = Vec::new();
+        for c in checked {
+            let (key, client) = self.client_for(snap, &c.envelope).await?;
+            let headers = nats_headers(&c.envelope);
+            let payload = bytes::Bytes::from(c.bytes.clone());
+            if c.topic.spec.durable {
+                let js = if key.is_empty() {
+                    self.jetstream.clone()
+                } else {
+                    async_nats::jetstream::new(client.clone())
+                };
+                let ack = js
+                    .publish_with_headers(c.envelope.subject.clone(), headers, payload)
+                    .await
+                    .map_err(|e| {
+                        Rejection::unavailable(format!(
+                            "JetStream publish to `{}` failed: {e}",
+                            c.envelope.subject
+                        ))
+                    })?;
+                acks.push((c.envelope.subject.clone(), ack));
+            } else {
+                client
+                    .publish_with_headers(c.envelope.subject.clone(), headers, payload)
+                    .await
+                    .map_err(|e| Rejection::unavailable(format!("NATS publish failed: {e}")))?;
+                if !clients.iter().any(|(k, _)| *k == key) {
+                    clients.push((key, client));
+                }
+            }
+        }
+        for (_, client) in clients {
+            tokio::time::timeout(Duration::from_secs(2), client.flush())
+                .await
+                .map_err(|_| Rejection::unavailable("NATS did not take the messages within 2 s"))?
+                .map_err(|e| Rejection::unavailable(format!("NATS flush failed: {e}")))?;
+        }
+        for (subject_, ack) in acks {
+            tokio::time::timeout(Duration::from_secs(5), ack)
+                .await
+                .map_err(|_| Rejection::unavailable(format!("JetStream did not acknowledge `{subject_}` within 5 s")))?
+                .map_err(|e| Rejection::unavailable(format!(
+                    "JetStream did not store `{subject_}` (does a stream capture it? `arc streams ls`): {e}"
+                )))?;
+        }
+        Ok(())
+    }
+
+    /// The NATS of the backbone a message goes to: the one registered for its `org` header, else
+    /// the local one. Returned with its URL (empty for the local one).
+    async fn client_for(
+        &self,
+        snap: &Snapshot,
+        e: &Envelope,
+    ) -> Result<(String, async_nats::Client), Rejection> {
+        let url = e
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("org"))
+            .and_then(|(_, org)| snap.backbones.get(org));
+        let Some(url) = url.filter(|u| **u != self.nats_url) else {
+            if !self.nats_connected() {
+                return Err(Rejection::unavailable(format!(
+                    "NATS at {} is not connected",
+                    redact(&self.nats_url)
+                )));
+            }
+            return Ok((String::new(), self.nats.clone()));
+        };
+        let mut pool = self.pool.lock().await;
+        if let Some(c) = pool
+            .get(url)
+            .filter(|c| c.connection_state() == NatsState::Connected)
+        {
+            return Ok((url.clone(), c.clone()));
+        }
+        let client = tokio::time::timeout(
+            Duration::from_secs(2),
+            async_nats::ConnectOptions::new()
+                .name("arc-pipeline")
+                .connect(url.as_str()),
+        )
+        .await
+        .map_err(|_| {
+            Rejection::unavailable(format!(
+                "the backbone at {} did not answer within 2 s",
+                redact(url)
+            ))
+        })?
+        .map_err(|err| {
+            Rejection::unavailable(format!(
+                "cannot reach the backbone at {}: {err}",
+                redact(url)
+            ))
+        })?;
+        pool.insert(url.clone(), client.clone());
+        Ok((url.clone(), client))
+    }
+}
+
+fn check_subject_rules(topic: &CompiledTopic, s: &str) -> Result<(), String> {
+    if let Some(p) = topic.spec.deny.iter().find(|p| subject::matches(p, s)) {
+        return Err(format!(
+            "subject `{s}` is denied on topic `{}` (`{p}`)",
+            topic.name
+        ));
+    }
+    if !topic.spec.allow.is_empty() && !topic.spec.allow.iter().any(|p| subject::matches(p, s)) {
+        return Err(format!(
+            "subject `{s}` is not allowed on topic `{}` (allowed: {})",
+            topic.name,
+            topic.spec.allow.join(", ")
+        ));
+    }
+    Ok(())
+}
+
+/// The headers a message carries on NATS: the producer's, then the pipeline's.
+fn nats_headers(e: &Envelope) -> async_nats::HeaderMap {
+    let mut h = async_nats::HeaderMap::new();
+    for (k, v) in &e.headers {
+        h.insert(k.as_str(), v.as_str());
+    }
+    h.insert("Nats-Msg-Id", e.id.as_str());
+    h.insert("Arc-Sender", e.sender.as_str());
+    h.insert("Arc-Source", e.source.as_str());
+    h.insert("Arc-Topic", e.topic.as_str());
+    h.insert(
+        "Arc-Ts",
+        e.ts.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string().as_str(),
+    );
+    h
+}
+
+struct Checked {
+    envelope: Envelope,
+    bytes: Vec<u8>,
+    topic: Arc<CompiledTopic>,
+}

@@ -1,0 +1,315 @@
+//! The message pipeline behind `arc serve`: multi-protocol ingress (HTTP, WebSocket, Redis list,
+//! NATS) into one pipeline function (normalize → validate → constraints → route), a config store
+//! and a backbone registry in PostgreSQL, and the log queue in Redis.
+//!
+//! Components run together in one process by default, or a subset each for scale-out; they share
+//! nothing but the backends, so any number of instances may run side by side.
+
+pub mod config;
+pub mod envelope;
+pub mod fanout;
+pub mod http;
+pub mod ingest;
+pub mod metrics;
+pub mod policy;
+pub mod queue;
+pub mod store;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::StreamExt as _;
+
+use self::config::{GlobalConfig, Snapshot, TopicConfig};
+use self::fanout::Pipeline;
+use self::store::{Backbone, Store};
+use crate::bus::nats::redact;
+
+/// Where config changes are announced, so every instance reloads at once.
+pub const CONFIG_CHANGED: &str = "arc.config.changed";
+/// The safety net: instances reload this often even when no announcement arrives.
+const RELOAD_EVERY: Duration = Duration::from_secs(30);
+
+/// Which parts of the pipeline this process runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Components {
+    /// Ingress: HTTP, WebSocket, Redis list and NATS, with the constraint checker.
+    pub fanout: bool,
+    /// The config store's REST API.
+    pub config: bool,
+    /// The backbone registry's REST API.
+    pub registry: bool,
+}
+
+impl Components {
+    pub const NAMES: [&'static str; 3] = ["fanout", "config", "registry"];
+
+    pub fn all() -> Self {
+        Components {
+            fanout: true,
+            config: true,
+            registry: true,
+        }
+    }
+
+    /// Parses `fanout,config,…`.
+    pub fn parse(list: &[String]) -> Result<Self, String> {
+        let mut c = Components {
+            fanout: false,
+            config: false,
+            registry: false,
+        };
+        for name in list {
+            match name.trim() {
+                "fanout" => c.fanout = true,
+                "config" => c.config = true,
+                "registry" => c.registry = true,
+                other => {
+                    return Err(format!(
+                        "unknown component `{other}`; choose from {}",
+                        Self::NAMES.join(", ")
+                    ))
+                }
+            }
+        }
+        Ok(c)
+    }
+}
+
+/// Everything `arc serve` needs, resolved from flags and environment by the command.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub listen: SocketAddr,
+    pub components: Components,
+    pub nats_url: String,
+    pub redis_url: String,
+    pub database_url: String,
+    pub admin_token: Option<String>,
+    /// Names this instance's Redis processing list; stable across restarts so it recovers.
+    pub consumer: String,
+    /// The local backbone's registry record.
+    pub system_id: String,
+    pub org_id: String,
+    pub cluster_id: String,
+    pub public_nats_url: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot listen on {addr}: {reason}")]
+    Listen { addr: SocketAddr, reason: String },
+    #[error("the admin API ({what}) needs an admin token: set ARC_ADMIN_TOKEN (`arc up` sets one for the pipeline service) or run only `--components fanout`")]
+    NoAdminToken { what: String },
+    #[error("the admin token must be at least 16 characters")]
+    WeakAdminToken,
+    #[error("cannot use NATS at {url}: {reason}")]
+    Nats { url: String, reason: String },
+    #[error("the HTTP server stopped: {0}")]
+    Server(String),
+}
+
+/// Runs the pipeline until `shutdown` resolves. `ready` is told the bound address.
+pub async fn serve(
+    o: ServeOptions,
+    ready: impl FnOnce(SocketAddr),
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    if (o.components.config || o.components.registry) && o.admin_token.is_none() {
+        let what = [
+            ("config", o.components.config),
+            ("registry", o.components.registry),
+        ]
+        .iter()
+        .filter(|(_, on)| *on)
+        .map(|(n, _)| *n)
+        .collect::<Vec<_>>()
+        .join(", ");
+        return Err(ServeError::NoAdminToken { what });
+    }
+    if o.admin_token.as_ref().is_some_and(|t| t.len() < 16) {
+        return Err(ServeError::WeakAdminToken);
+    }
+    let listener =
+        tokio::net::TcpListener::bind(o.listen)
+            .await
+            .map_err(|e| ServeError::Listen {
+                addr: o.listen,
+                reason: match crate::runtime::ports::holder(o.listen.port()) {
+                    Some(h) if e.kind() == std::io::ErrorKind::AddrInUse => {
+                        format!("port {} is held by {h}", o.listen.port())
+                    }
+                    _ => e.to_string(),
+                },
+            })?;
+    let addr = listener.local_addr().unwrap_or(o.listen);
+
+    // NATS: connecting is retried in the background, so the pipeline starts (and answers 503)
+    // while NATS is down.
+    let nats = async_nats::ConnectOptions::new()
+        .name("arc-pipeline")
+        .retry_on_initial_connect()
+        .connection_timeout(Duration::from_secs(2))
+        .connect(o.nats_url.as_str())
+        .await
+        .map_err(|e| ServeError::Nats {
+            url: redact(&o.nats_url),
+            reason: e.to_string(),
+        })?;
+    let redis = queue::Redis::new(o.redis_url.clone());
+    let log_queue = queue::LogQueue::start(redis.clone());
+    let limiter = queue::RateLimiter::new(redis.clone());
+    let pipeline = Arc::new(Pipeline::new(
+        nats.clone(),
+        o.nats_url.clone(),
+        log_queue,
+        limiter,
+    ));
+    let store = Arc::new(Store::new(o.database_url.clone()));
+
+    let (reload_tx, reload_rx) = tokio::sync::mpsc::channel(16);
+    tokio::spawn(watch_config(
+        pipeline.clone(),
+        store.clone(),
+        nats.clone(),
+        reload_rx,
+    ));
+    if o.components.registry {
+        tokio::spawn(register_local(store.clone(), o.clone(), reload_tx.clone()));
+    }
+    if o.components.fanout {
+        tokio::spawn(ingest::redis_consumer(
+            pipeline.clone(),
+            redis.clone(),
+            o.consumer.clone(),
+        ));
+        tokio::spawn(ingest::nats_consumer(pipeline.clone()));
+    }
+
+    let state = http::AppState {
+        pipeline,
+        store,
+        admin_token: o.admin_token.clone().map(Arc::from),
+        components: o.components,
+        reload: reload_tx,
+    };
+    let app = http::router(state);
+    ready(addr);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(|e| ServeError::Server(e.to_string()))
+}
+
+/// Keeps the pipeline's configuration snapshot current: at start (retrying until the log store
+/// answers), on every `arc.config.changed`, on a local write, and every 30 s.
+async fn watch_config(
+    pipeline: Arc<Pipeline>,
+    store: Arc<Store>,
+    nats: async_nats::Client,
+    mut local: tokio::sync::mpsc::Receiver<()>,
+) {
+    let mut changes = loop {
+        match nats.subscribe(CONFIG_CHANGED).await {
+            Ok(s) => break s,
+            Err(e) => {
+                tracing::warn!("config: cannot subscribe to {CONFIG_CHANGED}: {e}");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    };
+    let mut backoff = Duration::from_millis(200);
+    loop {
+        match load_snapshot(&store).await {
+            Ok(s) => {
+                tracing::info!("config: loaded {}", s.version);
+                pipeline.set_snapshot(s);
+                break;
+            }
+            Err(e) => {
+                tracing::warn!("config: {e}; retrying in {} ms", backoff.as_millis());
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(5));
+            }
+        }
+    }
+    let mut tick = tokio::time::interval(RELOAD_EVERY);
+    tick.tick().await;
+    loop {
+        tokio::select! {
+            m = changes.next() => if m.is_none() { break },
+            Some(()) = local.recv() => {}
+            _ = tick.tick() => {}
+        }
+        // Coalesce a burst of announcements into one reload.
+        while let Ok(Some(_)) =
+            tokio::time::timeout(Duration::from_millis(20), changes.next()).await
+        {}
+        match load_snapshot(&store).await {
+            Ok(s) => pipeline.set_snapshot(s),
+            Err(e) => tracing::warn!("config: reload failed, keeping the last one: {e}"),
+        }
+    }
+}
+
+async fn load_snapshot(store: &Store) -> Result<Snapshot, store::StoreError> {
+    let global_doc = store.get("global", "global").await?;
+    let mut version = format!("global v{}", global_doc.as_ref().map_or(0, |d| d.version));
+    let global = global_doc
+        .and_then(|d| match serde_json::from_value::<GlobalConfig>(d.body) {
+            Ok(g) => Some(g),
+            Err(e) => {
+                tracing::warn!("config: the stored global document is unreadable: {e}");
+                None
+            }
+        })
+        .unwrap_or_default();
+    let mut topics = Vec::new();
+    for d in store.list("topic").await? {
+        match serde_json::from_value::<TopicConfig>(d.body) {
+            Ok(t) => {
+                version.push_str(&format!(", {} v{}", d.name, d.version));
+                topics.push((d.name, t));
+            }
+            Err(e) => tracing::warn!("config: topic `{}` is unreadable: {e}", d.name),
+        }
+    }
+    let routes = store.routes().await?;
+    Ok(Snapshot::build(global, topics, routes, version))
+}
+
+/// Records this instance's own backbone in the registry (retrying until the store answers).
+async fn register_local(store: Arc<Store>, o: ServeOptions, reload: tokio::sync::mpsc::Sender<()>) {
+    let mut metadata = serde_json::Map::new();
+    metadata.insert("region".into(), "local".into());
+    metadata.insert("status".into(), "active".into());
+    metadata.insert(
+        "version".into(),
+        env!("CARGO_PKG_VERSION").to_owned().into(),
+    );
+    let b = Backbone {
+        system_id: o.system_id,
+        org_id: o.org_id,
+        cluster_id: o.cluster_id,
+        nats_url: o.public_nats_url.unwrap_or(o.nats_url),
+        metadata,
+        version: None,
+        created_at: None,
+        updated_at: None,
+    };
+    let mut backoff = Duration::from_millis(200);
+    loop {
+        match store.upsert_backbone(&b).await {
+            Ok(()) => {
+                tracing::info!("registry: registered backbone `{}`", b.system_id);
+                let _ = reload.try_send(());
+                return;
+            }
+            Err(e) => {
+                tracing::warn!("registry: {e}; retrying");
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(5));
+            }
+        }
+    }
+}

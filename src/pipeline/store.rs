@@ -1,0 +1,537 @@
+//! The pipeline's PostgreSQL side: schema migrations, the versioned config documents and the
+//! backbone registry.
+//!
+//! The connection is made on first use and made again after it breaks, so the pipeline starts
+//! (and its ingress keeps serving the last configuration it loaded) while the log store is down.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::Mutex;
+use tokio_postgres::{Client, NoTls};
+
+use crate::bus::nats::redact;
+
+/// Schema versions, applied in order, each once, in a transaction, under an advisory lock so
+/// that several pipeline instances starting together do not race.
+const MIGRATIONS: &[(i32, &str, &str)] = &[(
+    1,
+    "config store and backbone registry",
+    "CREATE TABLE arc_config (
+         kind text NOT NULL,
+         name text NOT NULL,
+         body jsonb NOT NULL,
+         version bigint NOT NULL,
+         updated_at timestamptz NOT NULL DEFAULT now(),
+         PRIMARY KEY (kind, name));
+     CREATE TABLE arc_backbones (
+         system_id text PRIMARY KEY,
+         org_id text NOT NULL,
+         cluster_id text NOT NULL,
+         nats_url text NOT NULL,
+         metadata jsonb NOT NULL DEFAULT '{}',
+         version bigint NOT NULL DEFAULT 1,
+         created_at timestamptz NOT NULL DEFAULT now(),
+         updated_at timestamptz NOT NULL DEFAULT now());
+     CREATE INDEX arc_backbones_org ON arc_backbones (org_id);",
+)];
+
+/// Any number, unlikely to collide with an application's own advisory locks.
+const MIGRATION_LOCK: i64 = 0x0061_7263_0001;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the log store at {url} is unreachable: {reason}")]
+    Unreachable { url: String, reason: String },
+    #[error("the log store failed to {op}: {reason}")]
+    Query { op: String, reason: String },
+}
+
+fn query_err(op: &str) -> impl Fn(tokio_postgres::Error) -> StoreError + '_ {
+    move |e| StoreError::Query {
+        op: op.to_owned(),
+        reason: e
+            .as_db_error()
+            .map_or_else(|| e.to_string(), |d| d.message().to_owned()),
+    }
+}
+
+/// What a write requires of the stored version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Precondition {
+    /// `If-Match`: the stored version must be this one.
+    Match(i64),
+    /// `If-None-Match: *`: nothing may be stored yet.
+    Absent,
+    /// Neither header: creating is fine, replacing needs `If-Match`.
+    None,
+}
+
+/// Why a write did not happen.
+#[derive(Debug)]
+pub enum WriteError {
+    /// The precondition failed; the stored version (if any) is given.
+    Conflict {
+        current: Option<i64>,
+    },
+    /// A document exists and the writer sent no `If-Match`.
+    PreconditionRequired {
+        current: i64,
+    },
+    Store(StoreError),
+}
+
+impl From<StoreError> for WriteError {
+    fn from(e: StoreError) -> Self {
+        WriteError::Store(e)
+    }
+}
+
+/// A stored document.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub name: String,
+    pub body: serde_json::Value,
+    pub version: i64,
+}
+
+/// A registered messaging backbone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Backbone {
+    pub system_id: String,
+    pub org_id: String,
+    pub cluster_id: String,
+    /// The backbone's public NATS URL.
+    pub nats_url: String,
+    /// region, version, status and anything else worth recording.
+    #[serde(default)]
+    pub metadata: serde_json::Map<String, serde_json::Value>,
+    #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+}
+
+/// Statuses that take a backbone out of routing.
+const OUT_OF_SERVICE: [&str; 4] = ["down", "inactive", "draining", "decommissioned"];
+
+impl Backbone {
+    /// Checks a record a client sent; `system_id` comes from the URL when there is one.
+    pub fn check(&self) -> Result<(), super::config::Invalid> {
+        let bad = |field: &str, reason: &str| super::config::Invalid {
+            field: field.to_owned(),
+            reason: reason.to_owned(),
+        };
+        for (field, v) in [
+            ("system_id", &self.system_id),
+            ("org_id", &self.org_id),
+            ("cluster_id", &self.cluster_id),
+        ] {
+            if v.is_empty()
+                || v.len() > 128
+                || !v
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            {
+                return Err(bad(
+                    field,
+                    "must be 1 to 128 letters, digits, `-`, `_` or `.`",
+                ));
+            }
+        }
+        let scheme_ok = ["nats://", "tls://", "ws://", "wss://"]
+            .iter()
+            .any(|s| self.nats_url.starts_with(s) && self.nats_url.len() > s.len());
+        if !scheme_ok {
+            return Err(bad(
+                "nats_url",
+                "must be a NATS URL such as nats://backbone.example.com:4222",
+            ));
+        }
+        for key in ["region", "version", "status"] {
+            if self.metadata.get(key).is_some_and(|v| !v.is_string()) {
+                return Err(bad(&format!("metadata.{key}"), "must be a string"));
+            }
+        }
+        Ok(())
+    }
+
+    fn routable(&self) -> bool {
+        !self
+            .metadata
+            .get("status")
+            .and_then(|s| s.as_str())
+            .is_some_and(|s| OUT_OF_SERVICE.contains(&s))
+    }
+}
+
+/// The pipeline's handle on PostgreSQL.
+pub struct Store {
+    url: String,
+    client: Mutex<Option<Arc<Client>>>,
+}
+
+impl Store {
+    pub fn new(url: String) -> Self {
+        Store {
+            url,
+            client: Mutex::new(None),
+        }
+    }
+
+    /// A live connection, made (and the schema migrated) when there is none.
+    async fn client(&self) -> Result<Arc<Client>, StoreError> {
+        let mut slot = self.client.lock().await;
+        if let Some(c) = slot.as_ref().filter(|c| !c.is_closed()) {
+            return Ok(c.clone());
+        }
+        let unreachable = |reason: String| StoreError::Unreachable {
+            url: redact(&self.url),
+            reason,
+        };
+        let (client, conn) = tokio::time::timeout(
+            Duration::from_secs(3),
+            tokio_postgres::connect(&self.url, NoTls),
+        )
+        .await
+        .map_err(|_| unreachable("no answer within 3 s".to_owned()))?
+        .map_err(|e| unreachable(e.to_string()))?;
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::warn!("log store connection closed: {e}");
+            }
+        });
+        migrate(&client).await?;
+        let client = Arc::new(client);
+        *slot = Some(client.clone());
+        Ok(client)
+    }
+
+    /// Connects and migrates now (for startup and `/readyz`).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        let c = self.client().await?;
+        c.simple_query("SELECT 1")
+            .await
+            .map_err(query_err("answer SELECT 1"))?;
+        Ok(())
+    }
+
+    pub async fn get(&self, kind: &str, name: &str) -> Result<Option<Document>, StoreError> {
+        let c = self.client().await?;
+        let row = c
+            .query_opt(
+                "SELECT body::text, version FROM arc_config WHERE kind = $1 AND name = $2",
+                &[&kind, &name],
+            )
+            .await
+            .map_err(query_err("read a config document"))?;
+        Ok(row.map(|r| Document {
+            name: name.to_owned(),
+            body: serde_json::from_str(r.get::<_, &str>(0)).unwrap_or_default(),
+            version: r.get(1),
+        }))
+    }
+
+    pub async fn list(&self, kind: &str) -> Result<Vec<Document>, StoreError> {
+        let c = self.client().await?;
+        let rows = c
+            .query(
+                "SELECT name, body::text, version FROM arc_config WHERE kind = $1 ORDER BY name",
+                &[&kind],
+            )
+            .await
+            .map_err(query_err("list config documents"))?;
+        Ok(rows
+            .iter()
+            .map(|r| Document {
+                name: r.get(0),
+                body: serde_json::from_str(r.get::<_, &str>(1)).unwrap_or_default(),
+                version: r.get(2),
+            })
+            .collect())
+    }
+
+    /// Writes a document under `pre`; returns its new version and whether it was created.
+    pub async fn put(
+        &self,
+        kind: &str,
+        name: &str,
+        body: &serde_json::Value,
+        pre: Precondition,
+    ) -> Result<(i64, bool), WriteError> {
+        let c = self.client().await?;
+        let text = body.to_string();
+        if let Precondition::Match(v) = pre {
+            let row = c
+                .query_opt(
+                    "UPDATE arc_config SET body = $3::text::jsonb, version = version + 1,
+                         updated_at = now()
+                     WHERE kind = $1 AND name = $2 AND version = $4 RETURNING version",
+                    &[&kind, &name, &text, &v],
+                )
+                .await
+                .map_err(query_err("update a config document"))?;
+            return match row {
+                Some(r) => Ok((r.get(0), false)),
+                None => Err(WriteError::Conflict {
+                    current: self.get(kind, name).await?.map(|d| d.version),
+                }),
+            };
+        }
+        let row = c
+            .query_opt(
+                "INSERT INTO arc_config (kind, name, body, version) VALUES ($1, $2, $3::text::jsonb, 1)
+                 ON CONFLICT (kind, name) DO NOTHING RETURNING version",
+                &[&kind, &name, &text],
+            )
+            .await
+            .map_err(query_err("insert a config document"))?;
+        match row {
+            Some(r) => Ok((r.get(0), true)),
+            None => {
+                let current = self.get(kind, name).await?.map(|d| d.version);
+                match (pre, current) {
+                    (Precondition::None, Some(current)) => {
+                        Err(WriteError::PreconditionRequired { current })
+                    }
+                    _ => Err(WriteError::Conflict { current }),
+                }
+            }
+        }
+    }
+
+    /// Deletes a document; `Ok(false)` when there was none.
+    pub async fn delete(
+        &self,
+        kind: &str,
+        name: &str,
+        if_match: Option<i64>,
+    ) -> Result<bool, WriteError> {
+        let c = self.client().await?;
+        let n = c
+            .execute(
+                "DELETE FROM arc_config WHERE kind = $1 AND name = $2
+                     AND ($3::bigint IS NULL OR version = $3)",
+                &[&kind, &name, &if_match],
+            )
+            .await
+            .map_err(query_err("delete a config document"))?;
+        if n == 0 && if_match.is_some() {
+            if let Some(d) = self.get(kind, name).await? {
+                return Err(WriteError::Conflict {
+                    current: Some(d.version),
+                });
+            }
+        }
+        Ok(n > 0)
+    }
+
+    pub async fn backbones(&self) -> Result<Vec<Backbone>, StoreError> {
+        let c = self.client().await?;
+        let rows = c
+            .query(
+                "SELECT system_id, org_id, cluster_id, nats_url, metadata::text, version,
+                     to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),
+                     to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')
+                 FROM arc_backbones ORDER BY system_id",
+                &[],
+            )
+            .await
+            .map_err(query_err("list backbones"))?;
+        Ok(rows
+            .iter()
+            .map(|r| Backbone {
+                system_id: r.get(0),
+                org_id: r.get(1),
+                cluster_id: r.get(2),
+                nats_url: r.get(3),
+                metadata: serde_json::from_str(r.get::<_, &str>(4)).unwrap_or_default(),
+                version: Some(r.get(5)),
+                created_at: Some(r.get(6)),
+                updated_at: Some(r.get(7)),
+            })
+            .collect())
+    }
+
+    pub async fn backbone(&self, system_id: &str) -> Result<Option<Backbone>, StoreError> {
+        Ok(self
+            .backbones()
+            .await?
+            .into_iter()
+            .find(|b| b.system_id == system_id))
+    }
+
+    /// Writes a backbone record under `pre` (same rules as documents); returns the new version
+    /// and whether it was created.
+    pub async fn put_backbone(
+        &self,
+        b: &Backbone,
+        pre: Precondition,
+    ) -> Result<(i64, bool), WriteError> {
+        let c = self.client().await?;
+        let meta = serde_json::Value::Object(b.metadata.clone()).to_string();
+        if let Precondition::Match(v) = pre {
+            let row = c
+                .query_opt(
+                    "UPDATE arc_backbones SET org_id = $2, cluster_id = $3, nats_url = $4,
+                         metadata = $5::text::jsonb, version = version + 1, updated_at = now()
+                     WHERE system_id = $1 AND version = $6 RETURNING version",
+                    &[
+                        &b.system_id,
+                        &b.org_id,
+                        &b.cluster_id,
+                        &b.nats_url,
+                        &meta,
+                        &v,
+                    ],
+                )
+                .await
+                .map_err(query_err("update a backbone"))?;
+            return match row {
+                Some(r) => Ok((r.get(0), false)),
+                None => Err(WriteError::Conflict {
+                    current: self.backbone(&b.system_id).await?.and_then(|b| b.version),
+                }),
+            };
+        }
+        let row = c
+            .query_opt(
+                "INSERT INTO arc_backbones (system_id, org_id, cluster_id, nats_url, metadata)
+                 VALUES ($1, $2, $3, $4, $5::text::jsonb)
+                 ON CONFLICT (system_id) DO NOTHING RETURNING version",
+                &[&b.system_id, &b.org_id, &b.cluster_id, &b.nats_url, &meta],
+            )
+            .await
+            .map_err(query_err("insert a backbone"))?;
+        match row {
+            Some(r) => Ok((r.get(0), true)),
+            None => {
+                let current = self.backbone(&b.system_id).await?.and_then(|b| b.version);
+                match (pre, current) {
+                    (Precondition::None, Some(current)) => {
+                        Err(WriteError::PreconditionRequired { current })
+                    }
+                    _ => Err(WriteError::Conflict { current }),
+                }
+            }
+        }
+    }
+
+    /// Writes a backbone record whatever is stored (the pipeline registering its own backbone).
+    pub async fn upsert_backbone(&self, b: &Backbone) -> Result<(), StoreError> {
+        let c = self.client().await?;
+        let meta = serde_json::Value::Object(b.metadata.clone()).to_string();
+        c.execute(
+            "INSERT INTO arc_backbones (system_id, org_id, cluster_id, nats_url, metadata)
+             VALUES ($1, $2, $3, $4, $5::text::jsonb)
+             ON CONFLICT (system_id) DO UPDATE SET org_id = $2, cluster_id = $3, nats_url = $4,
+                 metadata = $5::text::jsonb, version = arc_backbones.version + 1,
+                 updated_at = now()
+             WHERE (arc_backbones.org_id, arc_backbones.cluster_id, arc_backbones.nats_url,
+                    arc_backbones.metadata) IS DISTINCT FROM ($2, $3, $4, $5::text::jsonb)",
+            &[&b.system_id, &b.org_id, &b.cluster_id, &b.nats_url, &meta],
+        )
+        .await
+        .map_err(query_err("register the local backbone"))?;
+        Ok(())
+    }
+
+    pub async fn delete_backbone(
+        &self,
+        system_id: &str,
+        if_match: Option<i64>,
+    ) -> Result<bool, WriteError> {
+        let c = self.client().await?;
+        let n = c
+            .execute(
+                "DELETE FROM arc_backbones WHERE system_id = $1
+                     AND ($2::bigint IS NULL OR version = $2)",
+                &[&system_id, &if_match],
+            )
+            .await
+            .map_err(query_err("delete a backbone"))?;
+        if n == 0 && if_match.is_some() {
+            if let Some(b) = self.backbone(system_id).await? {
+                return Err(WriteError::Conflict { current: b.version });
+            }
+        }
+        Ok(n > 0)
+    }
+
+    /// org id -> NATS URL, for routing: among an org's routable backbones, the most recently
+    /// updated.
+    pub async fn routes(&self) -> Result<BTreeMap<String, String>, StoreError> {
+        let mut all = self.backbones().await?;
+        all.retain(Backbone::routable);
+        all.sort_by(|a, b| a.updated_at.cmp(&b.updated_at));
+        Ok(all.into_iter().map(|b| (b.org_id, b.nats_url)).collect())
+    }
+}
+
+async fn migrate(c: &Client) -> Result<(), StoreError> {
+    let op = query_err("migrate the pipeline schema");
+    c.batch_execute(
+        "CREATE TABLE IF NOT EXISTS arc_schema_migrations (
+             version integer PRIMARY KEY,
+             description text NOT NULL,
+             applied_at timestamptz NOT NULL DEFAULT now())",
+    )
+    .await
+    .map_err(&op)?;
+    let applied: i32 = c
+        .query_one(
+            "SELECT coalesce(max(version), 0) FROM arc_schema_migrations",
+            &[],
+        )
+        .await
+        .map_err(&op)?
+        .get(0);
+    if MIGRATIONS.iter().all(|(v, _, _)| *v <= applied) {
+        return Ok(());
+    }
+    c.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])
+        .await
+        .map_err(&op)?;
+    let result = async {
+        for (version, description, sql) in MIGRATIONS {
+            let done: bool = c
+                .query_one(
+                    "SELECT EXISTS (SELECT 1 FROM arc_schema_migrations WHERE version = $1)",
+                    &[version],
+                )
+                .await
+                .map_err(&op)?
+                .get(0);
+            if done {
+                continue;
+            }
+            c.batch_execute(&format!(
+                "BEGIN; {sql}; INSERT INTO arc_schema_migrations (version, description)
+                 VALUES ({version}, '{}'); COMMIT;",
+                description.replace('\'', "''")
+            ))
+            .await
+            .map_err(|e| StoreError::Query {
+                op: format!("apply schema migration {version} ({description})"),
+                reason: e
+                    .as_db_error()
+                    .map_or_else(|| e.to_string(), |d| d.message().to_owned()),
+            })?;
+            tracing::info!("log store: applied schema migration {version} ({description})");
+        }
+        Ok(())
+    }
+    .await;
+    if result.is_err() {
+        let _ = c.batch_execute("ROLLBACK").await;
+    }
+    let _ = c
+        .execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK])
+        .await;
+    result
+}
