@@ -88,7 +88,7 @@ fn the_embedded_stock_files_are_valid() {
     dirs.sort();
     assert_eq!(names, dirs);
     assert_eq!(c.default_profile, "think");
-    assert_eq!(c.select(&["think".into()]).unwrap().len(), 4);
+    assert_eq!(c.select(&["think".into()]).unwrap().len(), 5);
     assert_eq!(c.select(&["messaging".into()]).unwrap().len(), 3);
     for s in &c.services {
         assert!(s.ports.iter().all(|p| p.bind.is_loopback()), "{}", s.name);
