@@ -9,7 +9,7 @@ ARC ?= $(ARC_RELEASE)
 # (or plain `arc up think` where Docker can pull the upstream images) uses containers.
 RUNTIME ?= process
 
-.PHONY: up down health deps test-image build install test lint completions compose bench \
+.PHONY: up down health deps test-image build install test lint completions compose bench bench-pipeline \
 	messaging-up messaging-down messaging-health messaging-logs
 
 include services/messaging/flash.mk services/streaming/strange.mk services/cache/sonic.mk
@@ -79,3 +79,7 @@ completions:
 ## The lifecycle figures: time to healthy (cold and warm), idempotent up, health, --version.
 bench: deps build
 	scripts/bench.sh
+
+## The pipeline's throughput and latency figures (wrk and benches/pipeline.rs).
+bench-pipeline: deps build
+	scripts/bench-pipeline.sh

@@ -19,6 +19,7 @@ services:
   strange: { ports: [ { name: broker, host: $(free_port) }, { name: admin, host: $(free_port) } ] }
   sonic: { ports: [ { name: client, host: $(free_port) } ] }
   logstore: { ports: [ { name: client, host: $(free_port) } ] }
+  pipeline: { ports: [ { name: http, host: $(free_port) } ] }
 YAML
 arc() { "$ARC" -q -f "$work/ports.yaml" "$@" >/dev/null; }
 # Runs "$@" (output discarded) and prints its wall time in ms.

@@ -310,7 +310,14 @@ async fn every_ingress_path_reaches_nats_and_the_log_queue() {
     );
     assert_eq!(distinct, want);
     // The bad Redis entry is parked with its reason, not lost.
-    let rejected: Vec<String> = r.lrange("arc:ingest:rejected", 0, -1).await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let rejected: Vec<String> = loop {
+        let got: Vec<String> = r.lrange("arc:ingest:rejected", 0, -1).await.unwrap();
+        if !got.is_empty() || Instant::now() > deadline {
+            break got;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
     assert_eq!(rejected.len(), 1);
     assert!(rejected[0].contains("not an envelope"), "{rejected:?}");
     let envelope: Value = serde_json::from_str(

@@ -104,6 +104,10 @@ const PIPELINE_FIELDS: [&str; 4] = ["topic", "ts", "source", "sender"];
 
 /// Parses one producer message from JSON text.
 pub fn parse_incoming(text: &[u8]) -> Result<Incoming, Malformed> {
+    // The fast path; the error path below parses again to name the field.
+    if let Ok(m) = serde_json::from_slice::<Incoming>(text) {
+        return Ok(m);
+    }
     let mut de = serde_json::Deserializer::from_slice(text);
     match serde_path_to_error::deserialize::<_, Incoming>(&mut de) {
         Ok(m) => {
@@ -269,6 +273,23 @@ pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
+/// `ts` as RFC 3339 with milliseconds and `Z`. Messages of one batch share their timestamp, so
+/// the last text made on this thread is kept and reused.
+pub fn format_ts(ts: &chrono::DateTime<chrono::Utc>) -> std::sync::Arc<str> {
+    use std::cell::RefCell;
+    thread_local! {
+        static LAST: RefCell<(i64, std::sync::Arc<str>)> = RefCell::new((i64::MIN, "".into()));
+    }
+    let ms = ts.timestamp_millis();
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if last.0 != ms {
+            *last = (ms, ts.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string().into());
+        }
+        last.1.clone()
+    })
+}
+
 mod ts_format {
     use serde::{Deserialize, Deserializer, Serializer};
 
@@ -276,7 +297,7 @@ mod ts_format {
         ts: &chrono::DateTime<chrono::Utc>,
         s: S,
     ) -> Result<S::Ok, S::Error> {
-        s.collect_str(&ts.format("%Y-%m-%dT%H:%M:%S%.3fZ"))
+        s.serialize_str(&super::format_ts(ts))
     }
 
     pub(super) fn deserialize<'de, D: Deserializer<'de>>(

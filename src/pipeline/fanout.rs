@@ -286,8 +286,9 @@ impl Pipeline {
             return Ok(Vec::new());
         }
         self.take_rate(&checked).await?;
-        self.deliver(&snap, &checked).await?;
-        Ok(checked.into_iter().map(|c| c.envelope.id).collect())
+        let ids = checked.iter().map(|c| c.envelope.id.clone()).collect();
+        self.deliver(&snap, checked).await?;
+        Ok(ids)
     }
 
     /// Normalizes and checks one message against its topic.
@@ -314,7 +315,12 @@ impl Pipeline {
             })
         })?;
         let mut headers = m.headers;
-        headers.retain(|k, _| !k.eq_ignore_ascii_case("authorization"));
+        if headers
+            .keys()
+            .any(|k| k.eq_ignore_ascii_case("authorization"))
+        {
+            headers.retain(|k, _| !k.eq_ignore_ascii_case("authorization"));
+        }
         envelope::check_headers(&headers).map_err(bad)?;
         let bytes = envelope::payload_bytes(&m.payload, &headers).map_err(bad)?;
         let forbidden = |reason: String, kind: &'static str| Rejection::Forbidden {
@@ -425,7 +431,7 @@ impl Pipeline {
     }
 
     /// Publishes to NATS and pushes to the log queue, both before answering.
-    async fn deliver(&self, snap: &Snapshot, checked: &[Checked]) -> Result<(), Rejection> {
+    async fn deliver(&self, snap: &Snapshot, checked: Vec<Checked>) -> Result<(), Rejection> {
         let items: Vec<String> = checked
             .iter()
             .map(|c| serde_json::to_string(&c.envelope).unwrap_or_default())
@@ -448,15 +454,24 @@ impl Pipeline {
         }
     }
 
-    async fn publish(&self, snap: &Snapshot, checked: &[Checked]) -> Result<(), Rejection> {
+    async fn publish(&self, snap: &Snapshot, checked: Vec<Checked>) -> Result<(), Rejection> {
+        // The local connection is checked once per request, not per message.
+        if !self.nats_connected() {
+            return Err(Rejection::unavailable(format!(
+                "NATS at {} is not connected",
+                redact(&self.nats_url)
+            )));
+        }
+        // Remote backbones used by this request (by URL); the local one is flushed always.
         let mut clients: Vec<(String, async_nats::Client)> = Vec::new();
         let mut acks = Vec::new();
         for c in checked {
-            let (key, client) = self.client_for(snap, &c.envelope).await?;
+            let remote = self.remote_backbone(snap, &c.envelope).await?;
+            let client = remote.as_ref().map_or(&self.nats, |(_, c)| c);
             let headers = nats_headers(&c.envelope);
-            let payload = bytes::Bytes::from(c.bytes.clone());
+            let payload = bytes::Bytes::from(c.bytes);
             if c.topic.spec.durable {
-                let js = if key.is_empty() {
+                let js = if remote.is_none() {
                     self.jetstream.clone()
                 } else {
                     async_nats::jetstream::new(client.clone())
@@ -476,11 +491,14 @@ impl Pipeline {
                     .publish_with_headers(c.envelope.subject.clone(), headers, payload)
                     .await
                     .map_err(|e| Rejection::unavailable(format!("NATS publish failed: {e}")))?;
-                if !clients.iter().any(|(k, _)| *k == key) {
-                    clients.push((key, client));
+                if let Some((url, client)) = remote {
+                    if !clients.iter().any(|(k, _)| *k == url) {
+                        clients.push((url, client));
+                    }
                 }
             }
         }
+        clients.push((String::new(), self.nats.clone()));
         for (_, client) in clients {
             tokio::time::timeout(Duration::from_secs(2), client.flush())
                 .await
@@ -498,33 +516,28 @@ impl Pipeline {
         Ok(())
     }
 
-    /// The NATS of the backbone a message goes to: the one registered for its `org` header, else
-    /// the local one. Returned with its URL (empty for the local one).
-    async fn client_for(
+    /// The backbone a message goes to when it is not the local one: the one registered for its
+    /// `org` header. Connections are pooled per URL.
+    async fn remote_backbone(
         &self,
         snap: &Snapshot,
         e: &Envelope,
-    ) -> Result<(String, async_nats::Client), Rejection> {
-        let url = e
+    ) -> Result<Option<(String, async_nats::Client)>, Rejection> {
+        let Some(url) = e
             .headers
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case("org"))
-            .and_then(|(_, org)| snap.backbones.get(org));
-        let Some(url) = url.filter(|u| **u != self.nats_url) else {
-            if !self.nats_connected() {
-                return Err(Rejection::unavailable(format!(
-                    "NATS at {} is not connected",
-                    redact(&self.nats_url)
-                )));
-            }
-            return Ok((String::new(), self.nats.clone()));
+            .and_then(|(_, org)| snap.backbones.get(org))
+            .filter(|u| **u != self.nats_url)
+        else {
+            return Ok(None);
         };
         let mut pool = self.pool.lock().await;
         if let Some(c) = pool
             .get(url)
             .filter(|c| c.connection_state() == NatsState::Connected)
         {
-            return Ok((url.clone(), c.clone()));
+            return Ok(Some((url.clone(), c.clone())));
         }
         let client = tokio::time::timeout(
             Duration::from_secs(2),
@@ -546,7 +559,7 @@ impl Pipeline {
             ))
         })?;
         pool.insert(url.clone(), client.clone());
-        Ok((url.clone(), client))
+        Ok(Some((url.clone(), client)))
     }
 }
 
@@ -577,10 +590,7 @@ fn nats_headers(e: &Envelope) -> async_nats::HeaderMap {
     h.insert("Arc-Sender", e.sender.as_str());
     h.insert("Arc-Source", e.source.as_str());
     h.insert("Arc-Topic", e.topic.as_str());
-    h.insert(
-        "Arc-Ts",
-        e.ts.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string().as_str(),
-    );
+    h.insert("Arc-Ts", &*envelope::format_ts(&e.ts));
     h
 }
 
