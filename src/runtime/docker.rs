@@ -511,6 +511,16 @@ impl DockerRuntime {
         if self.docker.inspect_image(&spec.image).await.is_ok() {
             return Ok(());
         }
+        // A locally built image is nowhere to pull from.
+        if spec.build.is_some() {
+            return Err(RuntimeError::Docker {
+                op: format!("start `{}`", spec.name),
+                reason: format!(
+                    "its image `{}` is built from the project and is not built yet: run `arc build {}` or `arc up --build`",
+                    spec.image, spec.name
+                ),
+            });
+        }
         let (repo, tag) = split_image(&spec.image);
         let opts = CreateImageOptionsBuilder::new()
             .from_image(repo)
