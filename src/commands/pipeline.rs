@@ -51,6 +51,11 @@ pub(super) async fn serve(
         cluster_id: args.cluster_id,
         public_nats_url: args.public_nats_url,
     };
+    // A panic inside a request (the CEL parser has been seen to panic on malformed input; arc
+    // catches it) belongs in the server's log as one line, not as a raw backtrace notice.
+    std::panic::set_hook(Box::new(|info| {
+        tracing::error!("internal error: {info}");
+    }));
     let shutdown = async {
         let mut term =
             tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();

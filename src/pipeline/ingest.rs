@@ -100,17 +100,17 @@ async fn redis_round(pipeline: &Pipeline, redis: &Redis, processing: &str) -> Re
     }
 }
 
-/// Runs entries (oldest first) through the pipeline and clears them from the processing list.
+/// Runs entries (oldest first) through the pipeline, all at once, and clears the ones that are
+/// done (accepted, or refused and parked) from the processing list. Entries that met a backend
+/// outage or a rate limit stay there, and the caller starts over after a pause.
 async fn process(
     pipeline: &Pipeline,
     conn: &mut redis::aio::ConnectionManager,
     processing: &str,
     entries: Vec<String>,
 ) -> Result<(), String> {
-    let mut done: Vec<(String, Option<String>)> = Vec::with_capacity(entries.len());
-    for raw in entries {
-        let parsed = envelope::parse_incoming(raw.as_bytes());
-        let outcome = match parsed {
+    let outcomes = futures::future::join_all(entries.iter().map(|raw| async move {
+        match envelope::parse_incoming(raw.as_bytes()) {
             Err(m) => Err(Rejection::Malformed {
                 index: None,
                 field: m.field,
@@ -123,18 +123,17 @@ async fn process(
                     .await
                     .map(|_| ())
             }
-        };
+        }
+    }))
+    .await;
+    let mut done: Vec<(String, Option<String>)> = Vec::with_capacity(entries.len());
+    let mut held: Option<Rejection> = None;
+    for (raw, outcome) in entries.into_iter().zip(outcomes) {
         match outcome {
             Ok(()) => done.push((raw, None)),
             // A backend being down is not the message's fault: leave it for the retry.
             Err(r @ (Rejection::Unavailable { .. } | Rejection::RateLimited { .. })) => {
-                finish(conn, processing, &done).await?;
-                let wait = match &r {
-                    Rejection::RateLimited { retry_after, .. } => *retry_after,
-                    _ => Duration::from_millis(500),
-                };
-                tokio::time::sleep(wait).await;
-                return Err(format!("held back ({})", r.message()));
+                held.get_or_insert(r);
             }
             Err(r) => {
                 let note = serde_json::json!({
@@ -145,7 +144,18 @@ async fn process(
             }
         }
     }
-    finish(conn, processing, &done).await
+    finish(conn, processing, &done).await?;
+    match held {
+        None => Ok(()),
+        Some(r) => {
+            let wait = match &r {
+                Rejection::RateLimited { retry_after, .. } => *retry_after,
+                _ => Duration::from_millis(500),
+            };
+            tokio::time::sleep(wait).await;
+            Err(format!("held back ({})", r.message()))
+        }
+    }
 }
 
 async fn finish(

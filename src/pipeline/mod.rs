@@ -178,6 +178,7 @@ pub async fn serve(
         tokio::spawn(register_local(store.clone(), o.clone(), reload_tx.clone()));
     }
     if o.components.fanout {
+        tokio::spawn(watch_queue_depth(pipeline.clone(), redis.clone()));
         tokio::spawn(ingest::redis_consumer(
             pipeline.clone(),
             redis.clone(),
@@ -199,6 +200,24 @@ pub async fn serve(
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(|e| ServeError::Server(e.to_string()))
+}
+
+/// Refreshes the queue-depth gauge every second (pushes update it too), so `/metrics` shows the
+/// logger draining the queue while no message arrives.
+async fn watch_queue_depth(pipeline: Arc<Pipeline>, redis: queue::Redis) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        tick.tick().await;
+        if let Ok(mut c) = redis.conn().await {
+            if let Ok(n) = redis::cmd("LLEN")
+                .arg(queue::LOG_QUEUE)
+                .query_async::<u64>(&mut c)
+                .await
+            {
+                pipeline.metrics.queue_depth(n);
+            }
+        }
+    }
 }
 
 /// Keeps the pipeline's configuration snapshot current: at start (retrying until the log store
