@@ -11,7 +11,8 @@ ARC=${ARC:-target/release/arc}
 
 work=$(mktemp -d)
 trap '"$ARC" -f "$work/ports.yaml" down --volumes >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
-export ARC_STATE_DIR="$work/state" CI=true
+# Native processes unless asked otherwise (auto would pick Docker wherever an engine answers).
+export ARC_STATE_DIR="$work/state" CI=true ARC_RUNTIME=${ARC_RUNTIME:-process}
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 cat > "$work/ports.yaml" <<YAML
 services:
@@ -23,7 +24,12 @@ services:
 YAML
 arc() { "$ARC" -q -f "$work/ports.yaml" "$@" >/dev/null; }
 # Runs "$@" (output discarded) and prints its wall time in ms.
-time_ms() { local s e; s=$(date +%s%N); "$@" >/dev/null; e=$(date +%s%N); awk -v d=$((e - s)) 'BEGIN { printf "%.1f", d / 1e6 }'; }
+# A failed command stops the script (a timing of a failure is no figure).
+time_ms() {
+  local s e; s=$(date +%s%N)
+  "$@" >/dev/null || { echo "bench: \`$*\` failed" >&2; kill -TERM $$; exit 1; }
+  e=$(date +%s%N); awk -v d=$((e - s)) 'BEGIN { printf "%.1f", d / 1e6 }'
+}
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 declare -A got
@@ -48,5 +54,5 @@ row() { printf '%-46s %8sms %8sms %7s\n' "$1" "$2" "$3" "$(awk -v a="$2" -v b="$
 row "arc up think, first run (initdb included)" "${got[cold]}" 6000
 row "arc up think, data dirs present" "${got[warm]}" 2000
 row "arc up think again while running" "${got[again]}" 300
-row "arc health (4 services)" "${got[health]}" 100
+row "arc health (5 services)" "${got[health]}" 100
 row "arc --version" "${got[version]}" 10
