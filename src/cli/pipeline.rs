@@ -12,14 +12,27 @@ pub struct ServeArgs {
     #[arg(long, env = "ARC_PIPELINE_LISTEN", default_value = "127.0.0.1:8090")]
     pub listen: SocketAddr,
     /// The components to run: fanout (HTTP, WebSocket, Redis and NATS ingress with the
-    /// constraint checker), config (the config store's API), registry (the backbone registry).
+    /// constraint checker), config (the config store's API), registry (the backbone registry),
+    /// logger (log queue into PostgreSQL), query (query API, live feed, the page at `/`).
     #[arg(
         long,
         value_delimiter = ',',
-        default_value = "fanout,config,registry",
+        default_value = "fanout,config,registry,logger,query",
         value_name = "LIST"
     )]
     pub components: Vec<String>,
+    /// The logger writes a batch when it holds this many messages...
+    #[arg(long, default_value_t = 5000, value_name = "N")]
+    pub log_batch: usize,
+    /// ...or this many bytes...
+    #[arg(long, default_value_t = 4 << 20, value_name = "BYTES")]
+    pub log_batch_bytes: usize,
+    /// ...or its first message has waited this long.
+    #[arg(long, default_value = "50ms", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub log_batch_wait: std::time::Duration,
+    /// Drop logged messages older than this many days (default: keep everything).
+    #[arg(long, value_name = "DAYS")]
+    pub retention_days: Option<u32>,
     /// Flash's URL (default: the project's `messaging` service).
     #[arg(long, env = "ARC_NATS_URL", value_name = "URL")]
     pub nats_url: Option<String>,

@@ -50,6 +50,12 @@ pub(super) async fn serve(
         org_id: args.org_id,
         cluster_id: args.cluster_id,
         public_nats_url: args.public_nats_url,
+        batching: crate::pipeline::logger::Batching {
+            count: args.log_batch,
+            bytes: args.log_batch_bytes,
+            wait: args.log_batch_wait,
+        },
+        retention_days: args.retention_days,
     };
     // A panic inside a request (the CEL parser has been seen to panic on malformed input; arc
     // catches it) belongs in the server's log as one line, not as a raw backtrace notice.
@@ -72,13 +78,7 @@ pub(super) async fn serve(
     };
     let summary = format!(
         "components {}; NATS {}, Redis {}, log store {}",
-        crate::pipeline::Components::NAMES
-            .iter()
-            .zip([components.fanout, components.config, components.registry])
-            .filter(|(_, on)| *on)
-            .map(|(n, _)| *n)
-            .collect::<Vec<_>>()
-            .join(","),
+        components.enabled().join(","),
         crate::bus::nats::redact(&options.nats_url),
         crate::bus::nats::redact(&options.redis_url),
         crate::bus::nats::redact(&options.database_url),
@@ -140,15 +140,18 @@ pub(crate) fn secret(state_dir: &Path, name: &str) -> Result<String, Error> {
     Ok(value)
 }
 
-/// The pipeline's admin API.
-struct Admin {
-    base: String,
-    token: String,
+/// The pipeline's admin API (also the message log's query API, for `arc messages`, `arc replay
+/// --log` and `arc tail --log`).
+pub(super) struct Admin {
+    /// The pipeline's URL, without a trailing `/`.
+    pub(super) base: String,
+    /// The admin token.
+    pub(super) token: String,
     http: reqwest::Client,
 }
 
 impl Admin {
-    fn new(settings: &Settings, a: &AdminArgs) -> Result<Self, Error> {
+    pub(super) fn new(settings: &Settings, a: &AdminArgs) -> Result<Self, Error> {
         let base = a
             .server
             .clone()
@@ -181,7 +184,7 @@ impl Admin {
         Ok(Admin { base, token, http })
     }
 
-    async fn send(
+    pub(super) async fn send(
         &self,
         method: reqwest::Method,
         path: &str,
@@ -217,15 +220,16 @@ impl Admin {
     }
 }
 
-struct Answer {
-    status: u16,
-    etag: Option<String>,
-    body: serde_json::Value,
+/// One answer of the pipeline's API.
+pub(super) struct Answer {
+    pub(super) status: u16,
+    pub(super) etag: Option<String>,
+    pub(super) body: serde_json::Value,
 }
 
 impl Answer {
     /// The answer as an error: 4xx input problems exit 2, the rest 1.
-    fn into_error(self, what: &str) -> Error {
+    pub(super) fn into_error(self, what: &str) -> Error {
         let message = self
             .body
             .get("error")

@@ -33,6 +33,8 @@ pub struct AppState {
     pub components: Components,
     /// Asks the config watcher to reload now (after this instance wrote a change).
     pub reload: tokio::sync::mpsc::Sender<()>,
+    /// Newly logged envelopes, for `/v1/feed`.
+    pub feed: tokio::sync::broadcast::Sender<Arc<super::envelope::Envelope>>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -40,10 +42,23 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics));
+    r = match (state.components.fanout, state.components.query) {
+        (true, true) => r.route(
+            "/v1/messages",
+            post(post_messages).get(super::query::list_messages),
+        ),
+        (true, false) => r.route("/v1/messages", post(post_messages)),
+        (false, true) => r.route("/v1/messages", get(super::query::list_messages)),
+        (false, false) => r,
+    };
     if state.components.fanout {
+        r = r.route("/v1/ws", get(ws_upgrade));
+    }
+    if state.components.query {
         r = r
-            .route("/v1/messages", post(post_messages))
-            .route("/v1/ws", get(ws_upgrade));
+            .route("/", get(super::query::page))
+            .route("/v1/messages/{id}", get(super::query::get_message))
+            .route("/v1/feed", get(super::query::feed));
     }
     if state.components.config {
         r = r
@@ -273,7 +288,7 @@ async fn readyz(State(s): State<AppState>) -> Response {
 }
 
 fn needs_store(c: Components) -> bool {
-    c.config || c.registry
+    c.config || c.registry || c.logger || c.query
 }
 
 async fn metrics(State(s): State<AppState>) -> Response {
@@ -290,7 +305,7 @@ async fn metrics(State(s): State<AppState>) -> Response {
 // ---------------------------------------------------------------------------------------------
 // Admin: config store and registry
 
-fn admin(s: &AppState, headers: &HeaderMap) -> Result<(), Response> {
+pub(super) fn admin(s: &AppState, headers: &HeaderMap) -> Result<(), Response> {
     let Some(expected) = &s.admin_token else {
         return Err(error(
             StatusCode::FORBIDDEN,

@@ -10,8 +10,10 @@ pub mod envelope;
 pub mod fanout;
 pub mod http;
 pub mod ingest;
+pub mod logger;
 pub mod metrics;
 pub mod policy;
+pub mod query;
 pub mod queue;
 pub mod store;
 
@@ -40,17 +42,39 @@ pub struct Components {
     pub config: bool,
     /// The backbone registry's REST API.
     pub registry: bool,
+    /// The message logger (log queue → PostgreSQL).
+    pub logger: bool,
+    /// The query API, the live feed and the page at `/`.
+    pub query: bool,
 }
 
 impl Components {
-    pub const NAMES: [&'static str; 3] = ["fanout", "config", "registry"];
+    pub const NAMES: [&'static str; 5] = ["fanout", "config", "registry", "logger", "query"];
 
     pub fn all() -> Self {
         Components {
             fanout: true,
             config: true,
             registry: true,
+            logger: true,
+            query: true,
         }
+    }
+
+    /// Which are on, in `NAMES` order.
+    pub fn enabled(self) -> Vec<&'static str> {
+        Self::NAMES
+            .iter()
+            .zip([
+                self.fanout,
+                self.config,
+                self.registry,
+                self.logger,
+                self.query,
+            ])
+            .filter(|(_, on)| *on)
+            .map(|(n, _)| *n)
+            .collect()
     }
 
     /// Parses `fanout,config,…`.
@@ -59,12 +83,16 @@ impl Components {
             fanout: false,
             config: false,
             registry: false,
+            logger: false,
+            query: false,
         };
         for name in list {
             match name.trim() {
                 "fanout" => c.fanout = true,
                 "config" => c.config = true,
                 "registry" => c.registry = true,
+                "logger" => c.logger = true,
+                "query" => c.query = true,
                 other => {
                     return Err(format!(
                         "unknown component `{other}`; choose from {}",
@@ -93,6 +121,10 @@ pub struct ServeOptions {
     pub org_id: String,
     pub cluster_id: String,
     pub public_nats_url: Option<String>,
+    /// How the logger batches.
+    pub batching: logger::Batching,
+    /// Drop logged messages older than this many days.
+    pub retention_days: Option<u32>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -187,12 +219,30 @@ pub async fn serve(
         tokio::spawn(ingest::nats_consumer(pipeline.clone()));
     }
 
+    if o.components.logger {
+        tokio::spawn(logger::run(
+            store.clone(),
+            redis.clone(),
+            nats.clone(),
+            o.consumer.clone(),
+            o.batching,
+        ));
+        if let Some(days) = o.retention_days {
+            tokio::spawn(logger::retention(store.clone(), days));
+        }
+    }
+    let (feed, _) = tokio::sync::broadcast::channel(query::FEED_BUFFER);
+    if o.components.query {
+        tokio::spawn(query::relay(nats.clone(), feed.clone()));
+    }
+
     let state = http::AppState {
         pipeline,
         store,
         admin_token: o.admin_token.clone().map(Arc::from),
         components: o.components,
         reload: reload_tx,
+        feed,
     };
     let app = http::router(state);
     ready(addr);

@@ -16,10 +16,11 @@ use crate::bus::nats::redact;
 
 /// Schema versions, applied in order, each once, in a transaction, under an advisory lock so
 /// that several pipeline instances starting together do not race.
-const MIGRATIONS: &[(i32, &str, &str)] = &[(
-    1,
-    "config store and backbone registry",
-    "CREATE TABLE arc_config (
+const MIGRATIONS: &[(i32, &str, &str)] = &[
+    (
+        1,
+        "config store and backbone registry",
+        "CREATE TABLE arc_config (
          kind text NOT NULL,
          name text NOT NULL,
          body jsonb NOT NULL,
@@ -36,7 +37,38 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[(
          created_at timestamptz NOT NULL DEFAULT now(),
          updated_at timestamptz NOT NULL DEFAULT now());
      CREATE INDEX arc_backbones_org ON arc_backbones (org_id);",
-)];
+    ),
+    (
+        2,
+        "the message log",
+        // With TimescaleDB: a hypertable on `ts`, compressed after 7 days; its unique key must
+        // hold `ts`, so it is (id, ts) (a message's ts never changes, so a redelivery still
+        // conflicts). Without it: plain PostgreSQL, unique on id. Either way: lookups by id,
+        // by subject and time, and by time, with (ts, id) as the keyset order.
+        "DO $$ BEGIN
+           IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb') THEN
+             CREATE EXTENSION IF NOT EXISTS timescaledb;
+             CREATE TABLE arc_messages (
+                 id text NOT NULL, subject text NOT NULL, topic text NOT NULL,
+                 ts timestamptz NOT NULL, source text NOT NULL, sender text NOT NULL,
+                 headers jsonb NOT NULL, payload jsonb NOT NULL,
+                 PRIMARY KEY (id, ts));
+             PERFORM create_hypertable('arc_messages', 'ts');
+             ALTER TABLE arc_messages SET (timescaledb.compress,
+                 timescaledb.compress_segmentby = 'subject');
+             PERFORM add_compression_policy('arc_messages', INTERVAL '7 days');
+           ELSE
+             CREATE TABLE arc_messages (
+                 id text NOT NULL, subject text NOT NULL, topic text NOT NULL,
+                 ts timestamptz NOT NULL, source text NOT NULL, sender text NOT NULL,
+                 headers jsonb NOT NULL, payload jsonb NOT NULL,
+                 PRIMARY KEY (id));
+           END IF;
+         END $$;
+         CREATE INDEX arc_messages_ts_id ON arc_messages (ts, id);
+         CREATE INDEX arc_messages_subject_ts ON arc_messages (subject text_pattern_ops, ts, id);",
+    ),
+];
 
 /// Any number, unlikely to collide with an application's own advisory locks.
 const MIGRATION_LOCK: i64 = 0x0061_7263_0001;
@@ -210,6 +242,33 @@ impl Store {
         let client = Arc::new(client);
         *slot = Some(client.clone());
         Ok(client)
+    }
+
+    /// A connection of its own (the logger's long COPY transactions), migrated.
+    pub async fn dedicated(&self) -> Result<Client, StoreError> {
+        let unreachable = |reason: String| StoreError::Unreachable {
+            url: redact(&self.url),
+            reason,
+        };
+        let (client, conn) = tokio::time::timeout(
+            Duration::from_secs(3),
+            tokio_postgres::connect(&self.url, NoTls),
+        )
+        .await
+        .map_err(|_| unreachable("no answer within 3 s".to_owned()))?
+        .map_err(|e| unreachable(e.to_string()))?;
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::warn!("log store connection closed: {e}");
+            }
+        });
+        migrate(&client).await?;
+        Ok(client)
+    }
+
+    /// The shared connection, for queries.
+    pub async fn shared(&self) -> Result<Arc<Client>, StoreError> {
+        self.client().await
     }
 
     /// Connects and migrates now (for startup and `/readyz`).

@@ -415,3 +415,28 @@ impl Background {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 }
+
+/// A seed for [`next`] from the clock (printed, so a failing run can be told apart).
+pub fn seed() -> u64 {
+    let s = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(1, |d| {
+            u64::try_from(d.as_nanos() % u128::from(u64::MAX)).unwrap_or(1)
+        })
+        | 1;
+    #[allow(clippy::print_stderr)]
+    {
+        eprintln!("random seed {s}");
+    }
+    s
+}
+
+/// xorshift64*: good enough to pick kill times.
+pub fn next(state: &mut u64) -> u64 {
+    let mut x = *state;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    *state = x;
+    x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+}
