@@ -55,6 +55,10 @@ impl Stack {
         let port = free_port();
         let listen = format!("127.0.0.1:{port}");
         let mut args = vec!["serve", "--listen", &listen];
+        // No logger: these tests read the log queue itself (tests/logger.rs covers the logger).
+        if !extra.contains(&"--components") {
+            args.extend_from_slice(&["--components", "fanout,config,registry"]);
+        }
         args.extend_from_slice(extra);
         let mut bg = self
             .p
