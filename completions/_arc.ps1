@@ -54,8 +54,9 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
             [CompletionResult]::new('request', 'request', [CompletionResultType]::ParameterValue, 'Send a request and print the reply; exit 1 on no responders or timeout')
             [CompletionResult]::new('reply', 'reply', [CompletionResultType]::ParameterValue, 'Answer requests with a fixed body or a command''s output')
             [CompletionResult]::new('streams', 'streams', [CompletionResultType]::ParameterValue, 'Declare and inspect JetStream streams (and Pulsar topics)')
-            [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Replay a stream or topic from a point in time; exits at the end unless --follow')
+            [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Replay a stream, a topic or the message log (--log) from a point in time; exits at the end unless --follow')
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'A live feed of every message matching a pattern, one line each')
+            [CompletionResult]::new('messages', 'messages', [CompletionResultType]::ParameterValue, 'The message log: every accepted message, as the pipeline''s logger wrote it')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -410,7 +411,11 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
         }
         'arc;serve' {
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Where the HTTP API listens (ingress, admin, health, metrics)')
-            [CompletionResult]::new('--components', '--components', [CompletionResultType]::ParameterName, 'The components to run: fanout (HTTP, WebSocket, Redis and NATS ingress with the constraint checker), config (the config store''s API), registry (the backbone registry)')
+            [CompletionResult]::new('--components', '--components', [CompletionResultType]::ParameterName, 'The components to run: fanout (HTTP, WebSocket, Redis and NATS ingress with the constraint checker), config (the config store''s API), registry (the backbone registry), logger (log queue into PostgreSQL), query (query API, live feed, the page at `/`)')
+            [CompletionResult]::new('--log-batch', '--log-batch', [CompletionResultType]::ParameterName, 'The logger writes a batch when it holds this many messages...')
+            [CompletionResult]::new('--log-batch-bytes', '--log-batch-bytes', [CompletionResultType]::ParameterName, '...or this many bytes...')
+            [CompletionResult]::new('--log-batch-wait', '--log-batch-wait', [CompletionResultType]::ParameterName, '...or its first message has waited this long')
+            [CompletionResult]::new('--retention-days', '--retention-days', [CompletionResultType]::ParameterName, 'Drop logged messages older than this many days (default: keep everything)')
             [CompletionResult]::new('--nats-url', '--nats-url', [CompletionResultType]::ParameterName, 'Flash''s URL (default: the project''s `messaging` service)')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Sonic''s URL (default: the project''s `cache` service)')
             [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'The log store''s URL (default: the project''s `logstore` service)')
@@ -843,8 +848,10 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
         'arc;replay' {
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From: a duration ago (`90s`, `1h`), an RFC 3339 time, or unix seconds or milliseconds')
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Until (same forms); default: the end of what exists')
-            [CompletionResult]::new('--subject', '--subject', [CompletionResultType]::ParameterName, 'Only subjects matching this pattern (JetStream)')
+            [CompletionResult]::new('--subject', '--subject', [CompletionResultType]::ParameterName, 'Only subjects matching this pattern (JetStream, and the message log)')
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Re-publish each message to this live subject')
+            [CompletionResult]::new('--pipeline-url', '--pipeline-url', [CompletionResultType]::ParameterName, 'The pipeline''s URL, for --log (default: the project''s `pipeline` service)')
+            [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'The admin token, for --log (default: the one `arc up` generated for this project)')
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'NATS server URL')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'NATS token')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'NATS user name')
@@ -859,6 +866,7 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; `NO_COLOR` set to anything turns colour off')
             [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep going after the end, printing new messages as they arrive')
             [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Print only the payload')
+            [CompletionResult]::new('--log', '--log', [CompletionResultType]::ParameterName, 'Page through the message log (every accepted message, from the pipeline''s query API) instead of a stream; prints envelopes')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print data as JSON (JSON Lines for streams)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
@@ -872,6 +880,8 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
         }
         'arc;tail' {
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Exit after N messages')
+            [CompletionResult]::new('--pipeline-url', '--pipeline-url', [CompletionResultType]::ParameterName, 'The pipeline''s URL, for --log (default: the project''s `pipeline` service)')
+            [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'The admin token, for --log (default: the one `arc up` generated for this project)')
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'NATS server URL')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'NATS token')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'NATS user name')
@@ -885,6 +895,7 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
             [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where services run: docker, native processes, or Docker when the daemon answers')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; `NO_COLOR` set to anything turns colour off')
             [CompletionResult]::new('--system', '--system', [CompletionResultType]::ParameterName, 'Also show `$`-prefixed (server) and `_INBOX` subjects')
+            [CompletionResult]::new('--log', '--log', [CompletionResultType]::ParameterName, 'Follow the message log''s live feed (each message as the logger writes it, from the pipeline''s WebSocket `/v1/feed`) instead of NATS; exit 1 if the pipeline drops it')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print data as JSON (JSON Lines for streams)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
@@ -894,6 +905,51 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'arc;messages' {
+            [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'The project directory (holding `profiles.yaml` and `services/`)')
+            [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where services run: docker, native processes, or Docker when the daemon answers')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; `NO_COLOR` set to anything turns colour off')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print data as JSON (JSON Lines for streams)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Print one message from the log: its envelope, as pretty JSON (one line with --json). Exit 2 when the log has no message with that id')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'arc;messages;get' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The pipeline''s URL (default: the project''s `pipeline` service)')
+            [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'The admin token (default: the one `arc up` generated for this project)')
+            [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'The project directory (holding `profiles.yaml` and `services/`)')
+            [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where services run: docker, native processes, or Docker when the daemon answers')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; `NO_COLOR` set to anything turns colour off')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print data as JSON (JSON Lines for streams)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'arc;messages;help' {
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Print one message from the log: its envelope, as pretty JSON (one line with --json). Exit 2 when the log has no message with that id')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'arc;messages;help;get' {
+            break
+        }
+        'arc;messages;help;help' {
             break
         }
         'arc;help' {
@@ -916,8 +972,9 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
             [CompletionResult]::new('request', 'request', [CompletionResultType]::ParameterValue, 'Send a request and print the reply; exit 1 on no responders or timeout')
             [CompletionResult]::new('reply', 'reply', [CompletionResultType]::ParameterValue, 'Answer requests with a fixed body or a command''s output')
             [CompletionResult]::new('streams', 'streams', [CompletionResultType]::ParameterValue, 'Declare and inspect JetStream streams (and Pulsar topics)')
-            [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Replay a stream or topic from a point in time; exits at the end unless --follow')
+            [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Replay a stream, a topic or the message log (--log) from a point in time; exits at the end unless --follow')
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'A live feed of every message matching a pattern, one line each')
+            [CompletionResult]::new('messages', 'messages', [CompletionResultType]::ParameterValue, 'The message log: every accepted message, as the pipeline''s logger wrote it')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1042,6 +1099,13 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
             break
         }
         'arc;help;tail' {
+            break
+        }
+        'arc;help;messages' {
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Print one message from the log: its envelope, as pretty JSON (one line with --json). Exit 2 when the log has no message with that id')
+            break
+        }
+        'arc;help;messages;get' {
             break
         }
         'arc;help;help' {

@@ -46,6 +46,9 @@ _arc() {
             arc,logs)
                 cmd="arc__subcmd__logs"
                 ;;
+            arc,messages)
+                cmd="arc__subcmd__messages"
+                ;;
             arc,profiles)
                 cmd="arc__subcmd__profiles"
                 ;;
@@ -184,6 +187,9 @@ _arc() {
             arc__subcmd__help,logs)
                 cmd="arc__subcmd__help__subcmd__logs"
                 ;;
+            arc__subcmd__help,messages)
+                cmd="arc__subcmd__help__subcmd__messages"
+                ;;
             arc__subcmd__help,profiles)
                 cmd="arc__subcmd__help__subcmd__profiles"
                 ;;
@@ -247,6 +253,9 @@ _arc() {
             arc__subcmd__help__subcmd__config,validate)
                 cmd="arc__subcmd__help__subcmd__config__subcmd__validate"
                 ;;
+            arc__subcmd__help__subcmd__messages,get)
+                cmd="arc__subcmd__help__subcmd__messages__subcmd__get"
+                ;;
             arc__subcmd__help__subcmd__profiles,ls)
                 cmd="arc__subcmd__help__subcmd__profiles__subcmd__ls"
                 ;;
@@ -264,6 +273,18 @@ _arc() {
                 ;;
             arc__subcmd__help__subcmd__streams,rm)
                 cmd="arc__subcmd__help__subcmd__streams__subcmd__rm"
+                ;;
+            arc__subcmd__messages,get)
+                cmd="arc__subcmd__messages__subcmd__get"
+                ;;
+            arc__subcmd__messages,help)
+                cmd="arc__subcmd__messages__subcmd__help"
+                ;;
+            arc__subcmd__messages__subcmd__help,get)
+                cmd="arc__subcmd__messages__subcmd__help__subcmd__get"
+                ;;
+            arc__subcmd__messages__subcmd__help,help)
+                cmd="arc__subcmd__messages__subcmd__help__subcmd__help"
                 ;;
             arc__subcmd__profiles,help)
                 cmd="arc__subcmd__profiles__subcmd__help"
@@ -326,7 +347,7 @@ _arc() {
 
     case "${cmd}" in
         arc)
-            opts="-f -q -v -h -V --project-dir --file --runtime --json --color --quiet --verbose --help --version up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help"
+            opts="-f -q -v -h -V --project-dir --file --runtime --json --color --quiet --verbose --help --version up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail messages help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1112,7 +1133,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__help)
-            opts="up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help"
+            opts="up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail messages help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1380,6 +1401,34 @@ _arc() {
         arc__subcmd__help__subcmd__logs)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        arc__subcmd__help__subcmd__messages)
+            opts="get"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        arc__subcmd__help__subcmd__messages__subcmd__get)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1681,6 +1730,108 @@ _arc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        arc__subcmd__messages)
+            opts="-q -v -h -V --project-dir --runtime --json --color --quiet --verbose --help --version get help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --project-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
+                    COMPREPLY=($(compgen -W "auto docker process" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        arc__subcmd__messages__subcmd__get)
+            opts="-q -v -h -V --server --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --project-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
+                    COMPREPLY=($(compgen -W "auto docker process" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        arc__subcmd__messages__subcmd__help)
+            opts="get help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        arc__subcmd__messages__subcmd__help__subcmd__get)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        arc__subcmd__messages__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         arc__subcmd__profiles)
             opts="-q -v -h -V --project-dir --runtime --json --color --quiet --verbose --help --version ls help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1884,7 +2035,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__replay)
-            opts="-q -v -h -V --since --until --subject --to --follow --raw --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --since --until --subject --to --follow --raw --log --pipeline-url --admin-token --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1903,6 +2054,14 @@ _arc() {
                     return 0
                     ;;
                 --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pipeline-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --admin-token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2110,7 +2269,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__serve)
-            opts="-q -v -h -V --listen --components --nats-url --redis-url --database-url --admin-token --consumer --system-id --org-id --cluster-id --public-nats-url --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --listen --components --log-batch --log-batch-bytes --log-batch-wait --retention-days --nats-url --redis-url --database-url --admin-token --consumer --system-id --org-id --cluster-id --public-nats-url --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2121,6 +2280,22 @@ _arc() {
                     return 0
                     ;;
                 --components)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-batch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-batch-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-batch-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retention-days)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2718,13 +2893,21 @@ _arc() {
             return 0
             ;;
         arc__subcmd__tail)
-            opts="-q -v -h -V --system --count --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --system --count --log --pipeline-url --admin-token --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pipeline-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --admin-token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

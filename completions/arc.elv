@@ -51,8 +51,9 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand request 'Send a request and print the reply; exit 1 on no responders or timeout'
             cand reply 'Answer requests with a fixed body or a command''s output'
             cand streams 'Declare and inspect JetStream streams (and Pulsar topics)'
-            cand replay 'Replay a stream or topic from a point in time; exits at the end unless --follow'
+            cand replay 'Replay a stream, a topic or the message log (--log) from a point in time; exits at the end unless --follow'
             cand tail 'A live feed of every message matching a pattern, one line each'
+            cand messages 'The message log: every accepted message, as the pipeline''s logger wrote it'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'arc;up'= {
@@ -374,7 +375,11 @@ set edit:completion:arg-completer[arc] = {|@words|
         }
         &'arc;serve'= {
             cand --listen 'Where the HTTP API listens (ingress, admin, health, metrics)'
-            cand --components 'The components to run: fanout (HTTP, WebSocket, Redis and NATS ingress with the constraint checker), config (the config store''s API), registry (the backbone registry)'
+            cand --components 'The components to run: fanout (HTTP, WebSocket, Redis and NATS ingress with the constraint checker), config (the config store''s API), registry (the backbone registry), logger (log queue into PostgreSQL), query (query API, live feed, the page at `/`)'
+            cand --log-batch 'The logger writes a batch when it holds this many messages...'
+            cand --log-batch-bytes '...or this many bytes...'
+            cand --log-batch-wait '...or its first message has waited this long'
+            cand --retention-days 'Drop logged messages older than this many days (default: keep everything)'
             cand --nats-url 'Flash''s URL (default: the project''s `messaging` service)'
             cand --redis-url 'Sonic''s URL (default: the project''s `cache` service)'
             cand --database-url 'The log store''s URL (default: the project''s `logstore` service)'
@@ -778,8 +783,10 @@ set edit:completion:arg-completer[arc] = {|@words|
         &'arc;replay'= {
             cand --since 'From: a duration ago (`90s`, `1h`), an RFC 3339 time, or unix seconds or milliseconds'
             cand --until 'Until (same forms); default: the end of what exists'
-            cand --subject 'Only subjects matching this pattern (JetStream)'
+            cand --subject 'Only subjects matching this pattern (JetStream, and the message log)'
             cand --to 'Re-publish each message to this live subject'
+            cand --pipeline-url 'The pipeline''s URL, for --log (default: the project''s `pipeline` service)'
+            cand --admin-token 'The admin token, for --log (default: the one `arc up` generated for this project)'
             cand --server 'NATS server URL'
             cand --token 'NATS token'
             cand --user 'NATS user name'
@@ -794,6 +801,7 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand --color 'When to colour output; `NO_COLOR` set to anything turns colour off'
             cand --follow 'Keep going after the end, printing new messages as they arrive'
             cand --raw 'Print only the payload'
+            cand --log 'Page through the message log (every accepted message, from the pipeline''s query API) instead of a stream; prints envelopes'
             cand --json 'Print data as JSON (JSON Lines for streams)'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
@@ -806,6 +814,8 @@ set edit:completion:arg-completer[arc] = {|@words|
         }
         &'arc;tail'= {
             cand --count 'Exit after N messages'
+            cand --pipeline-url 'The pipeline''s URL, for --log (default: the project''s `pipeline` service)'
+            cand --admin-token 'The admin token, for --log (default: the one `arc up` generated for this project)'
             cand --server 'NATS server URL'
             cand --token 'NATS token'
             cand --user 'NATS user name'
@@ -819,6 +829,7 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
             cand --color 'When to colour output; `NO_COLOR` set to anything turns colour off'
             cand --system 'Also show `$`-prefixed (server) and `_INBOX` subjects'
+            cand --log 'Follow the message log''s live feed (each message as the logger writes it, from the pipeline''s WebSocket `/v1/feed`) instead of NATS; exit 1 if the pipeline drops it'
             cand --json 'Print data as JSON (JSON Lines for streams)'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
@@ -828,6 +839,46 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+        }
+        &'arc;messages'= {
+            cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
+            cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
+            cand --color 'When to colour output; `NO_COLOR` set to anything turns colour off'
+            cand --json 'Print data as JSON (JSON Lines for streams)'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand --verbose 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand get 'Print one message from the log: its envelope, as pretty JSON (one line with --json). Exit 2 when the log has no message with that id'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'arc;messages;get'= {
+            cand --server 'The pipeline''s URL (default: the project''s `pipeline` service)'
+            cand --admin-token 'The admin token (default: the one `arc up` generated for this project)'
+            cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
+            cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
+            cand --color 'When to colour output; `NO_COLOR` set to anything turns colour off'
+            cand --json 'Print data as JSON (JSON Lines for streams)'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand --verbose 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'arc;messages;help'= {
+            cand get 'Print one message from the log: its envelope, as pretty JSON (one line with --json). Exit 2 when the log has no message with that id'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'arc;messages;help;get'= {
+        }
+        &'arc;messages;help;help'= {
         }
         &'arc;help'= {
             cand up 'Bring a profile or services up, in dependency order, and wait until healthy'
@@ -849,8 +900,9 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand request 'Send a request and print the reply; exit 1 on no responders or timeout'
             cand reply 'Answer requests with a fixed body or a command''s output'
             cand streams 'Declare and inspect JetStream streams (and Pulsar topics)'
-            cand replay 'Replay a stream or topic from a point in time; exits at the end unless --follow'
+            cand replay 'Replay a stream, a topic or the message log (--log) from a point in time; exits at the end unless --follow'
             cand tail 'A live feed of every message matching a pattern, one line each'
+            cand messages 'The message log: every accepted message, as the pipeline''s logger wrote it'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'arc;help;up'= {
@@ -939,6 +991,11 @@ set edit:completion:arg-completer[arc] = {|@words|
         &'arc;help;replay'= {
         }
         &'arc;help;tail'= {
+        }
+        &'arc;help;messages'= {
+            cand get 'Print one message from the log: its envelope, as pretty JSON (one line with --json). Exit 2 when the log has no message with that id'
+        }
+        &'arc;help;messages;get'= {
         }
         &'arc;help;help'= {
         }

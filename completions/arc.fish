@@ -56,8 +56,9 @@ complete -c arc -n "__fish_arc_needs_command" -f -a "sub" -d 'Subscribe and prin
 complete -c arc -n "__fish_arc_needs_command" -f -a "request" -d 'Send a request and print the reply; exit 1 on no responders or timeout'
 complete -c arc -n "__fish_arc_needs_command" -f -a "reply" -d 'Answer requests with a fixed body or a command\'s output'
 complete -c arc -n "__fish_arc_needs_command" -f -a "streams" -d 'Declare and inspect JetStream streams (and Pulsar topics)'
-complete -c arc -n "__fish_arc_needs_command" -f -a "replay" -d 'Replay a stream or topic from a point in time; exits at the end unless --follow'
+complete -c arc -n "__fish_arc_needs_command" -f -a "replay" -d 'Replay a stream, a topic or the message log (--log) from a point in time; exits at the end unless --follow'
 complete -c arc -n "__fish_arc_needs_command" -f -a "tail" -d 'A live feed of every message matching a pattern, one line each'
+complete -c arc -n "__fish_arc_needs_command" -f -a "messages" -d 'The message log: every accepted message, as the pipeline\'s logger wrote it'
 complete -c arc -n "__fish_arc_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c arc -n "__fish_arc_using_subcommand up" -l timeout -d 'The longest to wait for all services to become healthy (e.g. `90s`)' -r
 complete -c arc -n "__fish_arc_using_subcommand up" -l progress -d 'How to show progress (image pulls, starts): live bars on a terminal, plain lines, JSON lines on stderr, or nothing' -r -f -a "auto\t'Live bars on a terminal, plain lines otherwise'
@@ -314,7 +315,11 @@ complete -c arc -n "__fish_arc_using_subcommand compose; and __fish_seen_subcomm
 complete -c arc -n "__fish_arc_using_subcommand compose; and __fish_seen_subcommand_from help" -f -a "export" -d 'Print (or write, or check) each service\'s `docker-compose.yml`'
 complete -c arc -n "__fish_arc_using_subcommand compose; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c arc -n "__fish_arc_using_subcommand serve" -l listen -d 'Where the HTTP API listens (ingress, admin, health, metrics)' -r
-complete -c arc -n "__fish_arc_using_subcommand serve" -l components -d 'The components to run: fanout (HTTP, WebSocket, Redis and NATS ingress with the constraint checker), config (the config store\'s API), registry (the backbone registry)' -r
+complete -c arc -n "__fish_arc_using_subcommand serve" -l components -d 'The components to run: fanout (HTTP, WebSocket, Redis and NATS ingress with the constraint checker), config (the config store\'s API), registry (the backbone registry), logger (log queue into PostgreSQL), query (query API, live feed, the page at `/`)' -r
+complete -c arc -n "__fish_arc_using_subcommand serve" -l log-batch -d 'The logger writes a batch when it holds this many messages...' -r
+complete -c arc -n "__fish_arc_using_subcommand serve" -l log-batch-bytes -d '...or this many bytes...' -r
+complete -c arc -n "__fish_arc_using_subcommand serve" -l log-batch-wait -d '...or its first message has waited this long' -r
+complete -c arc -n "__fish_arc_using_subcommand serve" -l retention-days -d 'Drop logged messages older than this many days (default: keep everything)' -r
 complete -c arc -n "__fish_arc_using_subcommand serve" -l nats-url -d 'Flash\'s URL (default: the project\'s `messaging` service)' -r
 complete -c arc -n "__fish_arc_using_subcommand serve" -l redis-url -d 'Sonic\'s URL (default: the project\'s `cache` service)' -r
 complete -c arc -n "__fish_arc_using_subcommand serve" -l database-url -d 'The log store\'s URL (default: the project\'s `logstore` service)' -r
@@ -662,8 +667,10 @@ complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcomm
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c arc -n "__fish_arc_using_subcommand replay" -l since -d 'From: a duration ago (`90s`, `1h`), an RFC 3339 time, or unix seconds or milliseconds' -r
 complete -c arc -n "__fish_arc_using_subcommand replay" -l until -d 'Until (same forms); default: the end of what exists' -r
-complete -c arc -n "__fish_arc_using_subcommand replay" -l subject -d 'Only subjects matching this pattern (JetStream)' -r
+complete -c arc -n "__fish_arc_using_subcommand replay" -l subject -d 'Only subjects matching this pattern (JetStream, and the message log)' -r
 complete -c arc -n "__fish_arc_using_subcommand replay" -l to -d 'Re-publish each message to this live subject' -r
+complete -c arc -n "__fish_arc_using_subcommand replay" -l pipeline-url -d 'The pipeline\'s URL, for --log (default: the project\'s `pipeline` service)' -r
+complete -c arc -n "__fish_arc_using_subcommand replay" -l admin-token -d 'The admin token, for --log (default: the one `arc up` generated for this project)' -r
 complete -c arc -n "__fish_arc_using_subcommand replay" -l server -d 'NATS server URL' -r
 complete -c arc -n "__fish_arc_using_subcommand replay" -l token -d 'NATS token' -r
 complete -c arc -n "__fish_arc_using_subcommand replay" -l user -d 'NATS user name' -r
@@ -682,12 +689,15 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c arc -n "__fish_arc_using_subcommand replay" -l follow -d 'Keep going after the end, printing new messages as they arrive'
 complete -c arc -n "__fish_arc_using_subcommand replay" -l raw -d 'Print only the payload'
+complete -c arc -n "__fish_arc_using_subcommand replay" -l log -d 'Page through the message log (every accepted message, from the pipeline\'s query API) instead of a stream; prints envelopes'
 complete -c arc -n "__fish_arc_using_subcommand replay" -l json -d 'Print data as JSON (JSON Lines for streams)'
 complete -c arc -n "__fish_arc_using_subcommand replay" -s q -l quiet -d 'Print only errors'
 complete -c arc -n "__fish_arc_using_subcommand replay" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
 complete -c arc -n "__fish_arc_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c arc -n "__fish_arc_using_subcommand replay" -s V -l version -d 'Print version'
 complete -c arc -n "__fish_arc_using_subcommand tail" -l count -d 'Exit after N messages' -r
+complete -c arc -n "__fish_arc_using_subcommand tail" -l pipeline-url -d 'The pipeline\'s URL, for --log (default: the project\'s `pipeline` service)' -r
+complete -c arc -n "__fish_arc_using_subcommand tail" -l admin-token -d 'The admin token, for --log (default: the one `arc up` generated for this project)' -r
 complete -c arc -n "__fish_arc_using_subcommand tail" -l server -d 'NATS server URL' -r
 complete -c arc -n "__fish_arc_using_subcommand tail" -l token -d 'NATS token' -r
 complete -c arc -n "__fish_arc_using_subcommand tail" -l user -d 'NATS user name' -r
@@ -705,33 +715,65 @@ complete -c arc -n "__fish_arc_using_subcommand tail" -l color -d 'When to colou
 always\t'Always colour'
 never\t'Never colour'"
 complete -c arc -n "__fish_arc_using_subcommand tail" -l system -d 'Also show `$`-prefixed (server) and `_INBOX` subjects'
+complete -c arc -n "__fish_arc_using_subcommand tail" -l log -d 'Follow the message log\'s live feed (each message as the logger writes it, from the pipeline\'s WebSocket `/v1/feed`) instead of NATS; exit 1 if the pipeline drops it'
 complete -c arc -n "__fish_arc_using_subcommand tail" -l json -d 'Print data as JSON (JSON Lines for streams)'
 complete -c arc -n "__fish_arc_using_subcommand tail" -s q -l quiet -d 'Print only errors'
 complete -c arc -n "__fish_arc_using_subcommand tail" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
 complete -c arc -n "__fish_arc_using_subcommand tail" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c arc -n "__fish_arc_using_subcommand tail" -s V -l version -d 'Print version'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "up" -d 'Bring a profile or services up, in dependency order, and wait until healthy'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "down" -d 'Stop services, in reverse dependency order'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "ps" -d 'List services with state, pid, ports, uptime and health'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "health" -d 'Probe running services over their own protocols; exit 1 if any is unhealthy'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "logs" -d 'Show service logs, prefixed by service'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "env" -d 'Print the running services\' endpoints as ARC_*_URL variables'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "services" -d 'List the declared services'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "profiles" -d 'List the declared profiles'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "config" -d 'Check the declarative files; read and change the pipeline\'s configuration'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "compose" -d 'Docker Compose files generated from service.yaml, for running a service without arc'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "serve" -d 'Run the message pipeline: ingress (HTTP, WebSocket, Redis list, NATS), constraints, the config store and the backbone registry'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "backbones" -d 'The backbone registry: where messages for an org are routed'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "build" -d 'Build the thin images of services that declare `build:` (through the Docker engine)'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "completions" -d 'Print a shell completion script'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "pub" -d 'Publish messages to a NATS subject or a Pulsar topic'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "sub" -d 'Subscribe and print messages (JSON Lines with --json)'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "request" -d 'Send a request and print the reply; exit 1 on no responders or timeout'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "reply" -d 'Answer requests with a fixed body or a command\'s output'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "streams" -d 'Declare and inspect JetStream streams (and Pulsar topics)'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "replay" -d 'Replay a stream or topic from a point in time; exits at the end unless --follow'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "tail" -d 'A live feed of every message matching a pattern, one line each'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c arc -n "__fish_arc_using_subcommand messages; and not __fish_seen_subcommand_from get help" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand messages; and not __fish_seen_subcommand_from get help" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
+docker\t'Containers through the Docker engine'
+process\t'Native processes from binaries on this machine'"
+complete -c arc -n "__fish_arc_using_subcommand messages; and not __fish_seen_subcommand_from get help" -l color -d 'When to colour output; `NO_COLOR` set to anything turns colour off' -r -f -a "auto\t'Colour when stdout/stderr is a terminal'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c arc -n "__fish_arc_using_subcommand messages; and not __fish_seen_subcommand_from get help" -l json -d 'Print data as JSON (JSON Lines for streams)'
+complete -c arc -n "__fish_arc_using_subcommand messages; and not __fish_seen_subcommand_from get help" -s q -l quiet -d 'Print only errors'
+complete -c arc -n "__fish_arc_using_subcommand messages; and not __fish_seen_subcommand_from get help" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+complete -c arc -n "__fish_arc_using_subcommand messages; and not __fish_seen_subcommand_from get help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c arc -n "__fish_arc_using_subcommand messages; and not __fish_seen_subcommand_from get help" -s V -l version -d 'Print version'
+complete -c arc -n "__fish_arc_using_subcommand messages; and not __fish_seen_subcommand_from get help" -f -a "get" -d 'Print one message from the log: its envelope, as pretty JSON (one line with --json). Exit 2 when the log has no message with that id'
+complete -c arc -n "__fish_arc_using_subcommand messages; and not __fish_seen_subcommand_from get help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from get" -l server -d 'The pipeline\'s URL (default: the project\'s `pipeline` service)' -r
+complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from get" -l admin-token -d 'The admin token (default: the one `arc up` generated for this project)' -r
+complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from get" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from get" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
+docker\t'Containers through the Docker engine'
+process\t'Native processes from binaries on this machine'"
+complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from get" -l color -d 'When to colour output; `NO_COLOR` set to anything turns colour off' -r -f -a "auto\t'Colour when stdout/stderr is a terminal'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from get" -l json -d 'Print data as JSON (JSON Lines for streams)'
+complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from get" -s q -l quiet -d 'Print only errors'
+complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from get" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
+complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from help" -f -a "get" -d 'Print one message from the log: its envelope, as pretty JSON (one line with --json). Exit 2 when the log has no message with that id'
+complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail messages help" -f -a "up" -d 'Bring a profile or services up, in dependency order, and wait until healthy'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail messages help" -f -a "down" -d 'Stop services, in reverse dependency order'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail messages help" -f -a "ps" -d 'List services with state, pid, ports, uptime and health'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail messages help" -f -a "health" -d 'Probe running services over their own protocols; exit 1 if any is unhealthy'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail messages help" -f -a "logs" -d 'Show service logs, prefixed by service'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail messages help" -f -a "env" -d 'Print the running services\' endpoints as ARC_*_URL variables'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail messages help" -f -a "services" -d 'List the declared services'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail messages help" -f -a "profiles" -d 'List the declared profiles'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail messages help" -f -a "config" -d 'Check the declarative files; read and change the pipeline\'s configuration'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail messages help" -f -a "compose" -d 'Docker Compose files generated from service.yaml, for running a service without arc'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail messages help" -f -a "serve" -d 'Run the message pipeline: ingress (HTTP, WebSocket, Redis list, NATS), constraints, the config store and the backbone registry'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail messages help" -f -a "backbones" -d 'The backbone registry: where messages for an org are routed'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail messages help" -f -a "build" -d 'Build the thin images of services that declare `build:` (through the Docker engine)'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail messages help" -f -a "completions" -d 'Print a shell completion script'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail messages help" -f -a "pub" -d 'Publish messages to a NATS subject or a Pulsar topic'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail messages help" -f -a "sub" -d 'Subscribe and print messages (JSON Lines with --json)'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail messages help" -f -a "request" -d 'Send a request and print the reply; exit 1 on no responders or timeout'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail messages help" -f -a "reply" -d 'Answer requests with a fixed body or a command\'s output'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail messages help" -f -a "streams" -d 'Declare and inspect JetStream streams (and Pulsar topics)'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail messages help" -f -a "replay" -d 'Replay a stream, a topic or the message log (--log) from a point in time; exits at the end unless --follow'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail messages help" -f -a "tail" -d 'A live feed of every message matching a pattern, one line each'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail messages help" -f -a "messages" -d 'The message log: every accepted message, as the pipeline\'s logger wrote it'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail messages help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from services" -f -a "ls" -d 'List the declared services'
 complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from profiles" -f -a "ls" -d 'List the declared profiles'
 complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Load and check every file, overlays included; report every problem found'
@@ -747,3 +789,4 @@ complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand
 complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from streams" -f -a "ls" -d 'List JetStream streams'
 complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from streams" -f -a "info" -d 'Show one stream\'s configuration and state'
 complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from streams" -f -a "rm" -d 'Delete a stream and its messages'
+complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from messages" -f -a "get" -d 'Print one message from the log: its envelope, as pretty JSON (one line with --json). Exit 2 when the log has no message with that id'

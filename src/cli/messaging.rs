@@ -1,4 +1,5 @@
-//! Flags of the messaging commands: pub, sub, request, reply, streams, replay, tail.
+//! Flags of the messaging commands: pub, sub, request, reply, streams, replay, tail, and the
+//! message log's: `replay --log`, `tail --log`, `messages get` (through the pipeline).
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -263,15 +264,17 @@ pub struct StreamNameArgs {
 /// `arc replay`.
 #[derive(Debug, Args)]
 pub struct ReplayArgs {
-    /// A JetStream stream (`AGENT_EVENTS`) or a Pulsar topic (`persistent://public/default/t`).
-    pub source: String,
+    /// A JetStream stream (`AGENT_EVENTS`) or a Pulsar topic (`persistent://public/default/t`);
+    /// not with --log.
+    #[arg(required_unless_present = "log")]
+    pub source: Option<String>,
     /// From: a duration ago (`90s`, `1h`), an RFC 3339 time, or unix seconds or milliseconds.
     #[arg(long, value_name = "TIME")]
     pub since: String,
     /// Until (same forms); default: the end of what exists.
     #[arg(long, value_name = "TIME")]
     pub until: Option<String>,
-    /// Only subjects matching this pattern (JetStream).
+    /// Only subjects matching this pattern (JetStream, and the message log).
     #[arg(long, value_name = "PATTERN")]
     pub subject: Option<String>,
     /// Re-publish each message to this live subject.
@@ -283,6 +286,15 @@ pub struct ReplayArgs {
     /// Print only the payload.
     #[arg(long)]
     pub raw: bool,
+    /// Page through the message log (every accepted message, from the pipeline's query API)
+    /// instead of a stream; prints envelopes.
+    ///
+    /// $ arc replay --log --since 1h --subject 'agent.*.commands' --json
+    #[arg(long, conflicts_with_all = ["source", "to", "follow"], help_heading = "Message log")]
+    pub log: bool,
+    /// How --log reaches the pipeline.
+    #[command(flatten)]
+    pub log_connect: LogConnectArgs,
     /// Connection options.
     #[command(flatten)]
     pub connect: ConnectArgs,
@@ -295,12 +307,62 @@ pub struct TailArgs {
     #[arg(default_value = ">")]
     pub pattern: String,
     /// Also show `$`-prefixed (server) and `_INBOX` subjects.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "log")]
     pub system: bool,
     /// Exit after N messages.
     #[arg(long, value_name = "N")]
     pub count: Option<u64>,
+    /// Follow the message log's live feed (each message as the logger writes it, from the
+    /// pipeline's WebSocket `/v1/feed`) instead of NATS; exit 1 if the pipeline drops it.
+    ///
+    /// $ arc tail --log 'agent.>' --json
+    #[arg(long, help_heading = "Message log")]
+    pub log: bool,
+    /// How --log reaches the pipeline.
+    #[command(flatten)]
+    pub log_connect: LogConnectArgs,
     /// Connection options.
     #[command(flatten)]
     pub connect: ConnectArgs,
+}
+
+/// How `--log` reaches the message log: the pipeline's query API and live feed.
+#[derive(Debug, Clone, Default, Args)]
+pub struct LogConnectArgs {
+    /// The pipeline's URL, for --log (default: the project's `pipeline` service).
+    #[arg(
+        long,
+        env = "ARC_PIPELINE_URL",
+        value_name = "URL",
+        help_heading = "Message log"
+    )]
+    pub pipeline_url: Option<String>,
+    /// The admin token, for --log (default: the one `arc up` generated for this project).
+    #[arg(
+        long,
+        env = "ARC_ADMIN_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN",
+        help_heading = "Message log"
+    )]
+    pub admin_token: Option<String>,
+}
+
+/// `arc messages`.
+#[derive(Debug, Subcommand)]
+pub enum MessagesCommand {
+    /// Print one message from the log: its envelope, as pretty JSON (one line with --json).
+    /// Exit 2 when the log has no message with that id.
+    ///
+    /// $ arc messages get 019a5d3e-7c1f-7b7e-9d3e-2a1f0c6b9e10
+    Get(MessageGetArgs),
+}
+
+/// `arc messages get`.
+#[derive(Debug, Args)]
+pub struct MessageGetArgs {
+    /// The message's id (the envelope's `id`: a UUIDv7, or the producer's idempotency key).
+    pub id: String,
+    #[command(flatten)]
+    pub admin: super::AdminArgs,
 }

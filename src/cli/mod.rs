@@ -228,17 +228,28 @@ pub enum Command {
         #[command(subcommand)]
         command: StreamsCommand,
     },
-    /// Replay a stream or topic from a point in time; exits at the end unless --follow.
+    /// Replay a stream, a topic or the message log (--log) from a point in time; exits at the
+    /// end unless --follow.
     ///
     /// $ arc replay AGENT_EVENTS --since 1h
     /// $ arc replay AGENT_EVENTS --since 2026-11-23T10:00:00Z --until 2026-11-23T11:00:00Z --json
     /// $ arc replay AGENT_COMMANDS --since 10m --to debug.commands
+    /// $ arc replay --log --since 1h --subject 'agent.>'
     Replay(ReplayArgs),
     /// A live feed of every message matching a pattern, one line each.
     ///
     /// $ arc tail
     /// $ arc tail 'agent.>' --json
+    /// $ arc tail --log 'agent.>'
     Tail(TailArgs),
+    /// The message log: every accepted message, as the pipeline's logger wrote it.
+    ///
+    /// $ arc messages get 019a5d3e-7c1f-7b7e-9d3e-2a1f0c6b9e10
+    Messages {
+        /// What to do with the log.
+        #[command(subcommand)]
+        command: MessagesCommand,
+    },
 }
 
 /// `arc up`.

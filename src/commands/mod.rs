@@ -17,7 +17,8 @@ mod up;
 use std::process::ExitCode;
 
 use crate::cli::{
-    Command, ComposeCommand, ConfigCommand, ProfilesCommand, RuntimeChoice, ServicesCommand,
+    Command, ComposeCommand, ConfigCommand, MessagesCommand, ProfilesCommand, RuntimeChoice,
+    ServicesCommand,
 };
 use crate::error::Error;
 use crate::runtime::{Backend, DockerRuntime, ProcessRuntime};
@@ -95,6 +96,9 @@ pub async fn dispatch(
             Box::pin(messaging::streams::run(command, settings, printer)).await
         }
         Command::Replay(args) => Box::pin(messaging::replay::run(args, settings, printer)).await,
+        Command::Messages {
+            command: MessagesCommand::Get(args),
+        } => messaging::log::get(args, settings, printer).await,
     }
 }
 

@@ -382,7 +382,7 @@ pub(crate) async fn replay_pulsar(
     settings: &Settings,
     printer: &Printer,
 ) -> Result<ExitStatus, Error> {
-    let t = topic(&args.source)?;
+    let t = topic(args.source.as_deref().unwrap_or_default())?;
     if args.subject.is_some() {
         return Err(BusError::Invalid {
             what: "option",

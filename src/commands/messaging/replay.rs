@@ -56,22 +56,27 @@ pub(crate) async fn run(
     settings: &Settings,
     printer: &Printer,
 ) -> Result<ExitStatus, Error> {
-    if is_pulsar_topic(&args.source) {
+    if args.log {
+        return super::log::replay(args, settings, printer).await;
+    }
+    // clap requires the source unless --log.
+    let source = args.source.clone().unwrap_or_default();
+    if is_pulsar_topic(&source) {
         return super::replay_pulsar(args, settings, printer).await;
     }
-    subject::stream_name(&args.source)?;
+    subject::stream_name(&source)?;
     if let Some(f) = &args.subject {
         subject::pattern(f)?;
     }
     let w = window(&args)?;
     let client = connect(&nats_options(settings, &args.connect)).await?;
     let js = async_nats::jetstream::new(client.clone());
-    let stream = super::streams::open_stream(&js, &args.source).await?;
+    let stream = super::streams::open_stream(&js, &source).await?;
     let start = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(
         w.since.timestamp_nanos_opt().unwrap_or(0),
     ))
     .map_err(|e| BusError::op("convert --since", e))?;
-    let op = || format!("replay `{}`", args.source);
+    let op = || format!("replay `{source}`");
     let mut consumer = stream
         .create_consumer(OrderedConfig {
             deliver_policy: DeliverPolicy::ByStartTime { start_time: start },
@@ -141,7 +146,7 @@ pub(crate) async fn run(
                 }
                 r.published = chrono::DateTime::from_timestamp_millis(published_ms)
                     .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
-                r.stream = Some(args.source.clone());
+                r.stream = Some(source.clone());
                 r.seq = Some(seq.to_string());
                 emit(&mut out, printer, format, &r, &msg.payload)
             } else {
@@ -173,7 +178,7 @@ pub(crate) async fn run(
     printer.info(&format!(
         "replayed {count} message{} from `{}`{}",
         if count == 1 { "" } else { "s" },
-        args.source,
+        source,
         args.to
             .as_ref()
             .map(|t| format!(" to `{t}`"))

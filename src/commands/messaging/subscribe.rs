@@ -1,4 +1,5 @@
 //! `arc sub` and `arc tail`: print messages as they arrive, one line (or JSON Line) each.
+//! (`arc tail --log` follows the pipeline's feed instead: `log.rs`.)
 
 use futures::{FutureExt, StreamExt};
 
@@ -54,6 +55,9 @@ pub(crate) async fn tail(
     settings: &Settings,
     printer: &Printer,
 ) -> Result<ExitStatus, Error> {
+    if args.log {
+        return super::log::tail(args, settings, printer).await;
+    }
     subject::pattern(&args.pattern)?;
     let format = Format {
         json: printer.json(),
