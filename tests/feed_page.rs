@@ -10,8 +10,10 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use futures::StreamExt as _;
 use serde_json::{json, Value};
 use support::{free_port, require_servers, Background, Project};
+use tokio_tungstenite::tungstenite::Message;
 
 const ADMIN: &str = "test-admin-token-0123456789";
 
@@ -169,6 +171,15 @@ async fn the_page_shows_a_message_published_during_the_test() {
         "GET / is not the feed page:\n{html}"
     );
 
+    // Browsers cannot set headers on a WebSocket: the page passes the token in the query.
+    let feed = format!(
+        "{}/v1/feed?subject=agent.page.%3E&token={ADMIN}",
+        s.url.replace("http://", "ws://")
+    );
+    let (mut ws, _) = tokio_tungstenite::connect_async(feed.as_str())
+        .await
+        .expect("the feed takes the token from the query, as the page sends it");
+
     let subject = "agent.page.events";
     let r = http
         .post(format!("{}/v1/messages", s.url))
@@ -191,6 +202,18 @@ async fn the_page_shows_a_message_published_during_the_test() {
     )
     .await;
     assert_eq!(logged["subject"], subject, "{logged}");
+    let pushed = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            match ws.next().await {
+                Some(Ok(Message::Text(t))) => break serde_json::from_str::<Value>(&t).unwrap(),
+                Some(Ok(_)) => {}
+                other => panic!("the feed ended: {other:?}"),
+            }
+        }
+    })
+    .await
+    .expect("the feed pushed nothing in 10s");
+    assert_eq!(pushed["id"], id.as_str(), "{pushed}");
 
     let profile = p.dir.path().join("chromium-profile");
     let dom = dump_dom(&format!("{}/#token={ADMIN}", s.url), &profile);
