@@ -23,7 +23,6 @@ use redis::aio::ConnectionManager;
 use tokio_postgres::binary_copy::BinaryCopyInWriter;
 use tokio_postgres::types::{Json, Type};
 
-use super::envelope::Envelope;
 use super::queue::{Redis, LOG_QUEUE};
 use super::store::Store;
 
@@ -69,9 +68,10 @@ end
 return out
 ";
 
-/// The processing list of logger `name`.
-pub fn processing_list(name: &str) -> String {
-    format!("arc:log:processing:{name}")
+/// The processing lists of logger `name`: one per batch in flight (one being written while the
+/// next is taken).
+pub fn processing_lists(name: &str) -> [String; 2] {
+    [0, 1].map(|slot| format!("arc:log:processing:{name}:{slot}"))
 }
 
 /// Runs the logger until the process ends.
@@ -82,7 +82,7 @@ pub async fn run(
     consumer: String,
     batching: Batching,
 ) {
-    let processing = processing_list(&consumer);
+    let processing = processing_lists(&consumer);
     let mut backoff = Duration::from_millis(100);
     loop {
         match round(&store, &redis, &nats, &processing, batching).await {
@@ -96,12 +96,13 @@ pub async fn run(
     }
 }
 
-/// One life of the connections: write what this logger holds, then take and write batches.
+/// One life of the connections: write what this logger holds, then take and write batches,
+/// taking the next batch while the last one is being written.
 async fn round(
     store: &Store,
     redis: &Redis,
     nats: &async_nats::Client,
-    processing: &str,
+    processing: &[String; 2],
     batching: Batching,
 ) -> Result<(), String> {
     let mut conn = redis
@@ -118,52 +119,112 @@ async fn round(
     let rerr = |e: redis::RedisError| redis.error(&e).to_string();
 
     // Whatever this logger held when it stopped: written again (duplicates are dropped).
-    let held: Vec<String> = redis::cmd("LRANGE")
-        .arg(processing)
-        .arg(0)
-        .arg(-1)
-        .query_async(&mut conn)
-        .await
-        .map_err(rerr)?;
-    if !held.is_empty() {
-        tracing::info!("logger: writing {} held entries again", held.len());
-        commit(&mut pg, &mut conn, nats, processing, &held).await?;
+    for list in processing {
+        let held: Vec<String> = redis::cmd("LRANGE")
+            .arg(list)
+            .arg(0)
+            .arg(-1)
+            .query_async(&mut conn)
+            .await
+            .map_err(rerr)?;
+        if !held.is_empty() {
+            tracing::info!("logger: writing {} held entries again", held.len());
+            commit(&mut pg, &mut conn, nats, list, &held).await?;
+        }
     }
 
-    let take = redis::Script::new(TAKE);
-    loop {
-        let mut batch: Vec<String> = Vec::new();
-        let mut bytes = 0usize;
-        let mut first_at: Option<Instant> = None;
-        loop {
-            let want = batching.count - batch.len();
-            let got: Vec<String> = take
-                .key(LOG_QUEUE)
-                .key(processing)
-                .arg(want)
-                .invoke_async(&mut conn)
+    // The taker fills a free processing list and hands the batch over; the writer commits it,
+    // empties the list and gives it back.
+    let (free_tx, mut free_rx) = tokio::sync::mpsc::channel::<usize>(2);
+    let (batch_tx, mut batch_rx) = tokio::sync::mpsc::channel::<(usize, Vec<String>)>(1);
+    for slot in 0..2 {
+        let _ = free_tx.try_send(slot);
+    }
+    let mut take_conn = conn.clone();
+    let taker = async move {
+        let take = redis::Script::new(TAKE);
+        while let Some(slot) = free_rx.recv().await {
+            let batch = take_batch(&take, &mut take_conn, &processing[slot], batching)
                 .await
-                .map_err(rerr)?;
-            if !got.is_empty() {
-                first_at.get_or_insert_with(Instant::now);
-                bytes += got.iter().map(String::len).sum::<usize>();
-                batch.extend(got);
-            }
-            if batch.len() >= batching.count || bytes >= batching.bytes {
+                .map_err(|e| redis.error(&e).to_string())?;
+            if batch_tx.send((slot, batch)).await.is_err() {
                 break;
             }
-            match first_at {
-                Some(t) if t.elapsed() >= batching.wait => break,
-                Some(t) => {
-                    let left = batching.wait.saturating_sub(t.elapsed());
-                    tokio::time::sleep(left.min(Duration::from_millis(5))).await;
-                }
-                // Idle: look again soon, not in a tight loop.
-                None => tokio::time::sleep(Duration::from_millis(5)).await,
-            }
         }
-        commit(&mut pg, &mut conn, nats, processing, &batch).await?;
+        Ok::<(), String>(())
+    };
+    let writer = async {
+        while let Some((slot, batch)) = batch_rx.recv().await {
+            commit(&mut pg, &mut conn, nats, &processing[slot], &batch).await?;
+            let _ = free_tx.send(slot).await;
+        }
+        Ok::<(), String>(())
+    };
+    // Either side failing ends the round; what was taken stays in its list for the next one.
+    tokio::select! {
+        r = taker => r,
+        r = writer => r,
     }
+}
+
+/// Takes a batch into `list`: up to `count` entries, `bytes` bytes, or what arrived within `wait`
+/// of the first entry.
+async fn take_batch(
+    take: &redis::Script,
+    conn: &mut ConnectionManager,
+    list: &str,
+    batching: Batching,
+) -> Result<Vec<String>, redis::RedisError> {
+    let mut batch: Vec<String> = Vec::new();
+    let mut bytes = 0usize;
+    let mut first_at: Option<Instant> = None;
+    loop {
+        let want = batching.count - batch.len();
+        let got: Vec<String> = take
+            .key(LOG_QUEUE)
+            .key(list)
+            .arg(want)
+            .invoke_async(conn)
+            .await?;
+        if !got.is_empty() {
+            first_at.get_or_insert_with(Instant::now);
+            bytes += got.iter().map(String::len).sum::<usize>();
+            batch.extend(got);
+        }
+        if batch.len() >= batching.count || bytes >= batching.bytes {
+            return Ok(batch);
+        }
+        match first_at {
+            Some(t) if t.elapsed() >= batching.wait => return Ok(batch),
+            Some(t) => {
+                let left = batching.wait.saturating_sub(t.elapsed());
+                tokio::time::sleep(left.min(Duration::from_millis(5))).await;
+            }
+            // Idle: look again soon, not in a tight loop.
+            None => tokio::time::sleep(Duration::from_millis(5)).await,
+        }
+    }
+}
+
+/// One queue entry, borrowed from its text: the JSON of headers and payload go to PostgreSQL as
+/// they are, without being parsed into values and printed again.
+#[derive(serde::Deserialize)]
+struct Entry<'a> {
+    #[serde(borrow)]
+    id: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    subject: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    topic: std::borrow::Cow<'a, str>,
+    ts: chrono::DateTime<chrono::Utc>,
+    #[serde(borrow)]
+    source: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    sender: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    headers: &'a serde_json::value::RawValue,
+    #[serde(borrow)]
+    payload: &'a serde_json::value::RawValue,
 }
 
 /// Writes `batch` (which sits in `processing`) and then releases it; announces the new rows.
@@ -174,10 +235,14 @@ async fn commit(
     processing: &str,
     batch: &[String],
 ) -> Result<(), String> {
-    let mut envelopes = Vec::with_capacity(batch.len());
+    let mut entries = Vec::with_capacity(batch.len());
+    let mut lines = Vec::with_capacity(batch.len());
     for raw in batch {
-        match serde_json::from_str::<Envelope>(raw) {
-            Ok(e) => envelopes.push(e),
+        match serde_json::from_str::<Entry>(raw) {
+            Ok(e) => {
+                entries.push(e);
+                lines.push(raw.as_str());
+            }
             // Only the pipeline writes the queue; an entry that is not an envelope is kept aside
             // rather than blocking the log.
             Err(e) => {
@@ -190,25 +255,85 @@ async fn commit(
             }
         }
     }
-    let inserted = write(pg, &envelopes).await?;
+    let inserted = write(pg, &entries).await?;
     let _: () = redis::cmd("DEL")
         .arg(processing)
         .query_async(conn)
         .await
         .map_err(|e| format!("could not release {processing}: {e}"))?;
-    if !inserted.is_empty() {
-        announce(nats, &envelopes, &inserted).await;
+    match inserted {
+        Inserted::All => announce(nats, lines.iter().copied()).await,
+        Inserted::Some(ids) if !ids.is_empty() => {
+            let new = entries
+                .iter()
+                .zip(&lines)
+                .filter(|(e, _)| ids.contains(e.id.as_ref()))
+                .map(|(_, l)| *l);
+            announce(nats, new).await;
+        }
+        Inserted::Some(_) => {}
     }
     Ok(())
 }
 
-/// Binary COPY into the staging table, then insert what is new; returns the new ids.
-async fn write(
-    pg: &mut tokio_postgres::Client,
-    envelopes: &[Envelope],
-) -> Result<std::collections::HashSet<String>, String> {
-    if envelopes.is_empty() {
-        return Ok(std::collections::HashSet::new());
+/// Which rows a write added.
+enum Inserted {
+    All,
+    Some(std::collections::HashSet<String>),
+}
+
+const COPY_TYPES: [Type; 8] = [
+    Type::TEXT,
+    Type::TEXT,
+    Type::TEXT,
+    Type::TIMESTAMPTZ,
+    Type::TEXT,
+    Type::TEXT,
+    Type::JSONB,
+    Type::JSONB,
+];
+
+/// Binary COPY of `entries` into `table`.
+async fn copy_into(
+    tx: &tokio_postgres::Transaction<'_>,
+    table: &str,
+    entries: &[Entry<'_>],
+) -> Result<(), tokio_postgres::Error> {
+    let sink = tx
+        .copy_in(&format!(
+            "COPY {table} (id, subject, topic, ts, source, sender, headers, payload) FROM STDIN BINARY"
+        ))
+        .await?;
+    let writer = BinaryCopyInWriter::new(sink, &COPY_TYPES);
+    pin_mut!(writer);
+    for e in entries {
+        let headers = Json(e.headers);
+        let payload = Json(e.payload);
+        writer
+            .as_mut()
+            .write(&[
+                &e.id.as_ref(),
+                &e.subject.as_ref(),
+                &e.topic.as_ref(),
+                &e.ts,
+                &e.source.as_ref(),
+                &e.sender.as_ref(),
+                &headers,
+                &payload,
+            ])
+            .await?;
+    }
+    writer.finish().await?;
+    Ok(())
+}
+
+/// Writes the batch exactly once. The common case — none of it is in the log yet — is one binary
+/// COPY straight into the log. When a row is already there (a batch written again after a crash)
+/// the COPY fails on the unique key; then the batch goes through the staging table and
+/// `INSERT … ON CONFLICT DO NOTHING` instead.
+async fn write(pg: &mut tokio_postgres::Client, entries: &[Entry<'_>]) -> Result<Inserted, String> {
+    if entries.is_empty() {
+        return Ok(Inserted::Some(std::collections::HashSet::new()));
     }
     let fail = |what: &str| {
         let what = what.to_owned();
@@ -220,47 +345,27 @@ async fn write(
             )
         }
     };
-    let tx = pg.transaction().await.map_err(fail("begin"))?;
-    let sink = tx
-        .copy_in(
-            "COPY arc_messages_staging (id, subject, topic, ts, source, sender, headers, payload)
-             FROM STDIN BINARY",
-        )
-        .await
-        .map_err(fail("copy"))?;
-    let writer = BinaryCopyInWriter::new(
-        sink,
-        &[
-            Type::TEXT,
-            Type::TEXT,
-            Type::TEXT,
-            Type::TIMESTAMPTZ,
-            Type::TEXT,
-            Type::TEXT,
-            Type::JSONB,
-            Type::JSONB,
-        ],
-    );
-    pin_mut!(writer);
-    for e in envelopes {
-        let headers = Json(&e.headers);
-        let payload = Json(&e.payload);
-        writer
-            .as_mut()
-            .write(&[
-                &e.id,
-                &e.subject,
-                &e.topic,
-                &e.ts,
-                &e.source.as_str(),
-                &e.sender,
-                &headers,
-                &payload,
-            ])
-            .await
-            .map_err(fail("copy a row"))?;
+    let mut tx = pg.transaction().await.map_err(fail("begin"))?;
+    {
+        let direct = tx.savepoint("direct").await.map_err(fail("savepoint"))?;
+        match copy_into(&direct, "arc_messages", entries).await {
+            Ok(()) => {
+                direct.commit().await.map_err(fail("release savepoint"))?;
+                tx.commit().await.map_err(fail("commit"))?;
+                return Ok(Inserted::All);
+            }
+            Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::UNIQUE_VIOLATION) => {
+                direct
+                    .rollback()
+                    .await
+                    .map_err(fail("roll back to savepoint"))?;
+            }
+            Err(e) => return Err(fail("copy")(e)),
+        }
     }
-    writer.finish().await.map_err(fail("finish the copy"))?;
+    copy_into(&tx, "arc_messages_staging", entries)
+        .await
+        .map_err(fail("copy into staging"))?;
     let rows = tx
         .query(
             "INSERT INTO arc_messages (id, subject, topic, ts, source, sender, headers, payload)
@@ -271,24 +376,21 @@ async fn write(
         .await
         .map_err(fail("insert"))?;
     tx.commit().await.map_err(fail("commit"))?;
-    Ok(rows.iter().map(|r| r.get::<_, String>(0)).collect())
+    Ok(Inserted::Some(
+        rows.iter().map(|r| r.get::<_, String>(0)).collect(),
+    ))
 }
 
-/// Publishes the newly logged envelopes for the live feed, in NDJSON chunks.
-async fn announce(
-    nats: &async_nats::Client,
-    envelopes: &[Envelope],
-    inserted: &std::collections::HashSet<String>,
-) {
+/// Publishes the newly logged envelopes (their queue text) for the live feed, in NDJSON chunks.
+async fn announce<'a>(nats: &async_nats::Client, lines: impl Iterator<Item = &'a str>) {
     let mut chunk = Vec::with_capacity(ANNOUNCE_CHUNK);
-    for e in envelopes.iter().filter(|e| inserted.contains(&e.id)) {
-        let line = serde_json::to_vec(e).unwrap_or_default();
+    for line in lines {
         if !chunk.is_empty() && chunk.len() + line.len() + 1 > ANNOUNCE_CHUNK {
             let _ = nats
                 .publish(COMMITTED, std::mem::take(&mut chunk).into())
                 .await;
         }
-        chunk.extend_from_slice(&line);
+        chunk.extend_from_slice(line.as_bytes());
         chunk.push(b'\n');
     }
     if !chunk.is_empty() {
