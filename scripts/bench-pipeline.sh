@@ -5,9 +5,10 @@
 #   - single-message POST /v1/messages (wrk, 1 thread, 32 connections): messages/s and p99;
 #   - NDJSON batches of 1,000 (wrk, 1 thread, 8 connections): messages/s;
 #   - ingress -> NATS subscriber latency at 5,000 msg/s (benches/pipeline.rs): p50 and p99.
-# The message logger is a separate issue: in its place this script empties the log queue
-# (`UNLINK arc:log`) twice a second, so the queue's bound and Redis's 512mb are not what is
-# measured.
+# The ingress is measured on its own: the pipeline runs without its logger component
+# (scripts/bench-logger.sh measures that), and this script empties the log queue
+# (`UNLINK arc:log`) twice a second in its place, so the queue's bound and Redis's 512mb are not
+# what is measured.
 #   scripts/bench-pipeline.sh [SECONDS]     (default 15 s per wrk run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,7 +33,10 @@ services:
   flash: { ports: [ { name: client, host: $nats }, { name: monitor, host: $(free_port) } ] }
   sonic: { ports: [ { name: client, host: $redis } ] }
   logstore: { ports: [ { name: client, host: $pg } ] }
-  pipeline: { ports: [ { name: http, host: $http } ] }
+  pipeline:
+    ports: [ { name: http, host: $http } ]
+    native:
+      command: [arc, serve, --listen, "{host}:{port.http}", --components, "fanout,config,registry"]
 YAML
 "$ARC" -q -f "$work/ports.yaml" up pipeline >/dev/null
 url="http://127.0.0.1:$http"

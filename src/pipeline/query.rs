@@ -265,18 +265,22 @@ pub async fn list_messages(
             )
         }
     };
-    let sql = format!(
-        "SELECT {COLUMNS} FROM arc_messages
-         WHERE ($1::text IS NULL OR (subject LIKE $1 AND subject ~ $2))
-           AND ($3::timestamptz IS NULL OR ts >= $3)
-           AND ($4::timestamptz IS NULL OR ts < $4)
-           AND ($5::text IS NULL OR sender = $5)
-           AND ($6::timestamptz IS NULL OR (ts, id) > ($6, $7))
-         ORDER BY ts, id LIMIT $8"
-    );
+    // The page's keys first, from the indexes alone where the filters allow (an index-only scan
+    // of (subject, ts, id) for a subject pattern), then the rows of just that page.
+    let sql = "WITH page AS (
+             SELECT ts, id FROM arc_messages
+             WHERE ($1::text IS NULL OR (subject LIKE $1 AND subject ~ $2))
+               AND ($3::timestamptz IS NULL OR ts >= $3)
+               AND ($4::timestamptz IS NULL OR ts < $4)
+               AND ($5::text IS NULL OR sender = $5)
+               AND ($6::timestamptz IS NULL OR (ts, id) > ($6, $7))
+             ORDER BY ts, id LIMIT $8)
+         SELECT m.id, m.subject, m.topic, m.ts, m.source, m.sender, m.headers, m.payload
+         FROM page JOIN arc_messages m ON m.id = page.id AND m.ts = page.ts
+         ORDER BY page.ts, page.id";
     let rows = match c
         .query(
-            &sql,
+            sql,
             &[
                 &like,
                 &re,
