@@ -12,10 +12,8 @@ use std::time::{Duration, Instant};
 
 use futures::StreamExt as _;
 use serde_json::{json, Value};
-use support::{free_port, require_servers, Background, Project};
+use support::{stack, ADMIN};
 use tokio_tungstenite::tungstenite::Message;
-
-const ADMIN: &str = "test-admin-token-0123456789";
 
 /// Chromium, or the test fails saying how to install it.
 fn chromium() -> PathBuf {
@@ -29,45 +27,6 @@ fn chromium() -> PathBuf {
             })
         })
         .expect("`chromium` is not installed: apt-get install chromium, or run `make deps`")
-}
-
-/// `arc serve` on a free port, killed when dropped.
-struct Serve {
-    url: String,
-    bg: Option<Background>,
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        if let Some(bg) = self.bg.take() {
-            let _ = bg.stop();
-        }
-    }
-}
-
-fn serve(p: &Project) -> Serve {
-    let listen = format!("127.0.0.1:{}", free_port());
-    let mut bg = p
-        .arc(["serve", "--listen", &listen])
-        .env(
-            "ARC_NATS_URL",
-            &format!("nats://127.0.0.1:{}", p.ports["nats_client"]),
-        )
-        .env(
-            "ARC_REDIS_URL",
-            &format!("redis://127.0.0.1:{}", p.ports["redis"]),
-        )
-        .env(
-            "ARC_DATABASE_URL",
-            &format!("postgres://arc@127.0.0.1:{}/arc", p.ports["postgres"]),
-        )
-        .env("ARC_ADMIN_TOKEN", ADMIN)
-        .spawn();
-    bg.wait_for("listening on");
-    Serve {
-        url: format!("http://{listen}"),
-        bg: Some(bg),
-    }
 }
 
 /// Polls `GET url` (with the admin token) until it answers 200; the body.
@@ -153,12 +112,10 @@ fn text_of<'a>(dom: &'a str, name: &str) -> Option<&'a str> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_page_shows_a_message_published_during_the_test() {
-    require_servers();
     let browser = chromium();
     eprintln!("using {}", browser.display());
-    let p = Project::new();
-    p.arc(["up", "flash", "sonic", "logstore"]).run().success();
-    let s = serve(&p);
+    let st = stack();
+    let s = st.serve(&[]);
     let http = reqwest::Client::new();
     wait_for_200(&http, &format!("{}/readyz", s.url), "/readyz").await;
 
@@ -215,7 +172,7 @@ async fn the_page_shows_a_message_published_during_the_test() {
     .expect("the feed pushed nothing in 10s");
     assert_eq!(pushed["id"], id.as_str(), "{pushed}");
 
-    let profile = p.dir.path().join("chromium-profile");
+    let profile = st.p.dir.path().join("chromium-profile");
     let dom = dump_dom(&format!("{}/#token={ADMIN}", s.url), &profile);
     let row = tag_with_id(&dom, &id)
         .unwrap_or_else(|| panic!("the page shows no element for message {id}; DOM:\n{dom}"));

@@ -9,48 +9,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use support::{free_port, require_servers, Background, Project};
-
-const ADMIN: &str = "test-admin-token-0123456789";
-
-/// `arc serve` on a free port, killed when dropped.
-struct Serve {
-    url: String,
-    bg: Option<Background>,
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        if let Some(bg) = self.bg.take() {
-            let _ = bg.stop();
-        }
-    }
-}
-
-fn serve(p: &Project) -> Serve {
-    let listen = format!("127.0.0.1:{}", free_port());
-    let mut bg = p
-        .arc(["serve", "--listen", &listen])
-        .env(
-            "ARC_NATS_URL",
-            &format!("nats://127.0.0.1:{}", p.ports["nats_client"]),
-        )
-        .env(
-            "ARC_REDIS_URL",
-            &format!("redis://127.0.0.1:{}", p.ports["redis"]),
-        )
-        .env(
-            "ARC_DATABASE_URL",
-            &format!("postgres://arc@127.0.0.1:{}/arc", p.ports["postgres"]),
-        )
-        .env("ARC_ADMIN_TOKEN", ADMIN)
-        .spawn();
-    bg.wait_for("listening on");
-    Serve {
-        url: format!("http://{listen}"),
-        bg: Some(bg),
-    }
-}
+use support::{stack, ADMIN};
 
 /// Polls `GET url` (with the admin token) until it answers 200.
 async fn wait_for_200(http: &reqwest::Client, url: &str) {
@@ -103,10 +62,9 @@ fn ids(lines: &[Value]) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn messages_get_replay_log_and_tail_log_read_the_log() {
-    require_servers();
-    let p = Project::new();
-    p.arc(["up", "flash", "sonic", "logstore"]).run().success();
-    let s = serve(&p);
+    let st = stack();
+    let p = &st.p;
+    let s = st.serve(&[]);
     let http = reqwest::Client::new();
     wait_for_200(&http, &format!("{}/readyz", s.url)).await;
     let arc = |args: &[&str]| p.arc(args).env("ARC_ADMIN_TOKEN", ADMIN);

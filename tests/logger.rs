@@ -11,72 +11,7 @@ use std::time::{Duration, Instant};
 use futures::StreamExt as _;
 use redis::AsyncCommands as _;
 use serde_json::Value;
-use support::{free_port, require_servers, Background, Project};
-
-const ADMIN: &str = "test-admin-token-0123456789";
-
-struct Stack {
-    p: Project,
-    nats: String,
-    redis: String,
-    db: String,
-}
-
-fn stack() -> Stack {
-    require_servers();
-    let p = Project::new();
-    p.arc(["up", "flash", "sonic", "logstore"]).run().success();
-    Stack {
-        nats: format!("nats://127.0.0.1:{}", p.ports["nats_client"]),
-        redis: format!("redis://127.0.0.1:{}", p.ports["redis"]),
-        db: format!("postgres://arc@127.0.0.1:{}/arc", p.ports["postgres"]),
-        p,
-    }
-}
-
-struct Serve {
-    url: String,
-    bg: Option<Background>,
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        if let Some(bg) = self.bg.take() {
-            let _ = bg.stop();
-        }
-    }
-}
-
-impl Serve {
-    /// SIGKILL.
-    fn kill(mut self) {
-        if let Some(bg) = self.bg.take() {
-            let _ = bg.stop();
-        }
-    }
-}
-
-impl Stack {
-    fn serve(&self, extra: &[&str]) -> Serve {
-        let port = free_port();
-        let listen = format!("127.0.0.1:{port}");
-        let mut args = vec!["serve", "--listen", &listen];
-        args.extend_from_slice(extra);
-        let mut bg = self
-            .p
-            .arc(args)
-            .env("ARC_NATS_URL", &self.nats)
-            .env("ARC_REDIS_URL", &self.redis)
-            .env("ARC_DATABASE_URL", &self.db)
-            .env("ARC_ADMIN_TOKEN", ADMIN)
-            .spawn();
-        bg.wait_for("listening on");
-        Serve {
-            url: format!("http://{listen}"),
-            bg: Some(bg),
-        }
-    }
-}
+use support::{stack, Serve, ADMIN};
 
 async fn pg(db: &str) -> tokio_postgres::Client {
     let (c, conn) = tokio_postgres::connect(db, tokio_postgres::NoTls)
@@ -182,16 +117,16 @@ async fn exactly_once_while_loggers_are_killed() {
     let url = ingress.url.clone();
     let loader = tokio::spawn(async move { load(&url, "log.kill", 0, 200_000, 1000).await });
 
-    let mut seed = support::seed();
+    let mut seed = arc::rand::seed();
     let mut kills = 0;
     let mut loggers: Vec<Option<Serve>> = vec![
         Some(s.serve(&["--components", "logger", "--consumer", "l1"])),
         Some(s.serve(&["--components", "logger", "--consumer", "l2"])),
     ];
     while !loader.is_finished() || kills < 5 {
-        let wait = 150 + support::next(&mut seed) % 600;
+        let wait = 150 + arc::rand::next(&mut seed) % 600;
         tokio::time::sleep(Duration::from_millis(wait)).await;
-        let which = usize::try_from(support::next(&mut seed) % 2).unwrap();
+        let which = usize::try_from(arc::rand::next(&mut seed) % 2).unwrap();
         if let Some(l) = loggers[which].take() {
             l.kill();
             kills += 1;

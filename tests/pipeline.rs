@@ -12,94 +12,36 @@ use std::time::{Duration, Instant};
 use futures::{SinkExt as _, StreamExt as _};
 use redis::AsyncCommands as _;
 use serde_json::{json, Value};
-use support::{free_port, require_servers, Background, Project};
+use support::{free_port, stack, Serve, Stack, ADMIN};
 use tokio_tungstenite::tungstenite::Message;
 
-const ADMIN: &str = "test-admin-token-0123456789";
-
-struct Stack {
-    p: Project,
-    nats: String,
-    redis: String,
-    db: String,
-}
-
-fn stack() -> Stack {
-    require_servers();
-    let p = Project::new();
-    p.arc(["up", "flash", "sonic", "logstore"]).run().success();
-    Stack {
-        nats: format!("nats://127.0.0.1:{}", p.ports["nats_client"]),
-        redis: format!("redis://127.0.0.1:{}", p.ports["redis"]),
-        db: format!("postgres://arc@127.0.0.1:{}/arc", p.ports["postgres"]),
-        p,
+/// `arc serve` for these tests, ready (its configuration loaded). Without the logger unless
+/// `extra` names the components: these tests read the log queue itself (tests/logger.rs covers
+/// the logger).
+fn serve(s: &Stack, extra: &[&str]) -> Serve {
+    let mut args = Vec::new();
+    if !extra.contains(&"--components") {
+        args.extend_from_slice(&["--components", "fanout,config,registry"]);
     }
+    args.extend_from_slice(extra);
+    let serve = s.serve(&args);
+    wait_ready(&serve);
+    serve
 }
 
-/// A running `arc serve`.
-struct Serve {
-    url: String,
-    bg: Option<Background>,
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        if let Some(bg) = self.bg.take() {
-            let _ = bg.stop();
+/// Waits until `/readyz` says ready (the configuration is loaded).
+fn wait_ready(s: &Serve) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let r = std::process::Command::new("curl")
+            .args(["-s", "-o", "/dev/null", "-w", "%{http_code}"])
+            .arg(format!("{}/readyz", s.url))
+            .output();
+        if r.is_ok_and(|o| o.stdout == b"200") {
+            return;
         }
-    }
-}
-
-impl Stack {
-    fn serve(&self, extra: &[&str]) -> Serve {
-        let port = free_port();
-        let listen = format!("127.0.0.1:{port}");
-        let mut args = vec!["serve", "--listen", &listen];
-        // No logger: these tests read the log queue itself (tests/logger.rs covers the logger).
-        if !extra.contains(&"--components") {
-            args.extend_from_slice(&["--components", "fanout,config,registry"]);
-        }
-        args.extend_from_slice(extra);
-        let mut bg = self
-            .p
-            .arc(args)
-            .env("ARC_NATS_URL", &self.nats)
-            .env("ARC_REDIS_URL", &self.redis)
-            .env("ARC_DATABASE_URL", &self.db)
-            .env("ARC_ADMIN_TOKEN", ADMIN)
-            .spawn();
-        bg.wait_for("listening on");
-        let s = Serve {
-            url: format!("http://{listen}"),
-            bg: Some(bg),
-        };
-        s.wait_ready();
-        s
-    }
-}
-
-impl Serve {
-    /// Waits until `/readyz` says ready (the configuration is loaded).
-    fn wait_ready(&self) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let r = std::process::Command::new("curl")
-                .args(["-s", "-o", "/dev/null", "-w", "%{http_code}"])
-                .arg(format!("{}/readyz", self.url))
-                .output();
-            if r.is_ok_and(|o| o.stdout == b"200") {
-                return;
-            }
-            assert!(Instant::now() < deadline, "{} never became ready", self.url);
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    /// SIGKILL, the way a crash ends it.
-    fn kill(mut self) {
-        if let Some(bg) = self.bg.take() {
-            let _ = bg.stop();
-        }
+        assert!(Instant::now() < deadline, "{} never became ready", s.url);
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 
@@ -175,7 +117,7 @@ async fn logged_ids(redis_url: &str) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_ingress_path_reaches_nats_and_the_log_queue() {
     let s = stack();
-    let serve = s.serve(&["--consumer", "paths"]);
+    let serve = serve(&s, &["--consumer", "paths"]);
     let nats = async_nats::connect(&s.nats).await.unwrap();
     let mut sub = nats.subscribe("agent.>").await.unwrap();
     nats.flush().await.unwrap();
@@ -305,7 +247,16 @@ async fn every_ingress_path_reaches_nats_and_the_log_queue() {
     let want: BTreeSet<String> = expected.iter().cloned().collect();
     assert_eq!(seen, want);
 
-    let logged = logged_ids(&s.redis).await;
+    // A message can reach the subscriber a moment before its queue push completes (the two run
+    // together; the producer's ack waits for both): wait until the queue holds them all.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let logged = loop {
+        let logged = logged_ids(&s.redis).await;
+        if logged.len() >= want.len() || Instant::now() > deadline {
+            break logged;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
     let distinct: BTreeSet<String> = logged.iter().cloned().collect();
     assert_eq!(
         logged.len(),
@@ -365,7 +316,7 @@ async fn every_ingress_path_reaches_nats_and_the_log_queue() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refusals_carry_status_and_reason() {
     let s = stack();
-    let serve = s.serve(&[]);
+    let serve = serve(&s, &[]);
     let (st, _, _) = admin(
         reqwest::Method::PUT,
         &serve.url,
@@ -480,8 +431,8 @@ async fn refusals_carry_status_and_reason() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn config_is_versioned_validated_and_applied_live() {
     let s = stack();
-    let a = s.serve(&[]);
-    let b = s.serve(&["--components", "fanout"]);
+    let a = serve(&s, &[]);
+    let b = serve(&s, &["--components", "fanout"]);
     let msg = r#"{"subject": "agent.x.events", "payload": {"n": 1}}"#;
     assert_eq!(post(&b.url, msg, &[]).await.0, 202);
 
@@ -620,8 +571,8 @@ async fn config_is_versioned_validated_and_applied_live() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rate_limits_are_shared_between_instances() {
     let s = stack();
-    let a = s.serve(&[]);
-    let b = s.serve(&["--components", "fanout"]);
+    let a = serve(&s, &[]);
+    let b = serve(&s, &["--components", "fanout"]);
     let (st, _, _) = admin(
         reqwest::Method::PUT,
         &a.url,
@@ -676,7 +627,7 @@ async fn redis_ingress_survives_a_crash() {
         .await
         .unwrap();
 
-    let first = s.serve(&["--consumer", "crashy"]);
+    let first = serve(&s, &["--consumer", "crashy"]);
     // Kill it mid-way through the list.
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
@@ -691,7 +642,7 @@ async fn redis_ingress_survives_a_crash() {
     let left: usize = r.llen("arc:ingest").await.unwrap();
     assert!(left > 0, "killed too late to test anything");
 
-    let _second = s.serve(&["--consumer", "crashy"]);
+    let _second = serve(&s, &["--consumer", "crashy"]);
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let left: usize = r.llen("arc:ingest").await.unwrap();
@@ -714,7 +665,7 @@ async fn redis_ingress_survives_a_crash() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn backends_down_mean_503_never_2xx() {
     let s = stack();
-    let serve = s.serve(&[]);
+    let serve = serve(&s, &[]);
     let msg = r#"{"subject": "agent.x", "payload": 1}"#;
     assert_eq!(post(&serve.url, msg, &[]).await.0, 202);
 
@@ -765,7 +716,7 @@ async fn registry_routes_by_org() {
         .spawn()
         .unwrap();
     let remote_url = format!("nats://127.0.0.1:{port}");
-    let serve = s.serve(&[]);
+    let serve = serve(&s, &[]);
 
     let arc = |args: &[&str]| {
         let mut all = vec!["--json", "backbones"];

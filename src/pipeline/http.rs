@@ -83,7 +83,7 @@ pub fn router(state: AppState) -> Router {
     r.layer(DefaultBodyLimit::max(MAX_BODY)).with_state(state)
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+pub(super) fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers
         .get(header::AUTHORIZATION)?
         .to_str()
@@ -92,7 +92,7 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .map(str::trim)
 }
 
-fn error(status: StatusCode, reason: &str, message: impl Into<String>) -> Response {
+pub(super) fn error(status: StatusCode, reason: &str, message: impl Into<String>) -> Response {
     (
         status,
         Json(serde_json::json!({"error": message.into(), "reason": reason})),
@@ -305,7 +305,13 @@ async fn metrics(State(s): State<AppState>) -> Response {
 // ---------------------------------------------------------------------------------------------
 // Admin: config store and registry
 
-pub(super) fn admin(s: &AppState, headers: &HeaderMap) -> Result<(), Response> {
+fn admin(s: &AppState, headers: &HeaderMap) -> Result<(), Response> {
+    admin_token(s, bearer(headers))
+}
+
+/// Checks a presented admin token (from the `Authorization` header, or a query parameter where
+/// a browser cannot set one).
+pub(super) fn admin_token(s: &AppState, presented: Option<&str>) -> Result<(), Response> {
     let Some(expected) = &s.admin_token else {
         return Err(error(
             StatusCode::FORBIDDEN,
@@ -313,7 +319,7 @@ pub(super) fn admin(s: &AppState, headers: &HeaderMap) -> Result<(), Response> {
             "the admin API is disabled: start `arc serve` with ARC_ADMIN_TOKEN set",
         ));
     };
-    match bearer(headers) {
+    match presented {
         Some(t) if bool::from(t.as_bytes().ct_eq(expected.as_bytes())) => Ok(()),
         Some(_) => Err(error(
             StatusCode::FORBIDDEN,
@@ -358,7 +364,7 @@ fn precondition(headers: &HeaderMap) -> Result<Precondition, Response> {
     Ok(Precondition::None)
 }
 
-fn store_error(e: &StoreError) -> Response {
+pub(super) fn store_error(e: &StoreError) -> Response {
     error(
         StatusCode::SERVICE_UNAVAILABLE,
         "unavailable",
@@ -397,7 +403,7 @@ fn write_error(e: WriteError, what: &str) -> Response {
     }
 }
 
-fn invalid(e: &Invalid) -> Response {
+pub(super) fn invalid(e: &Invalid) -> Response {
     (
         StatusCode::BAD_REQUEST,
         Json(serde_json::json!({"error": e.to_string(), "reason": "invalid", "field": e.field})),

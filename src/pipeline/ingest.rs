@@ -76,7 +76,7 @@ async fn redis_round(pipeline: &Pipeline, redis: &Redis, processing: &str) -> Re
     }
     loop {
         let first: Option<String> = redis::cmd("BLMOVE")
-            .arg(super::ingest::INGEST_LIST)
+            .arg(INGEST_LIST)
             .arg(processing)
             .arg("RIGHT")
             .arg("LEFT")

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use base64::Engine as _;
@@ -22,7 +22,7 @@ use serde::Deserialize;
 use tokio::sync::broadcast;
 
 use super::envelope::{Envelope, Source};
-use super::http::AppState;
+use super::http::{error, store_error, AppState};
 use crate::bus::subject;
 
 /// How far a feed client may fall behind before it is dropped.
@@ -35,30 +35,16 @@ pub async fn page() -> Html<&'static str> {
     Html(PAGE)
 }
 
-fn error(status: StatusCode, reason: &str, message: impl Into<String>) -> Response {
-    (
-        status,
-        Json(serde_json::json!({"error": message.into(), "reason": reason})),
-    )
-        .into_response()
-}
-
 fn invalid(field: &str, message: impl Into<String>) -> Response {
-    (
-        StatusCode::BAD_REQUEST,
-        Json(serde_json::json!({"error": message.into(), "reason": "invalid", "field": field})),
-    )
-        .into_response()
+    super::http::invalid(&super::config::Invalid {
+        field: field.to_owned(),
+        reason: message.into(),
+    })
 }
 
+/// The admin token, from the `Authorization` header or else `?token=`.
 fn authorize(s: &AppState, headers: &HeaderMap, token: Option<&str>) -> Result<(), Response> {
-    let mut h = headers.clone();
-    if h.get(header::AUTHORIZATION).is_none() {
-        if let Some(t) = token.and_then(|t| format!("Bearer {t}").parse().ok()) {
-            h.insert(header::AUTHORIZATION, t);
-        }
-    }
-    super::http::admin(s, &h)
+    super::http::admin_token(s, super::http::bearer(headers).or(token))
 }
 
 const COLUMNS: &str = "id, subject, topic, ts, source, sender, headers, payload";
@@ -102,13 +88,7 @@ pub async fn get_message(
     }
     let c = match s.store.shared().await {
         Ok(c) => c,
-        Err(e) => {
-            return error(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "unavailable",
-                e.to_string(),
-            )
-        }
+        Err(e) => return store_error(&e),
     };
     match c
         .query_opt(
@@ -257,13 +237,7 @@ pub async fn list_messages(
     let (cursor_ts, cursor_id) = cursor.unzip();
     let c = match s.store.shared().await {
         Ok(c) => c,
-        Err(e) => {
-            return error(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "unavailable",
-                e.to_string(),
-            )
-        }
+        Err(e) => return store_error(&e),
     };
     // The page's keys first, from the indexes alone where the filters allow (an index-only scan
     // of (subject, ts, id) for a subject pattern), then the rows of just that page.

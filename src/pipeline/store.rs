@@ -149,6 +149,24 @@ pub struct Backbone {
     pub updated_at: Option<String>,
 }
 
+/// What [`backbone_row`] reads.
+const BACKBONE_COLUMNS: &str = "system_id, org_id, cluster_id, nats_url, metadata::text, version,
+     to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),
+     to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
+
+fn backbone_row(r: &tokio_postgres::Row) -> Backbone {
+    Backbone {
+        system_id: r.get(0),
+        org_id: r.get(1),
+        cluster_id: r.get(2),
+        nats_url: r.get(3),
+        metadata: serde_json::from_str(r.get::<_, &str>(4)).unwrap_or_default(),
+        version: Some(r.get(5)),
+        created_at: Some(r.get(6)),
+        updated_at: Some(r.get(7)),
+    }
+}
+
 /// Statuses that take a backbone out of routing.
 const OUT_OF_SERVICE: [&str; 4] = ["down", "inactive", "draining", "decommissioned"];
 
@@ -222,24 +240,7 @@ impl Store {
         if let Some(c) = slot.as_ref().filter(|c| !c.is_closed()) {
             return Ok(c.clone());
         }
-        let unreachable = |reason: String| StoreError::Unreachable {
-            url: redact(&self.url),
-            reason,
-        };
-        let (client, conn) = tokio::time::timeout(
-            Duration::from_secs(3),
-            tokio_postgres::connect(&self.url, NoTls),
-        )
-        .await
-        .map_err(|_| unreachable("no answer within 3 s".to_owned()))?
-        .map_err(|e| unreachable(e.to_string()))?;
-        tokio::spawn(async move {
-            if let Err(e) = conn.await {
-                tracing::warn!("log store connection closed: {e}");
-            }
-        });
-        migrate(&client).await?;
-        let client = Arc::new(client);
+        let client = Arc::new(self.dedicated().await?);
         *slot = Some(client.clone());
         Ok(client)
     }
@@ -394,35 +395,24 @@ impl Store {
         let c = self.client().await?;
         let rows = c
             .query(
-                "SELECT system_id, org_id, cluster_id, nats_url, metadata::text, version,
-                     to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),
-                     to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')
-                 FROM arc_backbones ORDER BY system_id",
+                &format!("SELECT {BACKBONE_COLUMNS} FROM arc_backbones ORDER BY system_id"),
                 &[],
             )
             .await
             .map_err(query_err("list backbones"))?;
-        Ok(rows
-            .iter()
-            .map(|r| Backbone {
-                system_id: r.get(0),
-                org_id: r.get(1),
-                cluster_id: r.get(2),
-                nats_url: r.get(3),
-                metadata: serde_json::from_str(r.get::<_, &str>(4)).unwrap_or_default(),
-                version: Some(r.get(5)),
-                created_at: Some(r.get(6)),
-                updated_at: Some(r.get(7)),
-            })
-            .collect())
+        Ok(rows.iter().map(backbone_row).collect())
     }
 
     pub async fn backbone(&self, system_id: &str) -> Result<Option<Backbone>, StoreError> {
-        Ok(self
-            .backbones()
-            .await?
-            .into_iter()
-            .find(|b| b.system_id == system_id))
+        let c = self.client().await?;
+        let row = c
+            .query_opt(
+                &format!("SELECT {BACKBONE_COLUMNS} FROM arc_backbones WHERE system_id = $1"),
+                &[&system_id],
+            )
+            .await
+            .map_err(query_err("read a backbone"))?;
+        Ok(row.as_ref().map(backbone_row))
     }
 
     /// Writes a backbone record under `pre` (same rules as documents); returns the new version

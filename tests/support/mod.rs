@@ -416,27 +416,70 @@ impl Background {
     }
 }
 
-/// A seed for [`next`] from the clock (printed, so a failing run can be told apart).
-pub fn seed() -> u64 {
-    let s = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(1, |d| {
-            u64::try_from(d.as_nanos() % u128::from(u64::MAX)).unwrap_or(1)
-        })
-        | 1;
-    #[allow(clippy::print_stderr)]
-    {
-        eprintln!("random seed {s}");
-    }
-    s
+/// The admin token the pipeline tests give `arc serve`.
+pub const ADMIN: &str = "test-admin-token-0123456789";
+
+/// NATS, Redis and PostgreSQL brought up by `arc up` on free ports, with their URLs.
+pub struct Stack {
+    pub p: Project,
+    pub nats: String,
+    pub redis: String,
+    pub db: String,
 }
 
-/// xorshift64*: good enough to pick kill times.
-pub fn next(state: &mut u64) -> u64 {
-    let mut x = *state;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    *state = x;
-    x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+/// `arc up flash sonic logstore` in a new project.
+pub fn stack() -> Stack {
+    require_servers();
+    let p = Project::new();
+    p.arc(["up", "flash", "sonic", "logstore"]).run().success();
+    Stack {
+        nats: format!("nats://127.0.0.1:{}", p.ports["nats_client"]),
+        redis: format!("redis://127.0.0.1:{}", p.ports["redis"]),
+        db: format!("postgres://arc@127.0.0.1:{}/arc", p.ports["postgres"]),
+        p,
+    }
+}
+
+/// A running `arc serve`, killed (SIGKILL, the way a crash ends it) when dropped.
+pub struct Serve {
+    pub url: String,
+    bg: Option<Background>,
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        if let Some(bg) = self.bg.take() {
+            let _ = bg.stop();
+        }
+    }
+}
+
+impl Serve {
+    /// SIGKILL now.
+    pub fn kill(self) {
+        drop(self);
+    }
+}
+
+impl Stack {
+    /// `arc serve --listen <free port> ARGS…` against this stack with [`ADMIN`] as its admin
+    /// token; returns once it listens.
+    pub fn serve(&self, args: &[&str]) -> Serve {
+        let listen = format!("127.0.0.1:{}", free_port());
+        let mut all = vec!["serve", "--listen", &listen];
+        all.extend_from_slice(args);
+        let mut bg = self
+            .p
+            .arc(all)
+            .env("ARC_NATS_URL", &self.nats)
+            .env("ARC_REDIS_URL", &self.redis)
+            .env("ARC_DATABASE_URL", &self.db)
+            .env("ARC_ADMIN_TOKEN", ADMIN)
+            .spawn();
+        bg.wait_for("listening on");
+        Serve {
+            url: format!("http://{listen}"),
+            bg: Some(bg),
+        }
+    }
 }
