@@ -300,8 +300,10 @@ async fn feed_filters_and_drops_slow_clients() {
         posted.elapsed()
     );
 
-    // The slow client never reads; a burst overflows it and the server closes it.
-    load(&serve.url, "feed.c.x", 10, 30_000, 1000).await;
+    // The slow client never reads; a burst overflows it and the server closes it. The burst must
+    // be larger than what the kernel buffers on loopback (up to ~10 MB here) plus the feed's own
+    // buffer, or the server never has to give up on the client: 100,000 envelopes are ~25 MB.
+    load(&serve.url, "feed.c.x", 10, 100_000, 1000).await;
     let mut slow = slow;
     let mut reason = None;
     let deadline = Instant::now() + Duration::from_secs(60);
