@@ -354,9 +354,12 @@ async fn feed_session(
     }
 }
 
+/// Sends the close frame with its reason. A slow client's socket is full when it is dropped, so
+/// the frame goes out only as the client reads its backlog: this session's task (never the
+/// logger, which the broadcast channel decouples) waits up to 10 s for that.
 async fn close(socket: &mut WebSocket, reason: &str) {
     let _ = tokio::time::timeout(
-        std::time::Duration::from_millis(200),
+        std::time::Duration::from_secs(10),
         socket.send(Message::Close(Some(CloseFrame {
             code: 1008,
             reason: reason.to_owned().into(),
