@@ -334,7 +334,7 @@ async fn refusals_carry_status_and_reason() {
         "/v1/config/topics/commands",
         Some(json!({
             "pattern": "agent.*.commands",
-            "max_bytes": 64,
+            "max_bytes": 400,
             "deny": ["agent.root.commands"],
             "rate_limit": {"per_sender": {"per_second": 1, "burst": 2}},
             "policies": [{"name": "need-agent", "when": "!(\"x-agent\" in headers)", "action": "deny", "reason": "x-agent header required"}],
@@ -393,10 +393,18 @@ async fn refusals_carry_status_and_reason() {
     );
     let big = format!(
         r#"{{"subject": "agent.a.commands", "payload": "{}", "headers": {{"x-agent": "a"}}}}"#,
-        "x".repeat(100)
+        "x".repeat(300)
     );
+    // Issue 11: `max_bytes` counts what NATS gets, payload and headers.
     let (st, v, _) = post(&serve.url, &big, &[alice]).await;
-    assert_eq!((st, v["limit"].as_u64()), (413, Some(64)), "{v}");
+    assert_eq!((st, v["limit"].as_u64()), (413, Some(400)), "{v}");
+    assert!(
+        v["error"]
+            .as_str()
+            .unwrap()
+            .contains("payload 302, headers"),
+        "{v}"
+    );
 
     // The burst of 2, then 429 with Retry-After.
     for _ in 0..2 {

@@ -356,6 +356,57 @@ pub enum MessagesCommand {
     ///
     /// $ arc messages get 019a5d3e-7c1f-7b7e-9d3e-2a1f0c6b9e10
     Get(MessageGetArgs),
+    /// The dead letters, newest first: entries Redis ingress refused or could not read, NATS
+    /// messages refused with no reply subject to tell, and accepted messages the log store would
+    /// not take — each with its reason. `retry` puts a letter back where it came from
+    /// (`arc:ingest` or the log queue); `drop` deletes it.
+    ///
+    /// $ arc messages dead
+    /// $ arc messages dead --place log --json
+    /// $ arc messages dead retry 019a5d3e-7c1f-7b7e-9d3e-2a1f0c6b9e10
+    /// $ arc messages dead drop --all --place ingest
+    Dead(DeadArgs),
+}
+
+/// `arc messages dead`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct DeadArgs {
+    #[command(subcommand)]
+    pub action: Option<DeadAction>,
+    /// Only this place: `ingest` (arc:ingest:rejected) or `log` (arc:log:dead).
+    #[arg(long, value_parser = ["ingest", "log"])]
+    pub place: Option<String>,
+    /// At most this many letters a place.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub limit: u16,
+    #[command(flatten)]
+    pub admin: super::AdminArgs,
+}
+
+/// What to do with dead letters.
+#[derive(Debug, Subcommand)]
+pub enum DeadAction {
+    /// Put a letter back where it came from (or, with --all, every letter of --place).
+    Retry(DeadTakeArgs),
+    /// Delete a letter (or, with --all, every letter of --place).
+    Drop(DeadTakeArgs),
+}
+
+/// `arc messages dead retry|drop`.
+#[derive(Debug, Args)]
+pub struct DeadTakeArgs {
+    /// The letter's `dead_id`, as `arc messages dead` shows it.
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    pub dead_id: Option<String>,
+    /// Every letter of --place.
+    #[arg(long, requires = "place")]
+    pub all: bool,
+    /// The place whose letters --all takes: `ingest` or `log`.
+    #[arg(long, value_parser = ["ingest", "log"])]
+    pub place: Option<String>,
+    #[command(flatten)]
+    pub admin: super::AdminArgs,
 }
 
 /// `arc messages get`.

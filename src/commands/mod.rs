@@ -99,6 +99,9 @@ pub async fn dispatch(
         Command::Messages {
             command: MessagesCommand::Get(args),
         } => messaging::log::get(args, settings, printer).await,
+        Command::Messages {
+            command: MessagesCommand::Dead(args),
+        } => messaging::dead::run(args, settings, printer).await,
     }
 }
 

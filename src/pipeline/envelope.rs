@@ -10,7 +10,9 @@
 //! ```
 //!
 //! `payload` is JSON, unless the `content-type` header names something that is not JSON: then it
-//! is the bytes, base64-encoded (standard alphabet, padded).
+//! is the bytes, base64-encoded (standard alphabet, padded). A JSON payload is kept as the text the
+//! producer sent ([`Payload`]): numbers of any size, key order and inner whitespace reach NATS and
+//! the log unchanged (only the whitespace around the value is not part of it).
 //!
 //! Producers send an [`Incoming`]: `subject`, `payload`, optional `headers` and `id`. An `id` from
 //! the producer is its idempotency key (the NATS `Nats-Msg-Id` and the log's primary key);
@@ -64,7 +66,64 @@ pub struct Envelope {
     pub source: Source,
     pub sender: String,
     pub headers: BTreeMap<String, String>,
-    pub payload: serde_json::Value,
+    pub payload: Payload,
+}
+
+/// A JSON payload as the text it arrived in, never parsed into numbers and printed again (which
+/// would turn `12345678901234567890123` into `1.2345678901234568e+22`).
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Payload(Box<serde_json::value::RawValue>);
+
+impl Payload {
+    /// The JSON text.
+    pub fn get(&self) -> &str {
+        self.0.get()
+    }
+
+    /// Bytes that are already known to be one JSON value (the raw payload of NATS ingress).
+    pub fn from_json_bytes(bytes: &[u8]) -> Result<Payload, serde_json::Error> {
+        serde_json::from_slice(bytes).map(Payload)
+    }
+
+    /// A JSON string holding `text` (base64 payloads).
+    pub fn string(text: &str) -> Payload {
+        Payload(
+            serde_json::value::to_raw_value(text)
+                .unwrap_or_else(|_| serde_json::value::RawValue::NULL.to_owned()),
+        )
+    }
+
+    /// The payload as a value (for policies): numbers outside 64 bits become floats there.
+    pub fn to_value(&self) -> serde_json::Value {
+        serde_json::from_str(self.get()).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// `null`.
+    pub fn null() -> Payload {
+        Payload(serde_json::value::RawValue::NULL.to_owned())
+    }
+}
+
+impl From<&serde_json::Value> for Payload {
+    fn from(v: &serde_json::Value) -> Self {
+        Payload(
+            serde_json::value::to_raw_value(v)
+                .unwrap_or_else(|_| serde_json::value::RawValue::NULL.to_owned()),
+        )
+    }
+}
+
+impl PartialEq for Payload {
+    fn eq(&self, other: &Self) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl fmt::Debug for Payload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.get())
+    }
 }
 
 /// What a producer sends.
@@ -76,7 +135,7 @@ pub struct Incoming {
     pub subject: String,
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
-    pub payload: serde_json::Value,
+    pub payload: Payload,
 }
 
 /// A producer's message that cannot be read: which field, and why.
@@ -186,7 +245,47 @@ pub fn check_id(id: &str) -> Result<(), Malformed> {
     Ok(())
 }
 
-/// Checks headers: names are HTTP/NATS tokens, values hold no line breaks.
+/// The longest subject the pipeline takes, in bytes. NATS has no limit of its own but the 4,096
+/// bytes of its control line (`HPUB <subject> <sizes>`), and the log indexes the subject in a
+/// b-tree whose rows are at most 2,704 bytes; 1,024 leaves room for both.
+pub const MAX_SUBJECT: usize = 1024;
+
+/// Checks a subject beyond NATS's token rules: its length, and no control characters (NUL
+/// included), which neither NATS's text protocol nor the log's text columns take.
+pub fn check_subject(subject: &str) -> Result<(), Malformed> {
+    if subject.len() > MAX_SUBJECT {
+        return Err(malformed(
+            "subject",
+            format!(
+                "is {} bytes; subjects are at most {MAX_SUBJECT} bytes",
+                subject.len()
+            ),
+        ));
+    }
+    if let Some(c) = subject.chars().find(|c| c.is_control()) {
+        return Err(malformed(
+            "subject",
+            format!("contains the control character {c:?}"),
+        ));
+    }
+    crate::bus::subject::publish(subject).map_err(|e| malformed("subject", e.to_string()))
+}
+
+/// Subjects nobody may publish to through the pipeline: its own ingress (a loop) and arc's and
+/// NATS's internals.
+pub const RESERVED: [&str; 5] = ["ingest.>", "arc.>", "_INBOX.>", "$JS.>", "$SYS.>"];
+
+/// The reserved pattern `subject` falls under, if any.
+pub fn reserved(subject: &str) -> Option<&'static str> {
+    RESERVED
+        .iter()
+        .find(|r| crate::bus::subject::matches(r, subject))
+        .copied()
+}
+
+/// Checks headers: names are HTTP/NATS tokens, values hold no control characters but tab (no
+/// line breaks, no NUL: NATS's header block is text lines, and the log keeps headers as JSONB,
+/// which has no room for U+0000).
 pub fn check_headers(headers: &BTreeMap<String, String>) -> Result<(), Malformed> {
     for (k, v) in headers {
         if k.is_empty()
@@ -195,69 +294,89 @@ pub fn check_headers(headers: &BTreeMap<String, String>) -> Result<(), Malformed
                 .all(|b| b.is_ascii_graphic() && b != b':' && b != b'"')
         {
             return Err(malformed(
-                &format!("headers.{k}"),
+                &format!("headers.{}", k.escape_debug()),
                 "header names are printable ASCII without spaces or `:`",
             ));
         }
-        if v.contains(['\r', '\n']) {
-            return Err(malformed(
-                &format!("headers.{k}"),
-                "header values may not contain line breaks",
-            ));
+        if let Some(c) = v.chars().find(|c| c.is_control() && *c != '\t') {
+            let reason = if matches!(c, '\r' | '\n') {
+                "header values may not contain line breaks".to_owned()
+            } else {
+                format!("header values may not contain the control character {c:?}")
+            };
+            return Err(malformed(&format!("headers.{k}"), reason));
         }
     }
     Ok(())
 }
 
-/// The payload as bytes on the wire: JSON text, or the decoded base64 for other content types.
+/// The payload as bytes on the wire: the JSON text as it arrived, or the decoded base64 for other
+/// content types.
 pub fn payload_bytes(
-    payload: &serde_json::Value,
+    payload: &Payload,
     headers: &BTreeMap<String, String>,
 ) -> Result<Vec<u8>, Malformed> {
     if is_json_content_type(content_type(headers)) {
-        return Ok(serde_json::to_vec(payload).unwrap_or_default());
+        return Ok(payload.get().as_bytes().to_vec());
     }
-    match payload {
-        serde_json::Value::String(s) => base64::engine::general_purpose::STANDARD
-            .decode(s)
-            .map_err(|e| {
-                malformed(
-                    "payload",
-                    format!(
-                        "content-type `{}` is not JSON, so the payload must be base64: {e}",
-                        content_type(headers).unwrap_or_default()
-                    ),
-                )
-            }),
-        _ => Err(malformed(
+    let not_base64 = |why: String| {
+        malformed(
             "payload",
             format!(
-                "content-type `{}` is not JSON, so the payload must be a base64 string",
+                "content-type `{}` is not JSON, so the payload must be a base64 string{why}",
                 content_type(headers).unwrap_or_default()
             ),
-        )),
-    }
+        )
+    };
+    let text: String =
+        serde_json::from_str(payload.get()).map_err(|_| not_base64(String::new()))?;
+    base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .map_err(|e| not_base64(format!(": {e}")))
 }
 
-/// The payload of bytes that arrived raw (NATS, for instance): JSON when they parse as JSON and the
-/// content type allows, else base64 with the content type set (default
-/// `application/octet-stream`).
+/// The payload of bytes that arrived raw (NATS, for instance). With a JSON content type (set, or
+/// none at all) bytes that parse as JSON are the payload as they are; bytes that do not are
+/// refused when the content type says JSON, and base64-encoded with `application/octet-stream`
+/// when no content type was given. Any other content type: base64.
 pub fn payload_from_bytes(
     bytes: &[u8],
     headers: &mut BTreeMap<String, String>,
-) -> serde_json::Value {
-    if is_json_content_type(content_type(headers)) {
-        if let Ok(v) = serde_json::from_slice::<serde_json::Value>(bytes) {
-            return v;
-        }
-        if content_type(headers).is_none() {
-            headers.insert(
-                "content-type".to_owned(),
-                "application/octet-stream".to_owned(),
-            );
+) -> Result<Payload, Malformed> {
+    let ct = content_type(headers).map(str::to_owned);
+    if is_json_content_type(ct.as_deref()) {
+        match Payload::from_json_bytes(bytes) {
+            Ok(p) => return Ok(p),
+            Err(e) if ct.is_some() => {
+                return Err(malformed(
+                    "payload",
+                    format!(
+                        "content-type `{}` says JSON, but the body is not JSON: {e}",
+                        ct.unwrap_or_default()
+                    ),
+                ))
+            }
+            Err(_) => {
+                headers.insert(
+                    "content-type".to_owned(),
+                    "application/octet-stream".to_owned(),
+                );
+            }
         }
     }
-    serde_json::Value::String(base64::engine::general_purpose::STANDARD.encode(bytes))
+    Ok(Payload::string(
+        &base64::engine::general_purpose::STANDARD.encode(bytes),
+    ))
+}
+
+/// The size of a header block as NATS sends it (`NATS/1.0\r\n`, `name: value\r\n` each, a
+/// blank line); NATS counts it against `max_payload` with the payload.
+pub fn nats_header_len<'a>(headers: impl IntoIterator<Item = (&'a str, &'a str)>) -> usize {
+    let mut n = "NATS/1.0\r\n".len() + 2;
+    for (k, v) in headers {
+        n += k.len() + 2 + v.len() + 2;
+    }
+    n
 }
 
 /// Now, truncated to milliseconds.
@@ -326,12 +445,12 @@ mod tests {
             source: Source::Http,
             sender: "agent-a".into(),
             headers: [("x-agent".to_owned(), "a1".to_owned())].into(),
-            payload: serde_json::json!({"op": "think"}),
+            payload: Payload::from_json_bytes(br#"{"op": "think"}"#).unwrap(),
         };
         let text = serde_json::to_string(&e).unwrap();
         assert_eq!(
             text,
-            r#"{"id":"m1","subject":"agent.a1.commands","topic":"commands","ts":"2026-11-23T15:51:52.123Z","source":"http","sender":"agent-a","headers":{"x-agent":"a1"},"payload":{"op":"think"}}"#
+            r#"{"id":"m1","subject":"agent.a1.commands","topic":"commands","ts":"2026-11-23T15:51:52.123Z","source":"http","sender":"agent-a","headers":{"x-agent":"a1"},"payload":{"op": "think"}}"#
         );
         let back: Envelope = serde_json::from_str(&text).unwrap();
         assert_eq!(back, e);
@@ -352,30 +471,88 @@ mod tests {
         assert!(parse_incoming(br#"{"subject": "a", "payload": null}"#).is_ok());
     }
 
+    fn json(text: &str) -> Payload {
+        Payload::from_json_bytes(text.as_bytes()).unwrap()
+    }
+
     #[test]
     fn payload_bytes_follow_the_content_type() {
-        let json = BTreeMap::new();
+        let none = BTreeMap::new();
         assert_eq!(
-            payload_bytes(&serde_json::json!({"a": 1}), &json).unwrap(),
-            br#"{"a":1}"#
+            payload_bytes(&json(r#"{"a": 1}"#), &none).unwrap(),
+            br#"{"a": 1}"#
         );
         let bin: BTreeMap<_, _> = [("Content-Type".to_owned(), "image/png".to_owned())].into();
         assert_eq!(
-            payload_bytes(&serde_json::json!("AAEC"), &bin).unwrap(),
+            payload_bytes(&json(r#""AAEC""#), &bin).unwrap(),
             vec![0, 1, 2]
         );
         assert_eq!(
-            payload_bytes(&serde_json::json!({"a": 1}), &bin)
-                .unwrap_err()
-                .field,
+            payload_bytes(&json(r#"{"a": 1}"#), &bin).unwrap_err().field,
             "payload"
         );
         let mut h = BTreeMap::new();
         assert_eq!(
-            payload_from_bytes(b"\x00\x01", &mut h),
-            serde_json::json!("AAE=")
+            payload_from_bytes(b"\x00\x01", &mut h).unwrap(),
+            json(r#""AAE=""#)
         );
         assert_eq!(h["content-type"], "application/octet-stream");
+        // Issue 11: invalid JSON said to be JSON went out as a base64 string.
+        let mut h: BTreeMap<_, _> =
+            [("Content-Type".to_owned(), "application/json".to_owned())].into();
+        let e = payload_from_bytes(b"{not json", &mut h).unwrap_err();
+        assert!(e.reason.contains("says JSON"), "{e}");
+    }
+
+    /// Issue 11: numbers past 64 bits became floats; payloads are now the text as sent.
+    #[test]
+    fn payloads_are_kept_byte_for_byte() {
+        for text in [
+            r#"{"n": 12345678901234567890123, "b": 1e400, "z": "a"}"#,
+            r#"{"z":1,"a":2}"#,
+            "[1,\n  2.50,  -0.0]",
+            r#""\u0000 nul""#,
+        ] {
+            let m =
+                parse_incoming(format!(r#"{{"subject": "a.b", "payload": {text}}}"#).as_bytes())
+                    .unwrap();
+            assert_eq!(
+                payload_bytes(&m.payload, &m.headers).unwrap(),
+                text.as_bytes()
+            );
+            let mut h = BTreeMap::new();
+            assert_eq!(
+                payload_from_bytes(text.as_bytes(), &mut h).unwrap().get(),
+                text
+            );
+        }
+    }
+
+    #[test]
+    fn subjects_and_headers_that_nats_or_the_log_cannot_take_are_refused() {
+        assert!(check_subject("agent.a1.events").is_ok());
+        assert!(check_subject("agent.\u{0}.x").is_err());
+        assert!(check_subject("agent.\u{7f}").is_err());
+        assert!(check_subject(&"a.".repeat(600))
+            .unwrap_err()
+            .reason
+            .contains("at most 1024"));
+        assert!(
+            check_subject("ingest.x").is_ok(),
+            "reserved is a separate rule"
+        );
+        assert_eq!(reserved("ingest.x"), Some("ingest.>"));
+        let h = |v: &str| BTreeMap::from([("x".to_owned(), v.to_owned())]);
+        assert!(check_headers(&h("a\tb é")).is_ok());
+        assert!(check_headers(&h("a\u{0}b")).is_err());
+        assert!(check_headers(&h("a\nb"))
+            .unwrap_err()
+            .reason
+            .contains("line breaks"));
+        assert_eq!(
+            nats_header_len([("Nats-Msg-Id", "1")]),
+            "NATS/1.0\r\nNats-Msg-Id: 1\r\n\r\n".len()
+        );
     }
 
     #[test]

@@ -41,9 +41,12 @@ pub enum Rejection {
     /// 413
     TooLarge {
         index: Option<usize>,
+        /// Payload and headers as NATS gets them.
         size: usize,
+        headers: usize,
         limit: usize,
-        topic: String,
+        /// The topic whose `max_bytes` is `limit`, or `None` when NATS's `max_payload` is.
+        topic: Option<String>,
     },
     /// 429
     RateLimited {
@@ -92,12 +95,20 @@ impl Rejection {
             Rejection::TooLarge {
                 index,
                 size,
+                headers,
                 limit,
                 topic,
-            } => format!(
-                "{}the payload is {size} bytes; topic `{topic}` allows {limit}",
-                at(index)
-            ),
+            } => {
+                let by = match topic {
+                    Some(t) => format!("topic `{t}` allows {limit}"),
+                    None => format!("NATS accepts at most {limit} (its `max_payload`)"),
+                };
+                format!(
+                    "{}the message is {size} bytes as sent (payload {}, headers {headers}); {by}",
+                    at(index),
+                    size - headers
+                )
+            }
             Rejection::RateLimited { reason, .. } => reason.clone(),
             Rejection::Unavailable { reason, .. } => reason.clone(),
         }
@@ -165,12 +176,9 @@ pub struct Pipeline {
     pool: tokio::sync::Mutex<HashMap<String, async_nats::Client>>,
     queue: LogQueue,
     limiter: RateLimiter,
-    pub metrics: Metrics,
+    policy_slots: Arc<tokio::sync::Semaphore>,
+    pub metrics: Arc<Metrics>,
 }
-
-/// Subjects nobody may publish to through the pipeline: its own ingress (a loop) and arc's and
-/// NATS's internals.
-const RESERVED: [&str; 5] = ["ingest.>", "arc.>", "_INBOX.>", "$JS.>", "$SYS.>"];
 
 impl Pipeline {
     pub fn new(
@@ -188,7 +196,8 @@ impl Pipeline {
             pool: tokio::sync::Mutex::default(),
             queue,
             limiter,
-            metrics: Metrics::default(),
+            policy_slots: Arc::new(tokio::sync::Semaphore::new(POLICY_SLOTS)),
+            metrics: Arc::new(Metrics::default()),
         }
     }
 
@@ -276,14 +285,19 @@ impl Pipeline {
         let who = self.authenticate(&snap, token)?;
         let indexed = batch.len() > 1;
         let ts = envelope::now_ms();
+        // NATS's own ceiling on payload + headers (0 until the first INFO: nothing is published
+        // then anyway, the connection check refuses first).
+        let max_payload = self.nats.server_info().max_payload;
         let mut checked = Vec::with_capacity(batch.len());
         for (i, m) in batch.into_iter().enumerate() {
             let index = indexed.then_some(i);
-
-            checked.push(Self::check(&snap, &who, m, source, ts, index)?);
+            checked.push(Self::check(&snap, &who, m, source, ts, index, max_payload)?);
         }
         if checked.is_empty() {
             return Ok(Vec::new());
+        }
+        if checked.iter().any(|c| !c.topic.policies.is_empty()) {
+            checked = self.apply_policies(checked).await?;
         }
         self.take_rate(&checked).await?;
         let ids = checked.iter().map(|c| c.envelope.id.clone()).collect();
@@ -291,7 +305,7 @@ impl Pipeline {
         Ok(ids)
     }
 
-    /// Normalizes and checks one message against its topic.
+    /// Normalizes and checks one message against its topic and NATS's limits.
     fn check(
         snap: &Snapshot,
         who: &Identity,
@@ -299,6 +313,7 @@ impl Pipeline {
         source: Source,
         ts: chrono::DateTime<chrono::Utc>,
         index: Option<usize>,
+        max_payload: usize,
     ) -> Result<Checked, Rejection> {
         let bad = |m: Malformed| Rejection::malformed(index, m);
         let id = match m.id {
@@ -308,12 +323,7 @@ impl Pipeline {
             }
             None => envelope::new_id(),
         };
-        subject::publish(&m.subject).map_err(|e| {
-            bad(Malformed {
-                field: "subject".into(),
-                reason: e.to_string(),
-            })
-        })?;
+        envelope::check_subject(&m.subject).map_err(bad)?;
         let mut headers = m.headers;
         if headers
             .keys()
@@ -328,22 +338,13 @@ impl Pipeline {
             reason,
             kind,
         };
-        if let Some(r) = RESERVED.iter().find(|r| subject::matches(r, &m.subject)) {
+        if let Some(r) = envelope::reserved(&m.subject) {
             return Err(forbidden(
                 format!("subject `{}` is reserved (`{r}`)", m.subject),
                 "subject_denied",
             ));
         }
         let topic = snap.topic_for(&m.subject).clone();
-        let limit = snap.max_bytes(&topic);
-        if bytes.len() > limit {
-            return Err(Rejection::TooLarge {
-                index,
-                size: bytes.len(),
-                limit,
-                topic: topic.name.clone(),
-            });
-        }
         check_subject_rules(&topic, &m.subject)
             .map_err(|reason| forbidden(reason, "subject_denied"))?;
         if !who.publish.iter().any(|p| subject::matches(p, &m.subject)) {
@@ -357,7 +358,7 @@ impl Pipeline {
                 "forbidden",
             ));
         }
-        let mut envelope = Envelope {
+        let envelope = Envelope {
             id,
             subject: m.subject,
             topic: topic.name.clone(),
@@ -367,16 +368,119 @@ impl Pipeline {
             headers,
             payload: m.payload,
         };
-        match policy::decide(&topic.policies, &envelope, bytes.len()) {
-            Verdict::Accept => {}
-            Verdict::Deny { reason, .. } => return Err(forbidden(reason, "policy_denied")),
-            Verdict::Route { subject, .. } => envelope.subject = subject,
+        // What NATS counts: the payload and the header block as they go out.
+        let header_len = nats_header_len(&envelope);
+        let size = bytes.len() + header_len;
+        let topic_limit = snap.max_bytes(&topic);
+        let (limit, by_topic) = if max_payload > 0 && max_payload < topic_limit {
+            (max_payload, false)
+        } else {
+            (topic_limit, true)
+        };
+        if size > limit {
+            return Err(Rejection::TooLarge {
+                index,
+                size,
+                headers: header_len,
+                limit,
+                topic: by_topic.then(|| topic.name.clone()),
+            });
         }
         Ok(Checked {
             envelope,
             bytes,
             topic,
+            index,
         })
+    }
+
+    /// Runs the topics' policies over the batch on the blocking pool, within the budget: a
+    /// policy that errs, panics or overruns refuses its message; the async workers never wait on
+    /// CEL. At most [`POLICY_SLOTS`] evaluations run at once, so even runaway expressions (which
+    /// cannot be stopped mid-way) hold only that many threads.
+    async fn apply_policies(&self, checked: Vec<Checked>) -> Result<Vec<Checked>, Rejection> {
+        let with_policies = checked
+            .iter()
+            .filter(|c| !c.topic.policies.is_empty())
+            .count();
+        let deadline = policy::BUDGET * u32::try_from(with_policies).unwrap_or(u32::MAX)
+            + Duration::from_millis(100);
+        let busy = || {
+            Rejection::unavailable(format!(
+                "policy evaluation is saturated ({POLICY_SLOTS} evaluations running past their budget); retry later"
+            ))
+        };
+        let permit = tokio::time::timeout(deadline, self.policy_slots.clone().acquire_owned())
+            .await
+            .map_err(|_| busy())?
+            .map_err(|_| busy())?;
+        let first_topic = checked
+            .iter()
+            .find(|c| !c.topic.policies.is_empty())
+            .map(|c| c.topic.name.clone())
+            .unwrap_or_default();
+        let index_of_first = checked
+            .iter()
+            .find(|c| !c.topic.policies.is_empty())
+            .and_then(|c| c.index);
+        let work = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            let mut out = Vec::with_capacity(checked.len());
+            for mut c in checked {
+                if c.topic.policies.is_empty() {
+                    out.push(c);
+                    continue;
+                }
+                let forbidden = |reason: String, kind: &'static str| Rejection::Forbidden {
+                    index: c.index,
+                    reason,
+                    kind,
+                };
+                match policy::decide(&c.topic.policies, &c.envelope, c.bytes.len()) {
+                    Verdict::Accept => {}
+                    Verdict::Deny { reason, .. } => return Err(forbidden(reason, "policy_denied")),
+                    Verdict::Error { reason, .. } => return Err(forbidden(reason, "policy_error")),
+                    Verdict::Route { policy, subject } => {
+                        // Checked when written; checked again, a route must never loop.
+                        if let Err(m) = envelope::check_subject(&subject) {
+                            return Err(forbidden(
+                                format!(
+                                    "policy `{policy}` routes to an invalid subject: {}",
+                                    m.reason
+                                ),
+                                "policy_error",
+                            ));
+                        }
+                        if let Some(r) = envelope::reserved(&subject) {
+                            return Err(forbidden(
+                                format!("policy `{policy}` routes to `{subject}`, which is reserved (`{r}`)"),
+                                "policy_error",
+                            ));
+                        }
+                        c.envelope.subject = subject;
+                    }
+                }
+                out.push(c);
+            }
+            Ok(out)
+        });
+        match tokio::time::timeout(deadline, work).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(e)) => Err(Rejection::Forbidden {
+                index: index_of_first,
+                reason: format!("the policies of topic `{first_topic}` failed: {e}"),
+                kind: "policy_error",
+            }),
+            Err(_) => Err(Rejection::Forbidden {
+                index: index_of_first,
+                reason: format!(
+                    "the policies of topic `{first_topic}` did not finish within {} ms; the budget is {} ms a message",
+                    deadline.as_millis(),
+                    policy::BUDGET.as_millis()
+                ),
+                kind: "policy_error",
+            }),
+        }
     }
 
     async fn take_rate(&self, checked: &[Checked]) -> Result<(), Rejection> {
@@ -430,18 +534,27 @@ impl Pipeline {
         }
     }
 
-    /// Publishes to NATS and pushes to the log queue, both before answering.
+    /// Publishes to NATS, then pushes to the log queue, both before answering. In that order, so
+    /// that a message NATS refuses (or that meets NATS down) is never logged: the log holds what
+    /// was accepted. When the queue push fails after NATS took the message, the producer is
+    /// answered 503 although NATS has it; a retry with the same id is stored once in the log (and
+    /// dropped as a duplicate by JetStream within its window). A queue that the depth gauge
+    /// already shows full refuses before anything is published.
     async fn deliver(&self, snap: &Snapshot, checked: Vec<Checked>) -> Result<(), Rejection> {
+        let bound = snap.queue_bound();
+        let depth = self.metrics.current_queue_depth();
+        if depth + checked.len() as u64 > bound {
+            return Err(Rejection::Unavailable {
+                reason: QueueError::Full { depth, bound }.to_string(),
+                kind: "queue_full",
+            });
+        }
         let items: Vec<String> = checked
             .iter()
             .map(|c| serde_json::to_string(&c.envelope).unwrap_or_default())
             .collect();
-        let (published, queued) = tokio::join!(
-            self.publish(snap, checked),
-            self.queue.push(items, snap.queue_bound())
-        );
-        published?;
-        match queued {
+        self.publish(snap, checked).await?;
+        match self.queue.push(items, bound).await {
             Ok(depth) => {
                 self.metrics.queue_depth(depth);
                 Ok(())
@@ -580,6 +693,22 @@ fn check_subject_rules(topic: &CompiledTopic, s: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The size of the header block [`nats_headers`] makes, without making it.
+fn nats_header_len(e: &Envelope) -> usize {
+    envelope::nats_header_len(
+        e.headers
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .chain([
+                ("Nats-Msg-Id", e.id.as_str()),
+                ("Arc-Sender", e.sender.as_str()),
+                ("Arc-Source", e.source.as_str()),
+                ("Arc-Topic", e.topic.as_str()),
+                ("Arc-Ts", "2026-01-01T00:00:00.000Z"),
+            ]),
+    )
+}
+
 /// The headers a message carries on NATS: the producer's, then the pipeline's.
 fn nats_headers(e: &Envelope) -> async_nats::HeaderMap {
     let mut h = async_nats::HeaderMap::new();
@@ -598,4 +727,9 @@ struct Checked {
     envelope: Envelope,
     bytes: Vec<u8>,
     topic: Arc<CompiledTopic>,
+    /// The message's place in its batch, for error answers.
+    index: Option<usize>,
 }
+
+/// How many policy evaluations may run at once (each holds a blocking-pool thread).
+const POLICY_SLOTS: usize = 4;

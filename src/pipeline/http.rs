@@ -11,7 +11,7 @@ use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use subtle::ConstantTimeEq;
 
@@ -35,6 +35,10 @@ pub struct AppState {
     pub reload: tokio::sync::mpsc::Sender<()>,
     /// Newly logged envelopes, for `/v1/feed`.
     pub feed: tokio::sync::broadcast::Sender<Arc<super::envelope::Envelope>>,
+    /// The background tasks and their states (for `/readyz` and `/metrics`).
+    pub supervisor: super::supervisor::Supervisor,
+    /// Sonic, for the dead letters.
+    pub redis: super::queue::Redis,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -58,7 +62,14 @@ pub fn router(state: AppState) -> Router {
         r = r
             .route("/", get(super::query::page))
             .route("/v1/messages/{id}", get(super::query::get_message))
-            .route("/v1/feed", get(super::query::feed));
+            .route("/v1/feed", get(super::query::feed))
+            .route(
+                "/v1/dead",
+                get(super::dead::list_dead).delete(super::dead::drop_all),
+            )
+            .route("/v1/dead/retry", post(super::dead::retry_all))
+            .route("/v1/dead/{dead_id}", delete(super::dead::drop_dead))
+            .route("/v1/dead/{dead_id}/retry", post(super::dead::retry_dead));
     }
     if state.components.config {
         r = r
@@ -143,21 +154,22 @@ pub fn parse_batch(headers: &HeaderMap, body: &[u8]) -> Result<Vec<Incoming>, Re
     }
     let first = body.iter().find(|b| !b.is_ascii_whitespace());
     if first == Some(&b'[') {
-        let items: Vec<serde_json::Value> = serde_json::from_slice(body).map_err(|e| {
-            malformed(
-                None,
-                envelope::Malformed {
-                    field: "$".into(),
-                    reason: e.to_string(),
-                },
-            )
-        })?;
+        // Each element as the text it was sent in: payloads are never parsed and printed again.
+        let items: Vec<&serde_json::value::RawValue> =
+            serde_json::from_slice(body).map_err(|e| {
+                malformed(
+                    None,
+                    envelope::Malformed {
+                        field: "$".into(),
+                        reason: e.to_string(),
+                    },
+                )
+            })?;
         return items
             .into_iter()
             .enumerate()
             .map(|(i, v)| {
-                let text = serde_json::to_vec(&v).unwrap_or_default();
-                envelope::parse_incoming(&text).map_err(|m| malformed(Some(i), m))
+                envelope::parse_incoming(v.get().as_bytes()).map_err(|m| malformed(Some(i), m))
             })
             .collect();
     }
@@ -272,12 +284,28 @@ async fn readyz(State(s): State<AppState>) -> Response {
     let nats = s.pipeline.nats_connected();
     let config = s.pipeline.snapshot().map(|c| c.version.clone());
     let store = s.store.ping().await.map_err(|e| e.to_string());
-    let ready = nats && config.is_some() && (store.is_ok() || !needs_store(s.components));
+    let down = s.supervisor.not_ready();
+    let ready = nats
+        && config.is_some()
+        && (store.is_ok() || !needs_store(s.components))
+        && down.is_empty();
+    let components: serde_json::Map<String, serde_json::Value> = s
+        .supervisor
+        .states()
+        .into_iter()
+        .map(|(name, state, restarts)| {
+            let mut v = serde_json::to_value(&state).unwrap_or_default();
+            v["restarts"] = restarts.into();
+            (name.to_owned(), v)
+        })
+        .collect();
     let body = serde_json::json!({
         "ready": ready,
         "nats": if nats { "connected".to_owned() } else { "not connected".to_owned() },
         "config": config.unwrap_or_else(|| "not loaded".to_owned()),
         "store": store.err().unwrap_or_else(|| "ok".to_owned()),
+        "down": down,
+        "components": components,
     });
     let status = if ready {
         StatusCode::OK
@@ -297,7 +325,7 @@ async fn metrics(State(s): State<AppState>) -> Response {
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        s.pipeline.metrics.render(),
+        s.pipeline.metrics.render() + &s.supervisor.render(),
     )
         .into_response()
 }
@@ -553,12 +581,15 @@ async fn put_topic(
         Ok(p) => p,
         Err(r) => return r,
     };
-    let doc = match config::parse_document::<TopicConfig>(&body)
-        .and_then(|d| d.compile(&topic).map(|_| d))
+    let (doc, compiled) = match config::parse_document::<TopicConfig>(&body)
+        .and_then(|d| d.compile(&topic).map(|c| (d, c)))
     {
         Ok(d) => d,
         Err(e) => return invalid(&e),
     };
+    if let Err(e) = trial_policies(compiled).await {
+        return invalid(&e);
+    }
     let value = serde_json::to_value(&doc).unwrap_or_default();
     match s.store.put(TOPIC, &topic, &value, pre).await {
         Ok((version, created)) => {
@@ -571,6 +602,34 @@ async fn put_topic(
             with_etag(status, value, version)
         }
         Err(e) => write_error(e, &format!("topic `{topic}`")),
+    }
+}
+
+/// Runs every policy of a topic being written once on an empty message, off the async runtime:
+/// one that panics, names an unknown variable or overruns its trial budget is refused.
+async fn trial_policies(compiled: config::CompiledTopic) -> Result<(), Invalid> {
+    let trial = tokio::task::spawn_blocking(move || {
+        for (i, p) in compiled.policies.iter().enumerate() {
+            p.trial().map_err(|reason| Invalid {
+                field: format!("policies[{i}]"),
+                reason,
+            })?;
+        }
+        Ok(())
+    });
+    match tokio::time::timeout(std::time::Duration::from_secs(1), trial).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(e)) => Err(Invalid {
+            field: "policies".into(),
+            reason: format!("a trial run failed: {e}"),
+        }),
+        Err(_) => Err(Invalid {
+            field: "policies".into(),
+            reason: format!(
+                "a trial run on an empty message did not finish within 1 s; the budget is {} ms",
+                super::policy::TRIAL_BUDGET.as_millis()
+            ),
+        }),
     }
 }
 

@@ -8,9 +8,16 @@
 //! retry idempotent for the log and JetStream). While a backend is down, entries stay where they
 //! are and the consumer retries.
 //!
+//! An entry that cannot be read (not UTF-8, not an envelope) is refused like any other: set aside
+//! with the reason, never retried in a loop, never in the way of the entries behind it.
+//!
 //! NATS: a queue-group subscription on `ingest.>`; `ingest.X` becomes subject `X`. Headers carry
 //! over (`Authorization: Bearer …` authenticates, `Nats-Msg-Id` or `Arc-Id` sets the id); a
-//! request's reply subject gets the ack as JSON.
+//! request's reply subject gets the ack as JSON. A refused message without a reply subject is set
+//! aside on `arc:ingest:rejected` (as an envelope, without its token).
+//!
+//! Both run under the supervisor: a run ends with an error when its connection fails, and is
+//! started again.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -19,9 +26,13 @@ use std::time::Duration;
 use futures::StreamExt as _;
 use redis::AsyncCommands as _;
 
+use base64::Engine as _;
+
+use super::dead::{self, DeadLetter, Place};
 use super::envelope::{self, Incoming, Source};
 use super::fanout::{Pipeline, Rejection};
 use super::queue::Redis;
+use super::supervisor::Beat;
 
 pub const INGEST_LIST: &str = "arc:ingest";
 pub const REJECTED_LIST: &str = "arc:ingest:rejected";
@@ -33,146 +44,148 @@ pub fn processing_list(name: &str) -> String {
     format!("arc:ingest:processing:{name}")
 }
 
-/// Drains `arc:ingest` until the process ends.
-pub async fn redis_consumer(pipeline: Arc<Pipeline>, redis: Redis, consumer: String) {
+/// One run of the Redis ingress (the supervisor restarts it when Redis fails): recover what this
+/// consumer left behind, then move and process until the connection fails.
+pub async fn redis_consumer(
+    pipeline: Arc<Pipeline>,
+    redis: Redis,
+    consumer: String,
+    beat: Beat,
+) -> Result<(), String> {
     let processing = processing_list(&consumer);
-    let mut backoff = Duration::from_millis(100);
-    loop {
-        match redis_round(&pipeline, &redis, &processing).await {
-            Ok(()) => backoff = Duration::from_millis(100),
-            Err(e) => {
-                tracing::warn!("redis ingress: {e}; retrying in {} ms", backoff.as_millis());
-                tokio::time::sleep(backoff).await;
-                backoff = (backoff * 2).min(Duration::from_secs(5));
-            }
-        }
-    }
-}
-
-/// One connection's life: recover what this consumer left behind, then move and process.
-async fn redis_round(pipeline: &Pipeline, redis: &Redis, processing: &str) -> Result<(), String> {
     let mut conn = redis
         .connect(Duration::from_secs(5))
         .await
         .map_err(|e| e.to_string())?;
     let err = |e: redis::RedisError| redis.error(&e).to_string();
-    // Recovery: whatever is in our processing list was taken but not finished.
-    loop {
-        let left: Vec<String> = conn.lrange(processing, -256, -1).await.map_err(err)?;
-        if left.is_empty() {
-            break;
+    beat.up();
+    'recover: loop {
+        // Recovery: whatever is in our processing list was taken but not finished.
+        loop {
+            let left: Vec<Vec<u8>> = conn.lrange(&processing, -256, -1).await.map_err(err)?;
+            if left.is_empty() {
+                break;
+            }
+            tracing::info!(
+                "redis ingress: recovering {} entries from {processing}",
+                left.len()
+            );
+            if let Some(wait) = process(
+                &pipeline,
+                &mut conn,
+                &processing,
+                left.into_iter().rev().collect(),
+            )
+            .await?
+            {
+                tokio::time::sleep(wait).await;
+            }
         }
-        tracing::info!(
-            "redis ingress: recovering {} entries from {processing}",
-            left.len()
-        );
-        process(
-            pipeline,
-            &mut conn,
-            processing,
-            left.into_iter().rev().collect(),
-        )
-        .await?;
-    }
-    loop {
-        let first: Option<String> = redis::cmd("BLMOVE")
-            .arg(INGEST_LIST)
-            .arg(processing)
-            .arg("RIGHT")
-            .arg("LEFT")
-            .arg(1)
-            .query_async(&mut conn)
-            .await
-            .map_err(err)?;
-        let Some(first) = first else { continue };
-        let mut entries = vec![first];
-        let mut pipe = redis::pipe();
-        for _ in 0..255 {
-            pipe.cmd("LMOVE")
+        loop {
+            // Entries are bytes: whatever a producer pushed, it is read, never a decoding error.
+            let first: Option<Vec<u8>> = redis::cmd("BLMOVE")
                 .arg(INGEST_LIST)
-                .arg(processing)
+                .arg(&processing)
                 .arg("RIGHT")
-                .arg("LEFT");
+                .arg("LEFT")
+                .arg(1)
+                .query_async(&mut conn)
+                .await
+                .map_err(err)?;
+            let Some(first) = first else { continue };
+            let mut entries = vec![first];
+            let mut pipe = redis::pipe();
+            for _ in 0..255 {
+                pipe.cmd("LMOVE")
+                    .arg(INGEST_LIST)
+                    .arg(&processing)
+                    .arg("RIGHT")
+                    .arg("LEFT");
+            }
+            let more: Vec<Option<Vec<u8>>> = pipe.query_async(&mut conn).await.map_err(err)?;
+            entries.extend(more.into_iter().flatten());
+            if let Some(wait) = process(&pipeline, &mut conn, &processing, entries).await? {
+                // Held back (a backend down, a rate limit): pause, then run what is held again.
+                tokio::time::sleep(wait).await;
+                continue 'recover;
+            }
         }
-        let more: Vec<Option<String>> = pipe.query_async(&mut conn).await.map_err(err)?;
-        entries.extend(more.into_iter().flatten());
-        process(pipeline, &mut conn, processing, entries).await?;
     }
 }
 
 /// Runs entries (oldest first) through the pipeline, all at once, and clears the ones that are
-/// done (accepted, or refused and parked) from the processing list. Entries that met a backend
-/// outage or a rate limit stay there, and the caller starts over after a pause.
+/// done (accepted, or refused and set aside on `arc:ingest:rejected` with the reason) from the
+/// processing list. Entries that met a backend outage or a rate limit stay there; the answer is
+/// then how long to pause before running them again.
 async fn process(
     pipeline: &Pipeline,
     conn: &mut redis::aio::ConnectionManager,
     processing: &str,
-    entries: Vec<String>,
-) -> Result<(), String> {
+    entries: Vec<Vec<u8>>,
+) -> Result<Option<Duration>, String> {
     let outcomes = futures::future::join_all(entries.iter().map(|raw| async move {
-        match envelope::parse_incoming(raw.as_bytes()) {
-            Err(m) => Err(Rejection::Malformed {
-                index: None,
-                field: m.field,
-                reason: m.reason,
-            }),
-            Ok(m) => {
-                let token = header_token(&m.headers);
-                pipeline
-                    .accept(vec![m], Source::Redis, token.as_deref())
-                    .await
-                    .map(|_| ())
-            }
-        }
+        let m = envelope::parse_incoming(raw).map_err(|m| Rejection::Malformed {
+            index: None,
+            field: m.field,
+            reason: m.reason,
+        })?;
+        let token = header_token(&m.headers);
+        pipeline
+            .accept(vec![m], Source::Redis, token.as_deref())
+            .await
+            .map(|_| ())
     }))
     .await;
-    let mut done: Vec<(String, Option<String>)> = Vec::with_capacity(entries.len());
+    let mut done: Vec<&[u8]> = Vec::with_capacity(entries.len());
+    let mut letters = Vec::new();
     let mut held: Option<Rejection> = None;
-    for (raw, outcome) in entries.into_iter().zip(outcomes) {
+    for (raw, outcome) in entries.iter().zip(outcomes) {
         match outcome {
-            Ok(()) => done.push((raw, None)),
+            Ok(()) => done.push(raw),
             // A backend being down is not the message's fault: leave it for the retry.
             Err(r @ (Rejection::Unavailable { .. } | Rejection::RateLimited { .. })) => {
                 held.get_or_insert(r);
             }
             Err(r) => {
-                let note = serde_json::json!({
-                    "entry": raw, "status": r.status(), "reason": r.reason_label(), "error": r.message(),
-                    "at": envelope::now_ms().to_rfc3339(),
-                });
-                done.push((raw, Some(note.to_string())));
+                done.push(raw);
+                letters.push(refused_letter(raw, &r, "redis"));
             }
         }
     }
-    finish(conn, processing, &done).await?;
-    match held {
-        None => Ok(()),
-        Some(r) => {
-            let wait = match &r {
-                Rejection::RateLimited { retry_after, .. } => *retry_after,
-                _ => Duration::from_millis(500),
-            };
-            tokio::time::sleep(wait).await;
-            Err(format!("held back ({})", r.message()))
-        }
-    }
+    pipeline.metrics.dead_letters(Place::Ingest, letters.len());
+    finish(conn, processing, &done, &letters).await?;
+    Ok(held.map(|r| match &r {
+        Rejection::RateLimited { retry_after, .. } => *retry_after,
+        _ => Duration::from_millis(500),
+    }))
 }
 
+/// The dead letter of a refused ingress entry.
+fn refused_letter(raw: &[u8], r: &Rejection, source: &str) -> DeadLetter {
+    let mut l = DeadLetter::new(Place::Ingest, raw, r.reason_label(), r.message());
+    l.status = Some(r.status());
+    l.source = Some(source.to_owned());
+    l.id = serde_json::from_slice::<serde_json::Value>(raw)
+        .ok()
+        .and_then(|v| v.get("id").and_then(|i| i.as_str()).map(str::to_owned));
+    l
+}
+
+/// Clears `done` from the processing list and sets `letters` aside, in one transaction.
 async fn finish(
     conn: &mut redis::aio::ConnectionManager,
     processing: &str,
-    done: &[(String, Option<String>)],
+    done: &[&[u8]],
+    letters: &[DeadLetter],
 ) -> Result<(), String> {
     if done.is_empty() {
         return Ok(());
     }
     let mut pipe = redis::pipe();
     pipe.atomic();
-    for (raw, rejected) in done {
-        if let Some(note) = rejected {
-            pipe.lpush(REJECTED_LIST, note).ignore();
-        }
-        pipe.lrem(processing, -1, raw).ignore();
+    dead::push_cmd(&mut pipe, Place::Ingest, letters);
+    for raw in done {
+        pipe.lrem(processing, -1, *raw).ignore();
     }
     pipe.query_async::<()>(conn)
         .await
@@ -188,19 +201,20 @@ fn header_token(headers: &BTreeMap<String, String>) -> Option<String> {
         .map(|t| t.trim().to_owned())
 }
 
-/// Serves `ingest.>` until the subscription ends.
-pub async fn nats_consumer(pipeline: Arc<Pipeline>) {
+/// Serves `ingest.>` until the subscription ends (an error: the supervisor subscribes again).
+/// Messages are taken one at a time, in order; a refused one without a reply subject to tell is
+/// set aside on `arc:ingest:rejected`.
+pub async fn nats_consumer(
+    pipeline: Arc<Pipeline>,
+    redis: Redis,
+    beat: Beat,
+) -> Result<(), String> {
     let client = pipeline.nats().clone();
-    let mut sub = match client
+    let mut sub = client
         .queue_subscribe(NATS_INGEST, NATS_QUEUE_GROUP.to_owned())
         .await
-    {
-        Ok(s) => s,
-        Err(e) => {
-            tracing::error!("nats ingress: cannot subscribe to {NATS_INGEST}: {e}");
-            return;
-        }
-    };
+        .map_err(|e| format!("cannot subscribe to {NATS_INGEST}: {e}"))?;
+    beat.up();
     while let Some(msg) = sub.next().await {
         let subject = msg
             .subject
@@ -223,16 +237,28 @@ pub async fn nats_consumer(pipeline: Arc<Pipeline>) {
         }
         let token = header_token(&headers);
         let payload = envelope::payload_from_bytes(&msg.payload, &mut headers);
-        let m = Incoming {
-            id,
-            subject,
-            headers,
-            payload,
+        let outcome = match payload.clone() {
+            Ok(payload) => {
+                let m = Incoming {
+                    id: id.clone(),
+                    subject: subject.clone(),
+                    headers: headers.clone(),
+                    payload,
+                };
+                pipeline
+                    .accept(vec![m], Source::Nats, token.as_deref())
+                    .await
+            }
+            Err(m) => {
+                pipeline.metrics.rejected("malformed", 1);
+                Err(Rejection::Malformed {
+                    index: None,
+                    field: m.field,
+                    reason: m.reason,
+                })
+            }
         };
-        let ack = match pipeline
-            .accept(vec![m], Source::Nats, token.as_deref())
-            .await
-        {
+        let ack = match &outcome {
             Ok(ids) => serde_json::json!({"id": ids.first(), "status": "accepted"}),
             Err(r) => {
                 let mut v = r.body();
@@ -241,10 +267,58 @@ pub async fn nats_consumer(pipeline: Arc<Pipeline>) {
                 v
             }
         };
-        if let Some(reply) = msg.reply {
-            if let Err(e) = client.publish(reply, ack.to_string().into()).await {
-                tracing::warn!("nats ingress: could not send an ack: {e}");
+        match (msg.reply, outcome) {
+            (Some(reply), _) => {
+                if let Err(e) = client.publish(reply, ack.to_string().into()).await {
+                    tracing::warn!("nats ingress: could not send an ack: {e}");
+                }
             }
+            // Nobody to tell: a refusal is set aside where it can be seen. Outages are not the
+            // message's fault, but NATS will not deliver it again either: set aside as well.
+            (None, Err(r)) => {
+                // As an envelope Redis ingress can take again (`retry`), without the token:
+                // secrets are not kept.
+                headers.retain(|k, _| !k.eq_ignore_ascii_case("authorization"));
+                let payload = payload.unwrap_or_else(|_| {
+                    envelope::Payload::string(
+                        &base64::engine::general_purpose::STANDARD.encode(&msg.payload),
+                    )
+                });
+                let entry = serde_json::to_string(&LetterEntry {
+                    id: id.as_deref(),
+                    subject: &subject,
+                    headers: &headers,
+                    payload: &payload,
+                })
+                .unwrap_or_default();
+                let mut l = refused_letter(entry.as_bytes(), &r, "nats");
+                l.id.clone_from(&id);
+                let set_aside = async {
+                    let mut conn = redis.conn().await.map_err(|e| e.to_string())?;
+                    dead::push(&mut conn, Place::Ingest, &[l])
+                        .await
+                        .map_err(|e| e.to_string())
+                };
+                match set_aside.await {
+                    Ok(_) => pipeline.metrics.dead_letters(Place::Ingest, 1),
+                    Err(e) => tracing::warn!(
+                        "nats ingress: refused a message on `{subject}` ({}) and could not set it aside: {e}",
+                        r.message()
+                    ),
+                }
+            }
+            (None, Ok(_)) => {}
         }
     }
+    Err(format!("the subscription to {NATS_INGEST} ended"))
+}
+
+/// A NATS message set aside, as an envelope for Redis ingress.
+#[derive(serde::Serialize)]
+struct LetterEntry<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
+    subject: &'a str,
+    headers: &'a BTreeMap<String, String>,
+    payload: &'a envelope::Payload,
 }

@@ -7,12 +7,13 @@ use std::time::Duration;
 use super::envelope::Source;
 
 /// Why a message was refused (the `reason` label).
-pub const REASONS: [&str; 9] = [
+pub const REASONS: [&str; 10] = [
     "malformed",
     "unauthenticated",
     "forbidden",
     "subject_denied",
     "policy_denied",
+    "policy_error",
     "too_large",
     "rate_limited",
     "unavailable",
@@ -33,6 +34,7 @@ pub struct Metrics {
     latency_sum_us: AtomicU64,
     queue_depth: AtomicU64,
     config_reloads: AtomicU64,
+    dead_letters: [AtomicU64; 2],
 }
 
 fn source_index(s: Source) -> usize {
@@ -70,6 +72,16 @@ impl Metrics {
 
     pub fn queue_depth(&self, depth: u64) {
         self.queue_depth.store(depth, Ordering::Relaxed);
+    }
+
+    /// The last depth seen (a push, or the once-a-second refresh).
+    pub fn current_queue_depth(&self) -> u64 {
+        self.queue_depth.load(Ordering::Relaxed)
+    }
+
+    /// Letters set aside by this process (see `dead`).
+    pub fn dead_letters(&self, place: super::dead::Place, n: usize) {
+        self.dead_letters[place as usize].fetch_add(n as u64, Ordering::Relaxed);
     }
 
     pub fn config_reloaded(&self) {
@@ -125,6 +137,15 @@ impl Metrics {
             "arc_pipeline_config_reloads_total {}",
             self.config_reloads.load(Ordering::Relaxed)
         );
+        s.push_str("# HELP arc_pipeline_dead_letters_total Entries this process set aside (refused at Redis or NATS ingress without a reply, or refused by the log store).\n# TYPE arc_pipeline_dead_letters_total counter\n");
+        for place in super::dead::Place::ALL {
+            let _ = writeln!(
+                s,
+                "arc_pipeline_dead_letters_total{{place=\"{}\"}} {}",
+                place.as_str(),
+                self.dead_letters[place as usize].load(Ordering::Relaxed)
+            );
+        }
         s
     }
 }

@@ -6,6 +6,7 @@
 //! nothing but the backends, so any number of instances may run side by side.
 
 pub mod config;
+pub mod dead;
 pub mod envelope;
 pub mod fanout;
 pub mod http;
@@ -16,6 +17,7 @@ pub mod policy;
 pub mod query;
 pub mod queue;
 pub mod store;
+pub mod supervisor;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -188,8 +190,9 @@ pub async fn serve(
             url: redact(&o.nats_url),
             reason: e.to_string(),
         })?;
+    let supervisor = supervisor::Supervisor::new();
     let redis = queue::Redis::new(o.redis_url.clone());
-    let log_queue = queue::LogQueue::start(redis.clone());
+    let log_queue = queue::LogQueue::start(redis.clone(), &supervisor);
     let limiter = queue::RateLimiter::new(redis.clone());
     let pipeline = Arc::new(Pipeline::new(
         nats.clone(),
@@ -200,40 +203,71 @@ pub async fn serve(
     let store = Arc::new(Store::new(o.database_url.clone()));
 
     let (reload_tx, reload_rx) = tokio::sync::mpsc::channel(16);
-    tokio::spawn(watch_config(
-        pipeline.clone(),
-        store.clone(),
-        nats.clone(),
-        reload_rx,
-    ));
+    let reload_rx = Arc::new(tokio::sync::Mutex::new(reload_rx));
+    {
+        let (pipeline, store, nats) = (pipeline.clone(), store.clone(), nats.clone());
+        supervisor.spawn("config", move |beat| {
+            watch_config(
+                pipeline.clone(),
+                store.clone(),
+                nats.clone(),
+                reload_rx.clone(),
+                beat,
+            )
+        });
+    }
     if o.components.registry {
-        tokio::spawn(register_local(store.clone(), o.clone(), reload_tx.clone()));
+        let (store, o, reload) = (store.clone(), o.clone(), reload_tx.clone());
+        supervisor.spawn("registry", move |_| {
+            register_local(store.clone(), o.clone(), reload.clone())
+        });
     }
     if o.components.fanout {
-        tokio::spawn(watch_queue_depth(pipeline.clone(), redis.clone()));
-        tokio::spawn(ingest::redis_consumer(
-            pipeline.clone(),
-            redis.clone(),
-            o.consumer.clone(),
-        ));
-        tokio::spawn(ingest::nats_consumer(pipeline.clone()));
+        let (p, r) = (pipeline.clone(), redis.clone());
+        supervisor.spawn("queue-depth", move |beat| {
+            watch_queue_depth(p.clone(), r.clone(), beat)
+        });
+        let (p, r, c) = (pipeline.clone(), redis.clone(), o.consumer.clone());
+        supervisor.spawn("redis-ingress", move |beat| {
+            ingest::redis_consumer(p.clone(), r.clone(), c.clone(), beat)
+        });
+        let (p, r) = (pipeline.clone(), redis.clone());
+        supervisor.spawn("nats-ingress", move |beat| {
+            ingest::nats_consumer(p.clone(), r.clone(), beat)
+        });
     }
 
     if o.components.logger {
-        tokio::spawn(logger::run(
+        let (st, rd, ns, consumer, batching, metrics) = (
             store.clone(),
             redis.clone(),
             nats.clone(),
             o.consumer.clone(),
             o.batching,
-        ));
+            pipeline.metrics.clone(),
+        );
+        supervisor.spawn("logger", move |beat| {
+            logger::run(
+                st.clone(),
+                rd.clone(),
+                ns.clone(),
+                consumer.clone(),
+                batching,
+                metrics.clone(),
+                beat,
+            )
+        });
         if let Some(days) = o.retention_days {
-            tokio::spawn(logger::retention(store.clone(), days));
+            let s = store.clone();
+            supervisor.spawn("retention", move |beat| {
+                logger::retention(s.clone(), days, beat)
+            });
         }
     }
     let (feed, _) = tokio::sync::broadcast::channel(query::FEED_BUFFER);
     if o.components.query {
-        tokio::spawn(query::relay(nats.clone(), feed.clone()));
+        let (n, f) = (nats.clone(), feed.clone());
+        supervisor.spawn("feed", move |beat| query::relay(n.clone(), f.clone(), beat));
     }
 
     let state = http::AppState {
@@ -243,6 +277,8 @@ pub async fn serve(
         components: o.components,
         reload: reload_tx,
         feed,
+        supervisor,
+        redis,
     };
     let app = http::router(state);
     ready(addr);
@@ -253,60 +289,53 @@ pub async fn serve(
 }
 
 /// Refreshes the queue-depth gauge every second (pushes update it too), so `/metrics` shows the
-/// logger draining the queue while no message arrives.
-async fn watch_queue_depth(pipeline: Arc<Pipeline>, redis: queue::Redis) {
+/// logger draining the queue while no message arrives (and a full queue refuses before anything
+/// is published, see `Pipeline::deliver`).
+async fn watch_queue_depth(
+    pipeline: Arc<Pipeline>,
+    redis: queue::Redis,
+    beat: supervisor::Beat,
+) -> Result<(), String> {
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     loop {
         tick.tick().await;
-        if let Ok(mut c) = redis.conn().await {
-            if let Ok(n) = redis::cmd("LLEN")
-                .arg(queue::LOG_QUEUE)
-                .query_async::<u64>(&mut c)
-                .await
-            {
-                pipeline.metrics.queue_depth(n);
-            }
-        }
+        let mut c = redis.conn().await.map_err(|e| e.to_string())?;
+        let n = redis::cmd("LLEN")
+            .arg(queue::LOG_QUEUE)
+            .query_async::<u64>(&mut c)
+            .await
+            .map_err(|e| redis.error(&e).to_string())?;
+        pipeline.metrics.queue_depth(n);
+        beat.up();
     }
 }
 
-/// Keeps the pipeline's configuration snapshot current: at start (retrying until the log store
-/// answers), on every `arc.config.changed`, on a local write, and every 30 s.
+/// Keeps the pipeline's configuration snapshot current: at start, on every
+/// `arc.config.changed`, on a local write, and every 30 s. A run fails (and is restarted) when it
+/// cannot subscribe or cannot load the first snapshot; a failed reload later keeps the last one.
 async fn watch_config(
     pipeline: Arc<Pipeline>,
     store: Arc<Store>,
     nats: async_nats::Client,
-    mut local: tokio::sync::mpsc::Receiver<()>,
-) {
-    let mut changes = loop {
-        match nats.subscribe(CONFIG_CHANGED).await {
-            Ok(s) => break s,
-            Err(e) => {
-                tracing::warn!("config: cannot subscribe to {CONFIG_CHANGED}: {e}");
-                tokio::time::sleep(Duration::from_secs(1)).await;
-            }
-        }
-    };
-    let mut backoff = Duration::from_millis(200);
-    loop {
-        match load_snapshot(&store).await {
-            Ok(s) => {
-                tracing::info!("config: loaded {}", s.version);
-                pipeline.set_snapshot(s);
-                break;
-            }
-            Err(e) => {
-                tracing::warn!("config: {e}; retrying in {} ms", backoff.as_millis());
-                tokio::time::sleep(backoff).await;
-                backoff = (backoff * 2).min(Duration::from_secs(5));
-            }
-        }
-    }
+    local: Arc<tokio::sync::Mutex<tokio::sync::mpsc::Receiver<()>>>,
+    beat: supervisor::Beat,
+) -> Result<(), String> {
+    let mut local = local.lock().await;
+    let mut changes = nats
+        .subscribe(CONFIG_CHANGED)
+        .await
+        .map_err(|e| format!("cannot subscribe to {CONFIG_CHANGED}: {e}"))?;
+    let s = load_snapshot(&store).await.map_err(|e| e.to_string())?;
+    tracing::info!("config: loaded {}", s.version);
+    pipeline.set_snapshot(s);
+    beat.up();
     let mut tick = tokio::time::interval(RELOAD_EVERY);
     tick.tick().await;
     loop {
         tokio::select! {
-            m = changes.next() => if m.is_none() { break },
+            m = changes.next() => if m.is_none() {
+                return Err(format!("the subscription to {CONFIG_CHANGED} ended"));
+            },
             Some(()) = local.recv() => {}
             _ = tick.tick() => {}
         }
@@ -347,8 +376,13 @@ async fn load_snapshot(store: &Store) -> Result<Snapshot, store::StoreError> {
     Ok(Snapshot::build(global, topics, routes, version))
 }
 
-/// Records this instance's own backbone in the registry (retrying until the store answers).
-async fn register_local(store: Arc<Store>, o: ServeOptions, reload: tokio::sync::mpsc::Sender<()>) {
+/// Records this instance's own backbone in the registry (the supervisor retries until the store
+/// answers).
+async fn register_local(
+    store: Arc<Store>,
+    o: ServeOptions,
+    reload: tokio::sync::mpsc::Sender<()>,
+) -> Result<(), String> {
     let mut metadata = serde_json::Map::new();
     metadata.insert("region".into(), "local".into());
     metadata.insert("status".into(), "active".into());
@@ -366,19 +400,11 @@ async fn register_local(store: Arc<Store>, o: ServeOptions, reload: tokio::sync:
         created_at: None,
         updated_at: None,
     };
-    let mut backoff = Duration::from_millis(200);
-    loop {
-        match store.upsert_backbone(&b).await {
-            Ok(()) => {
-                tracing::info!("registry: registered backbone `{}`", b.system_id);
-                let _ = reload.try_send(());
-                return;
-            }
-            Err(e) => {
-                tracing::warn!("registry: {e}; retrying");
-                tokio::time::sleep(backoff).await;
-                backoff = (backoff * 2).min(Duration::from_secs(5));
-            }
-        }
-    }
+    store
+        .upsert_backbone(&b)
+        .await
+        .map_err(|e| format!("cannot register backbone `{}`: {e}", b.system_id))?;
+    tracing::info!("registry: registered backbone `{}`", b.system_id);
+    let _ = reload.try_send(());
+    Ok(())
 }

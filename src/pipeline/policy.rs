@@ -1,18 +1,37 @@
-//! CEL policies over the envelope.
+//! CEL policies over the envelope: compiled and checked when written, evaluated off the async
+//! runtime within a budget, and never able to take the process down.
 //!
 //! Variables a policy sees: `id`, `subject`, `topic`, `source`, `sender` (strings), `headers`
 //! (map of strings), `payload` (the JSON payload as CEL values; base64 text for binary payloads)
-//! and `payload_size` (the payload's size in bytes on the wire, an int). A policy's `when` must
-//! yield a bool; the first policy whose `when` holds decides: `allow` accepts, `deny` refuses
-//! with its reason, `route` sends the message to its `subject` instead. No policy holds: accepted.
-//! A policy that fails while evaluating (a missing header, say) refuses the message: policies fail
-//! closed. Write `"x-agent" in headers && …` to test for presence.
+//! and `payload_size` (the payload's size in bytes on the wire, an int). JSON integers are CEL
+//! `int`s when they fit in 64 signed bits (so `payload.n + 1` works), `uint`s up to 2^64, and
+//! `double`s beyond (the payload itself is never changed). A policy's `when` must yield a bool;
+//! the first policy whose `when` holds decides: `allow` accepts, `deny` refuses with its reason,
+//! `route` sends the message to its `subject` instead. No policy holds: accepted.
+//!
+//! What is refused when a policy is written: syntax errors (the parser panics on some input; that
+//! is caught), a variable that is none of the above anywhere in the expression (names bound by
+//! macros such as `exists(x, …)` count as variables inside them), unknown functions, struct
+//! literals (the interpreter panics on them), comprehensions nested deeper than
+//! [`MAX_NESTING`], expressions larger than [`MAX_NODES`] nodes, a trial run on an empty message
+//! that panics or takes longer than [`TRIAL_BUDGET`], and `route` targets that are not subjects a
+//! producer could publish to (reserved ones included).
+//!
+//! What happens when one fails on a message: the message is refused (403, `policy_error`) with
+//! the policy's name, whether the evaluation returned an error, panicked, or ran past
+//! [`BUDGET`]. Policies fail closed. Write `"x-agent" in headers && …` to test for presence.
 
+use std::collections::HashMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use cel_interpreter::objects::{Key, Map};
 use cel_interpreter::{Context, ExecutionError, Program, Value};
+use cel_parser::ast::{EntryExpr, Expr, IdedExpr};
 
 use super::config::{PolicyAction, PolicySpec};
-use super::envelope::Envelope;
-use crate::bus::subject;
+use super::envelope::{self, Envelope, Payload};
 
 /// The variables a policy may use.
 pub const VARIABLES: [&str; 8] = [
@@ -25,6 +44,16 @@ pub const VARIABLES: [&str; 8] = [
     "payload",
     "payload_size",
 ];
+
+/// How long one message's policies may take at run time; past it the message is refused.
+pub const BUDGET: Duration = Duration::from_millis(50);
+/// How long the trial run on an empty message may take when a policy is written.
+pub const TRIAL_BUDGET: Duration = Duration::from_millis(20);
+/// The most nodes an expression may have.
+pub const MAX_NODES: usize = 400;
+/// The deepest nesting of comprehensions (`all`, `exists`, `map`, `filter`, …): the cost of
+/// each level multiplies with the size of the list it runs over.
+pub const MAX_NESTING: usize = 2;
 
 /// A compiled policy.
 #[derive(Debug)]
@@ -40,8 +69,19 @@ pub struct Policy {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
     Accept,
-    Deny { policy: String, reason: String },
-    Route { policy: String, subject: String },
+    Deny {
+        policy: String,
+        reason: String,
+    },
+    Route {
+        policy: String,
+        subject: String,
+    },
+    /// The policy could not decide (an evaluation error, a panic, or over budget).
+    Error {
+        policy: String,
+        reason: String,
+    },
 }
 
 /// The functions and macros of cel-interpreter's default context (it does not say which it has).
@@ -84,20 +124,119 @@ thread_local! {
     static ROOT: Context<'static> = Context::default();
 }
 
+/// What a walk over the expression found.
+#[derive(Default)]
+struct Shape {
+    nodes: usize,
+    nesting: usize,
+    unknown: Option<String>,
+    has_struct: bool,
+}
+
+fn walk(e: &IdedExpr, bound: &mut Vec<String>, depth: usize, shape: &mut Shape) {
+    shape.nodes += 1;
+    shape.nesting = shape.nesting.max(depth);
+    match &e.expr {
+        Expr::Unspecified | Expr::Literal(_) => {}
+        Expr::Ident(name) => {
+            if shape.unknown.is_none()
+                && !VARIABLES.contains(&name.as_str())
+                && !bound.iter().any(|b| b == name)
+            {
+                shape.unknown = Some(name.clone());
+            }
+        }
+        Expr::Call(c) => {
+            if let Some(t) = &c.target {
+                walk(t, bound, depth, shape);
+            }
+            for a in &c.args {
+                walk(a, bound, depth, shape);
+            }
+        }
+        Expr::Select(s) => walk(&s.operand, bound, depth, shape),
+        Expr::List(l) => {
+            for x in &l.elements {
+                walk(x, bound, depth, shape);
+            }
+        }
+        Expr::Map(m) => {
+            for entry in &m.entries {
+                match &entry.expr {
+                    EntryExpr::MapEntry(me) => {
+                        walk(&me.key, bound, depth, shape);
+                        walk(&me.value, bound, depth, shape);
+                    }
+                    EntryExpr::StructField(f) => walk(&f.value, bound, depth, shape),
+                }
+            }
+        }
+        Expr::Struct(_) => shape.has_struct = true,
+        Expr::Comprehension(c) => {
+            walk(&c.iter_range, bound, depth, shape);
+            walk(&c.accu_init, bound, depth, shape);
+            let before = bound.len();
+            bound.push(c.iter_var.clone());
+            bound.extend(c.iter_var2.clone());
+            bound.push(c.accu_var.clone());
+            for part in [&c.loop_cond, &c.loop_step, &c.result] {
+                walk(part, bound, depth + 1, shape);
+            }
+            bound.truncate(before);
+        }
+    }
+}
+
+/// What a panic carried, for the message.
+fn panic_text(p: &(dyn std::any::Any + Send)) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".to_owned())
+}
+
 impl Policy {
-    /// Compiles a policy, refusing syntax errors, unknown variables or functions, and actions
-    /// without what they need.
+    /// Compiles a policy, refusing what it could never run safely (see the module header).
     pub fn compile(spec: &PolicySpec) -> Result<Policy, String> {
+        let name = &spec.name;
         // cel-parser panics on some malformed input instead of returning an error; a policy
         // written over the API must never take the server down.
-        let compiled = std::panic::catch_unwind(|| Program::compile(&spec.when)).map_err(|_| {
-            format!(
-                "policy `{}`: `when` does not compile: the CEL parser rejected `{}`",
-                spec.name, spec.when
-            )
-        })?;
-        let program = compiled
-            .map_err(|e| format!("policy `{}`: `when` does not compile: {e}", spec.name))?;
+        let ast = catch_unwind(|| cel_parser::Parser::new().parse(&spec.when))
+            .map_err(|_| {
+                format!(
+                    "policy `{name}`: `when` does not compile: the CEL parser rejected `{}`",
+                    spec.when
+                )
+            })?
+            .map_err(|e| format!("policy `{name}`: `when` does not compile: {e}"))?;
+        let mut shape = Shape::default();
+        walk(&ast, &mut Vec::new(), 0, &mut shape);
+        if let Some(v) = shape.unknown {
+            return Err(format!(
+                "policy `{name}`: unknown variable `{v}`; policies see {}",
+                VARIABLES.join(", ")
+            ));
+        }
+        if shape.has_struct {
+            return Err(format!(
+                "policy `{name}`: struct literals (`Name{{…}}`) are not supported; use a map (`{{\"k\": v}}`)"
+            ));
+        }
+        if shape.nodes > MAX_NODES {
+            return Err(format!(
+                "policy `{name}`: `when` has {} nodes; at most {MAX_NODES} are allowed",
+                shape.nodes
+            ));
+        }
+        if shape.nesting > MAX_NESTING {
+            return Err(format!(
+                "policy `{name}`: comprehensions (`all`, `exists`, `map`, `filter`) are nested {} deep; at most {MAX_NESTING} are allowed",
+                shape.nesting
+            ));
+        }
+        let program = catch_unwind(|| Program::compile(&spec.when))
+            .map_err(|_| format!("policy `{name}`: `when` does not compile"))?
+            .map_err(|e| format!("policy `{name}`: `when` does not compile: {e}"))?;
         let refs = program.references();
         let mut unknown: Vec<&str> = refs
             .functions()
@@ -107,41 +246,24 @@ impl Policy {
             .collect();
         unknown.sort_unstable();
         if let Some(f) = unknown.first() {
-            return Err(format!("policy `{}`: CEL has no function `{f}`", spec.name));
-        }
-        // Trial run against an empty envelope: catches names that are neither a variable nor
-        // bound by a macro (`exists(x, …)` binds `x`, so a plain list of references cannot tell).
-        let sample = Envelope {
-            id: String::new(),
-            subject: String::new(),
-            topic: String::new(),
-            ts: chrono::Utc::now(),
-            source: super::envelope::Source::Http,
-            sender: String::new(),
-            headers: std::collections::BTreeMap::new(),
-            payload: serde_json::Value::Null,
-        };
-        if let Err(ExecutionError::UndeclaredReference(name)) = run(&program, &sample, 0) {
-            return Err(format!(
-                "policy `{}`: unknown variable `{name}`; policies see {}",
-                spec.name,
-                VARIABLES.join(", ")
-            ));
+            return Err(format!("policy `{name}`: CEL has no function `{f}`"));
         }
         match spec.action {
             PolicyAction::Route => {
                 let target = spec
                     .subject
                     .as_deref()
-                    .ok_or_else(|| format!("policy `{}`: `route` needs a `subject`", spec.name))?;
-                subject::publish(target)
-                    .map_err(|e| format!("policy `{}`: `subject`: {e}", spec.name))?;
+                    .ok_or_else(|| format!("policy `{name}`: `route` needs a `subject`"))?;
+                envelope::check_subject(target)
+                    .map_err(|e| format!("policy `{name}`: `subject` {}", e.reason))?;
+                if let Some(r) = envelope::reserved(target) {
+                    return Err(format!(
+                        "policy `{name}`: `subject` `{target}` is reserved (`{r}`); a route may not loop into the pipeline or reach arc's and NATS's internals"
+                    ));
+                }
             }
             PolicyAction::Allow | PolicyAction::Deny if spec.subject.is_some() => {
-                return Err(format!(
-                    "policy `{}`: `subject` is only for `route`",
-                    spec.name
-                ));
+                return Err(format!("policy `{name}`: `subject` is only for `route`"));
             }
             _ => {}
         }
@@ -154,13 +276,78 @@ impl Policy {
         })
     }
 
-    /// Whether this policy's `when` holds for `e`.
-    pub fn holds(&self, e: &Envelope, payload_size: usize) -> Result<bool, String> {
-        match run(&self.program, e, payload_size) {
-            Ok(Value::Bool(b)) => Ok(b),
-            Ok(other) => Err(format!("`when` yielded {:?}, not a bool", other.type_of())),
-            Err(err) => Err(err.to_string()),
+    /// The trial run of a policy being written: on an empty message it must not panic, must not
+    /// name anything the context lacks, and must finish within [`TRIAL_BUDGET`]. Blocking: call it
+    /// off the async runtime.
+    pub fn trial(&self) -> Result<(), String> {
+        let sample = Envelope {
+            id: String::new(),
+            subject: String::new(),
+            topic: String::new(),
+            ts: chrono::Utc::now(),
+            source: super::envelope::Source::Http,
+            sender: String::new(),
+            headers: std::collections::BTreeMap::new(),
+            payload: Payload::null(),
+        };
+        let began = Instant::now();
+        let outcome = catch_unwind(AssertUnwindSafe(|| run(&self.program, &sample, 0)));
+        let took = began.elapsed();
+        match outcome {
+            Err(p) => Err(format!(
+                "policy `{}`: the CEL interpreter crashed on a trial run ({}); rewrite the expression",
+                self.name,
+                panic_text(p.as_ref())
+            )),
+            Ok(Err(ExecutionError::UndeclaredReference(v))) => Err(format!(
+                "policy `{}`: unknown variable `{v}`; policies see {}",
+                self.name,
+                VARIABLES.join(", ")
+            )),
+            Ok(_) if took > TRIAL_BUDGET => Err(format!(
+                "policy `{}`: a trial run on an empty message took {} ms; the budget is {} ms",
+                self.name,
+                took.as_millis(),
+                TRIAL_BUDGET.as_millis()
+            )),
+            Ok(_) => Ok(()),
         }
+    }
+
+    /// Whether this policy's `when` holds for `e`; a panic inside the interpreter is an error.
+    pub fn holds(&self, e: &Envelope, payload_size: usize) -> Result<bool, String> {
+        let outcome = catch_unwind(AssertUnwindSafe(|| run(&self.program, e, payload_size)));
+        match outcome {
+            Ok(Ok(Value::Bool(b))) => Ok(b),
+            Ok(Ok(other)) => Err(format!("`when` yielded {:?}, not a bool", other.type_of())),
+            Ok(Err(err)) => Err(err.to_string()),
+            Err(p) => Err(format!(
+                "the CEL interpreter crashed ({})",
+                panic_text(p.as_ref())
+            )),
+        }
+    }
+}
+
+/// A JSON value as CEL sees it (integers as `int` where they fit).
+fn cel_value(v: &serde_json::Value) -> Value {
+    match v {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Bool(*b),
+        serde_json::Value::Number(n) => n
+            .as_i64()
+            .map(Value::Int)
+            .or_else(|| n.as_u64().map(Value::UInt))
+            .unwrap_or_else(|| Value::Float(n.as_f64().unwrap_or(f64::NAN))),
+        serde_json::Value::String(s) => Value::String(Arc::new(s.clone())),
+        serde_json::Value::Array(a) => Value::List(Arc::new(a.iter().map(cel_value).collect())),
+        serde_json::Value::Object(o) => Value::Map(Map {
+            map: Arc::new(
+                o.iter()
+                    .map(|(k, v)| (Key::String(Arc::new(k.clone())), cel_value(v)))
+                    .collect::<HashMap<_, _>>(),
+            ),
+        }),
     }
 }
 
@@ -178,16 +365,28 @@ fn run(program: &Program, e: &Envelope, payload_size: usize) -> Result<Value, Ex
         );
         ctx.add_variable("headers", &e.headers)
             .map_err(|err| ExecutionError::function_error("headers", err.to_string()))?;
-        ctx.add_variable("payload", &e.payload)
-            .map_err(|err| ExecutionError::function_error("payload", err.to_string()))?;
+        ctx.add_variable_from_value("payload", cel_value(&e.payload.to_value()));
         program.execute(&ctx)
     })
 }
 
-/// Evaluates `policies` in order.
+/// Evaluates `policies` in order (blocking: run it off the async runtime).
 pub fn decide(policies: &[Policy], e: &Envelope, payload_size: usize) -> Verdict {
     for p in policies {
-        match p.holds(e, payload_size) {
+        let began = Instant::now();
+        let outcome = p.holds(e, payload_size);
+        if began.elapsed() > BUDGET {
+            return Verdict::Error {
+                policy: p.name.clone(),
+                reason: format!(
+                    "policy `{}` took {} ms on this message; its budget is {} ms",
+                    p.name,
+                    began.elapsed().as_millis(),
+                    BUDGET.as_millis()
+                ),
+            };
+        }
+        match outcome {
             Ok(false) => {}
             Ok(true) => {
                 return match p.action {
@@ -206,7 +405,7 @@ pub fn decide(policies: &[Policy], e: &Envelope, payload_size: usize) -> Verdict
                 }
             }
             Err(reason) => {
-                return Verdict::Deny {
+                return Verdict::Error {
                     policy: p.name.clone(),
                     reason: format!("policy `{}` could not be evaluated: {reason}", p.name),
                 }
@@ -230,7 +429,7 @@ mod tests {
         }
     }
 
-    fn envelope(headers: &[(&str, &str)], payload: serde_json::Value) -> Envelope {
+    fn envelope(headers: &[(&str, &str)], payload: &str) -> Envelope {
         Envelope {
             id: "1".into(),
             subject: "agent.a.commands".into(),
@@ -242,45 +441,133 @@ mod tests {
                 .iter()
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
                 .collect(),
-            payload,
+            payload: Payload::from_json_bytes(payload.as_bytes()).unwrap(),
         }
+    }
+
+    fn compiled(when: &str) -> Result<Policy, String> {
+        let p = Policy::compile(&spec(when, PolicyAction::Deny))?;
+        p.trial()?;
+        Ok(p)
     }
 
     #[test]
     fn compile_errors_are_caught_at_write() {
-        assert!(Policy::compile(&spec("payload_size <", PolicyAction::Deny))
+        assert!(compiled("payload_size <")
             .unwrap_err()
             .contains("does not compile"));
-        assert!(
-            Policy::compile(&spec("hedaers.size() > 0", PolicyAction::Deny))
-                .unwrap_err()
-                .contains("unknown variable `hedaers`")
+        assert!(compiled("hedaers.size() > 0")
+            .unwrap_err()
+            .contains("unknown variable `hedaers`"));
+        assert!(compiled("frobnicate(subject)")
+            .unwrap_err()
+            .contains("no function `frobnicate`"));
+        assert!(compiled(r#"headers.exists(k, k == "x-agent")"#).is_ok());
+    }
+
+    /// Issue 11: unknown variables behind `||` passed the trial run and then refused everything.
+    #[test]
+    fn unknown_variables_anywhere_are_refused() {
+        for when in [
+            r#"subject == "a" || nosuch == 1"#,
+            "true || nosuch",
+            "headers.exists(k, k == x)",
+            "[1, 2].all(x, x > y)",
+        ] {
+            let e = compiled(when).unwrap_err();
+            assert!(e.contains("unknown variable"), "{when}: {e}");
+        }
+        // A macro's variable is known inside it, and only there.
+        assert!(compiled("[1, 2].all(x, x > 0)").is_ok());
+        assert!(compiled("[1, 2].all(x, x > 0) && x == 1")
+            .unwrap_err()
+            .contains("unknown variable `x`"));
+    }
+
+    /// Issue 11: struct literals and `all()` over a non-list panicked inside the interpreter.
+    #[test]
+    fn interpreter_panics_refuse_the_message_or_the_policy() {
+        let e = compiled("Foo{a: 1} == payload").unwrap_err();
+        assert!(e.contains("struct literals"), "{e}");
+        let p = compiled("payload.items.all(i, i > 0)").unwrap();
+        for payload in [
+            r#"{"items": 5}"#,
+            r#"{"items": "abc"}"#,
+            r#"{"items": {"a": 1}}"#,
+        ] {
+            let v = decide(std::slice::from_ref(&p), &envelope(&[], payload), 10);
+            assert!(matches!(v, Verdict::Error { .. }), "{payload}: {v:?}");
+        }
+        let v = decide(
+            std::slice::from_ref(&p),
+            &envelope(&[], r#"{"items": [1, 2]}"#),
+            10,
         );
-        assert!(
-            Policy::compile(&spec("frobnicate(subject)", PolicyAction::Deny))
-                .unwrap_err()
-                .contains("no function `frobnicate`")
+        assert!(matches!(v, Verdict::Deny { .. }), "{v:?}");
+    }
+
+    #[test]
+    fn nesting_and_size_are_bounded() {
+        let deep = "[1,2].all(a, [1,2].all(b, [1,2].all(c, a + b + c > 0)))";
+        assert!(compiled(deep).unwrap_err().contains("nested 3 deep"));
+        let big = (0..300)
+            .map(|i| format!("subject == \"s{i}\""))
+            .collect::<Vec<_>>()
+            .join(" || ");
+        assert!(compiled(&big).unwrap_err().contains("nodes"));
+    }
+
+    /// Issue 11: JSON integers reached CEL as unsigned, so `payload.n + 1` failed on every message.
+    #[test]
+    fn integers_are_ints_and_huge_ones_do_not_break() {
+        let p = compiled("payload.n + 1 > 2").unwrap();
+        assert_eq!(
+            decide(std::slice::from_ref(&p), &envelope(&[], r#"{"n": 5}"#), 1),
+            Verdict::Deny {
+                policy: "p".into(),
+                reason: "no".into()
+            }
         );
-        assert!(Policy::compile(&spec(
-            r#"headers.exists(k, k == "x-agent")"#,
-            PolicyAction::Allow
-        ))
-        .is_ok());
+        assert_eq!(
+            decide(std::slice::from_ref(&p), &envelope(&[], r#"{"n": -5}"#), 1),
+            Verdict::Accept
+        );
+        let p = compiled("payload.n > 1.0").unwrap();
+        assert!(matches!(
+            decide(
+                std::slice::from_ref(&p),
+                &envelope(&[], r#"{"n": 12345678901234567890123}"#),
+                1
+            ),
+            Verdict::Deny { .. }
+        ));
+    }
+
+    #[test]
+    fn routes_may_not_loop_or_reach_internals() {
+        for target in [
+            "ingest.agent.x",
+            "arc.config.changed",
+            "_INBOX.x",
+            "a b",
+            "a.*",
+        ] {
+            let mut s = spec("true", PolicyAction::Route);
+            s.subject = Some(target.into());
+            let e = Policy::compile(&s).unwrap_err();
+            assert!(e.contains("`subject`"), "{target}: {e}");
+        }
     }
 
     #[test]
     fn first_holding_policy_decides() {
-        let deny = Policy::compile(&spec(
-            r#"!("x-agent" in headers) || headers["x-agent"] == """#,
-            PolicyAction::Deny,
-        ))
-        .unwrap();
+        let deny = compiled(r#"!("x-agent" in headers) || headers["x-agent"] == """#).unwrap();
         let route =
             Policy::compile(&spec(r#"payload.priority == "low""#, PolicyAction::Route)).unwrap();
         let ps = [deny, route];
-        let e = envelope(&[], serde_json::json!({"priority": "low"}));
+        let e = envelope(&[], r#"{"priority": "low"}"#);
         assert!(matches!(decide(&ps, &e, 10), Verdict::Deny { reason, .. } if reason == "no"));
-        let e = envelope(&[("x-agent", "a1")], serde_json::json!({"priority": "low"}));
+        let e = envelope(&[("x-agent", "a1")], r#"{"priority": "low"}"#);
         assert_eq!(
             decide(&ps, &e, 10),
             Verdict::Route {
@@ -288,10 +575,7 @@ mod tests {
                 subject: "agent.slow".into()
             }
         );
-        let e = envelope(
-            &[("x-agent", "a1")],
-            serde_json::json!({"priority": "high"}),
-        );
+        let e = envelope(&[("x-agent", "a1")], r#"{"priority": "high"}"#);
         assert_eq!(decide(&ps, &e, 10), Verdict::Accept);
     }
 
@@ -302,14 +586,13 @@ mod tests {
             PolicyAction::Allow,
         ))
         .unwrap();
-        let e = envelope(&[("x-agent", "a")], serde_json::json!({}));
+        let e = envelope(&[("x-agent", "a")], "{}");
         assert_eq!(decide(std::slice::from_ref(&p), &e, 100), Verdict::Accept);
         // A policy that cannot be evaluated refuses the message.
-        let p =
-            Policy::compile(&spec(r#"int(headers["x-count"]) > 3"#, PolicyAction::Deny)).unwrap();
-        let e = envelope(&[("x-count", "many")], serde_json::json!({}));
+        let p = compiled(r#"int(headers["x-count"]) > 3"#).unwrap();
+        let e = envelope(&[("x-count", "many")], "{}");
         assert!(
-            matches!(decide(&[p], &e, 100), Verdict::Deny { reason, .. } if reason.contains("could not be evaluated"))
+            matches!(decide(&[p], &e, 100), Verdict::Error { reason, .. } if reason.contains("could not be evaluated"))
         );
     }
 }

@@ -66,8 +66,9 @@ fn envelope(r: &tokio_postgres::Row) -> Envelope {
         headers: r
             .get::<_, tokio_postgres::types::Json<std::collections::BTreeMap<String, String>>>(6)
             .0,
+        // The text as it was sent (`json`; `jsonb` where the column could not be changed).
         payload: r
-            .get::<_, tokio_postgres::types::Json<serde_json::Value>>(7)
+            .get::<_, tokio_postgres::types::Json<super::envelope::Payload>>(7)
             .0,
     }
 }
@@ -368,17 +369,18 @@ async fn close(socket: &mut WebSocket, reason: &str) {
     .await;
 }
 
-/// Feeds the broadcast channel from the loggers' announcements (whichever process logged).
-pub async fn relay(nats: async_nats::Client, tx: broadcast::Sender<Arc<Envelope>>) {
-    let mut sub = loop {
-        match nats.subscribe(super::logger::COMMITTED).await {
-            Ok(s) => break s,
-            Err(e) => {
-                tracing::warn!("feed: cannot subscribe: {e}");
-                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-            }
-        }
-    };
+/// Feeds the broadcast channel from the loggers' announcements (whichever process logged); ends
+/// with an error when the subscription does (the supervisor subscribes again).
+pub async fn relay(
+    nats: async_nats::Client,
+    tx: broadcast::Sender<Arc<Envelope>>,
+    beat: super::supervisor::Beat,
+) -> Result<(), String> {
+    let mut sub = nats
+        .subscribe(super::logger::COMMITTED)
+        .await
+        .map_err(|e| format!("cannot subscribe to {}: {e}", super::logger::COMMITTED))?;
+    beat.up();
     while let Some(m) = sub.next().await {
         if tx.receiver_count() == 0 {
             continue;
@@ -389,6 +391,10 @@ pub async fn relay(nats: async_nats::Client, tx: broadcast::Sender<Arc<Envelope>
             }
         }
     }
+    Err(format!(
+        "the subscription to {} ended",
+        super::logger::COMMITTED
+    ))
 }
 
 #[cfg(test)]
@@ -420,7 +426,7 @@ mod tests {
             source: Source::Http,
             sender: "x".into(),
             headers: std::collections::BTreeMap::new(),
-            payload: serde_json::Value::Null,
+            payload: super::super::envelope::Payload::null(),
         };
         let (ts, id) = decode_cursor(&encode_cursor(&e)).unwrap();
         assert_eq!((ts, id.as_str()), (e.ts, "m-1"));

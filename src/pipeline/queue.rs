@@ -121,9 +121,19 @@ pub struct LogQueue {
 }
 
 impl LogQueue {
-    pub fn start(redis: Redis) -> Self {
+    /// Starts the writer under `supervisor` (a restarted writer takes the same channel again).
+    pub fn start(redis: Redis, supervisor: &super::supervisor::Supervisor) -> Self {
         let (tx, rx) = mpsc::channel(8192);
-        tokio::spawn(writer(redis, rx));
+        let rx = std::sync::Arc::new(Mutex::new(rx));
+        supervisor.spawn("log-queue", move |beat| {
+            let (redis, rx) = (redis.clone(), rx.clone());
+            async move {
+                let mut rx = rx.lock().await;
+                beat.up();
+                writer(redis, &mut rx).await;
+                Err("the log-queue writer stopped".to_owned())
+            }
+        });
         LogQueue { tx }
     }
 
@@ -146,7 +156,7 @@ impl LogQueue {
     }
 }
 
-async fn writer(redis: Redis, mut rx: mpsc::Receiver<Job>) {
+async fn writer(redis: Redis, rx: &mut mpsc::Receiver<Job>) {
     let script = redis::Script::new(PUSH);
     while let Some(first) = rx.recv().await {
         let mut jobs = vec![first];

@@ -68,6 +68,19 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[
          CREATE INDEX arc_messages_ts_id ON arc_messages (ts, id);
          CREATE INDEX arc_messages_subject_ts ON arc_messages (subject text_pattern_ops, ts, id);",
     ),
+    (
+        3,
+        "payloads kept as sent",
+        // `json` keeps the payload's text as the producer sent it (numbers of any size, key order)
+        // and takes every JSON string, U+0000 included, which `jsonb` refuses. TimescaleDB cannot
+        // change a column's type once chunks are compressed: there it stays `jsonb` (the logger
+        // reads the column's type and writes either).
+        "DO $$ BEGIN
+           ALTER TABLE arc_messages ALTER COLUMN payload TYPE json USING payload::text::json;
+         EXCEPTION WHEN others THEN
+           RAISE NOTICE 'arc_messages.payload stays jsonb: %', SQLERRM;
+         END $$",
+    ),
 ];
 
 /// Any number, unlikely to collide with an application's own advisory locks.

@@ -2,6 +2,7 @@
 //! connection options resolve (flags and `ARC_*` variables, else the running profile's
 //! endpoints, else the stock ones), body templates, and how a received message is printed.
 
+pub(super) mod dead;
 pub(super) mod log;
 pub(super) mod publish;
 mod pulsar;

@@ -1,0 +1,502 @@
+//! Dead letters: what a path could not take, set aside with its reason so that it never holds up
+//! the messages behind it, visible (`GET /v1/dead`, `arc messages dead`) and recoverable (retry
+//! puts it back where it came from, drop deletes it).
+//!
+//! Two places, both Redis lists, newest first:
+//! - `arc:ingest:rejected` ([`Place::Ingest`]): Redis-ingress entries the pipeline refused or could
+//!   not read (invalid UTF-8, not an envelope), and NATS-ingress messages refused without a reply
+//!   subject to tell. A retry pushes the entry back on `arc:ingest`.
+//! - `arc:log:dead` ([`Place::Log`]): accepted envelopes the log store would not take (the logger
+//!   found them by bisecting the batch they were in). A retry pushes the envelope back on the log
+//!   queue `arc:log`, where the logger takes it again (once the cause is fixed).
+//!
+//! Each list is bounded ([`MAX_COUNT`] entries and [`MAX_BYTES`] bytes): past the bound the
+//! oldest letters are dropped, counted in `arc:dead:dropped:<place>` (and in `/metrics`) and
+//! logged. Only the scripts here write the lists, so the byte count kept beside each stays true.
+
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+
+use super::queue::{QueueError, Redis, LOG_QUEUE};
+
+/// The most letters a place keeps.
+pub const MAX_COUNT: u64 = 10_000;
+/// The most bytes a place keeps (Redis runs with `maxmemory 512mb` and `noeviction`: an
+/// unbounded list would end in every write refused).
+pub const MAX_BYTES: u64 = 64 << 20;
+
+/// Where a letter lies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Place {
+    /// Refused or unreadable at ingress.
+    Ingest,
+    /// Accepted, but the log store would not take it.
+    Log,
+}
+
+impl Place {
+    pub const ALL: [Place; 2] = [Place::Ingest, Place::Log];
+
+    /// The list holding this place's letters.
+    pub fn list(self) -> &'static str {
+        match self {
+            Place::Ingest => super::ingest::REJECTED_LIST,
+            Place::Log => "arc:log:dead",
+        }
+    }
+
+    /// Where a retried letter goes.
+    pub fn retry_to(self) -> &'static str {
+        match self {
+            Place::Ingest => super::ingest::INGEST_LIST,
+            Place::Log => LOG_QUEUE,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Place::Ingest => "ingest",
+            Place::Log => "log",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Place> {
+        Place::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+
+    fn bytes_key(self) -> String {
+        format!("arc:dead:bytes:{}", self.as_str())
+    }
+
+    fn dropped_key(self) -> String {
+        format!("arc:dead:dropped:{}", self.as_str())
+    }
+}
+
+/// One letter. `entry` is the text that could not be taken (base64 when it was not UTF-8, then
+/// `encoding` says so).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeadLetter {
+    /// This letter's own id (retry and drop name it).
+    #[serde(default)]
+    pub dead_id: String,
+    #[serde(default = "ingest")]
+    pub place: Place,
+    /// The ingress it came through, when it came through one (`redis`, `nats`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The message's id, when it could be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The HTTP status the refusal maps to (ingress only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// A short label (`malformed`, `too_large`, `store_refused`, …).
+    pub reason: String,
+    /// What went wrong, for a person.
+    pub error: String,
+    /// When it was set aside (RFC 3339).
+    pub at: String,
+    pub entry: String,
+    #[serde(default = "text", skip_serializing_if = "is_text")]
+    pub encoding: String,
+}
+
+fn ingest() -> Place {
+    Place::Ingest
+}
+
+fn text() -> String {
+    "text".to_owned()
+}
+
+fn is_text(s: &str) -> bool {
+    s == "text"
+}
+
+impl DeadLetter {
+    /// A new letter for `entry` (any bytes).
+    pub fn new(place: Place, entry: &[u8], reason: &str, error: impl Into<String>) -> DeadLetter {
+        let (entry, encoding) = match std::str::from_utf8(entry) {
+            Ok(t) => (t.to_owned(), "text"),
+            Err(_) => (
+                base64::engine::general_purpose::STANDARD.encode(entry),
+                "base64",
+            ),
+        };
+        DeadLetter {
+            dead_id: super::envelope::new_id(),
+            place,
+            source: None,
+            id: None,
+            status: None,
+            reason: reason.to_owned(),
+            error: error.into(),
+            at: super::envelope::now_ms().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            entry,
+            encoding: encoding.to_owned(),
+        }
+    }
+
+    /// The entry's bytes as they arrived.
+    pub fn entry_bytes(&self) -> Vec<u8> {
+        if self.encoding == "base64" {
+            base64::engine::general_purpose::STANDARD
+                .decode(&self.entry)
+                .unwrap_or_default()
+        } else {
+            self.entry.as_bytes().to_vec()
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// Pushes letters onto KEYS[1] and drops the oldest past the bound. KEYS: list, byte count,
+/// dropped count. ARGV: max count, max bytes, then the letters. Returns how many were dropped.
+const PUSH: &str = r"
+local max_count = tonumber(ARGV[1])
+local max_bytes = tonumber(ARGV[2])
+local bytes = tonumber(redis.call('GET', KEYS[2]) or '0')
+for i = 3, #ARGV do
+  redis.call('LPUSH', KEYS[1], ARGV[i])
+  bytes = bytes + string.len(ARGV[i])
+end
+local dropped = 0
+local len = redis.call('LLEN', KEYS[1])
+while len > 1 and (len > max_count or bytes > max_bytes) do
+  local old = redis.call('RPOP', KEYS[1])
+  bytes = bytes - string.len(old)
+  len = len - 1
+  dropped = dropped + 1
+end
+if bytes < 0 then bytes = 0 end
+redis.call('SET', KEYS[2], bytes)
+if dropped > 0 then redis.call('INCRBY', KEYS[3], dropped) end
+return dropped
+";
+
+/// Takes one letter off KEYS[1] (ARGV[1], exactly) and, when ARGV[2] is given, pushes it on
+/// KEYS[3]. KEYS[2] is the byte count. Returns 1 when the letter was there.
+const TAKE: &str = r"
+if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then return 0 end
+local bytes = tonumber(redis.call('GET', KEYS[2]) or '0') - string.len(ARGV[1])
+if bytes < 0 then bytes = 0 end
+redis.call('SET', KEYS[2], bytes)
+if ARGV[2] ~= nil then redis.call('LPUSH', KEYS[3], ARGV[2]) end
+return 1
+";
+
+/// Sets `letters` aside in `place` (one atomic call); returns how many old ones the bound
+/// dropped.
+pub async fn push(
+    conn: &mut redis::aio::ConnectionManager,
+    place: Place,
+    letters: &[DeadLetter],
+) -> Result<u64, redis::RedisError> {
+    if letters.is_empty() {
+        return Ok(0);
+    }
+    let script = redis::Script::new(PUSH);
+    let mut inv = script.key(place.list());
+    inv.key(place.bytes_key())
+        .key(place.dropped_key())
+        .arg(MAX_COUNT)
+        .arg(MAX_BYTES);
+    for l in letters {
+        inv.arg(l.to_json());
+    }
+    let dropped: u64 = inv.invoke_async(conn).await?;
+    if dropped > 0 {
+        tracing::warn!(
+            "dead letters: {} is at its bound ({MAX_COUNT} letters, {MAX_BYTES} bytes); dropped the {dropped} oldest",
+            place.list()
+        );
+    }
+    Ok(dropped)
+}
+
+/// The adds of [`push`] as commands for a caller's atomic pipeline (so that setting a letter
+/// aside and releasing its entry happen together).
+pub fn push_cmd(pipe: &mut redis::Pipeline, place: Place, letters: &[DeadLetter]) {
+    if letters.is_empty() {
+        return;
+    }
+    let mut cmd = redis::cmd("EVAL");
+    cmd.arg(PUSH)
+        .arg(3)
+        .arg(place.list())
+        .arg(place.bytes_key())
+        .arg(place.dropped_key())
+        .arg(MAX_COUNT)
+        .arg(MAX_BYTES);
+    for l in letters {
+        cmd.arg(l.to_json());
+    }
+    pipe.add_command(cmd).ignore();
+}
+
+/// What a place holds: its letters (newest first, up to `limit`), how many in all, and how many
+/// the bound has dropped so far.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Listing {
+    pub place: Place,
+    pub count: u64,
+    pub dropped: u64,
+    pub letters: Vec<DeadLetter>,
+}
+
+/// The letters of `place`.
+pub async fn list(redis: &Redis, place: Place, limit: usize) -> Result<Listing, QueueError> {
+    let mut conn = redis.conn().await?;
+    let err = |e: redis::RedisError| redis.error(&e);
+    let (count, dropped, raw): (u64, Option<u64>, Vec<Vec<u8>>) = redis::pipe()
+        .cmd("LLEN")
+        .arg(place.list())
+        .cmd("GET")
+        .arg(place.dropped_key())
+        .cmd("LRANGE")
+        .arg(place.list())
+        .arg(0)
+        .arg(i64::try_from(limit).unwrap_or(i64::MAX) - 1)
+        .query_async(&mut conn)
+        .await
+        .map_err(err)?;
+    let letters = raw
+        .iter()
+        .map(|r| {
+            serde_json::from_slice::<DeadLetter>(r).unwrap_or_else(|e| {
+                // Written by hand, or by an older arc: shown as it is.
+                let mut l =
+                    DeadLetter::new(place, r, "unreadable", format!("not a dead letter: {e}"));
+                l.dead_id = String::new();
+                l
+            })
+        })
+        .map(|mut l| {
+            l.place = place;
+            l
+        })
+        .collect();
+    Ok(Listing {
+        place,
+        count,
+        dropped: dropped.unwrap_or(0),
+        letters,
+    })
+}
+
+/// What [`take`] does with a letter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Retry,
+    Drop,
+}
+
+/// Retries or drops the letter `dead_id` (looked for in every place). `Ok(None)`: no such
+/// letter (already taken by someone else, or dropped by the bound).
+pub async fn take(
+    redis: &Redis,
+    dead_id: &str,
+    action: Action,
+) -> Result<Option<DeadLetter>, QueueError> {
+    let mut conn = redis.conn().await?;
+    let err = |e: redis::RedisError| redis.error(&e);
+    for place in Place::ALL {
+        // Bounded lists: reading one whole is at most MAX_BYTES.
+        let raw: Vec<Vec<u8>> = redis::cmd("LRANGE")
+            .arg(place.list())
+            .arg(0)
+            .arg(-1)
+            .query_async(&mut conn)
+            .await
+            .map_err(err)?;
+        for r in raw {
+            let Ok(letter) = serde_json::from_slice::<DeadLetter>(&r) else {
+                continue;
+            };
+            if letter.dead_id != dead_id {
+                continue;
+            }
+            let script = redis::Script::new(TAKE);
+            let mut inv = script.key(place.list());
+            inv.key(place.bytes_key()).key(place.retry_to()).arg(&r);
+            if action == Action::Retry {
+                inv.arg(letter.entry_bytes());
+            }
+            let taken: i64 = inv.invoke_async(&mut conn).await.map_err(err)?;
+            return Ok((taken == 1).then_some(DeadLetter { place, ..letter }));
+        }
+    }
+    Ok(None)
+}
+
+/// Retries or drops every letter of `place`; returns how many.
+pub async fn take_all(redis: &Redis, place: Place, action: Action) -> Result<u64, QueueError> {
+    let listing = list(
+        redis,
+        place,
+        usize::try_from(MAX_COUNT).unwrap_or(usize::MAX),
+    )
+    .await?;
+    let mut n = 0;
+    for l in listing.letters.iter().filter(|l| !l.dead_id.is_empty()) {
+        if take(redis, &l.dead_id, action).await?.is_some() {
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The API: `GET /v1/dead`, `POST /v1/dead/retry`, `DELETE /v1/dead`, and
+// `POST /v1/dead/{dead_id}/retry`, `DELETE /v1/dead/{dead_id}` (admin token).
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+use super::http::{admin_token, bearer, error, AppState};
+
+/// `?place=ingest|log&limit=N`.
+#[derive(Debug, Deserialize)]
+pub struct PlaceQuery {
+    place: Option<String>,
+    limit: Option<usize>,
+    token: Option<String>,
+}
+
+// Handlers answer early with a ready `Response` as the error, as in `http`.
+#[allow(clippy::result_large_err)]
+fn places(q: &PlaceQuery) -> Result<Vec<Place>, Response> {
+    match q.place.as_deref() {
+        None | Some("") => Ok(Place::ALL.to_vec()),
+        Some(p) => Place::parse(p).map(|p| vec![p]).ok_or_else(|| {
+            error(
+                StatusCode::BAD_REQUEST,
+                "invalid",
+                format!("`place`: unknown place `{p}`; use `ingest` or `log`"),
+            )
+        }),
+    }
+}
+
+fn unavailable(e: &QueueError) -> Response {
+    error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "unavailable",
+        e.to_string(),
+    )
+}
+
+/// `GET /v1/dead`: the letters of each place, newest first (default 100 a place, at most 1,000).
+pub async fn list_dead(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<PlaceQuery>,
+) -> Response {
+    if let Err(r) = admin_token(&s, bearer(&headers).or(q.token.as_deref())) {
+        return r;
+    }
+    let places = match places(&q) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let limit = q.limit.unwrap_or(100).clamp(1, 1000);
+    let mut out = Vec::new();
+    for p in places {
+        match list(&s.redis, p, limit).await {
+            Ok(l) => out.push(l),
+            Err(e) => return unavailable(&e),
+        }
+    }
+    Json(serde_json::json!({ "places": out })).into_response()
+}
+
+async fn take_one(s: &AppState, headers: &HeaderMap, dead_id: &str, action: Action) -> Response {
+    if let Err(r) = admin_token(s, bearer(headers)) {
+        return r;
+    }
+    match take(&s.redis, dead_id, action).await {
+        Ok(Some(l)) => {
+            let key = if action == Action::Retry { "retried" } else { "dropped" };
+            Json(serde_json::json!({ key: l })).into_response()
+        }
+        Ok(None) => error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("no dead letter `{dead_id}` (already retried or dropped? `arc messages dead` lists them)"),
+        ),
+        Err(e) => unavailable(&e),
+    }
+}
+
+/// `POST /v1/dead/{dead_id}/retry`: puts the letter back where it came from.
+pub async fn retry_dead(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(dead_id): Path<String>,
+) -> Response {
+    take_one(&s, &headers, &dead_id, Action::Retry).await
+}
+
+/// `DELETE /v1/dead/{dead_id}`: deletes the letter.
+pub async fn drop_dead(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(dead_id): Path<String>,
+) -> Response {
+    take_one(&s, &headers, &dead_id, Action::Drop).await
+}
+
+async fn take_every(s: &AppState, headers: &HeaderMap, q: &PlaceQuery, action: Action) -> Response {
+    if let Err(r) = admin_token(s, bearer(headers)) {
+        return r;
+    }
+    if q.place.as_deref().unwrap_or("").is_empty() {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "invalid",
+            "`place`: name the place whose letters to take (`?place=ingest` or `?place=log`)",
+        );
+    }
+    let places = match places(q) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let mut n = 0;
+    for p in places {
+        match take_all(&s.redis, p, action).await {
+            Ok(k) => n += k,
+            Err(e) => return unavailable(&e),
+        }
+    }
+    let key = if action == Action::Retry {
+        "retried"
+    } else {
+        "dropped"
+    };
+    Json(serde_json::json!({ key: n })).into_response()
+}
+
+/// `POST /v1/dead/retry?place=P`: every letter of P back where it came from.
+pub async fn retry_all(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<PlaceQuery>,
+) -> Response {
+    take_every(&s, &headers, &q, Action::Retry).await
+}
+
+/// `DELETE /v1/dead?place=P`: deletes every letter of P.
+pub async fn drop_all(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<PlaceQuery>,
+) -> Response {
+    take_every(&s, &headers, &q, Action::Drop).await
+}
