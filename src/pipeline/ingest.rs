@@ -160,14 +160,20 @@ async fn process(
     }))
 }
 
+/// An entry's id alone (the rest is skipped unparsed: numbers past f64 do not matter here).
+#[derive(serde::Deserialize)]
+struct IdOnly {
+    id: Option<String>,
+}
+
 /// The dead letter of a refused ingress entry.
 fn refused_letter(raw: &[u8], r: &Rejection, source: &str) -> DeadLetter {
     let mut l = DeadLetter::new(Place::Ingest, raw, r.reason_label(), r.message());
     l.status = Some(r.status());
     l.source = Some(source.to_owned());
-    l.id = serde_json::from_slice::<serde_json::Value>(raw)
+    l.id = serde_json::from_slice::<IdOnly>(raw)
         .ok()
-        .and_then(|v| v.get("id").and_then(|i| i.as_str()).map(str::to_owned));
+        .and_then(|m| m.id);
     l
 }
 

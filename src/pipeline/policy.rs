@@ -13,7 +13,8 @@
 //! is caught), a variable that is none of the above anywhere in the expression (names bound by
 //! macros such as `exists(x, …)` count as variables inside them), unknown functions, struct
 //! literals (the interpreter panics on them), comprehensions nested deeper than
-//! [`MAX_NESTING`], expressions larger than [`MAX_NODES`] nodes, a trial run on an empty message
+//! [`MAX_NESTING`] or estimated to iterate more than [`MAX_COST`] times, expressions larger than
+//! [`MAX_NODES`] nodes, a trial run on an empty message
 //! that panics or takes longer than [`TRIAL_BUDGET`], and `route` targets that are not subjects a
 //! producer could publish to (reserved ones included).
 //!
@@ -54,6 +55,9 @@ pub const MAX_NODES: usize = 400;
 /// The deepest nesting of comprehensions (`all`, `exists`, `map`, `filter`, …): the cost of
 /// each level multiplies with the size of the list it runs over.
 pub const MAX_NESTING: usize = 2;
+/// The most iterations the comprehensions of one expression may be estimated to run (a list in
+/// the message counts as 100 elements; literal lists as their length; nested ones multiply).
+pub const MAX_COST: u64 = 20_000;
 
 /// A compiled policy.
 #[derive(Debug)]
@@ -129,11 +133,24 @@ thread_local! {
 struct Shape {
     nodes: usize,
     nesting: usize,
+    /// Estimated iterations of all comprehensions (see [`MAX_COST`]).
+    cost: u64,
     unknown: Option<String>,
     has_struct: bool,
 }
 
+/// How many elements a comprehension over something other than a list literal (a list in the
+/// message) is assumed to run over, when estimating cost.
+const ASSUMED_LIST: u64 = 100;
+
 fn walk(e: &IdedExpr, bound: &mut Vec<String>, depth: usize, shape: &mut Shape) {
+    walk_at(e, bound, depth, 1, shape);
+}
+
+fn walk_at(e: &IdedExpr, bound: &mut Vec<String>, depth: usize, factor: u64, shape: &mut Shape) {
+    let walk = |e: &IdedExpr, bound: &mut Vec<String>, depth: usize, shape: &mut Shape| {
+        walk_at(e, bound, depth, factor, shape);
+    };
     shape.nodes += 1;
     shape.nesting = shape.nesting.max(depth);
     match &e.expr {
@@ -175,12 +192,19 @@ fn walk(e: &IdedExpr, bound: &mut Vec<String>, depth: usize, shape: &mut Shape) 
         Expr::Comprehension(c) => {
             walk(&c.iter_range, bound, depth, shape);
             walk(&c.accu_init, bound, depth, shape);
+            let n = match &c.iter_range.expr {
+                Expr::List(l) => l.elements.len() as u64,
+                Expr::Map(m) => m.entries.len() as u64,
+                _ => ASSUMED_LIST,
+            };
+            let inner = factor.saturating_mul(n.max(1));
+            shape.cost = shape.cost.saturating_add(inner);
             let before = bound.len();
             bound.push(c.iter_var.clone());
             bound.extend(c.iter_var2.clone());
             bound.push(c.accu_var.clone());
             for part in [&c.loop_cond, &c.loop_step, &c.result] {
-                walk(part, bound, depth + 1, shape);
+                walk_at(part, bound, depth + 1, inner, shape);
             }
             bound.truncate(before);
         }
@@ -232,6 +256,12 @@ impl Policy {
             return Err(format!(
                 "policy `{name}`: comprehensions (`all`, `exists`, `map`, `filter`) are nested {} deep; at most {MAX_NESTING} are allowed",
                 shape.nesting
+            ));
+        }
+        if shape.cost > MAX_COST {
+            return Err(format!(
+                "policy `{name}`: its comprehensions would run about {} iterations a message; at most {MAX_COST} are allowed (a list in the message counts as {ASSUMED_LIST})",
+                shape.cost
             ));
         }
         let program = catch_unwind(|| Program::compile(&spec.when))
@@ -510,6 +540,13 @@ mod tests {
     fn nesting_and_size_are_bounded() {
         let deep = "[1,2].all(a, [1,2].all(b, [1,2].all(c, a + b + c > 0)))";
         assert!(compiled(deep).unwrap_err().contains("nested 3 deep"));
+        let list = (0..150)
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        let costly = format!("[{list}].all(a, [{list}].all(b, a + b >= 0))");
+        assert!(compiled(&costly).unwrap_err().contains("22650 iterations"));
+        assert!(compiled("payload.a.all(x, payload.b.all(y, x != y))").is_ok());
         let big = (0..300)
             .map(|i| format!("subject == \"s{i}\""))
             .collect::<Vec<_>>()
