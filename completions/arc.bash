@@ -253,8 +253,17 @@ _arc() {
             arc__subcmd__help__subcmd__config,validate)
                 cmd="arc__subcmd__help__subcmd__config__subcmd__validate"
                 ;;
+            arc__subcmd__help__subcmd__messages,dead)
+                cmd="arc__subcmd__help__subcmd__messages__subcmd__dead"
+                ;;
             arc__subcmd__help__subcmd__messages,get)
                 cmd="arc__subcmd__help__subcmd__messages__subcmd__get"
+                ;;
+            arc__subcmd__help__subcmd__messages__subcmd__dead,drop)
+                cmd="arc__subcmd__help__subcmd__messages__subcmd__dead__subcmd__drop"
+                ;;
+            arc__subcmd__help__subcmd__messages__subcmd__dead,retry)
+                cmd="arc__subcmd__help__subcmd__messages__subcmd__dead__subcmd__retry"
                 ;;
             arc__subcmd__help__subcmd__profiles,ls)
                 cmd="arc__subcmd__help__subcmd__profiles__subcmd__ls"
@@ -274,17 +283,47 @@ _arc() {
             arc__subcmd__help__subcmd__streams,rm)
                 cmd="arc__subcmd__help__subcmd__streams__subcmd__rm"
                 ;;
+            arc__subcmd__messages,dead)
+                cmd="arc__subcmd__messages__subcmd__dead"
+                ;;
             arc__subcmd__messages,get)
                 cmd="arc__subcmd__messages__subcmd__get"
                 ;;
             arc__subcmd__messages,help)
                 cmd="arc__subcmd__messages__subcmd__help"
                 ;;
+            arc__subcmd__messages__subcmd__dead,drop)
+                cmd="arc__subcmd__messages__subcmd__dead__subcmd__drop"
+                ;;
+            arc__subcmd__messages__subcmd__dead,help)
+                cmd="arc__subcmd__messages__subcmd__dead__subcmd__help"
+                ;;
+            arc__subcmd__messages__subcmd__dead,retry)
+                cmd="arc__subcmd__messages__subcmd__dead__subcmd__retry"
+                ;;
+            arc__subcmd__messages__subcmd__dead__subcmd__help,drop)
+                cmd="arc__subcmd__messages__subcmd__dead__subcmd__help__subcmd__drop"
+                ;;
+            arc__subcmd__messages__subcmd__dead__subcmd__help,help)
+                cmd="arc__subcmd__messages__subcmd__dead__subcmd__help__subcmd__help"
+                ;;
+            arc__subcmd__messages__subcmd__dead__subcmd__help,retry)
+                cmd="arc__subcmd__messages__subcmd__dead__subcmd__help__subcmd__retry"
+                ;;
+            arc__subcmd__messages__subcmd__help,dead)
+                cmd="arc__subcmd__messages__subcmd__help__subcmd__dead"
+                ;;
             arc__subcmd__messages__subcmd__help,get)
                 cmd="arc__subcmd__messages__subcmd__help__subcmd__get"
                 ;;
             arc__subcmd__messages__subcmd__help,help)
                 cmd="arc__subcmd__messages__subcmd__help__subcmd__help"
+                ;;
+            arc__subcmd__messages__subcmd__help__subcmd__dead,drop)
+                cmd="arc__subcmd__messages__subcmd__help__subcmd__dead__subcmd__drop"
+                ;;
+            arc__subcmd__messages__subcmd__help__subcmd__dead,retry)
+                cmd="arc__subcmd__messages__subcmd__help__subcmd__dead__subcmd__retry"
                 ;;
             arc__subcmd__profiles,help)
                 cmd="arc__subcmd__profiles__subcmd__help"
@@ -1413,8 +1452,50 @@ _arc() {
             return 0
             ;;
         arc__subcmd__help__subcmd__messages)
-            opts="get"
+            opts="get dead"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        arc__subcmd__help__subcmd__messages__subcmd__dead)
+            opts="retry drop"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        arc__subcmd__help__subcmd__messages__subcmd__dead__subcmd__drop)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        arc__subcmd__help__subcmd__messages__subcmd__dead__subcmd__retry)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1731,12 +1812,186 @@ _arc() {
             return 0
             ;;
         arc__subcmd__messages)
-            opts="-q -v -h -V --project-dir --runtime --json --color --quiet --verbose --help --version get help"
+            opts="-q -v -h -V --project-dir --runtime --json --color --quiet --verbose --help --version get dead help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --project-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
+                    COMPREPLY=($(compgen -W "auto docker process" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        arc__subcmd__messages__subcmd__dead)
+            opts="-q -v -h -V --place --limit --server --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version retry drop help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --place)
+                    COMPREPLY=($(compgen -W "ingest log" -- "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --project-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
+                    COMPREPLY=($(compgen -W "auto docker process" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        arc__subcmd__messages__subcmd__dead__subcmd__drop)
+            opts="-q -v -h -V --all --place --server --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --place)
+                    COMPREPLY=($(compgen -W "ingest log" -- "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --project-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
+                    COMPREPLY=($(compgen -W "auto docker process" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        arc__subcmd__messages__subcmd__dead__subcmd__help)
+            opts="retry drop help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        arc__subcmd__messages__subcmd__dead__subcmd__help__subcmd__drop)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        arc__subcmd__messages__subcmd__dead__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        arc__subcmd__messages__subcmd__dead__subcmd__help__subcmd__retry)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        arc__subcmd__messages__subcmd__dead__subcmd__retry)
+            opts="-q -v -h -V --all --place --server --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --place)
+                    COMPREPLY=($(compgen -W "ingest log" -- "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1791,8 +2046,50 @@ _arc() {
             return 0
             ;;
         arc__subcmd__messages__subcmd__help)
-            opts="get help"
+            opts="get dead help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        arc__subcmd__messages__subcmd__help__subcmd__dead)
+            opts="retry drop"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        arc__subcmd__messages__subcmd__help__subcmd__dead__subcmd__drop)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        arc__subcmd__messages__subcmd__help__subcmd__dead__subcmd__retry)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -854,6 +854,7 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand get 'Print one message from the log: its envelope, as pretty JSON (one line with --json). Exit 2 when the log has no message with that id'
+            cand dead 'The dead letters, newest first: entries Redis ingress refused or could not read, NATS messages refused with no reply subject to tell, and accepted messages the log store would not take — each with its reason. `retry` puts a letter back where it came from (`arc:ingest` or the log queue); `drop` deletes it'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'arc;messages;get'= {
@@ -872,11 +873,88 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'arc;messages;dead'= {
+            cand --place 'Only this place: `ingest` (arc:ingest:rejected) or `log` (arc:log:dead)'
+            cand --limit 'At most this many letters a place'
+            cand --server 'The pipeline''s URL (default: the project''s `pipeline` service)'
+            cand --admin-token 'The admin token (default: the one `arc up` generated for this project)'
+            cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
+            cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
+            cand --color 'When to colour output; `NO_COLOR` set to anything turns colour off'
+            cand --json 'Print data as JSON (JSON Lines for streams)'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand --verbose 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand retry 'Put a letter back where it came from (or, with --all, every letter of --place)'
+            cand drop 'Delete a letter (or, with --all, every letter of --place)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'arc;messages;dead;retry'= {
+            cand --place 'The place whose letters --all takes: `ingest` or `log`'
+            cand --server 'The pipeline''s URL (default: the project''s `pipeline` service)'
+            cand --admin-token 'The admin token (default: the one `arc up` generated for this project)'
+            cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
+            cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
+            cand --color 'When to colour output; `NO_COLOR` set to anything turns colour off'
+            cand --all 'Every letter of --place'
+            cand --json 'Print data as JSON (JSON Lines for streams)'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand --verbose 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'arc;messages;dead;drop'= {
+            cand --place 'The place whose letters --all takes: `ingest` or `log`'
+            cand --server 'The pipeline''s URL (default: the project''s `pipeline` service)'
+            cand --admin-token 'The admin token (default: the one `arc up` generated for this project)'
+            cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
+            cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
+            cand --color 'When to colour output; `NO_COLOR` set to anything turns colour off'
+            cand --all 'Every letter of --place'
+            cand --json 'Print data as JSON (JSON Lines for streams)'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand --verbose 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'arc;messages;dead;help'= {
+            cand retry 'Put a letter back where it came from (or, with --all, every letter of --place)'
+            cand drop 'Delete a letter (or, with --all, every letter of --place)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'arc;messages;dead;help;retry'= {
+        }
+        &'arc;messages;dead;help;drop'= {
+        }
+        &'arc;messages;dead;help;help'= {
+        }
         &'arc;messages;help'= {
             cand get 'Print one message from the log: its envelope, as pretty JSON (one line with --json). Exit 2 when the log has no message with that id'
+            cand dead 'The dead letters, newest first: entries Redis ingress refused or could not read, NATS messages refused with no reply subject to tell, and accepted messages the log store would not take — each with its reason. `retry` puts a letter back where it came from (`arc:ingest` or the log queue); `drop` deletes it'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'arc;messages;help;get'= {
+        }
+        &'arc;messages;help;dead'= {
+            cand retry 'Put a letter back where it came from (or, with --all, every letter of --place)'
+            cand drop 'Delete a letter (or, with --all, every letter of --place)'
+        }
+        &'arc;messages;help;dead;retry'= {
+        }
+        &'arc;messages;help;dead;drop'= {
         }
         &'arc;messages;help;help'= {
         }
@@ -994,8 +1072,17 @@ set edit:completion:arg-completer[arc] = {|@words|
         }
         &'arc;help;messages'= {
             cand get 'Print one message from the log: its envelope, as pretty JSON (one line with --json). Exit 2 when the log has no message with that id'
+            cand dead 'The dead letters, newest first: entries Redis ingress refused or could not read, NATS messages refused with no reply subject to tell, and accepted messages the log store would not take — each with its reason. `retry` puts a letter back where it came from (`arc:ingest` or the log queue); `drop` deletes it'
         }
         &'arc;help;messages;get'= {
+        }
+        &'arc;help;messages;dead'= {
+            cand retry 'Put a letter back where it came from (or, with --all, every letter of --place)'
+            cand drop 'Delete a letter (or, with --all, every letter of --place)'
+        }
+        &'arc;help;messages;dead;retry'= {
+        }
+        &'arc;help;messages;dead;drop'= {
         }
         &'arc;help;help'= {
         }

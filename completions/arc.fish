@@ -721,20 +721,21 @@ complete -c arc -n "__fish_arc_using_subcommand tail" -s q -l quiet -d 'Print on
 complete -c arc -n "__fish_arc_using_subcommand tail" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
 complete -c arc -n "__fish_arc_using_subcommand tail" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c arc -n "__fish_arc_using_subcommand tail" -s V -l version -d 'Print version'
-complete -c arc -n "__fish_arc_using_subcommand messages; and not __fish_seen_subcommand_from get help" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
-complete -c arc -n "__fish_arc_using_subcommand messages; and not __fish_seen_subcommand_from get help" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
+complete -c arc -n "__fish_arc_using_subcommand messages; and not __fish_seen_subcommand_from get dead help" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand messages; and not __fish_seen_subcommand_from get dead help" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
 docker\t'Containers through the Docker engine'
 process\t'Native processes from binaries on this machine'"
-complete -c arc -n "__fish_arc_using_subcommand messages; and not __fish_seen_subcommand_from get help" -l color -d 'When to colour output; `NO_COLOR` set to anything turns colour off' -r -f -a "auto\t'Colour when stdout/stderr is a terminal'
+complete -c arc -n "__fish_arc_using_subcommand messages; and not __fish_seen_subcommand_from get dead help" -l color -d 'When to colour output; `NO_COLOR` set to anything turns colour off' -r -f -a "auto\t'Colour when stdout/stderr is a terminal'
 always\t'Always colour'
 never\t'Never colour'"
-complete -c arc -n "__fish_arc_using_subcommand messages; and not __fish_seen_subcommand_from get help" -l json -d 'Print data as JSON (JSON Lines for streams)'
-complete -c arc -n "__fish_arc_using_subcommand messages; and not __fish_seen_subcommand_from get help" -s q -l quiet -d 'Print only errors'
-complete -c arc -n "__fish_arc_using_subcommand messages; and not __fish_seen_subcommand_from get help" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
-complete -c arc -n "__fish_arc_using_subcommand messages; and not __fish_seen_subcommand_from get help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c arc -n "__fish_arc_using_subcommand messages; and not __fish_seen_subcommand_from get help" -s V -l version -d 'Print version'
-complete -c arc -n "__fish_arc_using_subcommand messages; and not __fish_seen_subcommand_from get help" -f -a "get" -d 'Print one message from the log: its envelope, as pretty JSON (one line with --json). Exit 2 when the log has no message with that id'
-complete -c arc -n "__fish_arc_using_subcommand messages; and not __fish_seen_subcommand_from get help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c arc -n "__fish_arc_using_subcommand messages; and not __fish_seen_subcommand_from get dead help" -l json -d 'Print data as JSON (JSON Lines for streams)'
+complete -c arc -n "__fish_arc_using_subcommand messages; and not __fish_seen_subcommand_from get dead help" -s q -l quiet -d 'Print only errors'
+complete -c arc -n "__fish_arc_using_subcommand messages; and not __fish_seen_subcommand_from get dead help" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+complete -c arc -n "__fish_arc_using_subcommand messages; and not __fish_seen_subcommand_from get dead help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c arc -n "__fish_arc_using_subcommand messages; and not __fish_seen_subcommand_from get dead help" -s V -l version -d 'Print version'
+complete -c arc -n "__fish_arc_using_subcommand messages; and not __fish_seen_subcommand_from get dead help" -f -a "get" -d 'Print one message from the log: its envelope, as pretty JSON (one line with --json). Exit 2 when the log has no message with that id'
+complete -c arc -n "__fish_arc_using_subcommand messages; and not __fish_seen_subcommand_from get dead help" -f -a "dead" -d 'The dead letters, newest first: entries Redis ingress refused or could not read, NATS messages refused with no reply subject to tell, and accepted messages the log store would not take — each with its reason. `retry` puts a letter back where it came from (`arc:ingest` or the log queue); `drop` deletes it'
+complete -c arc -n "__fish_arc_using_subcommand messages; and not __fish_seen_subcommand_from get dead help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from get" -l server -d 'The pipeline\'s URL (default: the project\'s `pipeline` service)' -r
 complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from get" -l admin-token -d 'The admin token (default: the one `arc up` generated for this project)' -r
 complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from get" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
@@ -749,7 +750,28 @@ complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcom
 complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from get" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
 complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
+complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from dead" -l place -d 'Only this place: `ingest` (arc:ingest:rejected) or `log` (arc:log:dead)' -r -f -a "ingest\t''
+log\t''"
+complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from dead" -l limit -d 'At most this many letters a place' -r
+complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from dead" -l server -d 'The pipeline\'s URL (default: the project\'s `pipeline` service)' -r
+complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from dead" -l admin-token -d 'The admin token (default: the one `arc up` generated for this project)' -r
+complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from dead" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from dead" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
+docker\t'Containers through the Docker engine'
+process\t'Native processes from binaries on this machine'"
+complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from dead" -l color -d 'When to colour output; `NO_COLOR` set to anything turns colour off' -r -f -a "auto\t'Colour when stdout/stderr is a terminal'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from dead" -l json -d 'Print data as JSON (JSON Lines for streams)'
+complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from dead" -s q -l quiet -d 'Print only errors'
+complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from dead" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from dead" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from dead" -s V -l version -d 'Print version'
+complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from dead" -f -a "retry" -d 'Put a letter back where it came from (or, with --all, every letter of --place)'
+complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from dead" -f -a "drop" -d 'Delete a letter (or, with --all, every letter of --place)'
+complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from dead" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from help" -f -a "get" -d 'Print one message from the log: its envelope, as pretty JSON (one line with --json). Exit 2 when the log has no message with that id'
+complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from help" -f -a "dead" -d 'The dead letters, newest first: entries Redis ingress refused or could not read, NATS messages refused with no reply subject to tell, and accepted messages the log store would not take — each with its reason. `retry` puts a letter back where it came from (`arc:ingest` or the log queue); `drop` deletes it'
 complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail messages help" -f -a "up" -d 'Bring a profile or services up, in dependency order, and wait until healthy'
 complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail messages help" -f -a "down" -d 'Stop services, in reverse dependency order'
@@ -790,3 +812,4 @@ complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand
 complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from streams" -f -a "info" -d 'Show one stream\'s configuration and state'
 complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from streams" -f -a "rm" -d 'Delete a stream and its messages'
 complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from messages" -f -a "get" -d 'Print one message from the log: its envelope, as pretty JSON (one line with --json). Exit 2 when the log has no message with that id'
+complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from messages" -f -a "dead" -d 'The dead letters, newest first: entries Redis ingress refused or could not read, NATS messages refused with no reply subject to tell, and accepted messages the log store would not take — each with its reason. `retry` puts a letter back where it came from (`arc:ingest` or the log queue); `drop` deletes it'
