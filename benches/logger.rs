@@ -201,7 +201,8 @@ async fn run() {
             Type::TEXT,
             Type::TEXT,
             Type::JSONB,
-            Type::JSONB,
+            // The log keeps payloads as sent (`json`, schema 3).
+            Type::JSON,
         ],
     );
     pin_mut!(writer);
@@ -254,7 +255,7 @@ async fn run() {
             "INSERT INTO arc_messages (id, subject, topic, ts, source, sender, headers, payload)
              SELECT 'gen-' || g, 'agent.a' || (g % 1000) || '.events', 'default',
                     now() - (g * interval '10 ms'), 'http', 'gen',
-                    '{\"x-agent\": \"a\"}'::jsonb, jsonb_build_object('n', g)
+                    '{\"x-agent\": \"a\"}'::jsonb, json_build_object('n', g)
              FROM generate_series(1, $1::bigint) AS g
              ON CONFLICT DO NOTHING",
             &[&(rows - have)],

@@ -696,10 +696,17 @@ async fn backends_down_mean_503_never_2xx() {
 
     s.p.arc(["down", "flash"]).run().success();
     tokio::time::sleep(Duration::from_millis(200)).await;
-    for _ in 0..5 {
-        let (st, v, _) = post(&serve.url, msg, &[]).await;
+    let before = logged_ids(&s.redis).await.len();
+    for k in 0..5 {
+        let body =
+            format!(r#"{{"subject": "agent.x", "payload": 1, "id": "while-nats-down-{k}"}}"#);
+        let (st, v, _) = post(&serve.url, &body, &[]).await;
         assert_eq!(st, 503, "{v}");
     }
+    // Issue 11: a message refused because NATS is down is not queued for the log either.
+    let after = logged_ids(&s.redis).await;
+    assert_eq!(after.len(), before, "{after:?}");
+    assert!(!after.iter().any(|id| id.starts_with("while-nats-down")));
     let r = http()
         .get(format!("{}/readyz", serve.url))
         .send()

@@ -1,9 +1,9 @@
 //! The one pipeline function every ingress calls: normalize → validate → constraints → route.
 //!
 //! A batch is accepted whole or refused whole: every message is checked before any is sent, the
-//! rate limits are taken for the batch at once, and the answer comes only after every message is
-//! written to NATS (flushed to the server; for durable topics, acknowledged by JetStream) and is
-//! in the Redis log queue.
+//! rate limits are taken for the batch at once, and the answer comes only after NATS has every
+//! message (a server round trip on the connection, see `barrier`; for durable topics,
+//! JetStream's acknowledgement) and then the Redis log queue has them.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, RwLock};
@@ -13,6 +13,7 @@ use async_nats::connection::State as NatsState;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+use super::barrier::Barrier;
 use super::config::{CompiledTopic, Snapshot};
 use super::envelope::{self, Envelope, Incoming, Malformed, Source};
 use super::metrics::Metrics;
@@ -177,6 +178,7 @@ pub struct Pipeline {
     queue: LogQueue,
     limiter: RateLimiter,
     policy_slots: Arc<tokio::sync::Semaphore>,
+    barrier: Barrier,
     pub metrics: Arc<Metrics>,
 }
 
@@ -188,6 +190,7 @@ impl Pipeline {
         limiter: RateLimiter,
     ) -> Self {
         let jetstream = async_nats::jetstream::new(nats.clone());
+        let barrier = Barrier::start(nats.clone());
         Pipeline {
             snapshot: RwLock::new(None),
             nats,
@@ -197,6 +200,7 @@ impl Pipeline {
             queue,
             limiter,
             policy_slots: Arc::new(tokio::sync::Semaphore::new(POLICY_SLOTS)),
+            barrier,
             metrics: Arc::new(Metrics::default()),
         }
     }
@@ -575,9 +579,11 @@ impl Pipeline {
                 redact(&self.nats_url)
             )));
         }
-        // Remote backbones used by this request (by URL); the local one is flushed always.
+        // Remote backbones used by this request (by URL), flushed at the end.
         let mut clients: Vec<(String, async_nats::Client)> = Vec::new();
         let mut acks = Vec::new();
+        let generation = self.barrier.generation();
+        let mut local_core = false;
         for c in checked {
             let remote = self.remote_backbone(snap, &c.envelope).await?;
             let client = remote.as_ref().map_or(&self.nats, |(_, c)| c);
@@ -604,14 +610,23 @@ impl Pipeline {
                     .publish_with_headers(c.envelope.subject.clone(), headers, payload)
                     .await
                     .map_err(|e| Rejection::unavailable(format!("NATS publish failed: {e}")))?;
-                if let Some((url, client)) = remote {
-                    if !clients.iter().any(|(k, _)| *k == url) {
-                        clients.push((url, client));
+                match remote {
+                    Some((url, client)) => {
+                        if !clients.iter().any(|(k, _)| *k == url) {
+                            clients.push((url, client));
+                        }
                     }
+                    None => local_core = true,
                 }
             }
         }
-        clients.push((String::new(), self.nats.clone()));
+        // Core NATS: a server round trip on the local connection proves it processed them.
+        if local_core {
+            self.barrier
+                .wait(generation)
+                .await
+                .map_err(Rejection::unavailable)?;
+        }
         for (_, client) in clients {
             tokio::time::timeout(Duration::from_secs(2), client.flush())
                 .await

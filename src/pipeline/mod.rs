@@ -5,6 +5,7 @@
 //! Components run together in one process by default, or a subset each for scale-out; they share
 //! nothing but the backends, so any number of instances may run side by side.
 
+pub mod barrier;
 pub mod config;
 pub mod dead;
 pub mod envelope;
