@@ -215,8 +215,14 @@ impl Admin {
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
         let text = resp.text().await.unwrap_or_default();
-        let body = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
-        Ok(Answer { status, etag, body })
+        let body =
+            serde_json::from_str(&text).unwrap_or_else(|_| serde_json::Value::String(text.clone()));
+        Ok(Answer {
+            status,
+            etag,
+            body,
+            text,
+        })
     }
 }
 
@@ -225,6 +231,8 @@ pub(super) struct Answer {
     pub(super) status: u16,
     pub(super) etag: Option<String>,
     pub(super) body: serde_json::Value,
+    /// The body as it came (payloads are printed from it, byte for byte).
+    pub(super) text: String,
 }
 
 impl Answer {

@@ -9,6 +9,7 @@ use std::time::Duration;
 use chrono::{DateTime, SecondsFormat, Utc};
 use futures::{FutureExt as _, StreamExt as _};
 use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 use tokio_tungstenite::tungstenite::{self, client::IntoClientRequest as _, Message};
 
@@ -58,10 +59,11 @@ pub(crate) async fn get(
             &format!("cannot read message `{}`", args.id),
         ));
     }
+    let e = LogEnvelope::parse(&a.text);
     if printer.json() {
-        printer.json_line(&Ordered::of(&a.body));
+        printer.json_line(&Ordered::of(&e));
     } else {
-        printer.json_value(&Ordered::of(&a.body));
+        printer.json_value(&Ordered::of(&e));
     }
     Ok(ExitStatus::Success)
 }
@@ -102,7 +104,10 @@ pub(super) async fn replay(
             out.flush();
             return Err(query_error(a, &admin.base, "cannot read the message log"));
         }
-        let Some(messages) = a.body.get("messages").and_then(Value::as_array) else {
+        let Some(messages) = serde_json::from_str::<Page>(&a.text)
+            .ok()
+            .and_then(|p| p.messages)
+        else {
             out.flush();
             return Err(Error::failed(
                 format!(
@@ -114,7 +119,7 @@ pub(super) async fn replay(
         };
         for m in messages {
             count += 1;
-            if !write(&mut out, printer, mode, m) {
+            if !write(&mut out, printer, mode, &LogEnvelope::parse(m.get())) {
                 break 'pages;
             }
         }
@@ -233,7 +238,7 @@ pub(super) async fn tail(
                 ));
             }
         };
-        let envelope = serde_json::from_str::<Value>(&text).unwrap_or(Value::String(text));
+        let envelope = LogEnvelope::parse(&text);
         seen += 1;
         if !write(&mut out, printer, mode, &envelope) {
             break;
@@ -305,6 +310,7 @@ fn handshake_error(e: tungstenite::Error, base: &str) -> Error {
                 Answer {
                     status,
                     etag: None,
+                    text: body.to_string(),
                     body,
                 },
                 base,
@@ -390,31 +396,61 @@ impl Mode {
     }
 }
 
+/// One page of `GET /v1/messages`, its envelopes as their text.
+#[derive(serde::Deserialize)]
+struct Page<'a> {
+    #[serde(borrow)]
+    messages: Option<Vec<&'a RawValue>>,
+}
+
+/// An envelope as the API sent it: its fields as values, and its payload as the text it is (a
+/// number past 64 bits stays as it was sent).
+struct LogEnvelope {
+    v: Value,
+    payload: Option<Box<RawValue>>,
+}
+
+impl LogEnvelope {
+    fn parse(text: &str) -> Self {
+        #[derive(serde::Deserialize)]
+        struct PayloadOnly {
+            payload: Option<Box<RawValue>>,
+        }
+        LogEnvelope {
+            v: serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned())),
+            payload: serde_json::from_str::<PayloadOnly>(text)
+                .ok()
+                .and_then(|p| p.payload),
+        }
+    }
+}
+
 /// Writes one envelope; `false` once the reader has gone away.
-fn write(out: &mut DataStream, printer: &Printer, mode: Mode, v: &Value) -> bool {
+fn write(out: &mut DataStream, printer: &Printer, mode: Mode, e: &LogEnvelope) -> bool {
     match mode {
-        Mode::Json => match serde_json::to_string(&Ordered::of(v)) {
+        Mode::Json => match serde_json::to_string(&Ordered::of(e)) {
             Ok(s) => out.line(&s),
             Err(_) => true,
         },
-        Mode::Raw => match v.get("payload") {
-            Some(Value::String(s)) => out.line(&s.replace('\n', "\\n")),
-            Some(p) => out.line(&p.to_string()),
-            None => out.line(""),
+        Mode::Raw => match (e.v.get("payload"), &e.payload) {
+            (Some(Value::String(s)), _) => out.line(&s.replace('\n', "\\n")),
+            (_, Some(p)) => out.line(p.get()),
+            _ => out.line(""),
         },
-        Mode::Human { .. } => out.line(&human(printer, v)),
+        Mode::Human { .. } => out.line(&human(printer, e)),
     }
 }
 
 /// `15:51:52.123 agent.a1.commands alice: {"op":"think"}`.
-fn human(printer: &Printer, v: &Value) -> String {
+fn human(printer: &Printer, e: &LogEnvelope) -> String {
+    let v = &e.v;
     let field = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default();
     let ts = field("ts");
     let time = DateTime::parse_from_rfc3339(ts).map_or_else(
         |_| ts.to_owned(),
         |t| t.with_timezone(&Utc).format("%H:%M:%S%.3f").to_string(),
     );
-    let payload = v.get("payload").map(Value::to_string).unwrap_or_default();
+    let payload = e.payload.as_ref().map(|p| p.get()).unwrap_or_default();
     format!(
         "{} {} {}: {payload}",
         printer.paint(&time, Style::Dim),
@@ -444,7 +480,7 @@ enum Ordered<'a> {
         #[serde(skip_serializing_if = "Option::is_none")]
         headers: Option<&'a Value>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        payload: Option<&'a Value>,
+        payload: Option<&'a RawValue>,
         #[serde(flatten)]
         rest: BTreeMap<&'a str, &'a Value>,
     },
@@ -456,9 +492,9 @@ impl<'a> Ordered<'a> {
         "id", "subject", "topic", "ts", "source", "sender", "headers", "payload",
     ];
 
-    fn of(v: &'a Value) -> Self {
-        let Some(m) = v.as_object() else {
-            return Self::Other(v);
+    fn of(e: &'a LogEnvelope) -> Self {
+        let Some(m) = e.v.as_object() else {
+            return Self::Other(&e.v);
         };
         Self::Envelope {
             id: m.get("id"),
@@ -468,7 +504,7 @@ impl<'a> Ordered<'a> {
             source: m.get("source"),
             sender: m.get("sender"),
             headers: m.get("headers"),
-            payload: m.get("payload"),
+            payload: e.payload.as_deref(),
             rest: m
                 .iter()
                 .filter(|(k, _)| !Self::FIELDS.contains(&k.as_str()))
@@ -560,20 +596,32 @@ mod tests {
 
     #[test]
     fn envelopes_print_in_the_documented_order() {
-        let v: Value = serde_json::from_str(
+        let e = LogEnvelope::parse(
             r#"{"payload":{"op":"think"},"ts":"2026-11-23T15:51:52.123Z","id":"x","extra":1,
                 "subject":"agent.a1.commands","sender":"alice","source":"http","topic":"commands",
                 "headers":{}}"#,
-        )
-        .unwrap();
+        );
         assert_eq!(
-            serde_json::to_string(&Ordered::of(&v)).unwrap(),
+            serde_json::to_string(&Ordered::of(&e)).unwrap(),
             r#"{"id":"x","subject":"agent.a1.commands","topic":"commands","ts":"2026-11-23T15:51:52.123Z","source":"http","sender":"alice","headers":{},"payload":{"op":"think"},"extra":1}"#
         );
         let printer = Printer::new(false, false, false, false);
         assert_eq!(
-            human(&printer, &v),
+            human(&printer, &e),
             r#"15:51:52.123 agent.a1.commands alice: {"op":"think"}"#
+        );
+    }
+
+    /// Issue 11: payloads print as they were sent, numbers past 64 bits included.
+    #[test]
+    fn payloads_print_byte_for_byte() {
+        let e = LogEnvelope::parse(
+            r#"{"id":"x","subject":"a","payload":{"n": 12345678901234567890123, "f": 1.50}}"#,
+        );
+        let out = serde_json::to_string(&Ordered::of(&e)).unwrap();
+        assert!(
+            out.ends_with(r#""payload":{"n": 12345678901234567890123, "f": 1.50}}"#),
+            "{out}"
         );
     }
 }
