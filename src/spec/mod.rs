@@ -388,11 +388,11 @@ fn parse<T: serde::de::DeserializeOwned>(src: &Source, diags: &mut Vec<Diagnosti
         Err(err) => {
             let field = err.path().to_string();
             let inner = err.into_inner();
-            let (line, column) = inner.location().map(|l| (l.line(), l.column())).unzip();
-            let mut message = inner.to_string();
-            if let Some(cut) = message.rfind(" at line ") {
-                message.truncate(cut);
-            }
+            let (line, column) = inner
+                .location()
+                .map(|l| within_text(&src.text, l.line(), l.column()))
+                .unzip();
+            let mut message = strip_positions(&inner.to_string());
             // libyaml's message may start with (part of) the path we print anyway.
             if let Some((head, rest)) = message.split_once(": ") {
                 if !head.is_empty() && field.starts_with(head) {
@@ -403,11 +403,69 @@ fn parse<T: serde::de::DeserializeOwned>(src: &Source, diags: &mut Vec<Diagnosti
                 file: src.name.clone(),
                 line,
                 column,
-                field: if field == "." { String::new() } else { field },
+                // `?`: serde_path_to_error does not know where (a syntax error).
+                field: if field == "." || field == "?" {
+                    String::new()
+                } else {
+                    field
+                },
                 message,
             });
             None
         }
+    }
+}
+
+/// `message` without the ` at line L column C` that libyaml and serde_yaml_ng write into it,
+/// each of them: the diagnostic has its own position (a syntax error's message holds two, the
+/// problem's and its context's).
+fn strip_positions(message: &str) -> String {
+    const AT: &str = " at line ";
+    let digits = |s: &str| s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(i) = rest.find(AT) {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + AT.len()..];
+        let n = digits(after);
+        match after[n..].strip_prefix(" column ") {
+            Some(col) if n > 0 && digits(col) > 0 => rest = &col[digits(col)..],
+            _ => {
+                out.push_str(AT);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// libyaml puts the end of a text that does not end in a line break (where "missing field" and
+/// "unexpected end" errors are) on a line of its own, one past the last: such a position becomes
+/// the end of the last line. Lines are counted as libyaml counts them (CR LF, CR, LF, NEL, LS and
+/// PS each end one); columns are characters after a byte order mark, 1-based.
+fn within_text(text: &str, line: usize, column: usize) -> (usize, usize) {
+    let (mut lines, mut last_len) = (1, 0);
+    let mut chars = text
+        .strip_prefix('\u{feff}')
+        .unwrap_or(text)
+        .chars()
+        .peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() == Some(&'\n') {
+            chars.next();
+        }
+        if matches!(c, '\r' | '\n' | '\u{85}' | '\u{2028}' | '\u{2029}') {
+            lines += 1;
+            last_len = 0;
+        } else {
+            last_len += 1;
+        }
+    }
+    if line > lines {
+        (lines, last_len + 1)
+    } else {
+        (line, column)
     }
 }
 

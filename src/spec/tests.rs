@@ -350,3 +350,41 @@ fn a_key_written_twice_is_an_error_not_a_silent_override() {
         ["o.yaml:4:3: `services.sonic`: this key is written twice in the same mapping; keep one"]
     );
 }
+
+/// Found by the `spec` fuzz target (fuzz/seeds/spec/crash-a093bb44…): libyaml reports the end of
+/// a text without a final line break one line past it, its messages held their own position,
+/// which then disagreed with the diagnostic's, and a syntax error's field was `?`.
+#[test]
+fn errors_at_the_end_of_the_text_point_into_it() {
+    let one = |text: &str| match parse_document::<ServiceSpec>("s.yaml", text) {
+        Err(SpecError::Invalid(d)) if d.len() == 1 => d[0].to_string(),
+        other => panic!("expected one diagnostic, got {other:?}"),
+    };
+    assert_eq!(one("#"), "s.yaml:1:2: missing field `name`");
+    assert_eq!(one("\u{feff}# é"), "s.yaml:1:4: missing field `name`");
+    assert_eq!(one("#\n"), "s.yaml:2:1: missing field `name`");
+    assert_eq!(one("#\r\n#\r#"), "s.yaml:3:2: missing field `name`");
+    assert_eq!(
+        one("name: x\nimage\n"),
+        "s.yaml:3:1: could not find expected ':', while scanning a simple key"
+    );
+    assert_eq!(
+        one("name: x\nimage"),
+        "s.yaml:2:6: could not find expected ':', while scanning a simple key"
+    );
+}
+
+#[test]
+fn positions_are_taken_out_of_messages_and_nothing_else() {
+    assert_eq!(
+        strip_positions("could not find expected ':' at line 10 column 1, while scanning a simple key at line 9 column 1"),
+        "could not find expected ':', while scanning a simple key"
+    );
+    assert_eq!(
+        strip_positions("invalid type: string \"at line 3\" at line 2 column 7"),
+        "invalid type: string \"at line 3\""
+    );
+    assert_eq!(strip_positions("x at line 1 column"), "x at line 1 column");
+    assert_eq!(within_text("a\u{2028}b", 3, 1), (2, 2));
+    assert_eq!(within_text("a\nb", 2, 2), (2, 2));
+}
