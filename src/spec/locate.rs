@@ -55,6 +55,23 @@ impl Positions {
     }
 }
 
+/// Where the second YAML document of `text` starts (`---`), if it has one before any syntax
+/// error: arc reads one document per file, and serde_yaml_ng's error for more does not say where.
+pub(crate) fn second_document(text: &str) -> Option<(usize, usize)> {
+    #[derive(Default)]
+    struct Starts(Vec<(usize, usize)>);
+    impl MarkedEventReceiver for Starts {
+        fn on_event(&mut self, ev: Event, mark: Marker) {
+            if ev == Event::DocumentStart {
+                self.0.push((mark.line(), mark.col() + 1));
+            }
+        }
+    }
+    let mut starts = Starts::default();
+    let _ = Parser::new_from_str(text).load(&mut starts, true);
+    starts.0.get(1).copied()
+}
+
 enum Frame {
     Map {
         path: String,

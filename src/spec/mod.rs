@@ -391,6 +391,8 @@ fn parse<T: serde::de::DeserializeOwned>(src: &Source, diags: &mut Vec<Diagnosti
             let (line, column) = inner
                 .location()
                 .map(|l| within_text(&src.text, l.line(), l.column()))
+                // No position: more than one document.
+                .or_else(|| locate::second_document(&src.text))
                 .unzip();
             let mut message = strip_positions(&inner.to_string());
             // libyaml's message may start with (part of) the path we print anyway.

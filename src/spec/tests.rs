@@ -388,3 +388,21 @@ fn positions_are_taken_out_of_messages_and_nothing_else() {
     assert_eq!(within_text("a\u{2028}b", 3, 1), (2, 2));
     assert_eq!(within_text("a\nb", 2, 2), (2, 2));
 }
+
+/// Found by the `spec` fuzz target (fuzz/seeds/spec/crash-c1c53245…): the error for a second
+/// document had no position.
+#[test]
+fn a_second_document_is_pointed_at() {
+    let e = parse_document::<Overlay>("o.yaml", "services: {}\n---\nprofiles: {}\n")
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        "invalid configuration:\n  o.yaml:2:1: deserializing from YAML containing more than one document is not supported"
+    );
+    assert_eq!(
+        locate::second_document("# c\n--- a\n...\n--- b\n"),
+        Some((4, 1))
+    );
+    assert_eq!(locate::second_document("a: 1\n...\n"), None);
+}
