@@ -266,9 +266,13 @@ pub struct UpArgs {
     /// On failure, leave what started running, for debugging.
     #[arg(long)]
     pub keep: bool,
-    /// Build the images of services that declare `build:` first (docker runtime).
-    #[arg(long)]
+    /// Build the images of services that declare `build:` first, even those already built
+    /// (docker runtime; a missing one is built without it, as docker compose does).
+    #[arg(long, conflicts_with = "no_build")]
     pub build: bool,
+    /// Never build: fail when a service's image that declares `build:` is not built yet.
+    #[arg(long)]
+    pub no_build: bool,
     /// How to show progress (image pulls, starts): live bars on a terminal, plain lines, JSON
     /// lines on stderr, or nothing.
     #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]

@@ -71,9 +71,7 @@ pub(super) async fn run(
         ProgressMode::Quiet => ProgressKind::Quiet,
     };
     let reporter: Arc<dyn Reporter> = Arc::new(LifecycleReporter::with_kind(printer.clone(), kind));
-    if args.build {
-        super::build::build_services(&rt, settings, &services, &reporter).await?;
-    }
+    build_images(&rt, settings, &services, &args, &reporter).await?;
 
     let mut actions = std::collections::BTreeMap::new();
     for s in &services {
@@ -272,6 +270,50 @@ fn print_rows(printer: &Printer, rows: &[UpRow]) {
         ]);
     }
     printer.data(&t.render());
+}
+
+/// Builds what the run needs, as docker compose does: with `--build` every service that declares
+/// `build:`, else those whose image is not built yet; `--no-build` refuses instead.
+async fn build_images(
+    rt: &Backend,
+    settings: &Settings,
+    services: &[ServiceSpec],
+    args: &UpArgs,
+    reporter: &Arc<dyn Reporter>,
+) -> Result<(), Error> {
+    if args.build {
+        return super::build::build_services(rt, settings, services, reporter).await;
+    }
+    let Backend::Docker(d) = rt else {
+        return Ok(());
+    };
+    let mut missing = Vec::new();
+    for s in services.iter().filter(|s| s.build.is_some()) {
+        if !d.has_image(&s.image).await {
+            missing.push(s.clone());
+        }
+    }
+    if missing.is_empty() {
+        return Ok(());
+    }
+    if args.no_build {
+        let names: Vec<String> = missing.iter().map(|s| s.name.clone()).collect();
+        let images: Vec<String> = missing
+            .iter()
+            .map(|s| format!("`{}` (`{}`)", s.image, s.name))
+            .collect();
+        return Err(Error::failed(
+            format!(
+                "not built yet, and `--no-build` says not to build: {}",
+                images.join(", ")
+            ),
+            Some(format!(
+                "`arc build {}` builds them; or leave out `--no-build`",
+                names.join(" ")
+            )),
+        ));
+    }
+    super::build::build_services(rt, settings, &missing, reporter).await
 }
 
 /// Every missing program at once, each with how to install it.
