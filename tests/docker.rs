@@ -250,6 +250,93 @@ fn missing_image_is_named() {
         err.contains("point `image:` at it with an overlay"),
         "{err}"
     );
+    // Issue 13: said once, not three times (progress, a per-service block, a summary).
+    assert_eq!(
+        err.matches("arc-test/no-such-image:0").count(),
+        1,
+        "the failure is reported once: {err}"
+    );
+    assert!(err.contains("`--runtime process`"), "{err}");
+}
+
+/// Flash and Sonic on images that can be neither found nor pulled.
+const UNAVAILABLE: &str = "  flash:
+    image: arc-test/no-such-image:0
+  sonic:
+    image: arc-test/no-such-image:0
+";
+
+/// Issue 13: `--runtime auto` where the engine answers but the images cannot be had, and every
+/// server is installed: it says so and runs the services natively; later commands follow.
+#[test]
+fn auto_runtime_runs_natively_when_images_cannot_be_had() {
+    let _turn = ENGINE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    support::require_servers();
+    let p = Project::with_overlay(UNAVAILABLE);
+    let auto = |args: &[&str]| p.arc(args).env("ARC_RUNTIME", "auto");
+    let up = auto(&["--json", "up", "flash", "sonic"]).run().success();
+    let err = up.stderr();
+    assert!(
+        err.contains("cannot get `arc-test/no-such-image:0` (`cache`), `arc-test/no-such-image:0` (`messaging`)")
+            && err.contains("runs the services as native processes")
+            && err.contains("`--runtime docker` insists on containers"),
+        "{err}"
+    );
+    for r in up.json().as_array().unwrap() {
+        assert_eq!(r["state"], "healthy", "{r}");
+    }
+    assert!(!exists("container", "arc-cache"));
+    let ps = auto(&["--json", "ps"]).run().success().json();
+    for r in ps.as_array().unwrap() {
+        assert!(
+            r["pid"].as_u64().is_some() && r.get("container").is_none(),
+            "{r}"
+        );
+    }
+    assert_eq!(redis(p.ports["redis"], &["PING"]), "PONG");
+    auto(&["down"]).run().success();
+}
+
+/// Issue 13: the same with a server missing too: one error that names each image once, what is
+/// missing natively, and `--runtime process`; nothing starts.
+#[test]
+fn auto_runtime_without_images_or_servers_says_what_to_do() {
+    let _turn = ENGINE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let p = Project::with_overlay(&format!(
+        "{UNAVAILABLE}    native: {{ command: [arc-test-no-such-server] }}\n"
+    ));
+    let out = p
+        .arc(["up", "flash", "sonic"])
+        .env("ARC_RUNTIME", "auto")
+        .run()
+        .expect_code(1);
+    let err = out.stderr();
+    assert_eq!(
+        err.matches("`arc-test/no-such-image:0` (`cache`)").count(),
+        1,
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("`arc-test/no-such-image:0` (`messaging`)")
+            .count(),
+        1,
+        "{err}"
+    );
+    assert!(err.contains("`arc-test-no-such-server`"), "{err}");
+    assert!(err.contains("`--runtime process`"), "{err}");
+    assert!(!exists("container", "arc-cache"));
+    let ps = p.arc(["--json", "ps"]).run().success().json();
+    assert!(
+        ps.as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["state"] == "stopped"),
+        "{ps}"
+    );
 }
 
 /// Issue 3: `arc build` makes a thin image from a service directory through the engine, and

@@ -117,7 +117,7 @@ impl RuntimeError {
             ),
             Self::Unavailable { .. } => Some("use `--runtime process`".into()),
             Self::Pull { .. } => Some(
-                "check the registry is reachable, or build/load the image locally and point `image:` at it with an overlay (-f)".into(),
+                "check the registry is reachable, or build/load the image locally and point `image:` at it with an overlay (-f; overlays/offline.yaml runs the backbone from local images); `--runtime process` runs the servers installed here".into(),
             ),
             Self::BadRecord { path, .. } => Some(format!(
                 "if the service is not running, delete `{}`",
