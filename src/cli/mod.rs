@@ -60,6 +60,10 @@ pub struct GlobalArgs {
     pub files: Vec<PathBuf>,
 
     /// Where services run: docker, native processes, or Docker when the daemon answers.
+    ///
+    /// `auto` runs native processes when this project already runs some. When it picks Docker
+    /// and `arc up` cannot get an image (no registry) while every server is installed here, it
+    /// runs them natively and says so; `docker` never switches.
     #[arg(long, global = true, env = "ARC_RUNTIME", value_enum, default_value_t = RuntimeChoice::Auto, help_heading = "Global options")]
     pub runtime: RuntimeChoice,
 
