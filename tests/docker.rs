@@ -840,3 +840,53 @@ fn installed_arc_without_sources_names_the_image_to_get() {
     );
     assert!(!exists("container", "arc-messaging"), "nothing started");
 }
+
+/// Issue 13: a build whose `FROM` image is neither here nor pullable says which build failed
+/// and how to build on local images instead.
+#[test]
+fn build_on_an_unavailable_base_says_how_to_build_locally() {
+    let _turn = ENGINE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("services/thin")).unwrap();
+    std::fs::write(
+        root.join("profiles.yaml"),
+        "default: one\nprofiles:\n  one: { services: [thin] }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("services/thin/Dockerfile"),
+        "ARG BASE=arc-test/no-such-base:0\nFROM ${BASE}\nLABEL arc.test=thin\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("services/thin/service.yaml"),
+        "name: thin
+image: arc-test/thin-unbuildable:dev
+build: {}
+command: [redis-server]
+ports: [ { name: client, container: 6379 } ]
+health: { kind: redis, target: client, interval: 1s, timeout: 1s, start_period: 1s, retries: 1 }
+native: { command: [redis-server] }
+",
+    )
+    .unwrap();
+    let out = support::Run::new(["build", "thin"])
+        .cwd(root)
+        .env("ARC_STATE_DIR", &root.join("state").display().to_string())
+        .env("ARC_RUNTIME", "docker")
+        .run()
+        .expect_code(1);
+    let err = out.stderr();
+    assert!(
+        err.contains("failed to build `arc-test/thin-unbuildable:dev` from")
+            && err.contains("arc-test/no-such-base"),
+        "{err}"
+    );
+    assert!(
+        err.contains("build: { args: { BASE: … } }") && err.contains("overlays/offline.yaml"),
+        "{err}"
+    );
+}

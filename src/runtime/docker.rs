@@ -485,14 +485,15 @@ impl DockerRuntime {
         let mut stream = self
             .docker
             .build_image(opts, None, Some(bollard::body_full(tar.into())));
-        let op = || format!("build `{}` from `{}`", spec.image, context.display());
+        let failed = |reason: String| RuntimeError::Build {
+            image: spec.image.clone(),
+            context: context.clone(),
+            reason,
+        };
         while let Some(item) = stream.next().await {
-            let info = item.map_err(op_err(op()))?;
+            let info = item.map_err(|e| failed(engine_reason(&e)))?;
             if let Some(e) = info.error_detail.and_then(|d| d.message).or(info.error) {
-                return Err(RuntimeError::Docker {
-                    op: op(),
-                    reason: e,
-                });
+                return Err(failed(e));
             }
             if let Some(line) = info
                 .stream
