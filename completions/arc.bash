@@ -3264,7 +3264,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__up)
-            opts="-q -v -h -V --timeout --no-wait --keep --build --progress --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --timeout --no-wait --keep --build --no-build --progress --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -579,3 +579,26 @@ fn make_messaging_targets_delegate_to_arc() {
     let ps = p.arc(["--json", "ps"]).run().success().json();
     assert!(rows(&ps).is_empty(), "messaging-down stopped them: {ps}");
 }
+
+/// Issue 13: the offline overlay is valid, and a `build:` stage's args reach the exported
+/// compose file.
+#[test]
+fn offline_overlay_validates_and_exports_its_build_args() {
+    Run::new(["-f", "overlays/offline.yaml", "config", "validate"])
+        .run()
+        .success();
+    let out = Run::new([
+        "-f",
+        "overlays/offline.yaml",
+        "compose",
+        "export",
+        "pipeline",
+    ])
+    .run()
+    .success()
+    .stdout();
+    assert!(
+        out.contains("dockerfile: services/pipeline/Dockerfile\n      args:\n        ARC_BINARY: target/release/arc\n"),
+        "{out}"
+    );
+}

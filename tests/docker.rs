@@ -61,20 +61,23 @@ fn redis(port: u16, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
 
-/// The local image for Flash and Sonic, with commands the Debian packages understand.
-const OVERLAY: &str = r#"  flash:
-    image: arc-test/backbone:1
-    command: [nats-server, --jetstream, --store_dir, /data/jetstream, --http_port, "8222", --server_name, arc-flash]
-    health:
-      docker_test: [CMD, bash, -c, "echo > /dev/tcp/127.0.0.1/8222"]
-  sonic:
-    image: arc-test/backbone:1
-    command: [redis-server, --appendonly, "yes", --appendfsync, everysec, --maxmemory, 512mb, --maxmemory-policy, noeviction, --dir, /data]
-"#;
+/// The overlay a machine without registry access runs the `think` profile with; the tests use
+/// the same file.
+const OFFLINE: &str = "overlays/offline.yaml";
+
+/// The services of the offline overlay (its text after `services:`), so that a test's own
+/// patches can follow them in one file.
+fn offline_services() -> String {
+    let text = std::fs::read_to_string(support::repo().join(OFFLINE)).expect(OFFLINE);
+    let (_, services) = text
+        .split_once("\nservices:\n")
+        .unwrap_or_else(|| panic!("{OFFLINE} has no top-level `services:`"));
+    services.to_owned()
+}
 
 fn project(extra: &str) -> Project {
     require_image();
-    Project::with_overlay(&format!("{OVERLAY}{extra}")).on_docker()
+    Project::with_overlay(&format!("{}{extra}", offline_services())).on_docker()
 }
 
 /// Issue 3: network and volumes, create/start/health, 127.0.0.1 bindings and the non-root
@@ -246,6 +249,93 @@ fn missing_image_is_named() {
     assert!(
         err.contains("point `image:` at it with an overlay"),
         "{err}"
+    );
+    // Issue 13: said once, not three times (progress, a per-service block, a summary).
+    assert_eq!(
+        err.matches("arc-test/no-such-image:0").count(),
+        1,
+        "the failure is reported once: {err}"
+    );
+    assert!(err.contains("`--runtime process`"), "{err}");
+}
+
+/// Flash and Sonic on images that can be neither found nor pulled.
+const UNAVAILABLE: &str = "  flash:
+    image: arc-test/no-such-image:0
+  sonic:
+    image: arc-test/no-such-image:0
+";
+
+/// Issue 13: `--runtime auto` where the engine answers but the images cannot be had, and every
+/// server is installed: it says so and runs the services natively; later commands follow.
+#[test]
+fn auto_runtime_runs_natively_when_images_cannot_be_had() {
+    let _turn = ENGINE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    support::require_servers();
+    let p = Project::with_overlay(UNAVAILABLE);
+    let auto = |args: &[&str]| p.arc(args).env("ARC_RUNTIME", "auto");
+    let up = auto(&["--json", "up", "flash", "sonic"]).run().success();
+    let err = up.stderr();
+    assert!(
+        err.contains("cannot get `arc-test/no-such-image:0` (`cache`), `arc-test/no-such-image:0` (`messaging`)")
+            && err.contains("runs the services as native processes")
+            && err.contains("`--runtime docker` insists on containers"),
+        "{err}"
+    );
+    for r in up.json().as_array().unwrap() {
+        assert_eq!(r["state"], "healthy", "{r}");
+    }
+    assert!(!exists("container", "arc-cache"));
+    let ps = auto(&["--json", "ps"]).run().success().json();
+    for r in ps.as_array().unwrap() {
+        assert!(
+            r["pid"].as_u64().is_some() && r.get("container").is_none(),
+            "{r}"
+        );
+    }
+    assert_eq!(redis(p.ports["redis"], &["PING"]), "PONG");
+    auto(&["down"]).run().success();
+}
+
+/// Issue 13: the same with a server missing too: one error that names each image once, what is
+/// missing natively, and `--runtime process`; nothing starts.
+#[test]
+fn auto_runtime_without_images_or_servers_says_what_to_do() {
+    let _turn = ENGINE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let p = Project::with_overlay(&format!(
+        "{UNAVAILABLE}    native: {{ command: [arc-test-no-such-server] }}\n"
+    ));
+    let out = p
+        .arc(["up", "flash", "sonic"])
+        .env("ARC_RUNTIME", "auto")
+        .run()
+        .expect_code(1);
+    let err = out.stderr();
+    assert_eq!(
+        err.matches("`arc-test/no-such-image:0` (`cache`)").count(),
+        1,
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("`arc-test/no-such-image:0` (`messaging`)")
+            .count(),
+        1,
+        "{err}"
+    );
+    assert!(err.contains("`arc-test-no-such-server`"), "{err}");
+    assert!(err.contains("`--runtime process`"), "{err}");
+    assert!(!exists("container", "arc-cache"));
+    let ps = p.arc(["--json", "ps"]).run().success().json();
+    assert!(
+        ps.as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["state"] == "stopped"),
+        "{ps}"
     );
 }
 
@@ -497,4 +587,306 @@ fn thin_service_images_build_and_run_as_uid_1000() {
         "appendonly\nyes"
     );
     p.arc(["-f", &thin, "down", "--volumes"]).run().success();
+}
+
+/// `POST path` to 127.0.0.1:`port` with a JSON body: (status, body).
+fn http_post(port: u16, path: &str, body: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect to the pipeline");
+    write!(
+        s,
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    let status = answer
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = answer
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b)
+        .unwrap_or_default();
+    (status, body.to_owned())
+}
+
+/// `arc` until it succeeds (the logger writes a batch after the pipeline accepted it), up to 30 s.
+fn eventually_success(p: &Project, args: &[&str]) -> support::Done {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let done = p.arc(args).run();
+        if done.code() == 0 || std::time::Instant::now() > deadline {
+            return done.success();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
+
+/// The volumes of the `think` profile.
+const THINK_VOLUMES: [&str; 4] = [
+    "arc-messaging-data",
+    "arc-streaming-data",
+    "arc-cache-data",
+    "arc-logstore-data",
+];
+
+/// Issue 13: the whole `think` profile on Docker from local images, through the offline overlay:
+/// `--no-build` refuses the missing pipeline image, `arc up` builds it (from the binary under
+/// test) and brings all five up healthy; pub/sub through Flash, produce/replay through Strange,
+/// a message posted to the containerized pipeline is on NATS and in the containerized log;
+/// `down` then `up` keeps Redis, JetStream and the log; `down --volumes` removes them.
+#[test]
+fn think_profile_from_local_images_end_to_end() {
+    let _turn = ENGINE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let p = project("");
+    // The pipeline image takes arc from the build context (the repository): the binary under test.
+    let binary = std::path::Path::new(env!("CARGO_BIN_EXE_arc"));
+    let in_context = binary
+        .strip_prefix(support::repo())
+        .unwrap_or_else(|_| {
+            panic!(
+                "{} is outside the repository, so the pipeline image cannot take it: run the Docker tests with the default target directory",
+                binary.display()
+            )
+        })
+        .display()
+        .to_string();
+    let pipeline_image = "arc-test/pipeline:dev";
+    let dev = p.dir.path().join("dev.yaml");
+    std::fs::write(
+        &dev,
+        format!(
+            "services:\n  pipeline:\n    image: {pipeline_image}\n    build: {{ args: {{ ARC_BINARY: {in_context} }} }}\n"
+        ),
+    )
+    .unwrap();
+    let dev = dev.display().to_string();
+    let offline = support::repo().join(OFFLINE).display().to_string();
+    let arc = |args: &[&str]| {
+        let mut all = vec!["-f", offline.as_str(), "-f", dev.as_str()];
+        all.extend_from_slice(args);
+        p.arc(all)
+    };
+    let _ = Command::new("docker")
+        .args(["image", "rm", "-f", pipeline_image])
+        .output();
+
+    // --no-build refuses, naming the image and how to build it; nothing starts.
+    let refused = arc(&["up", "--no-build", "think"]).run().expect_code(1);
+    let err = refused.stderr();
+    assert!(
+        err.contains(&format!("`{pipeline_image}` (`pipeline`)"))
+            && err.contains("`arc build pipeline`"),
+        "{err}"
+    );
+    assert!(!exists("container", "arc-messaging"), "nothing started");
+
+    // A missing image with `build:` is built, with progress, as docker compose does.
+    let up = arc(&["--json", "up", "--progress", "plain", "think"])
+        .run()
+        .success();
+    assert!(
+        up.stderr().contains(&format!("building {pipeline_image}")),
+        "{}",
+        up.stderr()
+    );
+    let rows = up.json();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 5, "{rows:?}");
+    for r in rows {
+        assert_eq!(r["state"], "healthy", "{r}");
+    }
+    assert_eq!(inspect("arc-pipeline")["Config"]["Image"], pipeline_image);
+    assert_eq!(inspect("arc-streaming")["Config"]["Image"], IMAGE);
+
+    // Flash: pub -> sub.
+    let mut sub = arc(&["--json", "sub", "docker.demo", "--count", "1"]).spawn();
+    sub.wait_for("listening on `docker.demo`");
+    arc(&["pub", "docker.demo", "through-flash"])
+        .run()
+        .success();
+    let (code, out) = sub.finish();
+    assert_eq!(code, 0);
+    let m: Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(m["data"], "through-flash");
+
+    // Strange: produce, then replay.
+    let topic = "persistent://public/default/arc-docker";
+    arc(&["pub", topic, "s{{Count}}", "--count", "3"])
+        .run()
+        .success();
+    let replayed = arc(&["--json", "replay", topic, "--since", "1h"])
+        .run()
+        .success();
+    let data: Vec<Value> = replayed
+        .stdout()
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["data"].clone())
+        .collect();
+    assert_eq!(data, ["s1", "s2", "s3"]);
+
+    // The pipeline: a posted message is on NATS and in the log.
+    let mut piped = arc(&["--json", "sub", "agent.events.>", "--count", "1"]).spawn();
+    piped.wait_for("listening");
+    let (status, body) = http_post(
+        p.ports["pipeline"],
+        "/v1/messages",
+        r#"{"subject": "agent.events.docker", "payload": {"via": "pipeline"}}"#,
+    );
+    assert_eq!(status, 202, "{body}");
+    let accepted: Value = serde_json::from_str(&body).unwrap();
+    let id = accepted["ids"][0].as_str().unwrap().to_owned();
+    let (code, out) = piped.finish();
+    assert_eq!(code, 0);
+    let on_nats: Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(on_nats["headers"]["Nats-Msg-Id"][0], id.as_str());
+    let logged = eventually_success(
+        &p,
+        &["-f", &offline, "-f", &dev, "--json", "messages", "get", &id],
+    );
+    let logged: Value = serde_json::from_str(logged.stdout().trim()).unwrap();
+    assert_eq!(logged["subject"], "agent.events.docker");
+    assert_eq!(logged["payload"]["via"], "pipeline");
+
+    // Data to outlive the containers: a Redis key and a JetStream message (the pipeline's
+    // message above is in AGENT_EVENTS and in the log).
+    let redis_port = p.ports["redis"];
+    assert_eq!(redis(redis_port, &["SET", "arc:docker", "kept"]), "OK");
+    assert!(!redis(redis_port, &["BGREWRITEAOF"]).is_empty());
+    arc(&["pub", "agent.events.kept", "in-jetstream"])
+        .run()
+        .success();
+
+    arc(&["down"]).run().success();
+    for c in [
+        "arc-messaging",
+        "arc-streaming",
+        "arc-cache",
+        "arc-logstore",
+        "arc-pipeline",
+    ] {
+        assert!(
+            !exists("container", c),
+            "{c} is still there after `arc down`"
+        );
+    }
+    for v in THINK_VOLUMES {
+        assert!(exists("volume", v), "`arc down` removed {v}");
+    }
+    let again = arc(&["up", "--progress", "plain", "think"]).run().success();
+    assert!(
+        !again.stderr().contains("building"),
+        "the built image is used again: {}",
+        again.stderr()
+    );
+    assert_eq!(redis(redis_port, &["GET", "arc:docker"]), "kept");
+    let events = arc(&["--json", "replay", "AGENT_EVENTS", "--since", "1h"])
+        .run()
+        .success()
+        .stdout();
+    assert!(
+        events.contains("\"in-jetstream\"") && events.contains("agent.events.docker"),
+        "{events}"
+    );
+    let logged = eventually_success(
+        &p,
+        &["-f", &offline, "-f", &dev, "--json", "messages", "get", &id],
+    );
+    assert!(logged.stdout().contains("agent.events.docker"));
+
+    arc(&["down", "--volumes"]).run().success();
+    for v in THINK_VOLUMES {
+        assert!(!exists("volume", v), "`arc down --volumes` left {v}");
+    }
+}
+
+/// Issue 13: an installed arc outside a checkout has no Dockerfiles: `arc up` on Docker names
+/// the image that is not built and says how to get it, before anything starts.
+#[test]
+fn installed_arc_without_sources_names_the_image_to_get() {
+    let _turn = ENGINE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("o.yaml");
+    std::fs::write(
+        &overlay,
+        "services:\n  pipeline:\n    image: arc-test/never-built:0\n",
+    )
+    .unwrap();
+    let out = support::Run::new(["-f", overlay.to_str().unwrap(), "up", "think", "--no-wait"])
+        .cwd(dir.path())
+        .env(
+            "ARC_STATE_DIR",
+            &dir.path().join("state").display().to_string(),
+        )
+        .env("ARC_RUNTIME", "docker")
+        .run()
+        .expect_code(1);
+    let err = out.stderr();
+    assert!(
+        err.contains("the image `arc-test/never-built:0` (`pipeline`) is built from arc's sources, and this arc has none"),
+        "{err}"
+    );
+    assert!(
+        err.contains("pull or load a built image and name it in an overlay")
+            && err.contains("`arc build pipeline` in an arc checkout"),
+        "{err}"
+    );
+    assert!(!exists("container", "arc-messaging"), "nothing started");
+}
+
+/// Issue 13: a build whose `FROM` image is neither here nor pullable says which build failed
+/// and how to build on local images instead.
+#[test]
+fn build_on_an_unavailable_base_says_how_to_build_locally() {
+    let _turn = ENGINE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("services/thin")).unwrap();
+    std::fs::write(
+        root.join("profiles.yaml"),
+        "default: one\nprofiles:\n  one: { services: [thin] }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("services/thin/Dockerfile"),
+        "ARG BASE=arc-test/no-such-base:0\nFROM ${BASE}\nLABEL arc.test=thin\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("services/thin/service.yaml"),
+        "name: thin
+image: arc-test/thin-unbuildable:dev
+build: {}
+command: [redis-server]
+ports: [ { name: client, container: 6379 } ]
+health: { kind: redis, target: client, interval: 1s, timeout: 1s, start_period: 1s, retries: 1 }
+native: { command: [redis-server] }
+",
+    )
+    .unwrap();
+    let out = support::Run::new(["build", "thin"])
+        .cwd(root)
+        .env("ARC_STATE_DIR", &root.join("state").display().to_string())
+        .env("ARC_RUNTIME", "docker")
+        .run()
+        .expect_code(1);
+    let err = out.stderr();
+    assert!(
+        err.contains("failed to build `arc-test/thin-unbuildable:dev` from")
+            && err.contains("arc-test/no-such-base"),
+        "{err}"
+    );
+    assert!(
+        err.contains("build: { args: { BASE: … } }") && err.contains("overlays/offline.yaml"),
+        "{err}"
+    );
 }

@@ -1,5 +1,5 @@
-//! Repository hygiene: the GitHub workflows pass actionlint and do what their issue asks for, and
-//! no committed file holds anything that looks like a secret.
+//! Repository hygiene: the GitHub workflows pass actionlint and do what their issue asks for, no
+//! committed file holds anything that looks like a secret, and `rust-version` is true.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -1000,4 +1000,102 @@ fn secret_scanner_finds_planted_secrets() {
             secrets_in(line)
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// rust-version
+// ---------------------------------------------------------------------------------------------
+
+/// `1.89`, `1.88.0` as comparable numbers (a missing patch is 0); `None` for anything else.
+fn rust_version(v: &str) -> Option<(u32, u32, u32)> {
+    let mut parts = v.trim().split('.').map(str::parse::<u32>);
+    let major = parts.next()?.ok()?;
+    let minor = parts.next()?.ok()?;
+    let patch = parts.next().transpose().ok()?.unwrap_or(0);
+    parts.next().is_none().then_some((major, minor, patch))
+}
+
+/// Issue 13: `rust-version` tells the truth. Every locked dependency builds with the toolchain
+/// arc declares (the newest `rust-version` among them is at most arc's), and the pipeline
+/// image's builder (`ARG BUILDER=rust:X.Y-…` in services/pipeline/Dockerfile) is at least that
+/// toolchain, so `cargo build --locked` works both for someone on the declared version and in
+/// the image.
+#[test]
+fn rust_version_covers_the_locked_dependencies_and_the_image_builds_with_it() {
+    assert_eq!(rust_version("1.89"), Some((1, 89, 0)));
+    assert_eq!(rust_version("1.88.1"), Some((1, 88, 1)));
+    assert_eq!(rust_version("1.x"), None);
+    assert!(rust_version("1.89") > rust_version("1.88.9"));
+
+    let cargo = option_env!("CARGO").unwrap_or("cargo");
+    let out = Command::new(cargo)
+        .args(["metadata", "--locked", "--format-version", "1"])
+        .current_dir(repo())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run `{cargo} metadata`: {e}"));
+    ok(&out, "cargo metadata --locked");
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).expect("cargo metadata JSON");
+    let packages = meta["packages"].as_array().expect("packages");
+    let own = packages
+        .iter()
+        .find(|p| p["name"] == "arc" && p["source"].is_null())
+        .expect("arc in cargo metadata");
+    let declared_text = own["rust_version"]
+        .as_str()
+        .expect("Cargo.toml declares `rust-version`");
+    let declared = rust_version(declared_text).expect("a numeric rust-version");
+
+    let mut needs: Vec<((u32, u32, u32), String)> = packages
+        .iter()
+        .filter(|p| !p["source"].is_null())
+        .filter_map(|p| {
+            let v = p["rust_version"].as_str()?;
+            let parsed = rust_version(v)
+                .unwrap_or_else(|| panic!("{} declares an odd rust-version `{v}`", p["name"]));
+            Some((
+                parsed,
+                format!(
+                    "{} {} (rust-version {v})",
+                    p["name"].as_str()?,
+                    p["version"].as_str()?
+                ),
+            ))
+        })
+        .collect();
+    assert!(
+        !needs.is_empty(),
+        "no locked dependency declares a rust-version"
+    );
+    needs.sort();
+    let newest = needs.last().map(|(v, _)| *v).unwrap_or_default();
+    let too_new: Vec<&str> = needs
+        .iter()
+        .filter(|(v, _)| *v > declared)
+        .map(|(_, what)| what.as_str())
+        .collect();
+    assert!(
+        too_new.is_empty(),
+        "Cargo.toml says rust-version = \"{declared_text}\", but Cargo.lock pins crates that need a newer compiler:\n  {}\nraise rust-version (and the Dockerfile's builder) or `cargo update --precise` them to older versions",
+        too_new.join("\n  ")
+    );
+
+    let dockerfile = fs::read_to_string(repo().join("services/pipeline/Dockerfile"))
+        .expect("services/pipeline/Dockerfile");
+    let builder = dockerfile
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("ARG BUILDER="))
+        .expect("services/pipeline/Dockerfile has `ARG BUILDER=rust:X.Y-…`");
+    let toolchain = builder
+        .strip_prefix("rust:")
+        .and_then(|t| t.split('-').next())
+        .and_then(rust_version)
+        .unwrap_or_else(|| panic!("the builder `{builder}` is not a `rust:X.Y[-variant]` image"));
+    assert!(
+        toolchain >= declared,
+        "the pipeline image builds with `{builder}`, older than rust-version = \"{declared_text}\": `cargo build --locked` fails in it"
+    );
+    assert!(
+        toolchain >= newest,
+        "the pipeline image builds with `{builder}`, but a locked dependency needs {newest:?}"
+    );
 }

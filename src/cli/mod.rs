@@ -60,6 +60,10 @@ pub struct GlobalArgs {
     pub files: Vec<PathBuf>,
 
     /// Where services run: docker, native processes, or Docker when the daemon answers.
+    ///
+    /// `auto` runs native processes when this project already runs some. When it picks Docker
+    /// and `arc up` cannot get an image (no registry) while every server is installed here, it
+    /// runs them natively and says so; `docker` never switches.
     #[arg(long, global = true, env = "ARC_RUNTIME", value_enum, default_value_t = RuntimeChoice::Auto, help_heading = "Global options")]
     pub runtime: RuntimeChoice,
 
@@ -266,9 +270,13 @@ pub struct UpArgs {
     /// On failure, leave what started running, for debugging.
     #[arg(long)]
     pub keep: bool,
-    /// Build the images of services that declare `build:` first (docker runtime).
-    #[arg(long)]
+    /// Build the images of services that declare `build:` first, even those already built
+    /// (docker runtime; a missing one is built without it, as docker compose does).
+    #[arg(long, conflicts_with = "no_build")]
     pub build: bool,
+    /// Never build: fail when a service's image that declares `build:` is not built yet.
+    #[arg(long)]
+    pub no_build: bool,
     /// How to show progress (image pulls, starts): live bars on a terminal, plain lines, JSON
     /// lines on stderr, or nothing.
     #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]

@@ -71,9 +71,21 @@ pub(super) async fn build_services(
         .into());
     };
     let Some(project) = settings.project_dir.as_deref() else {
+        let images: Vec<String> = to_build
+            .iter()
+            .map(|s| format!("`{}` (`{}`)", s.image, s.name))
+            .collect();
+        let first = to_build[0];
         return Err(Error::failed(
-            "building an image needs the project directory (its Dockerfiles are not built into arc)",
-            Some("run arc inside the checkout, or pass `--project-dir`".into()),
+            format!(
+                "{} built from arc's sources, and this arc has none: its Dockerfiles are not built into the binary (no project directory found from `{}`)",
+                if images.len() == 1 { format!("the image {} is", images[0]) } else { format!("the images {} are", images.join(", ")) },
+                std::env::current_dir().map_or_else(|_| ".".into(), |d| d.display().to_string()),
+            ),
+            Some(format!(
+                "pull or load a built image and name it in an overlay (`services: {{ {}: {{ image: REGISTRY/IMAGE:TAG }} }}`, then `arc -f FILE up`), or run `arc build {}` in an arc checkout (or with `--project-dir DIR`)",
+                first.name, first.name
+            )),
         ));
     };
     for s in to_build {

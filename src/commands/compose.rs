@@ -51,7 +51,14 @@ struct Service {
 #[serde(untagged)]
 enum Build {
     Here(&'static str),
-    Context { context: String, dockerfile: String },
+    Context {
+        context: String,
+        dockerfile: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        target: Option<String>,
+        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+        args: BTreeMap<String, String>,
+    },
 }
 
 #[derive(Serialize)]
@@ -131,6 +138,8 @@ fn render(spec: &ServiceSpec, has_dockerfile: bool, all: &[ServiceSpec]) -> Resu
                     .trim_end_matches("/.")
                     .to_owned(),
                 dockerfile: b.dockerfile.clone(),
+                target: b.target.clone(),
+                args: b.args.clone(),
             }),
             None => has_dockerfile.then_some(Build::Here(".")),
         },

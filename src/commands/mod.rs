@@ -116,12 +116,7 @@ fn load_catalog(settings: &Settings) -> Result<Catalog, Error> {
 /// The runtime the settings ask for. `auto`: the process runtime when this project already
 /// runs native processes, else Docker when the engine answers, else native processes.
 async fn runtime(settings: &Settings) -> Result<Backend, Error> {
-    let process = || {
-        Backend::Process(std::sync::Arc::new(ProcessRuntime::new(
-            settings.state_dir.clone(),
-            settings.env.clone(),
-        )))
-    };
+    let process = || process_runtime(settings);
     let project = settings.state_dir.file_name().map_or_else(
         || "default".to_owned(),
         |n| n.to_string_lossy().into_owned(),
@@ -144,6 +139,14 @@ async fn runtime(settings: &Settings) -> Result<Backend, Error> {
             }
         }
     }
+}
+
+/// The process runtime of this project.
+fn process_runtime(settings: &Settings) -> Backend {
+    Backend::Process(std::sync::Arc::new(ProcessRuntime::new(
+        settings.state_dir.clone(),
+        settings.env.clone(),
+    )))
 }
 
 /// Services of the catalog that have a state record (running or exited).

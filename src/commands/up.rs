@@ -1,9 +1,12 @@
 //! `arc up`: start services in dependency waves and wait until each is healthy.
 //!
 //! Idempotent: a running service with the same configuration is left alone; one whose
-//! configuration changed is restarted. Ports are checked before anything starts. A failure
-//! shows the service's last log lines, stops what this run started (unless `--keep`) and
-//! exits 1; so does Ctrl-C.
+//! configuration changed is restarted. Ports are checked before anything starts. On Docker, an
+//! image that declares `build:` and is not built yet is built first (`--no-build` refuses);
+//! under `--runtime auto`, images that cannot be had while every server is installed here run
+//! the services natively instead, with a warning. A failure shows the service's last log lines
+//! and its reason once, stops what this run started (unless `--keep`) and exits 1; so does
+//! Ctrl-C.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -11,7 +14,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use super::{load_catalog, runtime, ExitStatus};
-use crate::cli::{ProgressMode, UpArgs};
+use crate::cli::{ProgressMode, RuntimeChoice, UpArgs};
 use crate::error::Error;
 use crate::health::{self, Target};
 use crate::runtime::{
@@ -46,6 +49,18 @@ struct UpRow {
     ready_ms: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
+    /// What to do about the error.
+    #[serde(skip)]
+    hint: Option<String>,
+    /// Whether it ran (so its log may say why it failed).
+    #[serde(skip)]
+    ran: bool,
+}
+
+/// Why `start_one` failed: the error, and whether the service got to run.
+struct StartFailure {
+    error: Error,
+    ran: bool,
 }
 
 /// Brings the requested profile or services up.
@@ -56,14 +71,6 @@ pub(super) async fn run(
 ) -> Result<ExitStatus, Error> {
     let began = Instant::now();
     let mut catalog = load_catalog(settings)?;
-    let rt = runtime(settings).await?;
-    wire_environment(&mut catalog, &rt, settings)?;
-    let selected = catalog.select(&args.targets)?;
-    let waves = crate::plan::waves(&catalog, &selected)?;
-    let services: Vec<ServiceSpec> = waves.iter().flatten().map(|s| (*s).clone()).collect();
-
-    check_binaries(&rt, &services).await?;
-
     let kind = match args.progress {
         ProgressMode::Auto if settings.progress => ProgressKind::Live,
         ProgressMode::Auto | ProgressMode::Plain => ProgressKind::Plain,
@@ -71,9 +78,20 @@ pub(super) async fn run(
         ProgressMode::Quiet => ProgressKind::Quiet,
     };
     let reporter: Arc<dyn Reporter> = Arc::new(LifecycleReporter::with_kind(printer.clone(), kind));
-    if args.build {
-        super::build::build_services(&rt, settings, &services, &reporter).await?;
-    }
+    let rt = runtime(settings).await?;
+    let planned: Vec<ServiceSpec> = {
+        let selected = catalog.select(&args.targets)?;
+        let waves = crate::plan::waves(&catalog, &selected)?;
+        waves.iter().flatten().map(|s| (*s).clone()).collect()
+    };
+    let rt = settle_auto_runtime(rt, settings, &planned, printer, &reporter).await?;
+    wire_environment(&mut catalog, &rt, settings)?;
+    let selected = catalog.select(&args.targets)?;
+    let waves = crate::plan::waves(&catalog, &selected)?;
+    let services: Vec<ServiceSpec> = waves.iter().flatten().map(|s| (*s).clone()).collect();
+
+    check_binaries(&rt, &services).await?;
+    build_images(&rt, settings, &services, &args, &reporter).await?;
 
     let mut actions = std::collections::BTreeMap::new();
     for s in &services {
@@ -131,46 +149,80 @@ pub(super) async fn run(
 
     let failed: Vec<&UpRow> = results.iter().filter(|r| r.error.is_some()).collect();
     if !failed.is_empty() {
+        // Each failure once: its log (when it ran), then its reason and hint.
         for f in &failed {
             let spec = catalog.service(&f.service)?;
-            let tail = rt.last_run_lines(spec, LOG_TAIL).await;
-            printer.error(&format!(
-                "service `{}` failed: {}",
-                f.service,
-                f.error.as_deref().unwrap_or_default()
-            ));
-            if tail.is_empty() {
-                printer.stderr_block("  (its log is empty)");
-            } else {
-                printer.stderr_block(&format!(
-                    "  last {} lines of {}:\n{}",
-                    tail.len(),
-                    rt.log_location(spec),
-                    tail.iter()
-                        .map(|l| format!("  | {l}"))
-                        .collect::<Vec<_>>()
-                        .join("\n")
-                ));
+            if f.ran {
+                let tail = rt.last_run_lines(spec, LOG_TAIL).await;
+                if tail.is_empty() {
+                    printer.stderr_block(&format!(
+                        "{} wrote nothing to {}",
+                        f.service,
+                        rt.log_location(spec)
+                    ));
+                } else {
+                    printer.stderr_block(&format!(
+                        "last {} lines of {}:\n{}",
+                        tail.len(),
+                        rt.log_location(spec),
+                        tail.iter()
+                            .map(|l| format!("  | {l}"))
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    ));
+                }
+            }
+            if failed.len() > 1 {
+                printer.error_report(
+                    &format!(
+                        "service `{}` failed: {}",
+                        f.service,
+                        f.error.as_deref().unwrap_or_default()
+                    ),
+                    &[],
+                    f.hint.as_deref(),
+                );
             }
         }
-        let names = failed
-            .iter()
-            .map(|f| format!("`{}`", f.service))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let logs_hint = format!(
+            "`arc logs {}` shows the whole log; `--keep` leaves services running for debugging",
+            failed[0].service
+        );
+        let (what, hint) = match failed.as_slice() {
+            [one] => (
+                format!(
+                    "service `{}` failed: {}",
+                    one.service,
+                    one.error.as_deref().unwrap_or_default()
+                ),
+                if one.ran {
+                    Some(logs_hint)
+                } else {
+                    one.hint.clone()
+                },
+            ),
+            many => (
+                format!(
+                    "{} services failed: {}",
+                    many.len(),
+                    many.iter()
+                        .map(|f| format!("`{}`", f.service))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                many.iter().any(|f| f.ran).then_some(logs_hint),
+            ),
+        };
         if args.keep {
             return Err(Error::failed(
-                format!("{names} did not become healthy; left running (--keep)"),
+                format!("{what}; left running (--keep)"),
                 Some("`arc logs` shows more; `arc down` stops everything".into()),
             ));
         }
         rollback(&rt, &reporter, &started).await;
         return Err(Error::failed(
-            format!("{names} did not become healthy; stopped what this run started"),
-            Some(format!(
-                "`arc logs {}` shows the whole log; `--keep` leaves services running for debugging",
-                failed[0].service
-            )),
+            format!("{what}; stopped what this run started"),
+            hint,
         ));
     }
 
@@ -250,6 +302,8 @@ fn row(
         endpoints: s.resolved_exports(),
         ready_ms: ready.map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
         error,
+        hint: None,
+        ran: false,
     }
 }
 
@@ -272,6 +326,134 @@ fn print_rows(printer: &Printer, rows: &[UpRow]) {
         ]);
     }
     printer.data(&t.render());
+}
+
+/// `--runtime auto` picked Docker because the engine answers; whether it can run these services
+/// is known only once their images are here. So the images that are neither here nor built from
+/// the project are pulled first. If one cannot be had and every service's server is installed on
+/// this machine, the services run as native processes, with a warning that says why; if the
+/// servers are missing too, one error names each image and `--runtime process`. An explicit
+/// `--runtime docker` never switches.
+async fn settle_auto_runtime(
+    rt: Backend,
+    settings: &Settings,
+    services: &[ServiceSpec],
+    printer: &Printer,
+    reporter: &Arc<dyn Reporter>,
+) -> Result<Backend, Error> {
+    let Backend::Docker(d) = &rt else {
+        return Ok(rt);
+    };
+    if settings.runtime != RuntimeChoice::Auto {
+        return Ok(rt);
+    }
+    let mut pulls = tokio::task::JoinSet::new();
+    for s in services.iter().filter(|s| s.build.is_none()) {
+        if d.has_image(&s.image).await {
+            continue;
+        }
+        let (d, s, reporter) = (d.clone(), s.clone(), reporter.clone());
+        pulls.spawn(async move {
+            let r = d.ensure_image(&s, &*reporter).await;
+            (s, r)
+        });
+    }
+    // (service, image, why)
+    let mut unavailable: Vec<(String, String, String)> = Vec::new();
+    while let Some(joined) = pulls.join_next().await {
+        let (s, r) =
+            joined.map_err(|e| Error::failed(format!("internal task failed: {e}"), None))?;
+        if let Err(e) = r {
+            let why = match e {
+                RuntimeError::Pull { reason, .. } => reason,
+                other => other.to_string(),
+            };
+            unavailable.push((s.name, s.image, why));
+        }
+    }
+    if unavailable.is_empty() {
+        return Ok(rt);
+    }
+    unavailable.sort();
+    let images = unavailable
+        .iter()
+        .map(|(s, i, _)| format!("`{i}` (`{s}`)"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    // One reason when they share it (an unreachable registry), else each its own.
+    let why = if unavailable.iter().all(|u| u.2 == unavailable[0].2) {
+        unavailable[0].2.clone()
+    } else {
+        unavailable
+            .iter()
+            .map(|(s, _, w)| format!("`{s}`: {w}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let process = super::process_runtime(settings);
+    let mut missing = Vec::new();
+    for s in services {
+        if let Err(e) = process.check(s).await {
+            missing.push(e.to_string());
+        }
+    }
+    if missing.is_empty() {
+        printer.warn(&format!(
+            "the Docker engine answers, but cannot get {images}: {why}; every server is installed here, so `--runtime auto` runs the services as native processes (`--runtime docker` insists on containers)"
+        ));
+        return Ok(process);
+    }
+    Err(Error::failed(
+        format!(
+            "the Docker engine answers, but cannot get {images}: {why}; and natively: {}",
+            missing.join("; ")
+        ),
+        Some("`make deps` installs the servers, then `--runtime process` runs them natively; or make the images available (a reachable registry, or `docker load`, or an overlay naming local images such as overlays/offline.yaml) and use `--runtime docker`".into()),
+    ))
+}
+
+/// Builds what the run needs, as docker compose does: with `--build` every service that declares
+/// `build:`, else those whose image is not built yet; `--no-build` refuses instead.
+async fn build_images(
+    rt: &Backend,
+    settings: &Settings,
+    services: &[ServiceSpec],
+    args: &UpArgs,
+    reporter: &Arc<dyn Reporter>,
+) -> Result<(), Error> {
+    if args.build {
+        return super::build::build_services(rt, settings, services, reporter).await;
+    }
+    let Backend::Docker(d) = rt else {
+        return Ok(());
+    };
+    let mut missing = Vec::new();
+    for s in services.iter().filter(|s| s.build.is_some()) {
+        if !d.has_image(&s.image).await {
+            missing.push(s.clone());
+        }
+    }
+    if missing.is_empty() {
+        return Ok(());
+    }
+    if args.no_build {
+        let names: Vec<String> = missing.iter().map(|s| s.name.clone()).collect();
+        let images: Vec<String> = missing
+            .iter()
+            .map(|s| format!("`{}` (`{}`)", s.image, s.name))
+            .collect();
+        return Err(Error::failed(
+            format!(
+                "not built yet, and `--no-build` says not to build: {}",
+                images.join(", ")
+            ),
+            Some(format!(
+                "`arc build {}` builds them; or leave out `--no-build`",
+                names.join(" ")
+            )),
+        ));
+    }
+    super::build::build_services(rt, settings, &missing, reporter).await
 }
 
 /// Every missing program at once, each with how to install it.
@@ -366,16 +548,23 @@ async fn run_waves(
                         reporter.report(&spec.name, LifecycleEvent::Started);
                         row(&spec, "started", change, None, None)
                     }
-                    Err(e) => {
-                        let why = match &e {
-                            Error::Runtime(r) => match r.hint() {
-                                Some(h) => format!("{r} ({h})"),
-                                None => r.to_string(),
-                            },
-                            other => other.to_string(),
-                        };
-                        reporter.report(&spec.name, LifecycleEvent::Failed(why.clone()));
-                        row(&spec, "failed", change, None, Some(why))
+                    Err(StartFailure { error, ran }) => {
+                        // The reason is printed once, after the waves; progress says only that.
+                        reporter.report(
+                            &spec.name,
+                            LifecycleEvent::Failed(
+                                if ran {
+                                    "did not become healthy"
+                                } else {
+                                    "did not start"
+                                }
+                                .into(),
+                            ),
+                        );
+                        let mut r = row(&spec, "failed", change, None, Some(error.to_string()));
+                        r.hint = error.hint();
+                        r.ran = ran;
+                        r
                     }
                 }
             });
@@ -403,7 +592,7 @@ async fn start_one(
     no_wait: bool,
     overall: Option<Instant>,
     started: Arc<Mutex<Vec<ServiceSpec>>>,
-) -> Result<Option<Duration>, Error> {
+) -> Result<Option<Duration>, StartFailure> {
     let t0 = Instant::now();
     let result = rt.start(&spec, reporter.clone()).await;
     // Even a failed start may have left a process behind (it died after the record was written).
@@ -411,7 +600,10 @@ async fn start_one(
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
         .push(spec.clone());
-    let watch = result?;
+    let watch = result.map_err(|e| StartFailure {
+        error: e.into(),
+        ran: false,
+    })?;
     if no_wait {
         return Ok(None);
     }
@@ -423,6 +615,7 @@ async fn start_one(
     wait_healthy(&spec, &rt, watch, t0, deadline)
         .await
         .map(Some)
+        .map_err(|error| StartFailure { error, ran: true })
 }
 
 /// Probes until healthy, the process exits, or the deadline passes.
@@ -479,7 +672,8 @@ async fn rollback(
         let stopped = rt.stop(&spec, Duration::from_secs(10)).await;
         match stopped {
             Ok(true) => reporter.report(&spec.name, LifecycleEvent::Stopped),
-            Ok(false) => reporter.report(&spec.name, LifecycleEvent::NotRunning),
+            // It never got to run (its start failed): nothing to say.
+            Ok(false) => {}
             Err(e) => reporter.report(&spec.name, LifecycleEvent::Failed(e.to_string())),
         }
     }

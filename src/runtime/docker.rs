@@ -423,7 +423,10 @@ impl DockerRuntime {
         let tar = tokio::task::spawn_blocking(move || -> std::io::Result<Vec<u8>> {
             let mut t = tar::Builder::new(Vec::new());
             t.follow_symlinks(false);
-            let ignored = dockerignore(&ctx);
+            // The engine's untar (API 1.41) refuses GNU sparse entries, which a freshly linked
+            // binary can be.
+            t.sparse(false);
+            let (ignored, kept) = dockerignore(&ctx);
             for entry in std::fs::read_dir(&ctx)? {
                 let entry = entry?;
                 let name = entry.file_name();
@@ -434,6 +437,14 @@ impl DockerRuntime {
                     t.append_dir_all(&name, entry.path())?;
                 } else {
                     t.append_path_with_name(entry.path(), &name)?;
+                }
+            }
+            // Files an exception brings back from an ignored directory (`!target/release/arc`);
+            // the engine makes their parent directories.
+            for path in kept {
+                let file = ctx.join(&path);
+                if file.is_file() {
+                    t.append_path_with_name(&file, &path)?;
                 }
             }
             t.into_inner()
@@ -455,26 +466,34 @@ impl DockerRuntime {
                 context.display()
             )),
         );
-        let opts = bollard::query_parameters::BuildImageOptionsBuilder::new()
+        let mut opts = bollard::query_parameters::BuildImageOptionsBuilder::new()
             .dockerfile(&b.dockerfile)
             .t(&spec.image)
             .rm(true)
             .labels(&HashMap::from([
                 ("arc.project".to_owned(), self.project.clone()),
                 ("arc.service".to_owned(), spec.name.clone()),
-            ]))
-            .build();
+            ]));
+        if !b.args.is_empty() {
+            let args: HashMap<String, String> = b.args.clone().into_iter().collect();
+            opts = opts.buildargs(&args);
+        }
+        if let Some(target) = &b.target {
+            opts = opts.target(target);
+        }
+        let opts = opts.build();
         let mut stream = self
             .docker
             .build_image(opts, None, Some(bollard::body_full(tar.into())));
-        let op = || format!("build `{}` from `{}`", spec.image, context.display());
+        let failed = |reason: String| RuntimeError::Build {
+            image: spec.image.clone(),
+            context: context.clone(),
+            reason,
+        };
         while let Some(item) = stream.next().await {
-            let info = item.map_err(op_err(op()))?;
+            let info = item.map_err(|e| failed(engine_reason(&e)))?;
             if let Some(e) = info.error_detail.and_then(|d| d.message).or(info.error) {
-                return Err(RuntimeError::Docker {
-                    op: op(),
-                    reason: e,
-                });
+                return Err(failed(e));
             }
             if let Some(line) = info
                 .stream
@@ -502,8 +521,13 @@ impl DockerRuntime {
         crate::settings::hex(&Sha256::digest(both.as_bytes()))[..12].to_owned()
     }
 
+    /// Whether the engine has `image` locally.
+    pub async fn has_image(&self, image: &str) -> bool {
+        self.docker.inspect_image(image).await.is_ok()
+    }
+
     /// Pulls the image when it is not present, reporting per-layer progress.
-    async fn ensure_image(
+    pub async fn ensure_image(
         &self,
         spec: &ServiceSpec,
         reporter: &dyn Reporter,
@@ -873,21 +897,52 @@ fn split_image(image: &str) -> (&str, &str) {
     }
 }
 
-/// Top-level names a context's `.dockerignore` keeps out of the build (plain names only: `target`,
-/// `.git`; comments and patterns with wildcards or slashes inside are skipped).
-fn dockerignore(context: &std::path::Path) -> Vec<String> {
-    std::fs::read_to_string(context.join(".dockerignore"))
-        .unwrap_or_default()
+/// What a context's `.dockerignore` keeps out of the build: top-level names (plain names only:
+/// `target`, `.git`), and the files that exceptions bring back from inside them
+/// (`!target/release/arc`, plain paths only). Comments and patterns with wildcards are skipped.
+fn dockerignore(context: &std::path::Path) -> (Vec<String>, Vec<String>) {
+    let text = std::fs::read_to_string(context.join(".dockerignore")).unwrap_or_default();
+    let lines: Vec<&str> = text
         .lines()
-        .map(|l| l.trim().trim_start_matches('/').trim_end_matches('/'))
-        .filter(|l| !l.is_empty() && !l.starts_with('#') && !l.contains(['*', '?', '/', '!']))
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#') && !l.contains(['*', '?']))
+        .collect();
+    let ignored: Vec<String> = lines
+        .iter()
+        .map(|l| l.trim_start_matches('/').trim_end_matches('/'))
+        .filter(|l| !l.contains(['/', '!']))
         .map(str::to_owned)
-        .collect()
+        .collect();
+    let kept = lines
+        .iter()
+        .filter_map(|l| l.strip_prefix('!'))
+        .map(|l| l.trim_start_matches('/'))
+        .filter(|l| {
+            l.split_once('/').is_some_and(|(top, rest)| {
+                ignored.iter().any(|i| i == top) && !rest.split('/').any(|c| c == "..")
+            })
+        })
+        .map(str::to_owned)
+        .collect();
+    (ignored, kept)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::split_image;
+    use super::{dockerignore, split_image};
+
+    #[test]
+    fn dockerignore_keeps_the_exceptions_of_ignored_directories() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(".dockerignore"),
+            "# comment\ntarget\n/.git/\n!target/release/arc\n!target/../etc/passwd\n!src/x\n*.log\n",
+        )
+        .unwrap();
+        let (ignored, kept) = dockerignore(dir.path());
+        assert_eq!(ignored, ["target", ".git"]);
+        assert_eq!(kept, ["target/release/arc"]);
+    }
 
     #[test]
     fn image_names_split_into_repo_and_tag() {

@@ -86,6 +86,16 @@ pub enum RuntimeError {
         /// The engine's answer.
         reason: String,
     },
+    /// An image build failed (a step, or a `FROM` image that is neither here nor pullable).
+    #[error("failed to build `{image}` from `{}`: {reason}", context.display())]
+    Build {
+        /// The tag being built.
+        image: String,
+        /// The build context.
+        context: PathBuf,
+        /// The engine's or the step's answer.
+        reason: String,
+    },
     /// An image is missing and cannot be pulled.
     #[error("image `{image}` is not here and cannot be pulled: {reason}")]
     Pull {
@@ -117,7 +127,10 @@ impl RuntimeError {
             ),
             Self::Unavailable { .. } => Some("use `--runtime process`".into()),
             Self::Pull { .. } => Some(
-                "check the registry is reachable, or build/load the image locally and point `image:` at it with an overlay (-f)".into(),
+                "check the registry is reachable, or build/load the image locally and point `image:` at it with an overlay (-f; overlays/offline.yaml runs the backbone from local images); `--runtime process` runs the servers installed here".into(),
+            ),
+            Self::Build { .. } => Some(
+                "a `FROM` image must be here or pullable; where no registry answers, build on local images through the Dockerfile's build args in an overlay (`build: { args: { BASE: … } }`, as overlays/offline.yaml does)".into(),
             ),
             Self::BadRecord { path, .. } => Some(format!(
                 "if the service is not running, delete `{}`",

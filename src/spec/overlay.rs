@@ -10,7 +10,9 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::profile::ProfileSpec;
-use super::service::{InitStep, NativeFile, NativeVariant, PortSpec, ProbeKind, ServiceSpec};
+use super::service::{
+    BuildSpec, InitStep, NativeFile, NativeVariant, PortSpec, ProbeKind, ServiceSpec,
+};
 
 /// One overlay file.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -37,6 +39,9 @@ pub struct ServicePatch {
     pub command: Option<Vec<String>>,
     /// Replaces the container user.
     pub user: Option<String>,
+    /// How to build the image: fields replace, `args` merge key by key (a service without
+    /// `build:` gets one).
+    pub build: Option<BuildPatch>,
     /// Ports merged by name.
     #[serde(default)]
     pub ports: Vec<PortPatch>,
@@ -55,6 +60,21 @@ pub struct ServicePatch {
     /// Exports merged key by key.
     #[serde(default)]
     pub exports: BTreeMap<String, String>,
+}
+
+/// Changes to how the image is built.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BuildPatch {
+    /// New context, relative to the project.
+    pub context: Option<String>,
+    /// New Dockerfile, relative to the context.
+    pub dockerfile: Option<String>,
+    /// New stage to build.
+    pub target: Option<String>,
+    /// Build arguments merged key by key.
+    #[serde(default)]
+    pub args: BTreeMap<String, String>,
 }
 
 /// Changes to one named port (or a new port).
@@ -125,6 +145,24 @@ impl ServicePatch {
         }
         if let Some(v) = self.user {
             spec.user = Some(v);
+        }
+        if let Some(b) = self.build {
+            let build = spec.build.get_or_insert_with(|| BuildSpec {
+                context: None,
+                dockerfile: "Dockerfile".into(),
+                target: None,
+                args: BTreeMap::new(),
+            });
+            if b.context.is_some() {
+                build.context = b.context;
+            }
+            if let Some(v) = b.dockerfile {
+                build.dockerfile = v;
+            }
+            if b.target.is_some() {
+                build.target = b.target;
+            }
+            build.args.extend(b.args);
         }
         for patch in self.ports {
             if let Some(port) = spec.ports.iter_mut().find(|p| p.name == patch.name) {

@@ -134,6 +134,12 @@ pub struct BuildSpec {
     /// The Dockerfile, relative to the context.
     #[serde(default = "dockerfile")]
     pub dockerfile: String,
+    /// The stage to build (default: the Dockerfile's last).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// Build arguments (`ARG`s), e.g. `BASE` for a local base image.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub args: BTreeMap<String, String>,
 }
 
 fn dockerfile() -> String {

@@ -292,6 +292,30 @@ default: quick
     assert_eq!(c.select(&[]).unwrap().len(), 1);
 }
 
+/// Issue 13: an overlay gives a service a `build:` (stage and args), and a later one merges
+/// its args key by key.
+#[test]
+fn overlays_give_and_merge_build_sections() {
+    let first = "services:
+  sonic:
+    image: local/redis:offline
+    build:
+      context: .
+      dockerfile: services/cache/Dockerfile
+      target: slim
+      args: { BASE: \"local/base:1\", BINARY: target/release/x }
+";
+    let second = "services:\n  sonic:\n    build: { args: { BINARY: target/debug/x } }\n";
+    let c = stock(&[("a.yaml", first), ("b.yaml", second)]).unwrap();
+    let b = c.service("cache").unwrap().build.clone().unwrap();
+    assert_eq!(b.context.as_deref(), Some("."));
+    assert_eq!(b.dockerfile, "services/cache/Dockerfile");
+    assert_eq!(b.target.as_deref(), Some("slim"));
+    assert_eq!(b.args["BASE"], "local/base:1");
+    assert_eq!(b.args["BINARY"], "target/debug/x");
+    assert!(c.service("flash").unwrap().build.is_none());
+}
+
 #[test]
 fn overlay_errors_point_into_the_overlay() {
     let p = problems(stock(&[("o.yaml", "services:\n  redis:\n    image: x\n")]));
