@@ -55,9 +55,10 @@ impl Positions {
     }
 }
 
-/// Where the second YAML document of `text` starts (`---`), if it has one before any syntax
-/// error: arc reads one document per file, and serde_yaml_ng's error for more does not say where.
-pub(crate) fn second_document(text: &str) -> Option<(usize, usize)> {
+/// A position for the errors serde_yaml_ng gives none (more than one document, among others):
+/// where the second YAML document of `text` starts (`---`; arc reads one per file), else where
+/// yaml-rust2 finds the text stops being YAML.
+pub(crate) fn fallback_position(text: &str) -> Option<(usize, usize)> {
     #[derive(Default)]
     struct Starts(Vec<(usize, usize)>);
     impl MarkedEventReceiver for Starts {
@@ -68,8 +69,12 @@ pub(crate) fn second_document(text: &str) -> Option<(usize, usize)> {
         }
     }
     let mut starts = Starts::default();
-    let _ = Parser::new_from_str(text).load(&mut starts, true);
-    starts.0.get(1).copied()
+    let loaded = Parser::new_from_str(text).load(&mut starts, true);
+    starts.0.get(1).copied().or_else(|| {
+        loaded
+            .err()
+            .map(|e| (e.marker().line(), e.marker().col() + 1))
+    })
 }
 
 enum Frame {

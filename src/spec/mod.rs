@@ -390,9 +390,9 @@ fn parse<T: serde::de::DeserializeOwned>(src: &Source, diags: &mut Vec<Diagnosti
             let inner = err.into_inner();
             let (line, column) = inner
                 .location()
-                .map(|l| within_text(&src.text, l.line(), l.column()))
-                // No position: more than one document.
-                .or_else(|| locate::second_document(&src.text))
+                .map(|l| (l.line(), l.column()))
+                .or_else(|| locate::fallback_position(&src.text))
+                .map(|(line, column)| within_text(&src.text, line, column))
                 .unzip();
             let mut message = strip_positions(&inner.to_string());
             // libyaml's message may start with (part of) the path we print anyway.
