@@ -6,6 +6,7 @@
 //! JetStream's acknowledgement) and then the Redis log queue has them.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -179,6 +180,8 @@ pub struct Pipeline {
     limiter: RateLimiter,
     policy_slots: Arc<tokio::sync::Semaphore>,
     barrier: Barrier,
+    /// (the connection's `connects` count, its server's `max_payload`)
+    max_payload: std::sync::Mutex<(u64, usize)>,
     pub metrics: Arc<Metrics>,
 }
 
@@ -201,6 +204,7 @@ impl Pipeline {
             limiter,
             policy_slots: Arc::new(tokio::sync::Semaphore::new(POLICY_SLOTS)),
             barrier,
+            max_payload: std::sync::Mutex::new((0, 0)),
             metrics: Arc::new(Metrics::default()),
         }
     }
@@ -218,6 +222,25 @@ impl Pipeline {
             *slot = Some(Arc::new(s));
         }
         self.metrics.config_reloaded();
+    }
+
+    /// NATS's `max_payload` (0 before the first INFO), read from the server's INFO again only
+    /// when the connection was re-established (cloning the INFO on every request costs).
+    fn max_payload(&self) -> usize {
+        let connects = self.nats.statistics().connects.load(Ordering::Relaxed);
+        let (seen, max) = *self
+            .max_payload
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if seen == connects && max > 0 {
+            return max;
+        }
+        let max = self.nats.server_info().max_payload;
+        *self
+            .max_payload
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = (connects, max);
+        max
     }
 
     pub fn nats_connected(&self) -> bool {
@@ -291,7 +314,7 @@ impl Pipeline {
         let ts = envelope::now_ms();
         // NATS's own ceiling on payload + headers (0 until the first INFO: nothing is published
         // then anyway, the connection check refuses first).
-        let max_payload = self.nats.server_info().max_payload;
+        let max_payload = self.max_payload();
         let mut checked = Vec::with_capacity(batch.len());
         for (i, m) in batch.into_iter().enumerate() {
             let index = indexed.then_some(i);
