@@ -1953,7 +1953,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__pub)
-            opts="-H -q -v -h -V --header --count --stdin --size --jetstream --reply-to --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-H -q -v -h -V --header --count --stdin --size --jetstream --reply-to --compression --key --event-time --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1976,6 +1976,18 @@ _arc() {
                     return 0
                     ;;
                 --reply-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --compression)
+                    COMPREPLY=($(compgen -W "lz4 zlib zstd snappy" -- "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --event-time)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -453,6 +453,12 @@ complete -c arc -n "__fish_arc_using_subcommand pub" -s H -l header -d 'A header
 complete -c arc -n "__fish_arc_using_subcommand pub" -l count -d 'Publish N messages' -r
 complete -c arc -n "__fish_arc_using_subcommand pub" -l size -d 'A random body of N bytes (for load)' -r
 complete -c arc -n "__fish_arc_using_subcommand pub" -l reply-to -d 'Reply subject to send with the message' -r
+complete -c arc -n "__fish_arc_using_subcommand pub" -l compression -d 'Compress each Pulsar message with this codec (every official client reads them all)' -r -f -a "lz4\t'LZ4 (fast; Pulsar\'s most common choice)'
+zlib\t'zlib'
+zstd\t'Zstandard (best ratio)'
+snappy\t'Snappy'"
+complete -c arc -n "__fish_arc_using_subcommand pub" -l key -d 'The Pulsar message key: Key_Shared subscriptions dispatch by it, and on a partitioned topic it picks the partition (the same key, the same partition)' -r
+complete -c arc -n "__fish_arc_using_subcommand pub" -l event-time -d 'The Pulsar message\'s event time: a duration ago (`90s`), an RFC 3339 time, or unix seconds or milliseconds (as `arc replay --since`)' -r
 complete -c arc -n "__fish_arc_using_subcommand pub" -l server -d 'NATS server URL' -r
 complete -c arc -n "__fish_arc_using_subcommand pub" -l token -d 'NATS token' -r
 complete -c arc -n "__fish_arc_using_subcommand pub" -l user -d 'NATS user name' -r

@@ -24,6 +24,7 @@ use tokio::task::JoinHandle;
 use tokio::time::{timeout_at, Instant as Deadline};
 
 use super::codec::{self, encode_frame, kind, msg, proto, Enc, Frame, Message, MessageId};
+use super::compression::Compression;
 use super::{broker, now_ms, server_error_name, PulsarError, Topic, MAX_TIMEOUT};
 
 /// Result type of this module.
@@ -376,6 +377,7 @@ impl Client {
             id,
             name: producer_name,
             next_seq: AtomicU64::new(next_seq),
+            compression: Compression::None,
             closed: false,
         })
     }
@@ -542,6 +544,8 @@ pub(crate) struct Producer {
     name: String,
     /// Next `sequence_id`.
     next_seq: AtomicU64,
+    /// The codec every payload is compressed with.
+    compression: Compression,
     /// Set once CLOSE_PRODUCER was sent.
     closed: bool,
 }
@@ -596,11 +600,30 @@ impl Producer {
         self.send_nowait(message).await?.wait().await
     }
 
+    /// Compresses every later payload with `compression` (the official clients read each
+    /// codec; so does [`Consumer`]).
+    pub(crate) fn set_compression(&mut self, compression: Compression) {
+        self.compression = compression;
+    }
+
     /// Queues one message (publish time = now) and returns without waiting for the broker;
     /// waits only for room in the connection's write queue, at most the client's timeout.
     pub(crate) async fn send_nowait(&self, message: OutgoingMessage) -> Result<Receipt> {
         let seq = self.next_seq.fetch_add(1, Ordering::Relaxed);
         let mut meta = msg().str(1, &self.name).int(2, seq).int(3, now_ms());
+        let compressed;
+        let mut payload = &message.payload[..];
+        if self.compression != Compression::None {
+            compressed = self.compression.compress(payload).map_err(|why| {
+                proto(format!(
+                    "compressing a message with {}: {why}",
+                    self.compression
+                ))
+            })?;
+            meta = meta.int(8, self.compression.code());
+            meta = meta.int(9, payload.len() as u64);
+            payload = &compressed;
+        }
         for (key, value) in &message.properties {
             meta = meta.key_value(4, key, value);
         }
@@ -611,7 +634,7 @@ impl Producer {
             meta = meta.int(12, time);
         }
         let cmd = msg().int(1, self.id).int(2, seq);
-        let frame = encode_frame(kind::SEND, &cmd, Some((&meta, &message.payload)))?;
+        let frame = encode_frame(kind::SEND, &cmd, Some((&meta, payload)))?;
         let key = (self.id, seq);
         let (tx, rx) = oneshot::channel();
         {
@@ -696,8 +719,9 @@ pub(crate) struct Consumer {
     initial: InitialPosition,
     /// Deliveries from the reader task.
     rx: mpsc::UnboundedReceiver<Event>,
-    /// Decoded messages not yet handed out.
-    ready: VecDeque<Message>,
+    /// Decoded messages not yet handed out, and the ids of those that could not be decoded
+    /// (with why), in delivery order.
+    ready: VecDeque<Result<Message, (MessageId, String)>>,
     /// Messages taken off the broker's permits and not yet granted back.
     unflowed: u32,
     /// Batch indexes not yet acked, by (ledger, entry); the entry is acked when empty.
@@ -713,7 +737,8 @@ pub(crate) struct Consumer {
 
 impl Consumer {
     /// The next message, or `None` if none arrives within `timeout` (for a caller reading
-    /// a backlog: the end of what exists). Grants the broker more permits once half of
+    /// a backlog: the end of what exists). A message that cannot be decoded is
+    /// [`PulsarError::Unreadable`]; the consumer stays usable (ack its id and call again). Grants the broker more permits once half of
     /// [`PERMITS`] are used. If the broker closed the consumer (as Pulsar does after a
     /// seek, or on a topic unload), re-subscribes, bounded by the client's timeout rather
     /// than `timeout`, and drops undelivered messages the broker will send again.
@@ -725,9 +750,16 @@ impl Consumer {
             if self.unflowed >= PERMITS / 2 && !self.closed {
                 self.flow(self.conn.deadline()).await?;
             }
-            if let Some(message) = &next {
-                self.returned = Some(message.id);
-                return Ok(next);
+            match next {
+                Some(Ok(message)) => {
+                    self.returned = Some(message.id);
+                    return Ok(Some(message));
+                }
+                Some(Err((id, reason))) => {
+                    self.returned = Some(id);
+                    return Err(PulsarError::Unreadable { id, reason });
+                }
+                None => {}
             }
             if self.closed {
                 return Err(PulsarError::Closed("consumer is closed".into()));
@@ -750,10 +782,25 @@ impl Consumer {
     /// deliveries are ordered, messages not newer than the newest received are dropped;
     /// Shared and Key_Shared consumers may see such duplicates (at-least-once delivery).
     fn accept(&mut self, frame: &Frame) -> Result<()> {
-        let messages = codec::decode_message(&self.topic, frame).inspect_err(|_| {
-            self.unflowed += 1; // the broker counted it against our permits
-        })?;
         let ordered = matches!(self.sub_type, SubType::Exclusive | SubType::Failover);
+        let messages = match codec::decode_message(&self.topic, frame) {
+            Ok(messages) => messages,
+            Err(PulsarError::Unreadable { id, reason }) => {
+                if ordered && self.newest.is_some_and(|newest| id <= newest) {
+                    self.unflowed += 1;
+                } else {
+                    if ordered {
+                        self.newest = Some(id);
+                    }
+                    self.ready.push_back(Err((id, reason)));
+                }
+                return Ok(());
+            }
+            Err(e) => {
+                self.unflowed += 1; // the broker counted it against our permits
+                return Err(e);
+            }
+        };
         for message in messages {
             if ordered && self.newest.is_some_and(|newest| message.id <= newest) {
                 self.unflowed += 1;
@@ -766,7 +813,7 @@ impl Consumer {
                 let entry = (message.id.ledger_id, message.id.entry_id);
                 self.batches.entry(entry).or_default().insert(index);
             }
-            self.ready.push_back(message);
+            self.ready.push_back(Ok(message));
         }
         Ok(())
     }
@@ -963,10 +1010,10 @@ impl Consumer {
             return false;
         };
         let entry = |id: &MessageId| (id.ledger_id, id.entry_id);
-        let rest_of_entry = self
-            .ready
-            .front()
-            .is_some_and(|m| entry(&m.id) == entry(&seen));
+        let rest_of_entry = self.ready.front().is_some_and(|m| {
+            let id = m.as_ref().map_or_else(|(id, _)| id, |m| &m.id);
+            entry(id) == entry(&seen)
+        });
         seen.is_at_or_after(last) && !rest_of_entry
     }
 

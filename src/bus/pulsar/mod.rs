@@ -7,9 +7,12 @@
 //! magic+CRC32C prefix (and verifies the CRC when present), so it works against Apache
 //! Pulsar and pulsar-lite alike.
 //!
+//! Reads every compression codec of the protocol, batched or not, and compresses what it
+//! produces on request ([`Compression`]).
+//!
 //! It must not: reconnect a dropped connection, follow lookup redirects, use TLS, resolve
-//! partitioned topics, compress, decompress, encrypt, chunk, batch on the producer side,
-//! register schemas, or print. Every network wait is bounded by a timeout; frames are
+//! partitioned topics, encrypt, chunk, batch on the producer side, register schemas, or
+//! print. Every network wait is bounded by a timeout; frames are
 //! bounded by [`codec::MAX_FRAME`]; the auth token never appears in `Debug` or errors.
 
 // Command names (CLOSE_CONSUMER, Key_Shared) are protocol terms, not code, in these docs.
@@ -17,6 +20,7 @@
 
 mod client;
 mod codec;
+mod compression;
 #[cfg(test)]
 mod tests;
 
@@ -33,6 +37,7 @@ use tokio::time::{timeout_at, Instant as Deadline};
 pub(crate) use client::{Client, Consumer, InitialPosition, OutgoingMessage, SubType};
 #[cfg_attr(not(test), allow(unused_imports))]
 pub(crate) use codec::{Message, MessageId};
+pub(crate) use compression::Compression;
 
 /// Longest timeout honoured; larger values are capped so deadlines cannot overflow.
 const MAX_TIMEOUT: Duration = Duration::from_secs(86_400);
@@ -74,6 +79,16 @@ pub(crate) enum PulsarError {
         /// The broker's answer.
         reason: String,
     },
+    /// One message's content cannot be read (encrypted, chunked, corrupt compressed data, an
+    /// unknown codec, a malformed batch). The consumer stays usable: callers acknowledge the
+    /// id, so the message does not block those after it, and go on.
+    #[error("pulsar message {id} cannot be read: {reason}")]
+    Unreadable {
+        /// The message's id (the whole entry, no batch index).
+        id: MessageId,
+        /// Why, for a person.
+        reason: String,
+    },
     /// The producer or consumer was closed (by the broker, or by a failed earlier step).
     #[error("pulsar {0}")]
     Closed(String),
@@ -81,7 +96,8 @@ pub(crate) enum PulsarError {
 
 impl PulsarError {
     /// A stable one-word name of the variant, for logs, JSON output and fallbacks:
-    /// `io`, `timeout`, `protocol`, `broker`, `invalid_topic`, `unsupported` or `closed`.
+    /// `io`, `timeout`, `protocol`, `broker`, `invalid_topic`, `unsupported`, `unreadable` or
+    /// `closed`.
     pub(crate) fn kind(&self) -> &'static str {
         match self {
             Self::Io(_) => "io",
@@ -90,6 +106,7 @@ impl PulsarError {
             Self::Broker { .. } => "broker",
             Self::InvalidTopic(_) => "invalid_topic",
             Self::Unsupported { .. } => "unsupported",
+            Self::Unreadable { .. } => "unreadable",
             Self::Closed(_) => "closed",
         }
     }

@@ -12,13 +12,14 @@ use super::replay::window;
 use super::{emit, endpoint, nats_options, Format};
 use crate::bus::nats::{parse_headers, redact, Received};
 use crate::bus::pulsar::{
-    Client, Consumer, InitialPosition, Message, MessageId, OutgoingMessage, PulsarError, SubType,
-    Topic,
+    Client, Compression, Consumer, InitialPosition, Message, MessageId, OutgoingMessage,
+    PulsarError, SubType, Topic,
 };
 use crate::bus::pulsar_admin::{self, AdminClient, AdminError};
-use crate::bus::BusError;
+use crate::bus::{timespec, BusError};
 use crate::cli::{
-    ConnectArgs, Position, PubArgs, ReplayArgs, StreamsApplyArgs, SubArgs, SubscriptionType,
+    ConnectArgs, Position, PubArgs, PulsarCompression, ReplayArgs, StreamsApplyArgs, SubArgs,
+    SubscriptionType,
 };
 use crate::commands::ExitStatus;
 use crate::error::Error;
@@ -139,12 +140,32 @@ pub(crate) async fn publish_pulsar(
         }
     }
     let properties = parse_headers(&args.headers)?;
+    let event_time = args
+        .event_time
+        .as_deref()
+        .map(|text| {
+            let when = timespec::parse(text, chrono::Utc::now())?;
+            u64::try_from(when.timestamp_millis()).map_err(|_| BusError::Invalid {
+                what: "event time",
+                input: text.to_owned(),
+                reason: "it is before 1970".into(),
+                example: "`2026-11-23T10:00:00Z` or `90s` (ago)".into(),
+            })
+        })
+        .transpose()?;
     let mut bodies = Bodies::from_args(&args)?;
     let client = connect(settings, &args.connect).await?;
-    let producer = client
+    let mut producer = client
         .create_producer(&t)
         .await
         .map_err(pulsar_op(format!("create a producer on `{t}`")))?;
+    producer.set_compression(match args.compression {
+        None => Compression::None,
+        Some(PulsarCompression::Lz4) => Compression::Lz4,
+        Some(PulsarCompression::Zlib) => Compression::Zlib,
+        Some(PulsarCompression::Zstd) => Compression::Zstd,
+        Some(PulsarCompression::Snappy) => Compression::Snappy,
+    });
     let started = Instant::now();
     let limit = if args.stdin { u64::MAX } else { args.count };
     let (mut sent, mut bytes) = (0u64, 0u64);
@@ -158,6 +179,8 @@ pub(crate) async fn publish_pulsar(
         bytes += body.len() as u64;
         let mut m = OutgoingMessage::new(body);
         m.properties.clone_from(&properties);
+        m.key.clone_from(&args.key);
+        m.event_time = event_time;
         receipts.push_back(producer.send_nowait(m).await.map_err(pulsar_op(op()))?);
         if receipts.len() >= SEND_WINDOW {
             if let Some(r) = receipts.pop_front() {
@@ -203,11 +226,18 @@ fn received(t: &Topic, m: &Message) -> Received {
     for (k, v) in &m.properties {
         r.headers.entry(k.clone()).or_default().push(v.clone());
     }
-    r.published =
-        chrono::DateTime::from_timestamp_millis(i64::try_from(m.publish_time).unwrap_or(i64::MAX))
-            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
+    r.published = rfc3339_ms(m.publish_time);
     r.seq = Some(m.id.to_string());
+    r.key.clone_from(&m.key);
+    r.ordering_key.clone_from(&m.ordering_key);
+    r.event_time = m.event_time.and_then(rfc3339_ms);
     r
+}
+
+/// Milliseconds since the epoch as RFC 3339 (UTC, ms), or `None` past chrono's range.
+fn rfc3339_ms(ms: u64) -> Option<String> {
+    chrono::DateTime::from_timestamp_millis(i64::try_from(ms).ok()?)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
 }
 
 /// `arc sub persistent://…`.
@@ -325,8 +355,25 @@ async fn drain_from(
             stop.idle_end.unwrap_or(Duration::from_secs(1))
         };
         let next = tokio::select! {
-            m = consumer.next(wait) => m.map_err(pulsar_op(op()))?,
+            m = consumer.next(wait) => m,
             _ = &mut ctrl_c => break,
+        };
+        let next = match next {
+            Err(PulsarError::Unreadable { id, reason }) => {
+                // Acked, so that it never holds up the messages after it.
+                printer.warn(&format!(
+                    "skipped message {id} on `{t}`: {reason}; acknowledged so later ones flow"
+                ));
+                consumer
+                    .ack(&id)
+                    .await
+                    .map_err(pulsar_op(format!("acknowledge on `{t}`")))?;
+                if stop.last.as_ref().is_some_and(|l| consumer.reached(l)) {
+                    break;
+                }
+                continue;
+            }
+            other => other.map_err(pulsar_op(op()))?,
         };
         let Some(m) = next else {
             if dirty {
