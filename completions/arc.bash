@@ -1953,7 +1953,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__pub)
-            opts="-H -q -v -h -V --header --count --stdin --size --jetstream --reply-to --compression --key --event-time --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-H -q -v -h -V --header --count --stdin --size --jetstream --reply-to --compression --key --event-time --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2019,6 +2019,10 @@ _arc() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --pulsar-keepalive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --pulsar-admin-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2047,7 +2051,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__replay)
-            opts="-q -v -h -V --since --until --subject --to --follow --raw --log --pipeline-url --admin-token --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --since --until --subject --to --follow --raw --log --pipeline-url --admin-token --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2105,6 +2109,10 @@ _arc() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --pulsar-keepalive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --pulsar-admin-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2133,7 +2141,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__reply)
-            opts="-q -v -h -V --queue --command --count --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --queue --command --count --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2179,6 +2187,10 @@ _arc() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --pulsar-keepalive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --pulsar-admin-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2207,7 +2219,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__request)
-            opts="-H -q -v -h -V --header --timeout --raw --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-H -q -v -h -V --header --timeout --raw --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2250,6 +2262,10 @@ _arc() {
                     return 0
                     ;;
                 --pulsar-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pulsar-keepalive)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2487,7 +2503,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__streams__subcmd__apply)
-            opts="-q -v -h -V --topics --dry-run --no-topics --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --topics --dry-run --no-topics --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2522,6 +2538,10 @@ _arc() {
                     return 0
                     ;;
                 --pulsar-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pulsar-keepalive)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2637,7 +2657,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__streams__subcmd__info)
-            opts="-q -v -h -V --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2668,6 +2688,10 @@ _arc() {
                     return 0
                     ;;
                 --pulsar-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pulsar-keepalive)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2699,7 +2723,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__streams__subcmd__ls)
-            opts="-q -v -h -V --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2730,6 +2754,10 @@ _arc() {
                     return 0
                     ;;
                 --pulsar-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pulsar-keepalive)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2761,7 +2789,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__streams__subcmd__rm)
-            opts="-q -v -h -V --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2795,6 +2823,10 @@ _arc() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --pulsar-keepalive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --pulsar-admin-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2823,7 +2855,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__sub)
-            opts="-q -v -h -V --queue --count --raw --headers --subscription --position --type --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --queue --count --raw --headers --subscription --position --type --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2877,6 +2909,10 @@ _arc() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --pulsar-keepalive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --pulsar-admin-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2905,7 +2941,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__tail)
-            opts="-q -v -h -V --system --count --log --pipeline-url --admin-token --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --system --count --log --pipeline-url --admin-token --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2948,6 +2984,10 @@ _arc() {
                     return 0
                     ;;
                 --pulsar-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pulsar-keepalive)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -466,6 +466,7 @@ complete -c arc -n "__fish_arc_using_subcommand pub" -l password -d 'NATS passwo
 complete -c arc -n "__fish_arc_using_subcommand pub" -l creds -d 'NATS credentials file (JWT + NKey seed)' -r -F
 complete -c arc -n "__fish_arc_using_subcommand pub" -l pulsar-url -d 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)' -r
 complete -c arc -n "__fish_arc_using_subcommand pub" -l pulsar-token -d 'Pulsar token' -r
+complete -c arc -n "__fish_arc_using_subcommand pub" -l pulsar-keepalive -d 'How often arc sends the Pulsar broker a PING; when nothing comes back within as long, arc gives the connection up (exit 1). Default: 30s' -r
 complete -c arc -n "__fish_arc_using_subcommand pub" -l pulsar-admin-url -d 'Pulsar admin REST API URL (for `arc streams apply`)' -r
 complete -c arc -n "__fish_arc_using_subcommand pub" -l connect-timeout -d 'How long to wait for a connection' -r
 complete -c arc -n "__fish_arc_using_subcommand pub" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
@@ -498,6 +499,7 @@ complete -c arc -n "__fish_arc_using_subcommand sub" -l password -d 'NATS passwo
 complete -c arc -n "__fish_arc_using_subcommand sub" -l creds -d 'NATS credentials file (JWT + NKey seed)' -r -F
 complete -c arc -n "__fish_arc_using_subcommand sub" -l pulsar-url -d 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)' -r
 complete -c arc -n "__fish_arc_using_subcommand sub" -l pulsar-token -d 'Pulsar token' -r
+complete -c arc -n "__fish_arc_using_subcommand sub" -l pulsar-keepalive -d 'How often arc sends the Pulsar broker a PING; when nothing comes back within as long, arc gives the connection up (exit 1). Default: 30s' -r
 complete -c arc -n "__fish_arc_using_subcommand sub" -l pulsar-admin-url -d 'Pulsar admin REST API URL (for `arc streams apply`)' -r
 complete -c arc -n "__fish_arc_using_subcommand sub" -l connect-timeout -d 'How long to wait for a connection' -r
 complete -c arc -n "__fish_arc_using_subcommand sub" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
@@ -523,6 +525,7 @@ complete -c arc -n "__fish_arc_using_subcommand request" -l password -d 'NATS pa
 complete -c arc -n "__fish_arc_using_subcommand request" -l creds -d 'NATS credentials file (JWT + NKey seed)' -r -F
 complete -c arc -n "__fish_arc_using_subcommand request" -l pulsar-url -d 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)' -r
 complete -c arc -n "__fish_arc_using_subcommand request" -l pulsar-token -d 'Pulsar token' -r
+complete -c arc -n "__fish_arc_using_subcommand request" -l pulsar-keepalive -d 'How often arc sends the Pulsar broker a PING; when nothing comes back within as long, arc gives the connection up (exit 1). Default: 30s' -r
 complete -c arc -n "__fish_arc_using_subcommand request" -l pulsar-admin-url -d 'Pulsar admin REST API URL (for `arc streams apply`)' -r
 complete -c arc -n "__fish_arc_using_subcommand request" -l connect-timeout -d 'How long to wait for a connection' -r
 complete -c arc -n "__fish_arc_using_subcommand request" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
@@ -548,6 +551,7 @@ complete -c arc -n "__fish_arc_using_subcommand reply" -l password -d 'NATS pass
 complete -c arc -n "__fish_arc_using_subcommand reply" -l creds -d 'NATS credentials file (JWT + NKey seed)' -r -F
 complete -c arc -n "__fish_arc_using_subcommand reply" -l pulsar-url -d 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)' -r
 complete -c arc -n "__fish_arc_using_subcommand reply" -l pulsar-token -d 'Pulsar token' -r
+complete -c arc -n "__fish_arc_using_subcommand reply" -l pulsar-keepalive -d 'How often arc sends the Pulsar broker a PING; when nothing comes back within as long, arc gives the connection up (exit 1). Default: 30s' -r
 complete -c arc -n "__fish_arc_using_subcommand reply" -l pulsar-admin-url -d 'Pulsar admin REST API URL (for `arc streams apply`)' -r
 complete -c arc -n "__fish_arc_using_subcommand reply" -l connect-timeout -d 'How long to wait for a connection' -r
 complete -c arc -n "__fish_arc_using_subcommand reply" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
@@ -587,6 +591,7 @@ complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcomm
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l creds -d 'NATS credentials file (JWT + NKey seed)' -r -F
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l pulsar-url -d 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l pulsar-token -d 'Pulsar token' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l pulsar-keepalive -d 'How often arc sends the Pulsar broker a PING; when nothing comes back within as long, arc gives the connection up (exit 1). Default: 30s' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l pulsar-admin-url -d 'Pulsar admin REST API URL (for `arc streams apply`)' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l connect-timeout -d 'How long to wait for a connection' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
@@ -610,6 +615,7 @@ complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcomm
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l creds -d 'NATS credentials file (JWT + NKey seed)' -r -F
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l pulsar-url -d 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l pulsar-token -d 'Pulsar token' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l pulsar-keepalive -d 'How often arc sends the Pulsar broker a PING; when nothing comes back within as long, arc gives the connection up (exit 1). Default: 30s' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l pulsar-admin-url -d 'Pulsar admin REST API URL (for `arc streams apply`)' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l connect-timeout -d 'How long to wait for a connection' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
@@ -631,6 +637,7 @@ complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcomm
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l creds -d 'NATS credentials file (JWT + NKey seed)' -r -F
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l pulsar-url -d 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l pulsar-token -d 'Pulsar token' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l pulsar-keepalive -d 'How often arc sends the Pulsar broker a PING; when nothing comes back within as long, arc gives the connection up (exit 1). Default: 30s' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l pulsar-admin-url -d 'Pulsar admin REST API URL (for `arc streams apply`)' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l connect-timeout -d 'How long to wait for a connection' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
@@ -652,6 +659,7 @@ complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcomm
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l creds -d 'NATS credentials file (JWT + NKey seed)' -r -F
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l pulsar-url -d 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l pulsar-token -d 'Pulsar token' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l pulsar-keepalive -d 'How often arc sends the Pulsar broker a PING; when nothing comes back within as long, arc gives the connection up (exit 1). Default: 30s' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l pulsar-admin-url -d 'Pulsar admin REST API URL (for `arc streams apply`)' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l connect-timeout -d 'How long to wait for a connection' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
@@ -684,6 +692,7 @@ complete -c arc -n "__fish_arc_using_subcommand replay" -l password -d 'NATS pas
 complete -c arc -n "__fish_arc_using_subcommand replay" -l creds -d 'NATS credentials file (JWT + NKey seed)' -r -F
 complete -c arc -n "__fish_arc_using_subcommand replay" -l pulsar-url -d 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)' -r
 complete -c arc -n "__fish_arc_using_subcommand replay" -l pulsar-token -d 'Pulsar token' -r
+complete -c arc -n "__fish_arc_using_subcommand replay" -l pulsar-keepalive -d 'How often arc sends the Pulsar broker a PING; when nothing comes back within as long, arc gives the connection up (exit 1). Default: 30s' -r
 complete -c arc -n "__fish_arc_using_subcommand replay" -l pulsar-admin-url -d 'Pulsar admin REST API URL (for `arc streams apply`)' -r
 complete -c arc -n "__fish_arc_using_subcommand replay" -l connect-timeout -d 'How long to wait for a connection' -r
 complete -c arc -n "__fish_arc_using_subcommand replay" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
@@ -711,6 +720,7 @@ complete -c arc -n "__fish_arc_using_subcommand tail" -l password -d 'NATS passw
 complete -c arc -n "__fish_arc_using_subcommand tail" -l creds -d 'NATS credentials file (JWT + NKey seed)' -r -F
 complete -c arc -n "__fish_arc_using_subcommand tail" -l pulsar-url -d 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)' -r
 complete -c arc -n "__fish_arc_using_subcommand tail" -l pulsar-token -d 'Pulsar token' -r
+complete -c arc -n "__fish_arc_using_subcommand tail" -l pulsar-keepalive -d 'How often arc sends the Pulsar broker a PING; when nothing comes back within as long, arc gives the connection up (exit 1). Default: 30s' -r
 complete -c arc -n "__fish_arc_using_subcommand tail" -l pulsar-admin-url -d 'Pulsar admin REST API URL (for `arc streams apply`)' -r
 complete -c arc -n "__fish_arc_using_subcommand tail" -l connect-timeout -d 'How long to wait for a connection' -r
 complete -c arc -n "__fish_arc_using_subcommand tail" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F

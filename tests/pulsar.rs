@@ -276,3 +276,120 @@ fn official_consumer_reads_what_arc_compresses() {
         out.stderr()
     );
 }
+
+/// Sends `signal` (`STOP`, `CONT`, `TERM`) to `pid`.
+fn signal(pid: u32, signal: &str) {
+    let status = Command::new("kill")
+        .args([&format!("-{signal}"), &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success(), "kill -{signal} {pid}");
+}
+
+/// Issue 12: a broker that goes silent (SIGSTOP: the socket stays open, nothing answers)
+/// makes `sub` give up with exit 1 and a clear error once a PING goes unanswered for the
+/// keepalive interval; a broker that is not there gets the Pulsar hint, not the NATS one.
+#[test]
+fn silent_broker_ends_sub_and_errors_name_pulsar_flags() {
+    let broker = Broker::start("");
+    let topic = "persistent://public/default/silent";
+    let mut sub = broker
+        .arc(["sub", topic, "--pulsar-keepalive", "1s"])
+        .spawn();
+    sub.wait_for("listening on `persistent://public/default/silent`");
+    signal(broker.child.id(), "STOP");
+    let line = sub.wait_for_line("error:");
+    let (code, _) = sub.finish();
+    signal(broker.child.id(), "CONT");
+    assert_eq!(code, 1, "{line}");
+    assert!(
+        line.contains("sent nothing for 1.0s after a PING (keepalive)"),
+        "{line}"
+    );
+
+    let nobody = format!("pulsar://127.0.0.1:{}", free_port());
+    let out = Run::new(["pub", topic, "x"])
+        .env("ARC_PULSAR_URL", &nobody)
+        .run()
+        .expect_code(1);
+    assert!(
+        out.stderr()
+            .contains("cannot connect to the Pulsar broker at pulsar://127.0.0.1:"),
+        "{}",
+        out.stderr()
+    );
+    assert!(
+        out.stderr().contains("`--pulsar-url` (or ARC_PULSAR_URL)"),
+        "{}",
+        out.stderr()
+    );
+    assert!(!out.stderr().contains("ARC_NATS_URL"), "{}", out.stderr());
+}
+
+/// Issue 12: SIGTERM (and SIGINT) during `replay --follow` removes its `arc-replay-*`
+/// subscription. Checked with a fresh consumer on that name: had the subscription stayed,
+/// it would start at its old cursor and get `after` (published once arc was gone) before
+/// `marker`; removed, the fresh subscription starts at the latest message and gets `marker`.
+/// The control case shows the check tells the two apart: `arc sub` keeps its subscription.
+#[test]
+fn replay_removes_its_subscription_on_signals() {
+    let broker = Broker::start("");
+    let topic = "persistent://public/default/replayed";
+    broker.arc(["pub", topic, "before"]).run().success();
+    // The first message a fresh `--position latest` consumer named `name` gets, once
+    // `after` was published and the consumer listens, when `marker` is published.
+    let first_after = |name: &str| {
+        broker.arc(["pub", topic, "after"]).run().success();
+        let mut fresh = broker
+            .arc([
+                "--json",
+                "sub",
+                topic,
+                "--subscription",
+                name,
+                "--count",
+                "1",
+            ])
+            .spawn();
+        fresh.wait_for("listening on");
+        broker.arc(["pub", topic, "marker"]).run().success();
+        let (code, out) = fresh.finish();
+        assert_eq!(code, 0, "{out}");
+        lines(&out)[0]["data"].as_str().unwrap().to_owned()
+    };
+    for sig in ["TERM", "INT"] {
+        let mut replay = broker
+            .arc(["--json", "replay", topic, "--since", "1h", "--follow"])
+            .spawn();
+        let line = replay.wait_for_line("following `persistent://public/default/replayed`");
+        let name = line
+            .split('`')
+            .find(|s| s.starts_with("arc-replay-"))
+            .unwrap_or_else(|| panic!("no subscription name in {line}"))
+            .to_owned();
+        signal(replay.pid(), sig);
+        let (code, out) = replay.finish();
+        assert_eq!(code, 0, "SIG{sig}");
+        assert_eq!(lines(&out)[0]["data"], "before", "SIG{sig}");
+        assert_eq!(
+            first_after(&name),
+            "marker",
+            "SIG{sig}: `{name}` was left behind"
+        );
+    }
+    // Control: a subscription that stays is seen by the same check.
+    broker
+        .arc([
+            "sub",
+            topic,
+            "--subscription",
+            "kept",
+            "--position",
+            "earliest",
+            "--count",
+            "1",
+        ])
+        .run()
+        .success();
+    assert_eq!(first_after("kept"), "after");
+}

@@ -67,6 +67,16 @@ pub struct ConnectArgs {
         help_heading = "Connection"
     )]
     pub pulsar_token: Option<String>,
+    /// How often arc sends the Pulsar broker a PING; when nothing comes back within as long,
+    /// arc gives the connection up (exit 1). Default: 30s.
+    #[arg(
+        long,
+        env = "ARC_PULSAR_KEEPALIVE",
+        value_parser = crate::spec::duration::parse,
+        value_name = "DURATION",
+        help_heading = "Connection"
+    )]
+    pub pulsar_keepalive: Option<Duration>,
     /// Pulsar admin REST API URL (for `arc streams apply`).
     #[arg(
         long,

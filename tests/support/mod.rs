@@ -366,14 +366,19 @@ pub struct Background {
 impl Background {
     /// Waits (up to 10s) for a stderr line containing `needle`.
     pub fn wait_for(&mut self, needle: &str) {
+        self.wait_for_line(needle);
+    }
+
+    /// Waits (up to 10s) for a stderr line containing `needle`, and returns it.
+    pub fn wait_for_line(&mut self, needle: &str) -> String {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
         while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
             match self.stderr.recv_timeout(left) {
                 Ok(line) => {
                     let hit = line.contains(needle);
-                    self.seen.push(line);
+                    self.seen.push(line.clone());
                     if hit {
-                        return;
+                        return line;
                     }
                 }
                 Err(_) => break,
@@ -383,6 +388,11 @@ impl Background {
             "arc never said `{needle}`; stderr so far:\n{}",
             self.seen.join("\n")
         );
+    }
+
+    /// Its process id (to signal it).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// Waits (up to 20s) for it to exit; its stdout and exit code.

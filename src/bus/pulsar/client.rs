@@ -1,9 +1,10 @@
 //! One broker connection and the producers and consumers on it.
 //!
-//! Owns the connection's two tasks: a writer that drains a bounded queue of encoded frames
+//! Owns the connection's three tasks: a writer that drains a bounded queue of encoded frames
 //! (coalescing them into few syscalls) and a reader that answers PING with PONG and routes
 //! every other frame: responses by `request_id`, receipts by `producer_id`+`sequence_id`,
-//! deliveries, CLOSE_CONSUMER and ACTIVE_CONSUMER_CHANGE by `consumer_id`. It must not
+//! deliveries, CLOSE_CONSUMER and ACTIVE_CONSUMER_CHANGE by `consumer_id`; and a keepalive
+//! task that sends PING and gives the connection up when the broker goes silent. It must not
 //! reconnect (when the connection ends, every waiter fails with [`PulsarError::Io`]
 //! naming the reason) and must not keep the auth token past the handshake.
 
@@ -42,6 +43,9 @@ const PERMITS: u32 = 1000;
 const MAX_IN_FLIGHT: usize = 1000;
 /// Encoded frames queued for the writer task before senders wait.
 const WRITE_QUEUE: usize = 4096;
+/// How often a connection sends PING, and how long it waits for any frame after one before
+/// it gives up: the official clients' default (`keepAliveIntervalSeconds`).
+pub(crate) const DEFAULT_KEEPALIVE: Duration = Duration::from_secs(30);
 
 /// Subscription types of `CommandSubscribe.SubType`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -160,6 +164,8 @@ struct Conn {
     token_auth: bool,
     /// The reader task, stopped when the last handle goes.
     reader: JoinHandle<()>,
+    /// The keepalive task, stopped with the reader.
+    keepalive: JoinHandle<()>,
 }
 
 impl fmt::Debug for Conn {
@@ -184,6 +190,7 @@ impl Drop for Conn {
     fn drop(&mut self) {
         // The writer task flushes what is queued, then closes the socket.
         self.reader.abort();
+        self.keepalive.abort();
     }
 }
 
@@ -276,6 +283,18 @@ impl Client {
         auth_token: Option<String>,
         timeout: Duration,
     ) -> Result<Self> {
+        Self::connect_keepalive(addr, auth_token, timeout, DEFAULT_KEEPALIVE).await
+    }
+
+    /// [`Client::connect`], sending PING every `keepalive` once connected: when nothing at
+    /// all (PONG or any other frame) comes from the broker within `keepalive` of a PING, the
+    /// connection is given up and every waiter fails with [`PulsarError::Io`] saying so.
+    pub(crate) async fn connect_keepalive(
+        addr: SocketAddr,
+        auth_token: Option<String>,
+        timeout: Duration,
+        keepalive: Duration,
+    ) -> Result<Self> {
         let timeout = timeout.min(MAX_TIMEOUT);
         let deadline = Deadline::now() + timeout;
         let stream = match timeout_at(deadline, TcpStream::connect(addr)).await {
@@ -320,7 +339,21 @@ impl Client {
         let (tx, rx) = mpsc::channel(WRITE_QUEUE);
         let tables = Arc::new(Mutex::new(Tables::default()));
         tokio::spawn(write_loop(wr, rx, Arc::clone(&tables)));
-        let reader = read_loop(rd, buf, Arc::clone(&tables), tx.downgrade());
+        let seen = Arc::new(Seen::default());
+        let reader = read_loop(
+            rd,
+            buf,
+            Arc::clone(&tables),
+            tx.downgrade(),
+            Arc::clone(&seen),
+        );
+        let keepalive = keepalive_loop(
+            keepalive.clamp(Duration::from_millis(10), MAX_TIMEOUT),
+            addr,
+            Arc::clone(&tables),
+            tx.downgrade(),
+            seen,
+        );
         let conn = Conn {
             tx,
             tables,
@@ -330,6 +363,7 @@ impl Client {
             server_version,
             token_auth,
             reader: tokio::spawn(reader),
+            keepalive: tokio::spawn(keepalive),
         };
         Ok(Self {
             conn: Arc::new(conn),
@@ -437,16 +471,79 @@ async fn write_loop(wr: OwnedWriteHalf, mut rx: mpsc::Receiver<Bytes>, tables: A
     let _ = wr.shutdown().await;
 }
 
+/// When the reader last read a frame, for the keepalive.
+#[derive(Debug)]
+struct Seen {
+    /// The connection's start.
+    base: Deadline,
+    /// Microseconds from `base` to the last frame read.
+    last: AtomicU64,
+}
+
+impl Default for Seen {
+    fn default() -> Self {
+        Self {
+            base: Deadline::now(),
+            last: AtomicU64::new(0),
+        }
+    }
+}
+
+impl Seen {
+    /// Microseconds since `base`.
+    fn now(&self) -> u64 {
+        u64::try_from(self.base.elapsed().as_micros()).unwrap_or(u64::MAX)
+    }
+}
+
+/// The keepalive task: every `interval`, gives up the connection if nothing came since the
+/// previous PING, else sends a PING. Ends with the connection.
+async fn keepalive_loop(
+    interval: Duration,
+    addr: SocketAddr,
+    tables: Arc<Mutex<Tables>>,
+    tx: mpsc::WeakSender<Bytes>,
+    seen: Arc<Seen>,
+) {
+    let Ok(ping) = encode_frame(kind::PING, &msg(), None) else {
+        return;
+    };
+    let mut pinged = None;
+    loop {
+        tokio::time::sleep(interval).await;
+        if lock(&tables).dead.is_some() {
+            return;
+        }
+        if pinged.is_some_and(|at| seen.last.load(Ordering::Relaxed) < at) {
+            let reason = format!(
+                "the broker at {addr} sent nothing for {} after a PING (keepalive): it is \
+                 stopped, overloaded or unreachable",
+                crate::format::duration(interval)
+            );
+            kill(&tables, &reason);
+            return;
+        }
+        let Some(tx) = tx.upgrade() else {
+            return;
+        };
+        // A full queue means the writer is stuck; the next tick judges by what was read.
+        let _ = tx.try_send(ping.clone());
+        pinged = Some(seen.now());
+    }
+}
+
 /// The reader task: routes frames until the connection ends, then fails every waiter.
 async fn read_loop(
     mut rd: OwnedReadHalf,
     mut buf: BytesMut,
     tables: Arc<Mutex<Tables>>,
     tx: mpsc::WeakSender<Bytes>,
+    seen: Arc<Seen>,
 ) {
     let reason = loop {
         match codec::read_frame(&mut rd, &mut buf).await {
             Ok(Some(frame)) => {
+                seen.last.store(seen.now(), Ordering::Relaxed);
                 if let Err(e) = route(frame, &tables, &tx) {
                     break e.to_string();
                 }

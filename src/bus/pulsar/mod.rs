@@ -34,7 +34,9 @@ use std::time::{Duration, Instant, UNIX_EPOCH};
 use bytes::Bytes;
 use tokio::time::{timeout_at, Instant as Deadline};
 
-pub(crate) use client::{Client, Consumer, InitialPosition, OutgoingMessage, SubType};
+pub(crate) use client::{
+    Client, Consumer, InitialPosition, OutgoingMessage, SubType, DEFAULT_KEEPALIVE,
+};
 #[cfg_attr(not(test), allow(unused_imports))]
 pub(crate) use codec::{Message, MessageId};
 pub(crate) use compression::Compression;

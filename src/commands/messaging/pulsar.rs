@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
+use tokio::signal::unix::{signal, Signal, SignalKind};
 
 use super::publish::Bodies;
 use super::replay::window;
@@ -13,7 +14,7 @@ use super::{emit, endpoint, nats_options, Format};
 use crate::bus::nats::{parse_headers, redact, Received};
 use crate::bus::pulsar::{
     Client, Compression, Consumer, InitialPosition, Message, MessageId, OutgoingMessage,
-    PulsarError, SubType, Topic,
+    PulsarError, SubType, Topic, DEFAULT_KEEPALIVE,
 };
 use crate::bus::pulsar_admin::{self, AdminClient, AdminError};
 use crate::bus::{timespec, BusError};
@@ -84,7 +85,7 @@ async fn broker(settings: &Settings, c: &ConnectArgs) -> Result<(String, SocketA
         .trim_end_matches('/');
     let addr = tokio::net::lookup_host(hostport)
         .await
-        .map_err(|e| BusError::Connect {
+        .map_err(|e| BusError::PulsarConnect {
             server: redact(&url),
             reason: e.to_string(),
         })?
@@ -95,10 +96,11 @@ async fn broker(settings: &Settings, c: &ConnectArgs) -> Result<(String, SocketA
 
 async fn connect(settings: &Settings, c: &ConnectArgs) -> Result<Client, Error> {
     let (url, addr) = broker(settings, c).await?;
-    Client::connect(addr, c.pulsar_token.clone(), c.connect_timeout)
+    let keepalive = c.pulsar_keepalive.unwrap_or(DEFAULT_KEEPALIVE);
+    Client::connect_keepalive(addr, c.pulsar_token.clone(), c.connect_timeout, keepalive)
         .await
         .map_err(|e| {
-            BusError::Connect {
+            BusError::PulsarConnect {
                 server: redact(&url),
                 reason: e.to_string(),
             }
@@ -260,6 +262,7 @@ pub(crate) async fn subscribe_pulsar(
         }
         .into());
     }
+    let mut signals = Signals::new()?;
     let client = connect(settings, &args.connect).await?;
     let sub_type = match args.sub_type {
         SubscriptionType::Exclusive => SubType::Exclusive,
@@ -299,11 +302,43 @@ pub(crate) async fn subscribe_pulsar(
             to: None,
             last: None,
         },
+        &mut signals,
     )
-    .await?;
+    .await;
+    // Closing waits for the broker's answer, which comes after every ack queued before it:
+    // what was printed is acknowledged, on an error as on a normal end (unless the error is
+    // the connection itself).
     let _ = consumer.close().await;
+    let n = n?;
     tracing::debug!("received {n} messages");
     Ok(ExitStatus::Success)
+}
+
+/// SIGINT and SIGTERM, caught from the start of a command so that it can clean up (ack what
+/// it printed, remove its subscription) whenever one comes.
+struct Signals {
+    interrupt: Signal,
+    terminate: Signal,
+}
+
+impl Signals {
+    fn new() -> Result<Self, Error> {
+        let catch = |kind| {
+            signal(kind).map_err(|e| Error::failed(format!("cannot catch signals: {e}"), None))
+        };
+        Ok(Self {
+            interrupt: catch(SignalKind::interrupt())?,
+            terminate: catch(SignalKind::terminate())?,
+        })
+    }
+
+    /// Resolves when either signal arrives (or arrived since the last call).
+    async fn recv(&mut self) {
+        tokio::select! {
+            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => {}
+        }
+    }
 }
 
 /// When [`drain`] stops.
@@ -326,8 +361,9 @@ async fn drain(
     printer: &Printer,
     format: Format,
     stop: Drain<'_>,
+    signals: &mut Signals,
 ) -> Result<u64, Error> {
-    drain_from(consumer, t, printer, format, stop, 0).await
+    drain_from(consumer, t, printer, format, stop, 0, signals).await
 }
 
 async fn drain_from(
@@ -337,12 +373,11 @@ async fn drain_from(
     format: Format,
     stop: Drain<'_>,
     skip_before: u64,
+    signals: &mut Signals,
 ) -> Result<u64, Error> {
     let mut out = printer.data_stream();
     let mut seen = 0u64;
     let mut dirty = false;
-    let ctrl_c = tokio::signal::ctrl_c();
-    tokio::pin!(ctrl_c);
     let op = || format!("receive from `{t}`");
     loop {
         if stop.count.is_some_and(|c| seen >= c) {
@@ -356,7 +391,7 @@ async fn drain_from(
         };
         let next = tokio::select! {
             m = consumer.next(wait) => m,
-            _ = &mut ctrl_c => break,
+            () = signals.recv() => break,
         };
         let next = match next {
             Err(PulsarError::Unreadable { id, reason }) => {
@@ -423,7 +458,8 @@ async fn drain_from(
 }
 
 /// `arc replay persistent://…`: seek by publish time where the broker can, else read from the
-/// earliest message and skip what is older; stop at the end unless `--follow`.
+/// earliest message and skip what is older; stop at the end unless `--follow`. The replay's
+/// private subscription is removed on every way out: the end, an error, SIGINT, SIGTERM.
 pub(crate) async fn replay_pulsar(
     args: ReplayArgs,
     settings: &Settings,
@@ -444,72 +480,38 @@ pub(crate) async fn replay_pulsar(
     let until_ms = w
         .until
         .map(|u| u64::try_from(u.timestamp_millis()).unwrap_or(0));
+    let mut signals = Signals::new()?;
     let nats = match &args.to {
         Some(_) => Some(crate::bus::nats::connect(&nats_options(settings, &args.connect)).await?),
         None => None,
     };
     // A private subscription, removed afterwards, so a replay never moves anyone's cursor.
-    let subscription = format!(
-        "arc-replay-{:x}",
-        std::process::id() ^ chrono::Utc::now().timestamp_subsec_nanos()
-    );
-    let mut client = connect(settings, &args.connect).await?;
-    let mut consumer = subscribe_earliest(&client, &t, &subscription).await?;
-    // pulsar-lite answers a seek, but under load its delivery after the seek sometimes never
-    // restarts (seen in this repo's tests); there arc reads from the earliest message and skips
-    // by time, which is exact too.
-    let seek = if client.server_version().starts_with("Pulsar-Lite") {
-        Ok(())
-    } else {
-        consumer.seek_by_time(since_ms).await
+    let mut sub = ReplaySubscription {
+        name: format!(
+            "arc-replay-{:x}",
+            std::process::id() ^ chrono::Utc::now().timestamp_subsec_nanos()
+        ),
+        consumer: None,
+        tried: false,
     };
-    match seek {
-        Ok(()) => {}
-        Err(e) if e.kind() == "unsupported" => {
-            tracing::debug!("seek by time unavailable ({e}); reading from the earliest message");
-            // The broker may have dropped the connection with the refusal: start again.
-            client = connect(settings, &args.connect).await?;
-            consumer = subscribe_earliest(&client, &t, &subscription).await?;
-        }
-        Err(e) => return Err(pulsar_op(format!("seek `{t}`"))(e)),
-    }
-    // The end of what exists: the topic's last message when the replay began. Where the broker
-    // cannot say, the end is a pause with nothing delivered.
-    let (last, idle_end) = if args.follow {
-        (None, None)
-    } else {
-        match consumer.last_message_id().await {
-            Ok(Some(id)) => (Some(id), Some(STALL)),
-            Ok(None) => {
-                let _ = consumer.unsubscribe().await;
-                printer.info(&format!("replayed 0 messages from `{t}` (it is empty)"));
-                return Ok(ExitStatus::Success);
-            }
-            Err(e) => {
-                tracing::debug!("last message id unavailable ({e}); ending at the first pause");
-                // The broker may have dropped the connection with the refusal.
-                client = connect(settings, &args.connect).await?;
-                consumer = subscribe_earliest(&client, &t, &subscription).await?;
-                (None, Some(END_OF_TOPIC))
-            }
-        }
+    let window = (since_ms, until_ms);
+    // A signal while connecting or subscribing waits in `signals` for `drain`, which stops at
+    // once: every step before it is bounded by the connect timeout.
+    let replayed = replay(
+        &args,
+        settings,
+        printer,
+        &t,
+        &mut sub,
+        window,
+        nats.as_ref(),
+        &mut signals,
+    )
+    .await;
+    sub.remove(settings, &args.connect, &t, printer).await;
+    let Some(n) = replayed? else {
+        return Ok(ExitStatus::Success);
     };
-    // Times are checked here too: exact whether or not the broker could seek.
-    let skip_before = since_ms;
-    let format = Format {
-        json: printer.json(),
-        raw: args.raw,
-        headers: false,
-    };
-    let stop = Drain {
-        count: None,
-        until_ms,
-        idle_end,
-        to: nats.as_ref().zip(args.to.as_deref()),
-        last,
-    };
-    let n = drain_from(&mut consumer, &t, printer, format, stop, skip_before).await?;
-    let _ = consumer.unsubscribe().await;
     if let Some(c) = &nats {
         c.flush()
             .await
@@ -524,6 +526,140 @@ pub(crate) async fn replay_pulsar(
             .unwrap_or_default()
     ));
     Ok(ExitStatus::Success)
+}
+
+/// The body of [`replay_pulsar`]: the number of messages replayed, or `None` when there was
+/// nothing to replay (said on stderr).
+#[allow(clippy::too_many_arguments)]
+async fn replay(
+    args: &ReplayArgs,
+    settings: &Settings,
+    printer: &Printer,
+    t: &Topic,
+    sub: &mut ReplaySubscription,
+    (since_ms, until_ms): (u64, Option<u64>),
+    nats: Option<&async_nats::Client>,
+    signals: &mut Signals,
+) -> Result<Option<u64>, Error> {
+    let client = connect(settings, &args.connect).await?;
+    // pulsar-lite answers a seek, but under load its delivery after the seek sometimes never
+    // restarts (seen in this repo's tests); there arc reads from the earliest message and skips
+    // by time, which is exact too.
+    let lite = client.server_version().starts_with("Pulsar-Lite");
+    let consumer = sub.subscribe(&client, t).await?;
+    let seek = if lite {
+        Ok(())
+    } else {
+        consumer.seek_by_time(since_ms).await
+    };
+    match seek {
+        Ok(()) => {}
+        Err(e) if e.kind() == "unsupported" => {
+            tracing::debug!("seek by time unavailable ({e}); reading from the earliest message");
+            // The broker may have dropped the connection with the refusal: start again.
+            let client = connect(settings, &args.connect).await?;
+            sub.subscribe(&client, t).await?;
+        }
+        Err(e) => return Err(pulsar_op(format!("seek `{t}`"))(e)),
+    }
+    // The end of what exists: the topic's last message when the replay began. Where the broker
+    // cannot say, the end is a pause with nothing delivered.
+    let (last, idle_end) = if args.follow {
+        (None, None)
+    } else {
+        match sub.consumer()?.last_message_id().await {
+            Ok(Some(id)) => (Some(id), Some(STALL)),
+            Ok(None) => {
+                printer.info(&format!("replayed 0 messages from `{t}` (it is empty)"));
+                return Ok(None);
+            }
+            Err(e) => {
+                tracing::debug!("last message id unavailable ({e}); ending at the first pause");
+                // The broker may have dropped the connection with the refusal.
+                let client = connect(settings, &args.connect).await?;
+                sub.subscribe(&client, t).await?;
+                (None, Some(END_OF_TOPIC))
+            }
+        }
+    };
+    if args.follow {
+        printer.info(&format!(
+            "following `{t}` (subscription `{}`, removed at the end); Ctrl-C ends",
+            sub.name
+        ));
+    }
+    let format = Format {
+        json: printer.json(),
+        raw: args.raw,
+        headers: false,
+    };
+    let stop = Drain {
+        count: None,
+        until_ms,
+        idle_end,
+        to: nats.zip(args.to.as_deref()),
+        last,
+    };
+    // Times are checked here too: exact whether or not the broker could seek.
+    let consumer = sub.consumer()?;
+    let n = drain_from(consumer, t, printer, format, stop, since_ms, signals).await?;
+    Ok(Some(n))
+}
+
+/// A replay's private subscription, and whether it may exist on the broker.
+struct ReplaySubscription {
+    /// `arc-replay-…`.
+    name: String,
+    /// The consumer on it, once subscribed.
+    consumer: Option<Consumer>,
+    /// Whether a SUBSCRIBE was sent: from then on the subscription may exist.
+    tried: bool,
+}
+
+impl ReplaySubscription {
+    /// Subscribes (Exclusive, from the earliest message) on `client`, replacing any consumer.
+    async fn subscribe(&mut self, client: &Client, t: &Topic) -> Result<&mut Consumer, Error> {
+        self.consumer = None;
+        self.tried = true;
+        let consumer = subscribe_earliest(client, t, &self.name).await?;
+        Ok(self.consumer.insert(consumer))
+    }
+
+    /// The consumer, once subscribed.
+    fn consumer(&mut self) -> Result<&mut Consumer, Error> {
+        self.consumer
+            .as_mut()
+            .ok_or_else(|| Error::failed("the replay has no subscription".to_owned(), None))
+    }
+
+    /// Removes the subscription from the broker: through its consumer, or where that is gone
+    /// (the connection broke), through a new connection. Says so on stderr if it cannot.
+    async fn remove(&mut self, settings: &Settings, c: &ConnectArgs, t: &Topic, printer: &Printer) {
+        if !self.tried {
+            return;
+        }
+        if let Some(consumer) = self.consumer.take() {
+            match consumer.unsubscribe().await {
+                Ok(()) => return,
+                Err(e) => tracing::debug!("unsubscribe `{}`: {e}; on a new connection", self.name),
+            }
+        }
+        let again = async {
+            let client = connect(settings, c).await?;
+            let consumer = subscribe_earliest(&client, t, &self.name).await?;
+            consumer
+                .unsubscribe()
+                .await
+                .map_err(pulsar_op(format!("unsubscribe `{}`", self.name)))
+        };
+        if let Err(e) = again.await {
+            printer.warn(&format!(
+                "could not remove this replay's subscription `{}` on `{t}` ({e}); it keeps a \
+                 backlog until removed: `pulsar-admin topics unsubscribe {t} -s {}`",
+                self.name, self.name
+            ));
+        }
+    }
 }
 
 async fn subscribe_earliest(
