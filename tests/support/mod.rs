@@ -228,10 +228,17 @@ impl Run {
                 }
             }
         });
+        let mut out = child.stdout.take().expect("stdout");
+        let stdout = std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = std::io::Read::read_to_end(&mut out, &mut buf);
+            buf
+        });
         Background {
             child,
             stderr: rx,
             seen: Vec::new(),
+            stdout: Some(stdout),
         }
     }
 
@@ -361,6 +368,8 @@ pub struct Background {
     child: std::process::Child,
     stderr: std::sync::mpsc::Receiver<String>,
     seen: Vec<String>,
+    /// stdout, read as it comes so that a large output never fills the pipe and stalls arc.
+    stdout: Option<std::thread::JoinHandle<Vec<u8>>>,
 }
 
 impl Background {
@@ -411,18 +420,21 @@ impl Background {
             }
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
-        let out = self.child.wait_with_output().expect("wait");
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-        )
+        let status = self.child.wait().expect("wait");
+        (status.code().unwrap_or(-1), self.stdout())
     }
 
     /// Stops it (SIGTERM-free: kill) and returns its stdout so far.
     pub fn stop(mut self) -> String {
         let _ = self.child.kill();
-        let out = self.child.wait_with_output().expect("wait");
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        let _ = self.child.wait();
+        self.stdout()
+    }
+
+    /// All it wrote to stdout (it has exited).
+    fn stdout(&mut self) -> String {
+        let out = self.stdout.take().map(|t| t.join().unwrap_or_default());
+        String::from_utf8_lossy(&out.unwrap_or_default()).into_owned()
     }
 }
 

@@ -392,6 +392,30 @@ impl Client {
         Ok(f.string(1).filter(|url| !url.is_empty()))
     }
 
+    /// The number of partitions of `topic` (PARTITIONED_METADATA): 0 for a topic that is not
+    /// partitioned. Brokers that auto-create topics may create it here, partitioned by their
+    /// default.
+    pub(crate) async fn partitions(&self, topic: &Topic) -> Result<u32> {
+        let name = topic.to_string();
+        let build = |id| msg().str(1, &name).int(2, id);
+        let deadline = self.conn.deadline();
+        let frame = self
+            .conn
+            .request(
+                "partitioned metadata",
+                kind::PARTITIONED_METADATA,
+                deadline,
+                build,
+            )
+            .await?;
+        let f = frame.fields()?;
+        if f.int(3) == Some(1) {
+            return Err(broker("partitioned metadata", f.int(4), f.string(5)));
+        }
+        let n = f.int(1).unwrap_or(0);
+        u32::try_from(n).map_err(|_| proto(format!("{n} partitions is out of range")))
+    }
+
     /// Creates a producer on `topic` with a broker-assigned name.
     pub(crate) async fn create_producer(&self, topic: &Topic) -> Result<Producer> {
         let conn = Arc::clone(&self.conn);
@@ -573,9 +597,11 @@ fn route(frame: Frame, tables: &Mutex<Tables>, tx: &mpsc::WeakSender<Bytes>) -> 
         | kind::ERROR
         | kind::PRODUCER_SUCCESS
         | kind::LOOKUP_RESPONSE
+        | kind::PARTITIONED_METADATA_RESPONSE
         | kind::GET_LAST_MESSAGE_ID_RESPONSE => {
             let field = match frame.kind {
                 kind::LOOKUP_RESPONSE => 4,
+                kind::PARTITIONED_METADATA_RESPONSE => 2,
                 kind::GET_LAST_MESSAGE_ID_RESPONSE => 2,
                 _ => 1,
             };
@@ -656,14 +682,20 @@ pub(crate) struct Receipt {
     conn: Arc<Conn>,
     /// (`producer_id`, `sequence_id`).
     key: (u64, u64),
+    /// The partition sent to, put into the id.
+    pub(super) partition: Option<u32>,
 }
 
 impl Receipt {
     /// Waits for the broker's receipt, at most the client's timeout from this call.
     /// SEND_ERROR is [`PulsarError::Broker`] with step "send".
     pub(crate) async fn wait(self) -> Result<MessageId> {
+        let partition = self.partition;
         match timeout_at(self.conn.deadline(), self.rx).await {
-            Ok(Ok(result)) => result,
+            Ok(Ok(result)) => result.map(|id| MessageId {
+                partition: partition.or(id.partition),
+                ..id
+            }),
             Ok(Err(_)) => Err(self.conn.lost()),
             Err(_) => {
                 lock(&self.conn.tables).receipts.remove(&self.key);
@@ -750,7 +782,12 @@ impl Producer {
             return Err(e);
         }
         let conn = Arc::clone(&self.conn);
-        Ok(Receipt { rx, conn, key })
+        Ok(Receipt {
+            rx,
+            conn,
+            key,
+            partition: None,
+        })
     }
 
     #[cfg(test)]
@@ -842,11 +879,14 @@ impl Consumer {
     pub(crate) async fn next(&mut self, timeout: Duration) -> Result<Option<Message>> {
         let deadline = Deadline::now() + timeout.min(MAX_TIMEOUT);
         loop {
-            let next = self.ready.pop_front();
-            self.unflowed += u32::from(next.is_some());
+            // Permits first, so that nothing is taken off `ready` before an await: dropping
+            // this future (one of several raced, as for the partitions of a topic) between
+            // awaits loses no message.
             if self.unflowed >= PERMITS / 2 && !self.closed {
                 self.flow(self.conn.deadline()).await?;
             }
+            let next = self.ready.pop_front();
+            self.unflowed += u32::from(next.is_some());
             match next {
                 Some(Ok(message)) => {
                     self.returned = Some(message.id);

@@ -43,6 +43,8 @@ pub(super) mod kind {
     pub(in super::super) const PRODUCER_SUCCESS: u32 = 17;
     pub(in super::super) const PING: u32 = 18;
     pub(in super::super) const PONG: u32 = 19;
+    pub(in super::super) const PARTITIONED_METADATA: u32 = 21;
+    pub(in super::super) const PARTITIONED_METADATA_RESPONSE: u32 = 22;
     pub(in super::super) const LOOKUP: u32 = 23;
     pub(in super::super) const LOOKUP_RESPONSE: u32 = 24;
     pub(in super::super) const SEEK: u32 = 28;

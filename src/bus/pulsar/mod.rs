@@ -8,11 +8,12 @@
 //! Pulsar and pulsar-lite alike.
 //!
 //! Reads every compression codec of the protocol, batched or not, and compresses what it
-//! produces on request ([`Compression`]).
+//! produces on request ([`Compression`]). Partitioned topics work by their own name
+//! ([`TopicProducer`] routes, [`TopicConsumer`] consumes every partition or merges them in
+//! publish-time order).
 //!
-//! It must not: reconnect a dropped connection, follow lookup redirects, use TLS, resolve
-//! partitioned topics, encrypt, chunk, batch on the producer side, register schemas, or
-//! print. Every network wait is bounded by a timeout; frames are
+//! It must not: reconnect a dropped connection, follow lookup redirects, use TLS, encrypt,
+//! chunk, batch on the producer side, register schemas, or print. Every network wait is bounded by a timeout; frames are
 //! bounded by [`codec::MAX_FRAME`]; the auth token never appears in `Debug` or errors.
 
 // Command names (CLOSE_CONSUMER, Key_Shared) are protocol terms, not code, in these docs.
@@ -23,6 +24,7 @@ mod codec;
 mod compression;
 #[cfg(test)]
 mod tests;
+mod topic;
 
 use std::fmt;
 use std::future::Future;
@@ -34,12 +36,13 @@ use std::time::{Duration, Instant, UNIX_EPOCH};
 use bytes::Bytes;
 use tokio::time::{timeout_at, Instant as Deadline};
 
-pub(crate) use client::{
-    Client, Consumer, InitialPosition, OutgoingMessage, SubType, DEFAULT_KEEPALIVE,
-};
+#[cfg(test)]
+pub(crate) use client::Consumer;
+pub(crate) use client::{Client, InitialPosition, OutgoingMessage, SubType, DEFAULT_KEEPALIVE};
 #[cfg_attr(not(test), allow(unused_imports))]
 pub(crate) use codec::{Message, MessageId};
 pub(crate) use compression::Compression;
+pub(crate) use topic::{TopicConsumer, TopicProducer};
 
 /// Longest timeout honoured; larger values are capped so deadlines cannot overflow.
 const MAX_TIMEOUT: Duration = Duration::from_secs(86_400);
@@ -205,6 +208,16 @@ impl Topic {
             namespace: namespace.to_owned(),
             local: local.to_owned(),
         })
+    }
+}
+
+impl Topic {
+    /// Partition `index` of this (partitioned) topic: `…/name-partition-{index}`.
+    pub(crate) fn partition(&self, index: u32) -> Self {
+        Self {
+            local: format!("{}-partition-{index}", self.local),
+            ..self.clone()
+        }
     }
 }
 

@@ -13,8 +13,8 @@ use super::replay::window;
 use super::{emit, endpoint, nats_options, Format};
 use crate::bus::nats::{parse_headers, redact, Received};
 use crate::bus::pulsar::{
-    Client, Compression, Consumer, InitialPosition, Message, MessageId, OutgoingMessage,
-    PulsarError, SubType, Topic, DEFAULT_KEEPALIVE,
+    Client, Compression, InitialPosition, Message, OutgoingMessage, PulsarError, SubType, Topic,
+    TopicConsumer, TopicProducer, DEFAULT_KEEPALIVE,
 };
 use crate::bus::pulsar_admin::{self, AdminClient, AdminError};
 use crate::bus::{timespec, BusError};
@@ -112,6 +112,7 @@ async fn connect(settings: &Settings, c: &ConnectArgs) -> Result<Client, Error> 
 #[derive(Debug, Serialize)]
 struct Produced {
     topic: String,
+    partitions: u32,
     count: u64,
     bytes: u64,
     elapsed_ms: f64,
@@ -157,8 +158,7 @@ pub(crate) async fn publish_pulsar(
         .transpose()?;
     let mut bodies = Bodies::from_args(&args)?;
     let client = connect(settings, &args.connect).await?;
-    let mut producer = client
-        .create_producer(&t)
+    let mut producer = TopicProducer::create(&client, &t)
         .await
         .map_err(pulsar_op(format!("create a producer on `{t}`")))?;
     producer.set_compression(match args.compression {
@@ -199,12 +199,14 @@ pub(crate) async fn publish_pulsar(
         last = Some(id.to_string());
     }
     let elapsed = started.elapsed();
+    let partitions = producer.partitions();
     let _ = producer.close().await;
     #[allow(clippy::cast_precision_loss)]
     let rate = sent as f64 / elapsed.as_secs_f64().max(1e-9);
     if printer.json() {
         printer.json_value(&Produced {
             topic: t.to_string(),
+            partitions,
             count: sent,
             bytes,
             elapsed_ms: elapsed.as_secs_f64() * 1e3,
@@ -214,8 +216,9 @@ pub(crate) async fn publish_pulsar(
         });
     } else {
         printer.info(&format!(
-            "produced {sent} message{} ({bytes} bytes) to `{t}` in {} ({rate:.0} msg/s){}",
+            "produced {sent} message{} ({bytes} bytes) to `{t}`{} in {} ({rate:.0} msg/s){}",
             if sent == 1 { "" } else { "s" },
+            partitions_note(partitions),
             crate::format::duration(elapsed),
             last.map(|l| format!("; last id {l}")).unwrap_or_default()
         ));
@@ -274,15 +277,23 @@ pub(crate) async fn subscribe_pulsar(
         Position::Earliest => InitialPosition::Earliest,
         Position::Latest => InitialPosition::Latest,
     };
-    let mut consumer = client
-        .subscribe(&t, &args.subscription, sub_type, initial)
-        .await
-        .map_err(pulsar_op(format!(
-            "subscribe to `{t}` as `{}`",
-            args.subscription
-        )))?;
+    let (clients, partitions) = connect_partitions(settings, &args.connect, client, &t).await?;
+    let mut consumer = TopicConsumer::subscribe(
+        &clients,
+        partitions,
+        &t,
+        &args.subscription,
+        sub_type,
+        initial,
+    )
+    .await
+    .map_err(pulsar_op(format!(
+        "subscribe to `{t}` as `{}`",
+        args.subscription
+    )))?;
     printer.info(&format!(
-        "listening on `{t}` (subscription `{}`)",
+        "listening on `{t}`{} (subscription `{}`)",
+        partitions_note(consumer.partitions()),
         args.subscription
     ));
     let format = Format {
@@ -300,7 +311,7 @@ pub(crate) async fn subscribe_pulsar(
             until_ms: None,
             idle_end: None,
             to: None,
-            last: None,
+            ends: false,
         },
         &mut signals,
     )
@@ -349,14 +360,15 @@ struct Drain<'a> {
     idle_end: Option<Duration>,
     /// Re-publish each payload to this NATS subject.
     to: Option<(&'a async_nats::Client, &'a str)>,
-    /// Stop once this message (the topic's last when the replay began) has been read.
-    last: Option<MessageId>,
+    /// Stop once the consumer's merge is finished: every partition read up to the last
+    /// message it had when the replay began.
+    ends: bool,
 }
 
 /// Prints (and acks) messages until a stop condition, Ctrl-C, or the reader goes away.
 /// `skip_before` drops messages published earlier (the fallback where seek is unsupported).
 async fn drain(
-    consumer: &mut Consumer,
+    consumer: &mut TopicConsumer,
     t: &Topic,
     printer: &Printer,
     format: Format,
@@ -367,7 +379,7 @@ async fn drain(
 }
 
 async fn drain_from(
-    consumer: &mut Consumer,
+    consumer: &mut TopicConsumer,
     t: &Topic,
     printer: &Printer,
     format: Format,
@@ -403,7 +415,7 @@ async fn drain_from(
                     .ack(&id)
                     .await
                     .map_err(pulsar_op(format!("acknowledge on `{t}`")))?;
-                if stop.last.as_ref().is_some_and(|l| consumer.reached(l)) {
+                if stop.ends && consumer.finished() {
                     break;
                 }
                 continue;
@@ -427,7 +439,7 @@ async fn drain_from(
             .ack(&m.id)
             .await
             .map_err(pulsar_op(format!("acknowledge on `{t}`")))?;
-        let at_end = stop.last.as_ref().is_some_and(|l| consumer.reached(l));
+        let at_end = stop.ends && consumer.finished();
         if m.publish_time < skip_before {
             if at_end {
                 break;
@@ -546,7 +558,7 @@ async fn replay(
     // restarts (seen in this repo's tests); there arc reads from the earliest message and skips
     // by time, which is exact too.
     let lite = client.server_version().starts_with("Pulsar-Lite");
-    let consumer = sub.subscribe(&client, t).await?;
+    let consumer = sub.subscribe(settings, &args.connect, client, t).await?;
     let seek = if lite {
         Ok(())
     } else {
@@ -558,28 +570,29 @@ async fn replay(
             tracing::debug!("seek by time unavailable ({e}); reading from the earliest message");
             // The broker may have dropped the connection with the refusal: start again.
             let client = connect(settings, &args.connect).await?;
-            sub.subscribe(&client, t).await?;
+            sub.subscribe(settings, &args.connect, client, t).await?;
         }
         Err(e) => return Err(pulsar_op(format!("seek `{t}`"))(e)),
     }
     // The end of what exists: the topic's last message when the replay began. Where the broker
     // cannot say, the end is a pause with nothing delivered.
-    let (last, idle_end) = if args.follow {
-        (None, None)
+    let (ends, idle_end) = if args.follow {
+        (false, None)
     } else {
-        match sub.consumer()?.last_message_id().await {
-            Ok(Some(id)) => (Some(id), Some(STALL)),
-            Ok(None) => {
+        match sub.consumer()?.set_ends().await {
+            Ok(true) => (true, Some(STALL)),
+            Ok(false) => {
                 printer.info(&format!("replayed 0 messages from `{t}` (it is empty)"));
                 return Ok(None);
             }
-            Err(e) => {
+            Err(e) if e.kind() == "unsupported" => {
                 tracing::debug!("last message id unavailable ({e}); ending at the first pause");
                 // The broker may have dropped the connection with the refusal.
                 let client = connect(settings, &args.connect).await?;
-                sub.subscribe(&client, t).await?;
-                (None, Some(END_OF_TOPIC))
+                sub.subscribe(settings, &args.connect, client, t).await?;
+                (false, Some(END_OF_TOPIC))
             }
+            Err(e) => return Err(pulsar_op(format!("get the last message id of `{t}`"))(e)),
         }
     };
     if args.follow {
@@ -598,7 +611,7 @@ async fn replay(
         until_ms,
         idle_end,
         to: nats.zip(args.to.as_deref()),
-        last,
+        ends,
     };
     // Times are checked here too: exact whether or not the broker could seek.
     let consumer = sub.consumer()?;
@@ -611,22 +624,28 @@ struct ReplaySubscription {
     /// `arc-replay-…`.
     name: String,
     /// The consumer on it, once subscribed.
-    consumer: Option<Consumer>,
+    consumer: Option<TopicConsumer>,
     /// Whether a SUBSCRIBE was sent: from then on the subscription may exist.
     tried: bool,
 }
 
 impl ReplaySubscription {
     /// Subscribes (Exclusive, from the earliest message) on `client`, replacing any consumer.
-    async fn subscribe(&mut self, client: &Client, t: &Topic) -> Result<&mut Consumer, Error> {
+    async fn subscribe(
+        &mut self,
+        settings: &Settings,
+        c: &ConnectArgs,
+        client: Client,
+        t: &Topic,
+    ) -> Result<&mut TopicConsumer, Error> {
         self.consumer = None;
         self.tried = true;
-        let consumer = subscribe_earliest(client, t, &self.name).await?;
+        let consumer = subscribe_earliest(settings, c, client, t, &self.name).await?;
         Ok(self.consumer.insert(consumer))
     }
 
     /// The consumer, once subscribed.
-    fn consumer(&mut self) -> Result<&mut Consumer, Error> {
+    fn consumer(&mut self) -> Result<&mut TopicConsumer, Error> {
         self.consumer
             .as_mut()
             .ok_or_else(|| Error::failed("the replay has no subscription".to_owned(), None))
@@ -646,7 +665,7 @@ impl ReplaySubscription {
         }
         let again = async {
             let client = connect(settings, c).await?;
-            let consumer = subscribe_earliest(&client, t, &self.name).await?;
+            let consumer = subscribe_earliest(settings, c, client, t, &self.name).await?;
             consumer
                 .unsubscribe()
                 .await
@@ -662,20 +681,52 @@ impl ReplaySubscription {
     }
 }
 
+/// The number of partitions of `t`, and one connection per partition (`client` the first):
+/// see [`TopicConsumer::subscribe`] for why.
+async fn connect_partitions(
+    settings: &Settings,
+    c: &ConnectArgs,
+    client: Client,
+    t: &Topic,
+) -> Result<(Vec<Client>, u32), Error> {
+    let partitions = client
+        .partitions(t)
+        .await
+        .map_err(pulsar_op(format!("look up the partitions of `{t}`")))?;
+    let mut clients = vec![client];
+    for _ in 1..partitions {
+        clients.push(connect(settings, c).await?);
+    }
+    Ok((clients, partitions))
+}
+
 async fn subscribe_earliest(
-    client: &Client,
+    settings: &Settings,
+    c: &ConnectArgs,
+    client: Client,
     t: &Topic,
     subscription: &str,
-) -> Result<Consumer, Error> {
-    client
-        .subscribe(
-            t,
-            subscription,
-            SubType::Exclusive,
-            InitialPosition::Earliest,
-        )
-        .await
-        .map_err(pulsar_op(format!("subscribe to `{t}`")))
+) -> Result<TopicConsumer, Error> {
+    let (clients, partitions) = connect_partitions(settings, c, client, t).await?;
+    TopicConsumer::subscribe(
+        &clients,
+        partitions,
+        t,
+        subscription,
+        SubType::Exclusive,
+        InitialPosition::Earliest,
+    )
+    .await
+    .map_err(pulsar_op(format!("subscribe to `{t}`")))
+}
+
+/// ` (N partitions)` for a partitioned topic, else nothing.
+fn partitions_note(n: u32) -> String {
+    if n == 0 {
+        String::new()
+    } else {
+        format!(" ({n} partitions)")
+    }
 }
 
 fn admin_error(e: AdminError) -> Error {
