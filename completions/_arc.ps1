@@ -725,7 +725,7 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Create or update the declared JetStream streams (and Pulsar topics), printing what changed')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List JetStream streams')
-            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show one stream''s configuration and state')
+            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show one stream''s configuration and state, or a Pulsar topic''s partitions')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete a stream and its messages')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -836,7 +836,7 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
         'arc;streams;help' {
             [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Create or update the declared JetStream streams (and Pulsar topics), printing what changed')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List JetStream streams')
-            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show one stream''s configuration and state')
+            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show one stream''s configuration and state, or a Pulsar topic''s partitions')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete a stream and its messages')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -1092,7 +1092,7 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
         'arc;help;streams' {
             [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Create or update the declared JetStream streams (and Pulsar topics), printing what changed')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List JetStream streams')
-            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show one stream''s configuration and state')
+            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show one stream''s configuration and state, or a Pulsar topic''s partitions')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete a stream and its messages')
             break
         }

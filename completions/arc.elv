@@ -671,7 +671,7 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand --version 'Print version'
             cand apply 'Create or update the declared JetStream streams (and Pulsar topics), printing what changed'
             cand ls 'List JetStream streams'
-            cand info 'Show one stream''s configuration and state'
+            cand info 'Show one stream''s configuration and state, or a Pulsar topic''s partitions'
             cand rm 'Delete a stream and its messages'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -777,7 +777,7 @@ set edit:completion:arg-completer[arc] = {|@words|
         &'arc;streams;help'= {
             cand apply 'Create or update the declared JetStream streams (and Pulsar topics), printing what changed'
             cand ls 'List JetStream streams'
-            cand info 'Show one stream''s configuration and state'
+            cand info 'Show one stream''s configuration and state, or a Pulsar topic''s partitions'
             cand rm 'Delete a stream and its messages'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -990,7 +990,7 @@ set edit:completion:arg-completer[arc] = {|@words|
         &'arc;help;streams'= {
             cand apply 'Create or update the declared JetStream streams (and Pulsar topics), printing what changed'
             cand ls 'List JetStream streams'
-            cand info 'Show one stream''s configuration and state'
+            cand info 'Show one stream''s configuration and state, or a Pulsar topic''s partitions'
             cand rm 'Delete a stream and its messages'
         }
         &'arc;help;streams;apply'= {

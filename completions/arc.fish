@@ -580,7 +580,7 @@ complete -c arc -n "__fish_arc_using_subcommand streams; and not __fish_seen_sub
 complete -c arc -n "__fish_arc_using_subcommand streams; and not __fish_seen_subcommand_from apply ls info rm help" -s V -l version -d 'Print version'
 complete -c arc -n "__fish_arc_using_subcommand streams; and not __fish_seen_subcommand_from apply ls info rm help" -f -a "apply" -d 'Create or update the declared JetStream streams (and Pulsar topics), printing what changed'
 complete -c arc -n "__fish_arc_using_subcommand streams; and not __fish_seen_subcommand_from apply ls info rm help" -f -a "ls" -d 'List JetStream streams'
-complete -c arc -n "__fish_arc_using_subcommand streams; and not __fish_seen_subcommand_from apply ls info rm help" -f -a "info" -d 'Show one stream\'s configuration and state'
+complete -c arc -n "__fish_arc_using_subcommand streams; and not __fish_seen_subcommand_from apply ls info rm help" -f -a "info" -d 'Show one stream\'s configuration and state, or a Pulsar topic\'s partitions'
 complete -c arc -n "__fish_arc_using_subcommand streams; and not __fish_seen_subcommand_from apply ls info rm help" -f -a "rm" -d 'Delete a stream and its messages'
 complete -c arc -n "__fish_arc_using_subcommand streams; and not __fish_seen_subcommand_from apply ls info rm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l topics -d 'The Pulsar topics file; default: `services/streaming/topics.yaml`' -r -F
@@ -676,7 +676,7 @@ complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcomm
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from help" -f -a "apply" -d 'Create or update the declared JetStream streams (and Pulsar topics), printing what changed'
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List JetStream streams'
-complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from help" -f -a "info" -d 'Show one stream\'s configuration and state'
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from help" -f -a "info" -d 'Show one stream\'s configuration and state, or a Pulsar topic\'s partitions'
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Delete a stream and its messages'
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c arc -n "__fish_arc_using_subcommand replay" -l since -d 'From: a duration ago (`90s`, `1h`), an RFC 3339 time, or unix seconds or milliseconds' -r
@@ -803,6 +803,6 @@ complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand
 complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from backbones" -f -a "rm" -d 'Remove a backbone from the registry'
 complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from streams" -f -a "apply" -d 'Create or update the declared JetStream streams (and Pulsar topics), printing what changed'
 complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from streams" -f -a "ls" -d 'List JetStream streams'
-complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from streams" -f -a "info" -d 'Show one stream\'s configuration and state'
+complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from streams" -f -a "info" -d 'Show one stream\'s configuration and state, or a Pulsar topic\'s partitions'
 complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from streams" -f -a "rm" -d 'Delete a stream and its messages'
 complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from messages" -f -a "get" -d 'Print one message from the log: its envelope, as pretty JSON (one line with --json). Exit 2 when the log has no message with that id'

@@ -412,8 +412,9 @@ fn seq_parts(m: &Value) -> (i64, (i64, i64, i64)) {
 /// every new topic partitioned, as `arc streams apply` declares them on Apache Pulsar). The
 /// official client produces into it (its router spreads messages over the partitions); arc
 /// replays it merged in publish-time order (ties by partition, then id), every message once,
-/// and ends; `arc sub` consumes every partition; `arc pub` routes round robin, or by key
-/// (one key, one partition), and the official consumer reads it all.
+/// and ends; `arc streams info` shows the partitions; `arc sub` consumes every partition;
+/// `arc pub` routes round robin, or by key (one key, one partition), and the official
+/// consumer reads it all.
 #[test]
 fn partitioned_topics_by_name() {
     const N: usize = 600;
@@ -456,6 +457,23 @@ fn partitioned_topics_by_name() {
     let mut want: Vec<String> = (0..N).map(|i| body(topic, i)).collect();
     want.sort();
     assert!(data == want, "every message exactly once");
+
+    // `streams info` shows the partitions.
+    let out = broker
+        .arc(["--json", "streams", "info", topic])
+        .run()
+        .success();
+    assert_eq!(
+        out.json(),
+        serde_json::json!({ "topic": topic, "partitions": 3 })
+    );
+    let out = broker.arc(["streams", "info", topic]).run().success();
+    assert!(
+        out.stdout()
+            .contains("persistent://public/default/parted-partition-2"),
+        "{}",
+        out.stdout()
+    );
 
     // `sub` consumes every partition (bounded: `finish` gives up after 20 s).
     let mut sub = broker

@@ -254,7 +254,10 @@ pub enum StreamsCommand {
     Apply(StreamsApplyArgs),
     /// List JetStream streams.
     Ls(StreamsConnect),
-    /// Show one stream's configuration and state.
+    /// Show one stream's configuration and state, or a Pulsar topic's partitions.
+    ///
+    /// $ arc streams info AGENT_EVENTS
+    /// $ arc streams info persistent://arc/agents/agent-events
     Info(StreamNameArgs),
     /// Delete a stream and its messages.
     Rm(StreamNameArgs),
@@ -290,7 +293,7 @@ pub struct StreamsConnect {
 /// A stream name and connection options.
 #[derive(Debug, Args)]
 pub struct StreamNameArgs {
-    /// Stream name (`AGENT_EVENTS`).
+    /// Stream name (`AGENT_EVENTS`), or a Pulsar topic (`persistent://public/default/t`).
     pub name: String,
     /// Connection options.
     #[command(flatten)]

@@ -729,6 +729,46 @@ fn partitions_note(n: u32) -> String {
     }
 }
 
+/// What `arc streams info persistent://… --json` prints.
+#[derive(Debug, Serialize)]
+struct TopicRow {
+    topic: String,
+    /// 0: not partitioned.
+    partitions: u32,
+}
+
+/// `arc streams info persistent://…`: the topic and its partitions.
+pub(crate) async fn topic_info(
+    name: &str,
+    c: &ConnectArgs,
+    settings: &Settings,
+    printer: &Printer,
+) -> Result<ExitStatus, Error> {
+    let t = topic(name)?;
+    let client = connect(settings, c).await?;
+    let partitions = client
+        .partitions(&t)
+        .await
+        .map_err(pulsar_op(format!("look up the partitions of `{t}`")))?;
+    if printer.json() {
+        printer.json_value(&TopicRow {
+            topic: t.to_string(),
+            partitions,
+        });
+        return Ok(ExitStatus::Success);
+    }
+    printer.data(&format!("{:<17} {t}", "topic"));
+    if partitions == 0 {
+        printer.data(&format!("{:<17} none (not partitioned)", "partitions"));
+    } else {
+        printer.data(&format!("{:<17} {partitions}", "partitions"));
+        for i in 0..partitions {
+            printer.data(&format!("{:<17} {}", "", t.partition(i)));
+        }
+    }
+    Ok(ExitStatus::Success)
+}
+
 fn admin_error(e: AdminError) -> Error {
     match e {
         AdminError::Invalid(_) | AdminError::Read { .. } => BusError::File(e.to_string()).into(),
