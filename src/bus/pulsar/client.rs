@@ -95,6 +95,20 @@ impl OutgoingMessage {
     }
 }
 
+/// Where a LOOKUP says a topic is served.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Owner {
+    /// By the broker at this URL (`None` or empty: the one asked).
+    Connect(Option<String>),
+    /// Ask the broker at `url` (authoritatively if it says so).
+    Redirect {
+        /// `pulsar://host:port`.
+        url: String,
+        /// Whether the next lookup is to be authoritative.
+        authoritative: bool,
+    },
+}
+
 /// What the reader task hands a consumer.
 #[derive(Debug)]
 enum Event {
@@ -266,7 +280,7 @@ impl Conn {
 
 /// One TCP connection to a broker, past the handshake. Cheap to share by reference;
 /// producers and consumers keep the connection alive after the client is dropped.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Client {
     /// The connection.
     conn: Arc<Conn>,
@@ -414,6 +428,41 @@ impl Client {
         }
         let n = f.int(1).unwrap_or(0);
         u32::try_from(n).map_err(|_| proto(format!("{n} partitions is out of range")))
+    }
+
+    /// Looks `topic` up as a client that means to use it: `authoritative` when asking the
+    /// broker a Redirect named. The answer says where the topic is served.
+    pub(crate) async fn lookup_owner(&self, topic: &Topic, authoritative: bool) -> Result<Owner> {
+        let name = topic.to_string();
+        let build = |id| {
+            msg()
+                .str(1, &name)
+                .int(2, id)
+                .int(3, u64::from(authoritative))
+        };
+        let deadline = self.conn.deadline();
+        let frame = self
+            .conn
+            .request("lookup", kind::LOOKUP, deadline, build)
+            .await?;
+        let f = frame.fields()?;
+        let url = f.string(1).filter(|url| !url.is_empty());
+        match f.int(3) {
+            Some(2) => Err(broker("lookup", f.int(6), f.string(7))),
+            Some(0) => {
+                let url = url.ok_or_else(|| proto("lookup Redirect without a broker URL"))?;
+                Ok(Owner::Redirect {
+                    url,
+                    authoritative: f.int(5) == Some(1),
+                })
+            }
+            _ => Ok(Owner::Connect(url)),
+        }
+    }
+
+    /// The broker's address this client is connected to.
+    pub(crate) fn addr(&self) -> SocketAddr {
+        self.conn.addr
     }
 
     /// Creates a producer on `topic` with a broker-assigned name.

@@ -12,7 +12,9 @@
 //! ([`TopicProducer`] routes, [`TopicConsumer`] consumes every partition or merges them in
 //! publish-time order).
 //!
-//! It must not: reconnect a dropped connection, follow lookup redirects, use TLS, encrypt,
+//! Lookups follow Redirect answers to the broker that owns a topic ([`connect_owner`]).
+//!
+//! It must not: reconnect a dropped connection, use TLS, encrypt,
 //! chunk, batch on the producer side, register schemas, or print. Every network wait is bounded by a timeout; frames are
 //! bounded by [`codec::MAX_FRAME`]; the auth token never appears in `Debug` or errors.
 
@@ -38,6 +40,7 @@ use tokio::time::{timeout_at, Instant as Deadline};
 
 #[cfg(test)]
 pub(crate) use client::Consumer;
+use client::Owner;
 pub(crate) use client::{Client, InitialPosition, OutgoingMessage, SubType, DEFAULT_KEEPALIVE};
 #[cfg_attr(not(test), allow(unused_imports))]
 pub(crate) use codec::{Message, MessageId};
@@ -325,6 +328,79 @@ pub(crate) async fn round_trip(
     step(deadline, "close producer", producer.close()).await?;
     step(deadline, "unsubscribe", consumer.unsubscribe()).await?;
     Ok(RoundTrip { produce, consume })
+}
+
+/// Most Redirect answers followed before a lookup gives up (Pulsar's clients stop at a few).
+const MAX_REDIRECTS: usize = 8;
+
+/// A connection to the broker that serves `topic`: LOOKUP on `client`, following Redirect
+/// answers (authoritatively when the broker says so) and connecting to the broker a Connect
+/// answer names, with the same token, timeout and keepalive. Returns `client` itself when it
+/// is already connected to the owner (a standalone broker, pulsar-lite), and when the broker
+/// a Connect answer names cannot be reached from here while the one asked can serve: a
+/// standalone Pulsar in a container names its container's host name, which only resolves
+/// inside (the official clients need `advertisedAddress` set for that; arc does not).
+pub(crate) async fn connect_owner(
+    client: Client,
+    topic: &Topic,
+    token: Option<&str>,
+    timeout: Duration,
+    keepalive: Duration,
+) -> Result<Client, PulsarError> {
+    let mut client = client;
+    let mut authoritative = false;
+    for _ in 0..=MAX_REDIRECTS {
+        let url = match client.lookup_owner(topic, authoritative).await? {
+            Owner::Connect(None) => return Ok(client),
+            Owner::Connect(Some(url)) => {
+                let owner = async {
+                    let addr = resolve(&url).await?;
+                    if addr == client.addr() {
+                        return Ok(None);
+                    }
+                    let token = token.map(str::to_owned);
+                    Client::connect_keepalive(addr, token, timeout, keepalive)
+                        .await
+                        .map(Some)
+                };
+                return Ok(match owner.await {
+                    Ok(Some(owner)) => owner,
+                    Ok(None) => client,
+                    Err(e) => {
+                        tracing::debug!("`{topic}` is served at {url}, unreachable ({e}): staying");
+                        client
+                    }
+                });
+            }
+            Owner::Redirect {
+                url,
+                authoritative: a,
+            } => {
+                authoritative = a;
+                url
+            }
+        };
+        let addr = resolve(&url).await?;
+        if addr != client.addr() {
+            let token = token.map(str::to_owned);
+            client = Client::connect_keepalive(addr, token, timeout, keepalive).await?;
+        }
+    }
+    Err(PulsarError::Protocol(format!(
+        "the lookup of `{topic}` was redirected more than {MAX_REDIRECTS} times"
+    )))
+}
+
+/// The address of a `pulsar://host:port` URL a broker named.
+async fn resolve(url: &str) -> Result<SocketAddr, PulsarError> {
+    let hostport = url
+        .strip_prefix("pulsar://")
+        .ok_or_else(|| PulsarError::Protocol(format!("the broker named `{url}`, not pulsar://")))?
+        .trim_end_matches('/');
+    tokio::net::lookup_host(hostport)
+        .await?
+        .next()
+        .ok_or_else(|| PulsarError::Protocol(format!("`{url}` has no address")))
 }
 
 /// Runs one step of a probe against the probe's deadline, naming `name` on timeout.

@@ -904,3 +904,85 @@ async fn batches_from_the_official_client() {
         "all acked"
     );
 }
+
+/// Issue 12: a LOOKUP answered with Redirect is followed (authoritatively when the answer
+/// says so) to the broker named, where the topic is then produced to and consumed from. A
+/// multi-broker Apache Pulsar cluster cannot run here: the first broker is a stand-in that
+/// speaks the protocol as `PulsarApi.proto` documents it (CONNECT/CONNECTED, then a
+/// LOOKUP_RESPONSE of type Redirect naming the real pulsar-lite broker); the owner is real.
+#[tokio::test]
+async fn lookup_redirect_is_followed_to_the_owner() {
+    let owner = Broker::start().await;
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let stand_in = listener.local_addr().expect("addr");
+    let owner_url = format!("pulsar://{}", owner.addr);
+    let script = tokio::spawn(async move {
+        let mut c = Fake(listener.accept().await.expect("accept").0, BytesMut::new());
+        c.expect(kind::CONNECT).await;
+        c.send(kind::CONNECTED, &msg().str(1, "stand-in")).await;
+        let lookup = c.expect(kind::LOOKUP).await;
+        let f = lookup.fields().expect("fields");
+        assert_eq!(
+            f.string(1).as_deref(),
+            Some("persistent://public/default/moved")
+        );
+        assert_ne!(f.int(3), Some(1), "the first lookup is not authoritative");
+        let rid = f.int(2).expect("request id");
+        let answer = msg().str(1, &owner_url).int(3, 0).int(4, rid).int(5, 1);
+        c.send(kind::LOOKUP_RESPONSE, &answer).await;
+        c // kept open until the end, as a broker would
+    });
+    let first = Client::connect(stand_in, None, Duration::from_secs(10))
+        .await
+        .expect("connect to the stand-in");
+    assert_eq!(first.server_version(), "stand-in");
+    let t = topic("moved");
+    let timeout = Duration::from_secs(10);
+    let client = connect_owner(first, &t, None, timeout, DEFAULT_KEEPALIVE)
+        .await
+        .expect("redirect followed");
+    assert_eq!(client.addr(), owner.addr);
+    assert_ne!(client.server_version(), "stand-in");
+    let mut consumer = client
+        .subscribe(&t, "s", SubType::Exclusive, InitialPosition::Earliest)
+        .await
+        .expect("subscribe on the owner");
+    let producer = client.create_producer(&t).await.expect("producer");
+    producer
+        .send(Bytes::from_static(b"here"), Vec::new(), None)
+        .await
+        .expect("send");
+    let m = consumer
+        .next(timeout)
+        .await
+        .expect("next")
+        .expect("a message");
+    assert_eq!(&m.payload[..], b"here");
+    drop(script.await.expect("stand-in script"));
+
+    // A broker that redirects forever is given up on, saying so.
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let looping = listener.local_addr().expect("addr");
+    let script = tokio::spawn(async move {
+        let mut c = Fake(listener.accept().await.expect("accept").0, BytesMut::new());
+        c.expect(kind::CONNECT).await;
+        c.send(kind::CONNECTED, &msg().str(1, "loop")).await;
+        loop {
+            let f = c.expect(kind::LOOKUP).await;
+            let rid = f.fields().expect("fields").int(2).expect("request id");
+            let answer = msg()
+                .str(1, &format!("pulsar://{looping}"))
+                .int(3, 0)
+                .int(4, rid);
+            c.send(kind::LOOKUP_RESPONSE, &answer).await;
+        }
+    });
+    let first = Client::connect(looping, None, timeout)
+        .await
+        .expect("connect");
+    let err = connect_owner(first, &t, None, timeout, DEFAULT_KEEPALIVE)
+        .await
+        .expect_err("endless redirects");
+    assert!(err.to_string().contains("redirected more than"), "{err}");
+    script.abort();
+}

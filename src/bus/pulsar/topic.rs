@@ -39,15 +39,18 @@ pub(crate) struct TopicProducer {
 }
 
 impl TopicProducer {
-    /// Looks up how `topic` is partitioned and creates a producer on each partition.
-    pub(crate) async fn create(client: &Client, topic: &Topic) -> Result<Self> {
-        let n = client.partitions(topic).await?;
+    /// Creates a producer on each of the `partitions` of `topic` (0: not partitioned),
+    /// partition `i` on `clients[i % clients.len()]`.
+    pub(crate) async fn create(clients: &[Client], partitions: u32, topic: &Topic) -> Result<Self> {
         let mut producers = Vec::new();
-        if n == 0 {
-            producers.push((None, client.create_producer(topic).await?));
+        if partitions == 0 {
+            producers.push((None, pick(clients, 0)?.create_producer(topic).await?));
         }
-        for i in 0..n {
-            producers.push((Some(i), client.create_producer(&topic.partition(i)).await?));
+        for i in 0..partitions {
+            let producer = pick(clients, i)?
+                .create_producer(&topic.partition(i))
+                .await?;
+            producers.push((Some(i), producer));
         }
         Ok(Self { producers, sent: 0 })
     }
@@ -138,12 +141,7 @@ impl TopicConsumer {
         initial: InitialPosition,
     ) -> Result<Self> {
         let n = partitions;
-        let client = |i: u32| {
-            let count = u32::try_from(clients.len()).unwrap_or(u32::MAX).max(1);
-            clients
-                .get((i % count) as usize)
-                .ok_or_else(|| PulsarError::Closed("no connection to subscribe on".into()))
-        };
+        let client = |i: u32| pick(clients, i);
         let mut parts = Vec::new();
         let mut add = |partition, consumer| {
             parts.push(Part {
@@ -300,6 +298,14 @@ impl TopicConsumer {
         }
         result
     }
+}
+
+/// The client for partition `i`: `clients[i % clients.len()]`.
+fn pick(clients: &[Client], i: u32) -> Result<&Client> {
+    let count = u32::try_from(clients.len()).unwrap_or(u32::MAX).max(1);
+    clients
+        .get((i % count) as usize)
+        .ok_or_else(|| PulsarError::Closed("no connection to use".into()))
 }
 
 /// Puts the partition into the id of what `next` gave.

@@ -13,8 +13,8 @@ use super::replay::window;
 use super::{emit, endpoint, nats_options, Format};
 use crate::bus::nats::{parse_headers, redact, Received};
 use crate::bus::pulsar::{
-    Client, Compression, InitialPosition, Message, OutgoingMessage, PulsarError, SubType, Topic,
-    TopicConsumer, TopicProducer, DEFAULT_KEEPALIVE,
+    connect_owner, Client, Compression, InitialPosition, Message, OutgoingMessage, PulsarError,
+    SubType, Topic, TopicConsumer, TopicProducer, DEFAULT_KEEPALIVE,
 };
 use crate::bus::pulsar_admin::{self, AdminClient, AdminError};
 use crate::bus::{timespec, BusError};
@@ -158,7 +158,8 @@ pub(crate) async fn publish_pulsar(
         .transpose()?;
     let mut bodies = Bodies::from_args(&args)?;
     let client = connect(settings, &args.connect).await?;
-    let mut producer = TopicProducer::create(&client, &t)
+    let (clients, partitions) = connect_partitions(settings, &args.connect, client, &t).await?;
+    let mut producer = TopicProducer::create(&clients, partitions, &t)
         .await
         .map_err(pulsar_op(format!("create a producer on `{t}`")))?;
     producer.set_compression(match args.compression {
@@ -681,8 +682,9 @@ impl ReplaySubscription {
     }
 }
 
-/// The number of partitions of `t`, and one connection per partition (`client` the first):
-/// see [`TopicConsumer::subscribe`] for why.
+/// The number of partitions of `t`, and for each partition (or the topic) a connection of
+/// its own (see [`TopicConsumer::subscribe`] for why) to the broker that serves it (lookup
+/// Redirects followed: [`connect_owner`]).
 async fn connect_partitions(
     settings: &Settings,
     c: &ConnectArgs,
@@ -693,9 +695,24 @@ async fn connect_partitions(
         .partitions(t)
         .await
         .map_err(pulsar_op(format!("look up the partitions of `{t}`")))?;
-    let mut clients = vec![client];
-    for _ in 1..partitions {
-        clients.push(connect(settings, c).await?);
+    let keepalive = c.pulsar_keepalive.unwrap_or(DEFAULT_KEEPALIVE);
+    let mut clients = Vec::new();
+    let mut first = Some(client);
+    for i in 0..partitions.max(1) {
+        let base = match first.take() {
+            Some(client) => client,
+            None => connect(settings, c).await?,
+        };
+        let name = if partitions == 0 {
+            t.clone()
+        } else {
+            t.partition(i)
+        };
+        let token = c.pulsar_token.as_deref();
+        let owner = connect_owner(base, &name, token, c.connect_timeout, keepalive)
+            .await
+            .map_err(pulsar_op(format!("look up `{name}`")))?;
+        clients.push(owner);
     }
     Ok((clients, partitions))
 }
