@@ -986,3 +986,76 @@ async fn lookup_redirect_is_followed_to_the_owner() {
     assert!(err.to_string().contains("redirected more than"), "{err}");
     script.abort();
 }
+
+/// Issue 12: one message that cannot be read (here: LZ4 data that is not LZ4) is reported
+/// with its id and never makes the messages after it unreachable; acking it acks its entry.
+#[tokio::test]
+async fn unreadable_message_does_not_block_later_ones() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let broker = tokio::spawn(async move {
+        let (socket, _) = listener.accept().await.expect("accept");
+        let mut c = Fake(socket, BytesMut::new());
+        c.expect(kind::CONNECT).await;
+        c.send(kind::CONNECTED, &msg().str(1, "fake")).await;
+        let sub = c.expect(kind::SUBSCRIBE).await;
+        let f = sub.fields().expect("fields");
+        let (consumer, rid) = (f.int(4).expect("consumer"), f.int(5).expect("request"));
+        c.send(kind::SUCCESS, &msg().int(1, rid)).await;
+        c.expect(kind::FLOW).await;
+        let id = |entry| MessageId {
+            ledger_id: 1,
+            entry_id: entry,
+            partition: None,
+            batch_index: None,
+        };
+        let cmd = |entry| {
+            msg()
+                .int(1, consumer)
+                .bytes(2, &codec::encode_id(&id(entry)).0)
+        };
+        let bad = msg()
+            .str(1, "fake")
+            .int(2, 1)
+            .int(3, 1000)
+            .int(8, 1)
+            .int(9, 64);
+        let frame = codec::encode_frame(kind::MESSAGE, &cmd(1), Some((&bad, b"not lz4 at all")));
+        c.0.write_all(&frame.expect("encode")).await.expect("write");
+        let packed = Compression::Lz4.compress(b"fine").expect("lz4");
+        let good = msg()
+            .str(1, "fake")
+            .int(2, 2)
+            .int(3, 1001)
+            .int(8, 1)
+            .int(9, 4);
+        let frame = codec::encode_frame(kind::MESSAGE, &cmd(2), Some((&good, &packed)));
+        c.0.write_all(&frame.expect("encode")).await.expect("write");
+        let ack = c.expect(kind::ACK).await;
+        let f = ack.fields().expect("fields");
+        let acked = codec::decode_id(f.bytes(3).expect("id")).expect("id");
+        assert_eq!(acked, id(1), "the unreadable entry is acked");
+        c
+    });
+    let client = Client::connect(addr, None, Duration::from_secs(5))
+        .await
+        .expect("connect");
+    let t = topic("t");
+    let mut consumer = client
+        .subscribe(&t, "s", SubType::Exclusive, InitialPosition::Earliest)
+        .await
+        .expect("subscribe");
+    let err = consumer
+        .next(Duration::from_secs(5))
+        .await
+        .expect_err("unreadable");
+    let PulsarError::Unreadable { id, reason } = &err else {
+        panic!("expected unreadable, got {err}");
+    };
+    assert_eq!(id.to_string(), "1:1:-1:-1");
+    assert!(reason.starts_with("LZ4"), "{reason}");
+    consumer.ack(id).await.expect("ack");
+    let m = consumer.next(Duration::from_secs(5)).await.expect("next");
+    assert_eq!(&m.expect("the next message").payload[..], b"fine");
+    drop(broker.await.expect("script"));
+}
