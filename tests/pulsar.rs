@@ -16,6 +16,7 @@ use support::{free_port, Run};
 struct Broker {
     child: Child,
     dir: tempfile::TempDir,
+    addr: String,
     url: String,
 }
 
@@ -28,34 +29,61 @@ impl Broker {
         // Without `[metrics] enabled = false` it also serves metrics on 0.0.0.0:8080.
         std::fs::write(&config, format!("{extra}\n[metrics]\nenabled = false\n")).expect("config");
         let addr = format!("127.0.0.1:{}", free_port());
-        let log = std::fs::File::create(dir.path().join("broker.log")).expect("log");
-        let child = Command::new(program("pulsar-lite", "pip install pulsar-lite"))
-            .arg("--config")
-            .arg(&config)
-            .args(["--addr", &addr, "--log-level", "warn", "--db-path"])
-            .arg(dir.path().join("db"))
-            .current_dir(dir.path())
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .expect("spawn pulsar-lite");
+        let child = Self::spawn(dir.path(), &addr);
         let mut broker = Self {
             child,
             dir,
             url: format!("pulsar://{addr}"),
+            addr,
         };
+        broker.wait_listening();
+        broker
+    }
+
+    /// pulsar-lite on `addr` with the config and data in `dir`.
+    fn spawn(dir: &std::path::Path, addr: &str) -> Child {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(dir.join("broker.log"))
+            .expect("log");
+        Command::new(program("pulsar-lite", "pip install pulsar-lite"))
+            .arg("--config")
+            .arg(dir.join("pulsar-lite.toml"))
+            .args(["--addr", addr, "--log-level", "warn", "--db-path"])
+            .arg(dir.join("db"))
+            .current_dir(dir)
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("spawn pulsar-lite")
+    }
+
+    fn wait_listening(&mut self) {
         let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(&addr).is_err() {
-            if let Ok(Some(status)) = broker.child.try_wait() {
-                panic!("pulsar-lite exited ({status}): {}", broker.log());
+        while std::net::TcpStream::connect(&self.addr).is_err() {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("pulsar-lite exited ({status}): {}", self.log());
             }
             assert!(
                 Instant::now() < deadline,
-                "pulsar-lite never listened on {addr}"
+                "pulsar-lite never listened on {}",
+                self.addr
             );
             std::thread::sleep(Duration::from_millis(20));
         }
-        broker
+    }
+
+    /// Kills the broker (SIGKILL: connections drop at once).
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Starts it again, same address and data.
+    fn restart(&mut self) {
+        self.child = Self::spawn(self.dir.path(), &self.addr);
+        self.wait_listening();
     }
 
     fn log(&self) -> String {
@@ -554,4 +582,48 @@ fn partitioned_topics_by_name() {
     ));
     let seen: Vec<String> = serde_json::from_str(out.trim()).unwrap();
     assert_eq!(seen.len(), 70);
+}
+
+/// Issue 12: when the connection drops (here the broker is killed and started again on the
+/// same address and data), `sub` and `replay --follow` say so, resume the same subscription on
+/// a new connection and go on, instead of exiting.
+#[test]
+fn sub_and_follow_resume_after_the_broker_restarts() {
+    let mut broker = Broker::start("");
+    let topic = "persistent://public/default/restarted";
+    broker.arc(["pub", topic, "before"]).run().success();
+    let mut sub = broker
+        .arc([
+            "--json",
+            "sub",
+            topic,
+            "--subscription",
+            "r",
+            "--count",
+            "1",
+        ])
+        .spawn();
+    sub.wait_for("listening on");
+    let mut follow = broker
+        .arc(["--json", "replay", topic, "--since", "1h", "--follow"])
+        .spawn();
+    follow.wait_for("following");
+    follow.wait_for_stdout("\"data\":\"before\"");
+    broker.kill();
+    sub.wait_for("lost the connection to the broker");
+    follow.wait_for("lost the connection to the broker");
+    broker.restart();
+    sub.wait_for("resumed `persistent://public/default/restarted` (subscription `r`)");
+    follow.wait_for("resumed `persistent://public/default/restarted`");
+    broker.arc(["pub", topic, "after"]).run().success();
+    let (code, out) = sub.finish();
+    assert_eq!(code, 0);
+    assert_eq!(lines(&out)[0]["data"], "after");
+    follow.wait_for_stdout("\"data\":\"after\"");
+    signal(follow.pid(), "TERM");
+    let (code, out) = follow.finish();
+    assert_eq!(code, 0);
+    let data: Vec<Value> = lines(&out).iter().map(|m| m["data"].clone()).collect();
+    assert!(data.contains(&Value::from("after")), "{data:?}");
+    assert!(data.contains(&Value::from("before")), "{data:?}");
 }

@@ -228,17 +228,21 @@ impl Run {
                 }
             }
         });
-        let mut out = child.stdout.take().expect("stdout");
+        let mut pipe = child.stdout.take().expect("stdout");
+        let out = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = std::sync::Arc::clone(&out);
         let stdout = std::thread::spawn(move || {
-            let mut buf = Vec::new();
-            let _ = std::io::Read::read_to_end(&mut out, &mut buf);
-            buf
+            let mut chunk = vec![0; 64 * 1024];
+            while let Ok(n @ 1..) = std::io::Read::read(&mut pipe, &mut chunk) {
+                sink.lock().unwrap().extend_from_slice(&chunk[..n]);
+            }
         });
         Background {
             child,
             stderr: rx,
             seen: Vec::new(),
             stdout: Some(stdout),
+            out,
         }
     }
 
@@ -369,7 +373,9 @@ pub struct Background {
     stderr: std::sync::mpsc::Receiver<String>,
     seen: Vec<String>,
     /// stdout, read as it comes so that a large output never fills the pipe and stalls arc.
-    stdout: Option<std::thread::JoinHandle<Vec<u8>>>,
+    stdout: Option<std::thread::JoinHandle<()>>,
+    /// What it wrote to stdout so far.
+    out: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
 }
 
 impl Background {
@@ -433,8 +439,23 @@ impl Background {
 
     /// All it wrote to stdout (it has exited).
     fn stdout(&mut self) -> String {
-        let out = self.stdout.take().map(|t| t.join().unwrap_or_default());
-        String::from_utf8_lossy(&out.unwrap_or_default()).into_owned()
+        if let Some(reader) = self.stdout.take() {
+            let _ = reader.join();
+        }
+        String::from_utf8_lossy(&self.out.lock().unwrap()).into_owned()
+    }
+
+    /// Waits (up to 10s) until its stdout contains `needle`.
+    pub fn wait_for_stdout(&self, needle: &str) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !String::from_utf8_lossy(&self.out.lock().unwrap()).contains(needle) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "arc never printed `{needle}`; stdout so far:\n{}",
+                String::from_utf8_lossy(&self.out.lock().unwrap())
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
     }
 }
 

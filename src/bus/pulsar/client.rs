@@ -125,6 +125,9 @@ enum Event {
 struct Tables {
     /// Why the connection ended; once set, nothing new is registered.
     dead: Option<String>,
+    /// Set when the keepalive gave the connection up: the broker went silent, rather than
+    /// closing the connection (see [`is_dropped`]).
+    silent: bool,
     /// Pending requests by `request_id`.
     requests: HashMap<u64, oneshot::Sender<Result<Frame>>>,
     /// Pending sends by (`producer_id`, `sequence_id`).
@@ -140,22 +143,36 @@ fn lock(tables: &Mutex<Tables>) -> MutexGuard<'_, Tables> {
     tables.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// The error every waiter gets once the connection ended for `reason`.
-fn lost(reason: &str) -> PulsarError {
-    IoError::new(ErrorKind::ConnectionAborted, reason.to_owned()).into()
+/// The error every waiter gets once the connection ended for `reason`: `TimedOut` when the
+/// broker went `silent`, else `ConnectionAborted`.
+fn lost(reason: &str, silent: bool) -> PulsarError {
+    let kind = if silent {
+        ErrorKind::TimedOut
+    } else {
+        ErrorKind::ConnectionAborted
+    };
+    IoError::new(kind, reason.to_owned()).into()
+}
+
+/// Whether `e` says the connection was dropped or closed (by the broker, the network, a
+/// frame arc could not read) rather than that the broker went silent: a new connection may
+/// well work at once.
+pub(crate) fn is_dropped(e: &PulsarError) -> bool {
+    matches!(e, PulsarError::Io(io) if io.kind() != ErrorKind::TimedOut)
 }
 
 /// Marks the connection dead and fails every waiter with `reason`.
-fn kill(tables: &Mutex<Tables>, reason: &str) {
+fn kill(tables: &Mutex<Tables>, reason: &str, silent: bool) {
     let mut t = lock(tables);
     if t.dead.is_none() {
         t.dead = Some(reason.to_owned());
+        t.silent = silent;
     }
     for (_, waiter) in t.requests.drain() {
-        let _ = waiter.send(Err(lost(reason)));
+        let _ = waiter.send(Err(lost(reason, silent)));
     }
     for (_, waiter) in t.receipts.drain() {
-        let _ = waiter.send(Err(lost(reason)));
+        let _ = waiter.send(Err(lost(reason, silent)));
     }
     t.consumers.clear(); // consumers see their channel end
 }
@@ -222,7 +239,7 @@ impl Conn {
     /// The error for a connection that has ended.
     fn lost(&self) -> PulsarError {
         let t = lock(&self.tables);
-        lost(t.dead.as_deref().unwrap_or("connection closed"))
+        lost(t.dead.as_deref().unwrap_or("connection closed"), t.silent)
     }
 
     /// Queues an encoded frame for the writer, waiting for room until `deadline`.
@@ -256,7 +273,7 @@ impl Conn {
         {
             let mut t = lock(&self.tables);
             if let Some(reason) = &t.dead {
-                return Err(lost(reason));
+                return Err(lost(reason, t.silent));
             }
             t.requests.insert(id, tx);
         }
@@ -503,7 +520,7 @@ impl Client {
         {
             let mut t = lock(&conn.tables);
             if let Some(reason) = &t.dead {
-                return Err(lost(reason));
+                return Err(lost(reason, t.silent));
             }
             t.consumers.insert(id, tx);
         }
@@ -537,7 +554,11 @@ async fn write_loop(wr: OwnedWriteHalf, mut rx: mpsc::Receiver<Bytes>, tables: A
             result = wr.write_all(&frame).await;
         }
         if let Err(e) = result.and(wr.flush().await) {
-            kill(&tables, &format!("writing to the broker failed: {e}"));
+            kill(
+                &tables,
+                &format!("writing to the broker failed: {e}"),
+                false,
+            );
             return;
         }
     }
@@ -593,7 +614,7 @@ async fn keepalive_loop(
                  stopped, overloaded or unreachable",
                 crate::format::duration(interval)
             );
-            kill(&tables, &reason);
+            kill(&tables, &reason, true);
             return;
         }
         let Some(tx) = tx.upgrade() else {
@@ -625,7 +646,7 @@ async fn read_loop(
             Err(e) => break e.to_string(),
         }
     };
-    kill(&tables, &reason);
+    kill(&tables, &reason, false);
 }
 
 /// Routes one frame from the broker to whoever waits for it.
@@ -818,7 +839,7 @@ impl Producer {
         {
             let mut t = lock(&self.conn.tables);
             if let Some(reason) = &t.dead {
-                return Err(lost(reason));
+                return Err(lost(reason, t.silent));
             }
             if t.closed_producers.contains(&self.id) {
                 return Err(producer_closed(self.id));

@@ -14,7 +14,9 @@
 //!
 //! Lookups follow Redirect answers to the broker that owns a topic ([`connect_owner`]).
 //!
-//! It must not: reconnect a dropped connection, use TLS, encrypt,
+//! A dropped connection ([`is_dropped`]) is resumed by the commands, on a new [`Client`].
+//!
+//! It must not: reconnect by itself, use TLS, encrypt,
 //! chunk, batch on the producer side, register schemas, or print. Every network wait is bounded by a timeout; frames are
 //! bounded by [`codec::MAX_FRAME`]; the auth token never appears in `Debug` or errors.
 
@@ -41,7 +43,9 @@ use tokio::time::{timeout_at, Instant as Deadline};
 #[cfg(test)]
 pub(crate) use client::Consumer;
 use client::Owner;
-pub(crate) use client::{Client, InitialPosition, OutgoingMessage, SubType, DEFAULT_KEEPALIVE};
+pub(crate) use client::{
+    is_dropped, Client, InitialPosition, OutgoingMessage, SubType, DEFAULT_KEEPALIVE,
+};
 #[cfg_attr(not(test), allow(unused_imports))]
 pub(crate) use codec::{Message, MessageId};
 pub(crate) use compression::Compression;

@@ -13,8 +13,8 @@ use super::replay::window;
 use super::{emit, endpoint, nats_options, Format};
 use crate::bus::nats::{parse_headers, redact, Received};
 use crate::bus::pulsar::{
-    connect_owner, Client, Compression, InitialPosition, Message, OutgoingMessage, PulsarError,
-    SubType, Topic, TopicConsumer, TopicProducer, DEFAULT_KEEPALIVE,
+    connect_owner, is_dropped, Client, Compression, InitialPosition, Message, OutgoingMessage,
+    PulsarError, SubType, Topic, TopicConsumer, TopicProducer, DEFAULT_KEEPALIVE,
 };
 use crate::bus::pulsar_admin::{self, AdminClient, AdminError};
 use crate::bus::{timespec, BusError};
@@ -302,28 +302,89 @@ pub(crate) async fn subscribe_pulsar(
         raw: args.raw,
         headers: args.headers,
     };
-    let n = drain(
-        &mut consumer,
-        &t,
-        printer,
-        format,
-        Drain {
-            count: args.count,
+    let mut total = 0u64;
+    loop {
+        let stop = Drain {
+            count: args.count.map(|c| c.saturating_sub(total)),
             until_ms: None,
             idle_end: None,
             to: None,
             ends: false,
-        },
-        &mut signals,
-    )
-    .await;
-    // Closing waits for the broker's answer, which comes after every ack queued before it:
-    // what was printed is acknowledged, on an error as on a normal end (unless the error is
-    // the connection itself).
-    let _ = consumer.close().await;
-    let n = n?;
-    tracing::debug!("received {n} messages");
-    Ok(ExitStatus::Success)
+            resume: true,
+        };
+        let drained = drain(&mut consumer, &t, printer, format, stop, &mut signals).await;
+        // Closing waits for the broker's answer, which comes after every ack queued before
+        // it: what was printed is acknowledged, on an error as on a normal end (unless the
+        // error is the connection itself).
+        let Drained { seen, dropped } = match drained {
+            Ok(d) if d.dropped.is_some() => d,
+            other => {
+                let _ = consumer.close().await;
+                let n = other?.seen + total;
+                tracing::debug!("received {n} messages");
+                return Ok(ExitStatus::Success);
+            }
+        };
+        total += seen;
+        let why = dropped.map(|e| e.to_string()).unwrap_or_default();
+        printer.warn(&format!(
+            "lost the connection to the broker ({why}); resuming subscription `{}` on a new \
+             one: messages printed were acknowledged, any others are delivered again",
+            args.subscription
+        ));
+        let (name, c) = (&args.subscription, &args.connect);
+        let mut backoff = Backoff::new();
+        consumer = loop {
+            let attempt = async {
+                let client = connect(settings, c).await?;
+                let (clients, partitions) = connect_partitions(settings, c, client, &t).await?;
+                TopicConsumer::subscribe(&clients, partitions, &t, name, sub_type, initial)
+                    .await
+                    .map_err(pulsar_op(format!("subscribe to `{t}` as `{name}`")))
+            };
+            match attempt.await {
+                Ok(consumer) => break consumer,
+                Err(e) => backoff.wait(&mut signals, e).await?,
+            }
+        };
+        printer.info(&format!(
+            "resumed `{t}` (subscription `{}`)",
+            args.subscription
+        ));
+    }
+}
+
+/// How long [`resubscribe`] keeps trying.
+const RESUME_FOR: Duration = Duration::from_secs(30);
+
+/// Pauses between attempts to resume on a new connection: 0.1 s doubling to 2 s, for up to
+/// [`RESUME_FOR`] in all.
+struct Backoff {
+    started: Instant,
+    pause: Duration,
+}
+
+impl Backoff {
+    fn new() -> Self {
+        Self {
+            started: Instant::now(),
+            pause: Duration::from_millis(100),
+        }
+    }
+
+    /// Waits before the next attempt; `Err(failed)` when the time is up or a signal came.
+    async fn wait(&mut self, signals: &mut Signals, failed: Error) -> Result<(), Error> {
+        if self.started.elapsed() + self.pause > RESUME_FOR {
+            return Err(failed);
+        }
+        tracing::debug!("resuming failed ({failed}); again in {:?}", self.pause);
+        tokio::select! {
+            () = tokio::time::sleep(self.pause) => {}
+            () = signals.recv() => return Err(failed),
+        }
+        self.pause = (self.pause * 2).min(Duration::from_secs(2));
+        Ok(())
+    }
 }
 
 /// SIGINT and SIGTERM, caught from the start of a command so that it can clean up (ack what
@@ -364,6 +425,16 @@ struct Drain<'a> {
     /// Stop once the consumer's merge is finished: every partition read up to the last
     /// message it had when the replay began.
     ends: bool,
+    /// When the connection drops, return what was read with the error (for the caller to
+    /// resume on a new connection) rather than fail.
+    resume: bool,
+}
+
+/// What [`drain_from`] read, and the error that ended it when the connection dropped and the
+/// caller asked to resume.
+struct Drained {
+    seen: u64,
+    dropped: Option<PulsarError>,
 }
 
 /// Prints (and acks) messages until a stop condition, Ctrl-C, or the reader goes away.
@@ -375,7 +446,7 @@ async fn drain(
     format: Format,
     stop: Drain<'_>,
     signals: &mut Signals,
-) -> Result<u64, Error> {
+) -> Result<Drained, Error> {
     drain_from(consumer, t, printer, format, stop, 0, signals).await
 }
 
@@ -387,7 +458,7 @@ async fn drain_from(
     stop: Drain<'_>,
     skip_before: u64,
     signals: &mut Signals,
-) -> Result<u64, Error> {
+) -> Result<Drained, Error> {
     let mut out = printer.data_stream();
     let mut seen = 0u64;
     let mut dirty = false;
@@ -412,14 +483,27 @@ async fn drain_from(
                 printer.warn(&format!(
                     "skipped message {id} on `{t}`: {reason}; acknowledged so later ones flow"
                 ));
-                consumer
-                    .ack(&id)
-                    .await
-                    .map_err(pulsar_op(format!("acknowledge on `{t}`")))?;
+                match consumer.ack(&id).await {
+                    Err(e) if stop.resume && is_dropped(&e) => {
+                        out.flush();
+                        return Ok(Drained {
+                            seen,
+                            dropped: Some(e),
+                        });
+                    }
+                    other => other.map_err(pulsar_op(format!("acknowledge on `{t}`")))?,
+                }
                 if stop.ends && consumer.finished() {
                     break;
                 }
                 continue;
+            }
+            Err(e) if stop.resume && is_dropped(&e) => {
+                out.flush();
+                return Ok(Drained {
+                    seen,
+                    dropped: Some(e),
+                });
             }
             other => other.map_err(pulsar_op(op()))?,
         };
@@ -436,10 +520,17 @@ async fn drain_from(
             }
             continue;
         };
-        consumer
-            .ack(&m.id)
-            .await
-            .map_err(pulsar_op(format!("acknowledge on `{t}`")))?;
+        match consumer.ack(&m.id).await {
+            // Not printed: it comes again on the new connection.
+            Err(e) if stop.resume && is_dropped(&e) => {
+                out.flush();
+                return Ok(Drained {
+                    seen,
+                    dropped: Some(e),
+                });
+            }
+            other => other.map_err(pulsar_op(format!("acknowledge on `{t}`")))?,
+        }
         let at_end = stop.ends && consumer.finished();
         if m.publish_time < skip_before {
             if at_end {
@@ -467,7 +558,10 @@ async fn drain_from(
         }
     }
     out.flush();
-    Ok(seen)
+    Ok(Drained {
+        seen,
+        dropped: None,
+    })
 }
 
 /// `arc replay persistent://…`: seek by publish time where the broker can, else read from the
@@ -607,17 +701,42 @@ async fn replay(
         raw: args.raw,
         headers: false,
     };
-    let stop = Drain {
-        count: None,
-        until_ms,
-        idle_end,
-        to: nats.zip(args.to.as_deref()),
-        ends,
-    };
-    // Times are checked here too: exact whether or not the broker could seek.
-    let consumer = sub.consumer()?;
-    let n = drain_from(consumer, t, printer, format, stop, since_ms, signals).await?;
-    Ok(Some(n))
+    let mut total = 0;
+    loop {
+        let stop = Drain {
+            count: None,
+            until_ms,
+            idle_end,
+            to: nats.zip(args.to.as_deref()),
+            ends,
+            resume: args.follow,
+        };
+        // Times are checked here too: exact whether or not the broker could seek.
+        let consumer = sub.consumer()?;
+        let drained = drain_from(consumer, t, printer, format, stop, since_ms, signals).await?;
+        total += drained.seen;
+        let Some(dropped) = drained.dropped else {
+            return Ok(Some(total));
+        };
+        printer.warn(&format!(
+            "lost the connection to the broker ({dropped}); resuming `{}` on a new one: \
+             messages printed were acknowledged, any others are delivered again",
+            sub.name
+        ));
+        let mut backoff = Backoff::new();
+        loop {
+            let attempt = async {
+                let client = connect(settings, &args.connect).await?;
+                sub.subscribe(settings, &args.connect, client, t).await?;
+                Ok::<_, Error>(())
+            };
+            match attempt.await {
+                Ok(()) => break,
+                Err(e) => backoff.wait(signals, e).await?,
+            }
+        }
+        printer.info(&format!("resumed `{t}` (subscription `{}`)", sub.name));
+    }
 }
 
 /// A replay's private subscription, and whether it may exist on the broker.
