@@ -117,7 +117,7 @@ pub struct PubArgs {
     pub reply_to: Option<String>,
     /// Compress each Pulsar message with this codec (every official client reads them all).
     ///
-    /// $ arc pub persistent://public/default/audit @big.json --compression zstd
+    /// $ arc pub persistent://public/default/audit --size 4096 --count 100 --compression zstd
     #[arg(long, value_enum, value_name = "CODEC", help_heading = "Pulsar")]
     pub compression: Option<PulsarCompression>,
     /// The Pulsar message key: Key_Shared subscriptions dispatch by it, and on a partitioned
