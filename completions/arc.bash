@@ -1953,7 +1953,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__pub)
-            opts="-H -q -v -h -V --header --count --stdin --size --jetstream --reply-to --compression --key --event-time --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-H -q -v -h -V --header --count --stdin --size --jetstream --reply-to --compression --key --event-time --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-tls-ca --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2019,6 +2019,10 @@ _arc() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --pulsar-tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --pulsar-keepalive)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2051,7 +2055,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__replay)
-            opts="-q -v -h -V --since --until --subject --to --follow --raw --log --pipeline-url --admin-token --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --since --until --subject --to --follow --raw --log --pipeline-url --admin-token --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-tls-ca --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2109,6 +2113,10 @@ _arc() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --pulsar-tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --pulsar-keepalive)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2141,7 +2149,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__reply)
-            opts="-q -v -h -V --queue --command --count --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --queue --command --count --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-tls-ca --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2187,6 +2195,10 @@ _arc() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --pulsar-tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --pulsar-keepalive)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2219,7 +2231,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__request)
-            opts="-H -q -v -h -V --header --timeout --raw --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-H -q -v -h -V --header --timeout --raw --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-tls-ca --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2262,6 +2274,10 @@ _arc() {
                     return 0
                     ;;
                 --pulsar-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pulsar-tls-ca)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2503,7 +2519,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__streams__subcmd__apply)
-            opts="-q -v -h -V --topics --dry-run --no-topics --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --topics --dry-run --no-topics --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-tls-ca --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2538,6 +2554,10 @@ _arc() {
                     return 0
                     ;;
                 --pulsar-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pulsar-tls-ca)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2657,7 +2677,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__streams__subcmd__info)
-            opts="-q -v -h -V --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-tls-ca --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2688,6 +2708,10 @@ _arc() {
                     return 0
                     ;;
                 --pulsar-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pulsar-tls-ca)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2723,7 +2747,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__streams__subcmd__ls)
-            opts="-q -v -h -V --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-tls-ca --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2754,6 +2778,10 @@ _arc() {
                     return 0
                     ;;
                 --pulsar-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pulsar-tls-ca)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2789,7 +2817,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__streams__subcmd__rm)
-            opts="-q -v -h -V --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-tls-ca --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2820,6 +2848,10 @@ _arc() {
                     return 0
                     ;;
                 --pulsar-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pulsar-tls-ca)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2855,7 +2887,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__sub)
-            opts="-q -v -h -V --queue --count --raw --headers --subscription --position --type --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --queue --count --raw --headers --subscription --position --type --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-tls-ca --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2909,6 +2941,10 @@ _arc() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --pulsar-tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --pulsar-keepalive)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2941,7 +2977,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__tail)
-            opts="-q -v -h -V --system --count --log --pipeline-url --admin-token --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --system --count --log --pipeline-url --admin-token --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-tls-ca --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2984,6 +3020,10 @@ _arc() {
                     return 0
                     ;;
                 --pulsar-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pulsar-tls-ca)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

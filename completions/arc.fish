@@ -464,8 +464,9 @@ complete -c arc -n "__fish_arc_using_subcommand pub" -l token -d 'NATS token' -r
 complete -c arc -n "__fish_arc_using_subcommand pub" -l user -d 'NATS user name' -r
 complete -c arc -n "__fish_arc_using_subcommand pub" -l password -d 'NATS password' -r
 complete -c arc -n "__fish_arc_using_subcommand pub" -l creds -d 'NATS credentials file (JWT + NKey seed)' -r -F
-complete -c arc -n "__fish_arc_using_subcommand pub" -l pulsar-url -d 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)' -r
+complete -c arc -n "__fish_arc_using_subcommand pub" -l pulsar-url -d 'Pulsar broker URL, `pulsar://` or `pulsar+ssl://` (for `persistent://` and `non-persistent://` topics)' -r
 complete -c arc -n "__fish_arc_using_subcommand pub" -l pulsar-token -d 'Pulsar token' -r
+complete -c arc -n "__fish_arc_using_subcommand pub" -l pulsar-tls-ca -d 'PEM file of the certificate authorities to trust for a `pulsar+ssl://` broker (default: the system\'s roots)' -r -F
 complete -c arc -n "__fish_arc_using_subcommand pub" -l pulsar-keepalive -d 'How often arc sends the Pulsar broker a PING; when nothing comes back within as long, arc gives the connection up (exit 1). Default: 30s' -r
 complete -c arc -n "__fish_arc_using_subcommand pub" -l pulsar-admin-url -d 'Pulsar admin REST API URL (for `arc streams apply`)' -r
 complete -c arc -n "__fish_arc_using_subcommand pub" -l connect-timeout -d 'How long to wait for a connection' -r
@@ -497,8 +498,9 @@ complete -c arc -n "__fish_arc_using_subcommand sub" -l token -d 'NATS token' -r
 complete -c arc -n "__fish_arc_using_subcommand sub" -l user -d 'NATS user name' -r
 complete -c arc -n "__fish_arc_using_subcommand sub" -l password -d 'NATS password' -r
 complete -c arc -n "__fish_arc_using_subcommand sub" -l creds -d 'NATS credentials file (JWT + NKey seed)' -r -F
-complete -c arc -n "__fish_arc_using_subcommand sub" -l pulsar-url -d 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)' -r
+complete -c arc -n "__fish_arc_using_subcommand sub" -l pulsar-url -d 'Pulsar broker URL, `pulsar://` or `pulsar+ssl://` (for `persistent://` and `non-persistent://` topics)' -r
 complete -c arc -n "__fish_arc_using_subcommand sub" -l pulsar-token -d 'Pulsar token' -r
+complete -c arc -n "__fish_arc_using_subcommand sub" -l pulsar-tls-ca -d 'PEM file of the certificate authorities to trust for a `pulsar+ssl://` broker (default: the system\'s roots)' -r -F
 complete -c arc -n "__fish_arc_using_subcommand sub" -l pulsar-keepalive -d 'How often arc sends the Pulsar broker a PING; when nothing comes back within as long, arc gives the connection up (exit 1). Default: 30s' -r
 complete -c arc -n "__fish_arc_using_subcommand sub" -l pulsar-admin-url -d 'Pulsar admin REST API URL (for `arc streams apply`)' -r
 complete -c arc -n "__fish_arc_using_subcommand sub" -l connect-timeout -d 'How long to wait for a connection' -r
@@ -523,8 +525,9 @@ complete -c arc -n "__fish_arc_using_subcommand request" -l token -d 'NATS token
 complete -c arc -n "__fish_arc_using_subcommand request" -l user -d 'NATS user name' -r
 complete -c arc -n "__fish_arc_using_subcommand request" -l password -d 'NATS password' -r
 complete -c arc -n "__fish_arc_using_subcommand request" -l creds -d 'NATS credentials file (JWT + NKey seed)' -r -F
-complete -c arc -n "__fish_arc_using_subcommand request" -l pulsar-url -d 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)' -r
+complete -c arc -n "__fish_arc_using_subcommand request" -l pulsar-url -d 'Pulsar broker URL, `pulsar://` or `pulsar+ssl://` (for `persistent://` and `non-persistent://` topics)' -r
 complete -c arc -n "__fish_arc_using_subcommand request" -l pulsar-token -d 'Pulsar token' -r
+complete -c arc -n "__fish_arc_using_subcommand request" -l pulsar-tls-ca -d 'PEM file of the certificate authorities to trust for a `pulsar+ssl://` broker (default: the system\'s roots)' -r -F
 complete -c arc -n "__fish_arc_using_subcommand request" -l pulsar-keepalive -d 'How often arc sends the Pulsar broker a PING; when nothing comes back within as long, arc gives the connection up (exit 1). Default: 30s' -r
 complete -c arc -n "__fish_arc_using_subcommand request" -l pulsar-admin-url -d 'Pulsar admin REST API URL (for `arc streams apply`)' -r
 complete -c arc -n "__fish_arc_using_subcommand request" -l connect-timeout -d 'How long to wait for a connection' -r
@@ -549,8 +552,9 @@ complete -c arc -n "__fish_arc_using_subcommand reply" -l token -d 'NATS token' 
 complete -c arc -n "__fish_arc_using_subcommand reply" -l user -d 'NATS user name' -r
 complete -c arc -n "__fish_arc_using_subcommand reply" -l password -d 'NATS password' -r
 complete -c arc -n "__fish_arc_using_subcommand reply" -l creds -d 'NATS credentials file (JWT + NKey seed)' -r -F
-complete -c arc -n "__fish_arc_using_subcommand reply" -l pulsar-url -d 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)' -r
+complete -c arc -n "__fish_arc_using_subcommand reply" -l pulsar-url -d 'Pulsar broker URL, `pulsar://` or `pulsar+ssl://` (for `persistent://` and `non-persistent://` topics)' -r
 complete -c arc -n "__fish_arc_using_subcommand reply" -l pulsar-token -d 'Pulsar token' -r
+complete -c arc -n "__fish_arc_using_subcommand reply" -l pulsar-tls-ca -d 'PEM file of the certificate authorities to trust for a `pulsar+ssl://` broker (default: the system\'s roots)' -r -F
 complete -c arc -n "__fish_arc_using_subcommand reply" -l pulsar-keepalive -d 'How often arc sends the Pulsar broker a PING; when nothing comes back within as long, arc gives the connection up (exit 1). Default: 30s' -r
 complete -c arc -n "__fish_arc_using_subcommand reply" -l pulsar-admin-url -d 'Pulsar admin REST API URL (for `arc streams apply`)' -r
 complete -c arc -n "__fish_arc_using_subcommand reply" -l connect-timeout -d 'How long to wait for a connection' -r
@@ -589,8 +593,9 @@ complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcomm
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l user -d 'NATS user name' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l password -d 'NATS password' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l creds -d 'NATS credentials file (JWT + NKey seed)' -r -F
-complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l pulsar-url -d 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l pulsar-url -d 'Pulsar broker URL, `pulsar://` or `pulsar+ssl://` (for `persistent://` and `non-persistent://` topics)' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l pulsar-token -d 'Pulsar token' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l pulsar-tls-ca -d 'PEM file of the certificate authorities to trust for a `pulsar+ssl://` broker (default: the system\'s roots)' -r -F
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l pulsar-keepalive -d 'How often arc sends the Pulsar broker a PING; when nothing comes back within as long, arc gives the connection up (exit 1). Default: 30s' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l pulsar-admin-url -d 'Pulsar admin REST API URL (for `arc streams apply`)' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l connect-timeout -d 'How long to wait for a connection' -r
@@ -613,8 +618,9 @@ complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcomm
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l user -d 'NATS user name' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l password -d 'NATS password' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l creds -d 'NATS credentials file (JWT + NKey seed)' -r -F
-complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l pulsar-url -d 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l pulsar-url -d 'Pulsar broker URL, `pulsar://` or `pulsar+ssl://` (for `persistent://` and `non-persistent://` topics)' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l pulsar-token -d 'Pulsar token' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l pulsar-tls-ca -d 'PEM file of the certificate authorities to trust for a `pulsar+ssl://` broker (default: the system\'s roots)' -r -F
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l pulsar-keepalive -d 'How often arc sends the Pulsar broker a PING; when nothing comes back within as long, arc gives the connection up (exit 1). Default: 30s' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l pulsar-admin-url -d 'Pulsar admin REST API URL (for `arc streams apply`)' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l connect-timeout -d 'How long to wait for a connection' -r
@@ -635,8 +641,9 @@ complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcomm
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l user -d 'NATS user name' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l password -d 'NATS password' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l creds -d 'NATS credentials file (JWT + NKey seed)' -r -F
-complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l pulsar-url -d 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l pulsar-url -d 'Pulsar broker URL, `pulsar://` or `pulsar+ssl://` (for `persistent://` and `non-persistent://` topics)' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l pulsar-token -d 'Pulsar token' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l pulsar-tls-ca -d 'PEM file of the certificate authorities to trust for a `pulsar+ssl://` broker (default: the system\'s roots)' -r -F
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l pulsar-keepalive -d 'How often arc sends the Pulsar broker a PING; when nothing comes back within as long, arc gives the connection up (exit 1). Default: 30s' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l pulsar-admin-url -d 'Pulsar admin REST API URL (for `arc streams apply`)' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l connect-timeout -d 'How long to wait for a connection' -r
@@ -657,8 +664,9 @@ complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcomm
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l user -d 'NATS user name' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l password -d 'NATS password' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l creds -d 'NATS credentials file (JWT + NKey seed)' -r -F
-complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l pulsar-url -d 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l pulsar-url -d 'Pulsar broker URL, `pulsar://` or `pulsar+ssl://` (for `persistent://` and `non-persistent://` topics)' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l pulsar-token -d 'Pulsar token' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l pulsar-tls-ca -d 'PEM file of the certificate authorities to trust for a `pulsar+ssl://` broker (default: the system\'s roots)' -r -F
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l pulsar-keepalive -d 'How often arc sends the Pulsar broker a PING; when nothing comes back within as long, arc gives the connection up (exit 1). Default: 30s' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l pulsar-admin-url -d 'Pulsar admin REST API URL (for `arc streams apply`)' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l connect-timeout -d 'How long to wait for a connection' -r
@@ -690,8 +698,9 @@ complete -c arc -n "__fish_arc_using_subcommand replay" -l token -d 'NATS token'
 complete -c arc -n "__fish_arc_using_subcommand replay" -l user -d 'NATS user name' -r
 complete -c arc -n "__fish_arc_using_subcommand replay" -l password -d 'NATS password' -r
 complete -c arc -n "__fish_arc_using_subcommand replay" -l creds -d 'NATS credentials file (JWT + NKey seed)' -r -F
-complete -c arc -n "__fish_arc_using_subcommand replay" -l pulsar-url -d 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)' -r
+complete -c arc -n "__fish_arc_using_subcommand replay" -l pulsar-url -d 'Pulsar broker URL, `pulsar://` or `pulsar+ssl://` (for `persistent://` and `non-persistent://` topics)' -r
 complete -c arc -n "__fish_arc_using_subcommand replay" -l pulsar-token -d 'Pulsar token' -r
+complete -c arc -n "__fish_arc_using_subcommand replay" -l pulsar-tls-ca -d 'PEM file of the certificate authorities to trust for a `pulsar+ssl://` broker (default: the system\'s roots)' -r -F
 complete -c arc -n "__fish_arc_using_subcommand replay" -l pulsar-keepalive -d 'How often arc sends the Pulsar broker a PING; when nothing comes back within as long, arc gives the connection up (exit 1). Default: 30s' -r
 complete -c arc -n "__fish_arc_using_subcommand replay" -l pulsar-admin-url -d 'Pulsar admin REST API URL (for `arc streams apply`)' -r
 complete -c arc -n "__fish_arc_using_subcommand replay" -l connect-timeout -d 'How long to wait for a connection' -r
@@ -718,8 +727,9 @@ complete -c arc -n "__fish_arc_using_subcommand tail" -l token -d 'NATS token' -
 complete -c arc -n "__fish_arc_using_subcommand tail" -l user -d 'NATS user name' -r
 complete -c arc -n "__fish_arc_using_subcommand tail" -l password -d 'NATS password' -r
 complete -c arc -n "__fish_arc_using_subcommand tail" -l creds -d 'NATS credentials file (JWT + NKey seed)' -r -F
-complete -c arc -n "__fish_arc_using_subcommand tail" -l pulsar-url -d 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)' -r
+complete -c arc -n "__fish_arc_using_subcommand tail" -l pulsar-url -d 'Pulsar broker URL, `pulsar://` or `pulsar+ssl://` (for `persistent://` and `non-persistent://` topics)' -r
 complete -c arc -n "__fish_arc_using_subcommand tail" -l pulsar-token -d 'Pulsar token' -r
+complete -c arc -n "__fish_arc_using_subcommand tail" -l pulsar-tls-ca -d 'PEM file of the certificate authorities to trust for a `pulsar+ssl://` broker (default: the system\'s roots)' -r -F
 complete -c arc -n "__fish_arc_using_subcommand tail" -l pulsar-keepalive -d 'How often arc sends the Pulsar broker a PING; when nothing comes back within as long, arc gives the connection up (exit 1). Default: 30s' -r
 complete -c arc -n "__fish_arc_using_subcommand tail" -l pulsar-admin-url -d 'Pulsar admin REST API URL (for `arc streams apply`)' -r
 complete -c arc -n "__fish_arc_using_subcommand tail" -l connect-timeout -d 'How long to wait for a connection' -r

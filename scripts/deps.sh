@@ -19,6 +19,8 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v prometheus-redis-exporter >/dev/null 2>&1 || need+=(prometheus-redis-exporter)
 have_postgres || need+=(postgresql)
 command -v python3 >/dev/null 2>&1 || need+=(python3 python3-pip)
+# tests/pulsar.rs makes a throwaway CA and broker certificate for its `pulsar+ssl://` test.
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 # The compose files' test runs `docker-compose config` (the Docker tests need the engine itself).
 command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 # tests/feed_page.rs loads the pipeline's page at `/` in headless Chromium (`chromium --headless`).

@@ -51,7 +51,8 @@ pub struct ConnectArgs {
         help_heading = "Connection"
     )]
     pub creds: Option<PathBuf>,
-    /// Pulsar broker URL (for `persistent://` and `non-persistent://` topics).
+    /// Pulsar broker URL, `pulsar://` or `pulsar+ssl://` (for `persistent://` and
+    /// `non-persistent://` topics).
     #[arg(
         long,
         env = "ARC_PULSAR_URL",
@@ -67,6 +68,15 @@ pub struct ConnectArgs {
         help_heading = "Connection"
     )]
     pub pulsar_token: Option<String>,
+    /// PEM file of the certificate authorities to trust for a `pulsar+ssl://` broker (default:
+    /// the system's roots).
+    #[arg(
+        long,
+        env = "ARC_PULSAR_TLS_CA",
+        value_name = "FILE",
+        help_heading = "Connection"
+    )]
+    pub pulsar_tls_ca: Option<PathBuf>,
     /// How often arc sends the Pulsar broker a PING; when nothing comes back within as long,
     /// arc gives the connection up (exit 1). Default: 30s.
     #[arg(

@@ -17,12 +17,15 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::io::{AsyncWriteExt, BufWriter};
-use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::TcpStream;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 use tokio::time::{timeout_at, Instant as Deadline};
+use tokio_rustls::rustls::pki_types::ServerName;
+use tokio_rustls::rustls::ClientConfig;
+use tokio_rustls::TlsConnector;
 
 use super::codec::{self, encode_frame, kind, msg, proto, Enc, Frame, Message, MessageId};
 use super::compression::Compression;
@@ -107,6 +110,64 @@ pub(crate) enum Owner {
         /// Whether the next lookup is to be authoritative.
         authoritative: bool,
     },
+}
+
+/// How to speak TLS to a broker (`pulsar+ssl://`).
+#[derive(Clone)]
+pub(crate) struct Tls {
+    /// Roots and protocol settings.
+    pub(crate) config: Arc<ClientConfig>,
+    /// The name the broker's certificate must carry (the URL's host).
+    pub(crate) server_name: String,
+}
+
+impl fmt::Debug for Tls {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Tls")
+            .field("server_name", &self.server_name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Tls {
+    /// TLS to `server_name`, trusting the certificates in the PEM file `ca` if given, else
+    /// the system's roots.
+    pub(crate) fn new(server_name: &str, ca: Option<&std::path::Path>) -> Result<Self, String> {
+        use tokio_rustls::rustls::RootCertStore;
+        let mut roots = RootCertStore::empty();
+        if let Some(ca) = ca {
+            let pem =
+                std::fs::read(ca).map_err(|e| format!("cannot read `{}`: {e}", ca.display()))?;
+            let certs: Vec<_> = rustls_pemfile::certs(&mut &pem[..])
+                .collect::<std::result::Result<_, _>>()
+                .map_err(|e| format!("`{}` is not PEM: {e}", ca.display()))?;
+            if certs.is_empty() {
+                return Err(format!("`{}` holds no certificate", ca.display()));
+            }
+            for cert in certs {
+                roots
+                    .add(cert)
+                    .map_err(|e| format!("a certificate in `{}`: {e}", ca.display()))?;
+            }
+        } else {
+            let native = rustls_native_certs::load_native_certs()
+                .map_err(|e| format!("cannot load the system's root certificates: {e}"))?;
+            let (added, _) = roots.add_parsable_certificates(native);
+            if added == 0 {
+                return Err("the system has no root certificates; give --pulsar-tls-ca".into());
+            }
+        }
+        let provider = tokio_rustls::rustls::crypto::ring::default_provider();
+        let config = ClientConfig::builder_with_provider(Arc::new(provider))
+            .with_safe_default_protocol_versions()
+            .map_err(|e| e.to_string())?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        Ok(Self {
+            config: Arc::new(config),
+            server_name: server_name.to_owned(),
+        })
+    }
 }
 
 /// What the reader task hands a consumer.
@@ -326,6 +387,18 @@ impl Client {
         timeout: Duration,
         keepalive: Duration,
     ) -> Result<Self> {
+        Self::connect_tls(addr, None, auth_token, timeout, keepalive).await
+    }
+
+    /// [`Client::connect_keepalive`], over TLS when `tls` is given (`pulsar+ssl://`): the
+    /// broker's certificate is checked against `tls`'s roots for its server name.
+    pub(crate) async fn connect_tls(
+        addr: SocketAddr,
+        tls: Option<&Tls>,
+        auth_token: Option<String>,
+        timeout: Duration,
+        keepalive: Duration,
+    ) -> Result<Self> {
         let timeout = timeout.min(MAX_TIMEOUT);
         let deadline = Deadline::now() + timeout;
         let stream = match timeout_at(deadline, TcpStream::connect(addr)).await {
@@ -333,7 +406,41 @@ impl Client {
             Err(_) => return Err(PulsarError::Timeout("connect")),
         };
         stream.set_nodelay(true)?;
-        let (mut rd, mut wr) = stream.into_split();
+        let Some(tls) = tls else {
+            let (rd, wr) = stream.into_split();
+            return Self::start(rd, wr, addr, auth_token, deadline, timeout, keepalive).await;
+        };
+        let name = ServerName::try_from(tls.server_name.clone()).map_err(|e| {
+            PulsarError::Protocol(format!("`{}` is no TLS server name: {e}", tls.server_name))
+        })?;
+        let connector = TlsConnector::from(Arc::clone(&tls.config));
+        let stream = match timeout_at(deadline, connector.connect(name, stream)).await {
+            Ok(stream) => stream.map_err(|e| {
+                IoError::new(
+                    e.kind(),
+                    format!("TLS handshake with {}: {e}", tls.server_name),
+                )
+            })?,
+            Err(_) => return Err(PulsarError::Timeout("TLS handshake")),
+        };
+        let (rd, wr) = tokio::io::split(stream);
+        Self::start(rd, wr, addr, auth_token, deadline, timeout, keepalive).await
+    }
+
+    /// The protocol handshake on an open stream, then the connection's tasks.
+    async fn start<R, W>(
+        mut rd: R,
+        mut wr: W,
+        addr: SocketAddr,
+        auth_token: Option<String>,
+        deadline: Deadline,
+        timeout: Duration,
+        keepalive: Duration,
+    ) -> Result<Self>
+    where
+        R: AsyncRead + Unpin + Send + 'static,
+        W: AsyncWrite + Unpin + Send + 'static,
+    {
         let token_auth = auth_token.is_some();
         let mut buf = BytesMut::with_capacity(64 * 1024);
         let handshake = async {
@@ -448,8 +555,14 @@ impl Client {
     }
 
     /// Looks `topic` up as a client that means to use it: `authoritative` when asking the
-    /// broker a Redirect named. The answer says where the topic is served.
-    pub(crate) async fn lookup_owner(&self, topic: &Topic, authoritative: bool) -> Result<Owner> {
+    /// broker a Redirect named. The answer says where the topic is served (its TLS URL when
+    /// `tls` and the broker gave one).
+    pub(crate) async fn lookup_owner(
+        &self,
+        topic: &Topic,
+        authoritative: bool,
+        tls: bool,
+    ) -> Result<Owner> {
         let name = topic.to_string();
         let build = |id| {
             msg()
@@ -463,7 +576,10 @@ impl Client {
             .request("lookup", kind::LOOKUP, deadline, build)
             .await?;
         let f = frame.fields()?;
-        let url = f.string(1).filter(|url| !url.is_empty());
+        let tls_url = f.string(2).filter(|url| tls && !url.is_empty());
+        let url = tls_url
+            .or_else(|| f.string(1))
+            .filter(|url| !url.is_empty());
         match f.int(3) {
             Some(2) => Err(broker("lookup", f.int(6), f.string(7))),
             Some(0) => {
@@ -546,7 +662,11 @@ impl Client {
 }
 
 /// The writer task: writes queued frames, coalescing whatever is queued into one flush.
-async fn write_loop(wr: OwnedWriteHalf, mut rx: mpsc::Receiver<Bytes>, tables: Arc<Mutex<Tables>>) {
+async fn write_loop<W: AsyncWrite + Unpin>(
+    wr: W,
+    mut rx: mpsc::Receiver<Bytes>,
+    tables: Arc<Mutex<Tables>>,
+) {
     let mut wr = BufWriter::with_capacity(64 * 1024, wr);
     while let Some(frame) = rx.recv().await {
         let mut result = wr.write_all(&frame).await;
@@ -628,7 +748,7 @@ async fn keepalive_loop(
 
 /// The reader task: routes frames until the connection ends, then fails every waiter.
 async fn read_loop(
-    mut rd: OwnedReadHalf,
+    mut rd: impl AsyncRead + Unpin,
     mut buf: BytesMut,
     tables: Arc<Mutex<Tables>>,
     tx: mpsc::WeakSender<Bytes>,

@@ -16,7 +16,10 @@
 //!
 //! A dropped connection ([`is_dropped`]) is resumed by the commands, on a new [`Client`].
 //!
-//! It must not: reconnect by itself, use TLS, encrypt,
+//! Connections may be TLS (`pulsar+ssl://`, [`Tls`]: rustls, with the system's roots or a
+//! given CA).
+//!
+//! It must not: reconnect by itself, encrypt,
 //! chunk, batch on the producer side, register schemas, or print. Every network wait is bounded by a timeout; frames are
 //! bounded by [`codec::MAX_FRAME`]; the auth token never appears in `Debug` or errors.
 
@@ -43,6 +46,7 @@ use tokio::time::{timeout_at, Instant as Deadline};
 #[cfg(test)]
 pub(crate) use client::Consumer;
 use client::Owner;
+pub(crate) use client::Tls;
 pub(crate) use client::{
     is_dropped, Client, InitialPosition, OutgoingMessage, SubType, DEFAULT_KEEPALIVE,
 };
@@ -347,25 +351,35 @@ const MAX_REDIRECTS: usize = 8;
 pub(crate) async fn connect_owner(
     client: Client,
     topic: &Topic,
+    tls: Option<&Tls>,
     token: Option<&str>,
     timeout: Duration,
     keepalive: Duration,
 ) -> Result<Client, PulsarError> {
     let mut client = client;
     let mut authoritative = false;
+    let connect = |url: String| async move {
+        let (addr, host) = resolve(&url).await?;
+        let tls = tls.map(|t| Tls {
+            server_name: host,
+            ..t.clone()
+        });
+        let token = token.map(str::to_owned);
+        let client = Client::connect_tls(addr, tls.as_ref(), token, timeout, keepalive).await?;
+        Ok::<_, PulsarError>(client)
+    };
     for _ in 0..=MAX_REDIRECTS {
-        let url = match client.lookup_owner(topic, authoritative).await? {
+        let url = match client
+            .lookup_owner(topic, authoritative, tls.is_some())
+            .await?
+        {
             Owner::Connect(None) => return Ok(client),
             Owner::Connect(Some(url)) => {
                 let owner = async {
-                    let addr = resolve(&url).await?;
-                    if addr == client.addr() {
+                    if resolve(&url).await?.0 == client.addr() {
                         return Ok(None);
                     }
-                    let token = token.map(str::to_owned);
-                    Client::connect_keepalive(addr, token, timeout, keepalive)
-                        .await
-                        .map(Some)
+                    connect(url.clone()).await.map(Some)
                 };
                 return Ok(match owner.await {
                     Ok(Some(owner)) => owner,
@@ -384,10 +398,8 @@ pub(crate) async fn connect_owner(
                 url
             }
         };
-        let addr = resolve(&url).await?;
-        if addr != client.addr() {
-            let token = token.map(str::to_owned);
-            client = Client::connect_keepalive(addr, token, timeout, keepalive).await?;
+        if resolve(&url).await?.0 != client.addr() {
+            client = connect(url).await?;
         }
     }
     Err(PulsarError::Protocol(format!(
@@ -395,16 +407,25 @@ pub(crate) async fn connect_owner(
     )))
 }
 
-/// The address of a `pulsar://host:port` URL a broker named.
-async fn resolve(url: &str) -> Result<SocketAddr, PulsarError> {
+/// The address and host of a `pulsar://host:port` or `pulsar+ssl://host:port` URL a broker
+/// named.
+async fn resolve(url: &str) -> Result<(SocketAddr, String), PulsarError> {
     let hostport = url
         .strip_prefix("pulsar://")
+        .or_else(|| url.strip_prefix("pulsar+ssl://"))
         .ok_or_else(|| PulsarError::Protocol(format!("the broker named `{url}`, not pulsar://")))?
         .trim_end_matches('/');
-    tokio::net::lookup_host(hostport)
+    let host = hostport
+        .rsplit_once(':')
+        .map_or(hostport, |(h, _)| h)
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_owned();
+    let addr = tokio::net::lookup_host(hostport)
         .await?
         .next()
-        .ok_or_else(|| PulsarError::Protocol(format!("`{url}` has no address")))
+        .ok_or_else(|| PulsarError::Protocol(format!("`{url}` has no address")))?;
+    Ok((addr, host))
 }
 
 /// Runs one step of a probe against the probe's deadline, naming `name` on timeout.

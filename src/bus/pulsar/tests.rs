@@ -938,7 +938,7 @@ async fn lookup_redirect_is_followed_to_the_owner() {
     assert_eq!(first.server_version(), "stand-in");
     let t = topic("moved");
     let timeout = Duration::from_secs(10);
-    let client = connect_owner(first, &t, None, timeout, DEFAULT_KEEPALIVE)
+    let client = connect_owner(first, &t, None, None, timeout, DEFAULT_KEEPALIVE)
         .await
         .expect("redirect followed");
     assert_eq!(client.addr(), owner.addr);
@@ -980,7 +980,7 @@ async fn lookup_redirect_is_followed_to_the_owner() {
     let first = Client::connect(looping, None, timeout)
         .await
         .expect("connect");
-    let err = connect_owner(first, &t, None, timeout, DEFAULT_KEEPALIVE)
+    let err = connect_owner(first, &t, None, None, timeout, DEFAULT_KEEPALIVE)
         .await
         .expect_err("endless redirects");
     assert!(err.to_string().contains("redirected more than"), "{err}");

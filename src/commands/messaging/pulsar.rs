@@ -14,7 +14,7 @@ use super::{emit, endpoint, nats_options, Format};
 use crate::bus::nats::{parse_headers, redact, Received};
 use crate::bus::pulsar::{
     connect_owner, is_dropped, Client, Compression, InitialPosition, Message, OutgoingMessage,
-    PulsarError, SubType, Topic, TopicConsumer, TopicProducer, DEFAULT_KEEPALIVE,
+    PulsarError, SubType, Tls, Topic, TopicConsumer, TopicProducer, DEFAULT_KEEPALIVE,
 };
 use crate::bus::pulsar_admin::{self, AdminClient, AdminError};
 use crate::bus::{timespec, BusError};
@@ -62,7 +62,10 @@ fn pulsar_op(op: impl Into<String>) -> impl FnOnce(PulsarError) -> Error {
 }
 
 /// The broker's address from `--pulsar-url`, `ARC_PULSAR_URL` or the running profile.
-async fn broker(settings: &Settings, c: &ConnectArgs) -> Result<(String, SocketAddr), Error> {
+async fn broker(
+    settings: &Settings,
+    c: &ConnectArgs,
+) -> Result<(String, SocketAddr, Option<Tls>), Error> {
     let url = c
         .pulsar_url
         .clone()
@@ -72,17 +75,47 @@ async fn broker(settings: &Settings, c: &ConnectArgs) -> Result<(String, SocketA
             what: "Pulsar URL",
             input: redact(&url),
             reason: reason.to_owned(),
-            example: "`pulsar://127.0.0.1:6650`".into(),
+            example: "`pulsar://127.0.0.1:6650` or `pulsar+ssl://broker.example:6651`".into(),
         }
         .into()
     };
-    let hostport = url
-        .strip_prefix("pulsar://")
-        .ok_or_else(|| bad("arc speaks plain `pulsar://` (no TLS)"))?;
+    let (hostport, ssl) = if let Some(rest) = url.strip_prefix("pulsar://") {
+        (rest, false)
+    } else if let Some(rest) = url.strip_prefix("pulsar+ssl://") {
+        (rest, true)
+    } else {
+        return Err(bad("it is neither `pulsar://` nor `pulsar+ssl://`"));
+    };
     let hostport = hostport
         .rsplit_once('@')
         .map_or(hostport, |(_, h)| h)
         .trim_end_matches('/');
+    let host = hostport
+        .rsplit_once(':')
+        .map_or(hostport, |(h, _)| h)
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    if c.pulsar_tls_ca.is_some() && !ssl {
+        return Err(BusError::Invalid {
+            what: "option",
+            input: "--pulsar-tls-ca".into(),
+            reason: format!("the broker URL `{}` is not `pulsar+ssl://`", redact(&url)),
+            example: "`--pulsar-url pulsar+ssl://broker.example:6651 --pulsar-tls-ca ca.pem`"
+                .into(),
+        }
+        .into());
+    }
+    let tls = if ssl {
+        let tls = Tls::new(host, c.pulsar_tls_ca.as_deref()).map_err(|reason| {
+            BusError::PulsarConnect {
+                server: redact(&url),
+                reason,
+            }
+        })?;
+        Some(tls)
+    } else {
+        None
+    };
     let addr = tokio::net::lookup_host(hostport)
         .await
         .map_err(|e| BusError::PulsarConnect {
@@ -91,13 +124,14 @@ async fn broker(settings: &Settings, c: &ConnectArgs) -> Result<(String, SocketA
         })?
         .next()
         .ok_or_else(|| bad("the host has no address"))?;
-    Ok((url, addr))
+    Ok((url, addr, tls))
 }
 
 async fn connect(settings: &Settings, c: &ConnectArgs) -> Result<Client, Error> {
-    let (url, addr) = broker(settings, c).await?;
+    let (url, addr, tls) = broker(settings, c).await?;
     let keepalive = c.pulsar_keepalive.unwrap_or(DEFAULT_KEEPALIVE);
-    Client::connect_keepalive(addr, c.pulsar_token.clone(), c.connect_timeout, keepalive)
+    let token = c.pulsar_token.clone();
+    Client::connect_tls(addr, tls.as_ref(), token, c.connect_timeout, keepalive)
         .await
         .map_err(|e| {
             BusError::PulsarConnect {
@@ -828,9 +862,17 @@ async fn connect_partitions(
             t.partition(i)
         };
         let token = c.pulsar_token.as_deref();
-        let owner = connect_owner(base, &name, token, c.connect_timeout, keepalive)
-            .await
-            .map_err(pulsar_op(format!("look up `{name}`")))?;
+        let tls = broker(settings, c).await?.2;
+        let owner = connect_owner(
+            base,
+            &name,
+            tls.as_ref(),
+            token,
+            c.connect_timeout,
+            keepalive,
+        )
+        .await
+        .map_err(pulsar_op(format!("look up `{name}`")))?;
         clients.push(owner);
     }
     Ok((clients, partitions))
