@@ -1,7 +1,9 @@
 //! Messaging throughput: `arc pub`, `arc sub` and `arc replay` against a raw async-nats loop in
 //! the same run, on the same nats-server, with 128-byte messages. Prints messages/s and the
-//! ratio arc/raw (targets: pub >= 0.90, sub >= 0.80, replay >= 0.80). Then Pulsar: `arc pub` to
-//! and `arc replay` of a topic on pulsar-lite (N/10 messages), in messages/s.
+//! ratio arc/raw (targets: pub >= 0.90, sub >= 0.80, replay >= 0.80). Then Pulsar on pulsar-lite
+//! (N/10 messages): `arc pub` and `arc replay` against the official client (`pulsar-client`)
+//! producing and consuming the same messages on the same broker (ratio arc/official, goal
+//! >= 1.0), and `arc replay` of LZ4-compressed messages.
 //!
 //!     cargo bench --bench messaging            # 1,000,000 messages
 //!     ARC_BENCH_N=200000 cargo bench --bench messaging
@@ -243,46 +245,111 @@ fn start_pulsar(port: u16) -> Server {
     panic!("pulsar-lite did not start");
 }
 
+/// `arc ARGS… --pulsar-url URL` (quiet, stdout discarded); its wall time in seconds.
+fn arc_pulsar(url: &str, args: &[&str]) -> f64 {
+    let t = Instant::now();
+    let st = Command::new(env!("CARGO_BIN_EXE_arc"))
+        .arg("-q")
+        .args(args)
+        .args(["--pulsar-url", url])
+        .env("CI", "true")
+        .stdout(Stdio::null())
+        .status()
+        .expect("arc");
+    assert!(st.success(), "arc {args:?} failed");
+    t.elapsed().as_secs_f64()
+}
+
+/// Runs the official client (`pulsar-client` from PyPI) on `script`, which prints the seconds
+/// its timed part took; `URL`, `N`, `SIZE` and `pulsar` are defined for it.
+fn official(url: &str, n: u64, script: &str) -> f64 {
+    let full = format!(
+        "import logging, os, sys, time, pulsar\nURL = {url:?}\nN = {n}\nSIZE = {SIZE}\n\
+         logging.basicConfig(level=logging.ERROR, stream=sys.stderr)\n\
+         c = pulsar.Client(URL, logger=logging.getLogger('pulsar'))\n{script}\n\
+         sys.stdout.flush()\nos._exit(0)\n"
+    );
+    let out = Command::new("python3")
+        .args(["-c", &full])
+        .output()
+        .expect("python3");
+    assert!(
+        out.status.success(),
+        "the official client failed (pip install pulsar-client; make deps): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .expect("seconds from the official client")
+}
+
+/// Pulsar on pulsar-lite: arc's produce and replay rates, a replay of LZ4-compressed messages,
+/// and the official client (`pulsar-client`, the C++ client's Python binding, batching off as
+/// arc's producer) producing and consuming (acking each) the same number of messages of the
+/// same size on the same broker; the ratio arc/official is the figure.
 fn pulsar(n: u64) {
     let port = free_port();
     let _broker = start_pulsar(port);
     let url = format!("pulsar://127.0.0.1:{port}");
+    let count = n.to_string();
+    let size = SIZE.to_string();
     let topic = "persistent://public/default/bench";
-    let t = Instant::now();
-    let st = Command::new(env!("CARGO_BIN_EXE_arc"))
-        .args([
-            "-q",
-            "pub",
-            topic,
-            "--size",
-            &SIZE.to_string(),
-            "--count",
-            &n.to_string(),
-            "--pulsar-url",
+    let secs = arc_pulsar(&url, &["pub", topic, "--size", &size, "--count", &count]);
+    let produce = n as f64 / secs;
+    let replay = n as f64 / arc_pulsar(&url, &["replay", topic, "--since", "1h"]);
+    let lz4 = "persistent://public/default/bench-lz4";
+    let pub_lz4 = [
+        "pub",
+        lz4,
+        "--size",
+        &size,
+        "--count",
+        &count,
+        "--compression",
+        "lz4",
+    ];
+    arc_pulsar(&url, &pub_lz4);
+    let replay_lz4 = n as f64 / arc_pulsar(&url, &["replay", lz4, "--since", "1h"]);
+    let official_produce = n as f64
+        / official(
             &url,
-        ])
-        .env("CI", "true")
-        .status()
-        .expect("arc pub");
-    assert!(st.success());
-    let produce = n as f64 / t.elapsed().as_secs_f64();
-    let t = Instant::now();
-    let st = Command::new(env!("CARGO_BIN_EXE_arc"))
-        .args(["-q", "replay", topic, "--since", "1h", "--pulsar-url", &url])
-        .env("CI", "true")
-        .stdout(Stdio::null())
-        .status()
-        .expect("arc replay");
-    assert!(st.success());
-    // The replay ends after half a second without messages; that wait is not throughput.
-    let replay = n as f64 / (t.elapsed().as_secs_f64() - 0.5).max(1e-3);
+            n,
+            "p = c.create_producer('persistent://public/default/bench-official', \
+             batching_enabled=False)\n\
+             body = os.urandom(SIZE)\n\
+             t = time.perf_counter()\n\
+             for i in range(N):\n    p.send_async(body, None)\n\
+             p.flush()\nprint(time.perf_counter() - t)",
+        );
+    let official_consume = n as f64
+        / official(
+            &url,
+            n,
+            "t = time.perf_counter()\n\
+             s = c.subscribe('persistent://public/default/bench', 'official', \
+             initial_position=pulsar.InitialPosition.Earliest)\n\
+             seen = set()\n\
+             while len(seen) < N:\n\
+             \x20   m = s.receive(timeout_millis=10000)\n\
+             \x20   s.acknowledge(m)\n\
+             \x20   seen.add(str(m.message_id()))\n\
+             print(time.perf_counter() - t)",
+        );
+    println!("pulsar-lite, {n} messages of {SIZE} bytes, arc against the official client:");
+    for (name, official, ours) in [
+        ("arc pub persistent://…", official_produce, produce),
+        ("arc replay persistent://…", official_consume, replay),
+    ] {
+        println!(
+            "{name:<34} official {official:>9.0} msg/s   arc {ours:>9.0} msg/s   ratio {:>5.2}  \
+             (goal >= 1.00)",
+            ours / official
+        );
+    }
     println!(
-        "{:<34} {produce:>12.0} msg/s  ({n} messages, pulsar-lite)",
-        "arc pub persistent://…"
-    );
-    println!(
-        "{:<34} {replay:>12.0} msg/s  ({n} messages, pulsar-lite)",
-        "arc replay persistent://…"
+        "{:<34} {replay_lz4:>12.0} msg/s  (LZ4-compressed by arc pub --compression lz4)",
+        "arc replay persistent://… (LZ4)"
     );
 }
 

@@ -2250,7 +2250,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__pub)
-            opts="-H -q -v -h -V --header --count --stdin --size --jetstream --reply-to --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-H -q -v -h -V --header --count --stdin --size --jetstream --reply-to --compression --key --event-time --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-tls-ca --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2273,6 +2273,18 @@ _arc() {
                     return 0
                     ;;
                 --reply-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --compression)
+                    COMPREPLY=($(compgen -W "lz4 zlib zstd snappy" -- "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --event-time)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2304,6 +2316,14 @@ _arc() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --pulsar-tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pulsar-keepalive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --pulsar-admin-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2332,7 +2352,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__replay)
-            opts="-q -v -h -V --since --until --subject --to --follow --raw --log --pipeline-url --admin-token --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --since --until --subject --to --follow --raw --log --pipeline-url --admin-token --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-tls-ca --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2390,6 +2410,14 @@ _arc() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --pulsar-tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pulsar-keepalive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --pulsar-admin-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2418,7 +2446,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__reply)
-            opts="-q -v -h -V --queue --command --count --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --queue --command --count --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-tls-ca --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2464,6 +2492,14 @@ _arc() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --pulsar-tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pulsar-keepalive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --pulsar-admin-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2492,7 +2528,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__request)
-            opts="-H -q -v -h -V --header --timeout --raw --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-H -q -v -h -V --header --timeout --raw --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-tls-ca --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2535,6 +2571,14 @@ _arc() {
                     return 0
                     ;;
                 --pulsar-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pulsar-tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pulsar-keepalive)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2772,7 +2816,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__streams__subcmd__apply)
-            opts="-q -v -h -V --topics --dry-run --no-topics --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --topics --dry-run --no-topics --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-tls-ca --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2807,6 +2851,14 @@ _arc() {
                     return 0
                     ;;
                 --pulsar-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pulsar-tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pulsar-keepalive)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2922,7 +2974,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__streams__subcmd__info)
-            opts="-q -v -h -V --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-tls-ca --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2953,6 +3005,14 @@ _arc() {
                     return 0
                     ;;
                 --pulsar-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pulsar-tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pulsar-keepalive)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2984,7 +3044,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__streams__subcmd__ls)
-            opts="-q -v -h -V --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-tls-ca --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3015,6 +3075,14 @@ _arc() {
                     return 0
                     ;;
                 --pulsar-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pulsar-tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pulsar-keepalive)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3046,7 +3114,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__streams__subcmd__rm)
-            opts="-q -v -h -V --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-tls-ca --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3080,6 +3148,14 @@ _arc() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --pulsar-tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pulsar-keepalive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --pulsar-admin-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3108,7 +3184,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__sub)
-            opts="-q -v -h -V --queue --count --raw --headers --subscription --position --type --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --queue --count --raw --headers --subscription --position --type --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-tls-ca --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3162,6 +3238,14 @@ _arc() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --pulsar-tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pulsar-keepalive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --pulsar-admin-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3190,7 +3274,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__tail)
-            opts="-q -v -h -V --system --count --log --pipeline-url --admin-token --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --system --count --log --pipeline-url --admin-token --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-tls-ca --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3233,6 +3317,14 @@ _arc() {
                     return 0
                     ;;
                 --pulsar-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pulsar-tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pulsar-keepalive)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

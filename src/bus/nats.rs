@@ -159,6 +159,15 @@ pub struct Received {
     /// Its sequence (JetStream) or message id (Pulsar).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seq: Option<String>,
+    /// Its key (Pulsar), when one was set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// Its ordering key (Pulsar), when one was set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ordering_key: Option<String>,
+    /// Its event time (Pulsar; RFC 3339, UTC, ms), when the producer set one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_time: Option<String>,
 }
 
 impl Received {
@@ -188,6 +197,9 @@ impl Received {
             published: None,
             stream: None,
             seq: None,
+            key: None,
+            ordering_key: None,
+            event_time: None,
         }
     }
 }

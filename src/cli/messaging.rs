@@ -51,7 +51,8 @@ pub struct ConnectArgs {
         help_heading = "Connection"
     )]
     pub creds: Option<PathBuf>,
-    /// Pulsar broker URL (for `persistent://` and `non-persistent://` topics).
+    /// Pulsar broker URL, `pulsar://` or `pulsar+ssl://` (for `persistent://` and
+    /// `non-persistent://` topics).
     #[arg(
         long,
         env = "ARC_PULSAR_URL",
@@ -67,6 +68,25 @@ pub struct ConnectArgs {
         help_heading = "Connection"
     )]
     pub pulsar_token: Option<String>,
+    /// PEM file of the certificate authorities to trust for a `pulsar+ssl://` broker (default:
+    /// the system's roots).
+    #[arg(
+        long,
+        env = "ARC_PULSAR_TLS_CA",
+        value_name = "FILE",
+        help_heading = "Connection"
+    )]
+    pub pulsar_tls_ca: Option<PathBuf>,
+    /// How often arc sends the Pulsar broker a PING; when nothing comes back within as long,
+    /// arc gives the connection up (exit 1). Default: 30s.
+    #[arg(
+        long,
+        env = "ARC_PULSAR_KEEPALIVE",
+        value_parser = crate::spec::duration::parse,
+        value_name = "DURATION",
+        help_heading = "Connection"
+    )]
+    pub pulsar_keepalive: Option<Duration>,
     /// Pulsar admin REST API URL (for `arc streams apply`).
     #[arg(
         long,
@@ -105,9 +125,35 @@ pub struct PubArgs {
     /// Reply subject to send with the message.
     #[arg(long, value_name = "SUBJECT")]
     pub reply_to: Option<String>,
+    /// Compress each Pulsar message with this codec (every official client reads them all).
+    ///
+    /// $ arc pub persistent://public/default/audit --size 4096 --count 100 --compression zstd
+    #[arg(long, value_enum, value_name = "CODEC", help_heading = "Pulsar")]
+    pub compression: Option<PulsarCompression>,
+    /// The Pulsar message key: Key_Shared subscriptions dispatch by it, and on a partitioned
+    /// topic it picks the partition (the same key, the same partition).
+    #[arg(long, value_name = "KEY", help_heading = "Pulsar")]
+    pub key: Option<String>,
+    /// The Pulsar message's event time: a duration ago (`90s`), an RFC 3339 time, or unix
+    /// seconds or milliseconds (as `arc replay --since`).
+    #[arg(long, value_name = "TIME", help_heading = "Pulsar")]
+    pub event_time: Option<String>,
     /// Connection options.
     #[command(flatten)]
     pub connect: ConnectArgs,
+}
+
+/// Pulsar compression codecs for `arc pub --compression`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PulsarCompression {
+    /// LZ4 (fast; Pulsar's most common choice).
+    Lz4,
+    /// zlib.
+    Zlib,
+    /// Zstandard (best ratio).
+    Zstd,
+    /// Snappy.
+    Snappy,
 }
 
 /// Pulsar subscription types.
@@ -218,7 +264,10 @@ pub enum StreamsCommand {
     Apply(StreamsApplyArgs),
     /// List JetStream streams.
     Ls(StreamsConnect),
-    /// Show one stream's configuration and state.
+    /// Show one stream's configuration and state, or a Pulsar topic's partitions.
+    ///
+    /// $ arc streams info AGENT_EVENTS
+    /// $ arc streams info persistent://arc/agents/agent-events
     Info(StreamNameArgs),
     /// Delete a stream and its messages.
     Rm(StreamNameArgs),
@@ -254,7 +303,7 @@ pub struct StreamsConnect {
 /// A stream name and connection options.
 #[derive(Debug, Args)]
 pub struct StreamNameArgs {
-    /// Stream name (`AGENT_EVENTS`).
+    /// Stream name (`AGENT_EVENTS`), or a Pulsar topic (`persistent://public/default/t`).
     pub name: String,
     /// Connection options.
     #[command(flatten)]

@@ -228,10 +228,21 @@ impl Run {
                 }
             }
         });
+        let mut pipe = child.stdout.take().expect("stdout");
+        let out = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = std::sync::Arc::clone(&out);
+        let stdout = std::thread::spawn(move || {
+            let mut chunk = vec![0; 64 * 1024];
+            while let Ok(n @ 1..) = std::io::Read::read(&mut pipe, &mut chunk) {
+                sink.lock().unwrap().extend_from_slice(&chunk[..n]);
+            }
+        });
         Background {
             child,
             stderr: rx,
             seen: Vec::new(),
+            stdout: Some(stdout),
+            out,
         }
     }
 
@@ -361,19 +372,28 @@ pub struct Background {
     child: std::process::Child,
     stderr: std::sync::mpsc::Receiver<String>,
     seen: Vec<String>,
+    /// stdout, read as it comes so that a large output never fills the pipe and stalls arc.
+    stdout: Option<std::thread::JoinHandle<()>>,
+    /// What it wrote to stdout so far.
+    out: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
 }
 
 impl Background {
     /// Waits (up to 10s) for a stderr line containing `needle`.
     pub fn wait_for(&mut self, needle: &str) {
+        self.wait_for_line(needle);
+    }
+
+    /// Waits (up to 10s) for a stderr line containing `needle`, and returns it.
+    pub fn wait_for_line(&mut self, needle: &str) -> String {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
         while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
             match self.stderr.recv_timeout(left) {
                 Ok(line) => {
                     let hit = line.contains(needle);
-                    self.seen.push(line);
+                    self.seen.push(line.clone());
                     if hit {
-                        return;
+                        return line;
                     }
                 }
                 Err(_) => break,
@@ -383,6 +403,11 @@ impl Background {
             "arc never said `{needle}`; stderr so far:\n{}",
             self.seen.join("\n")
         );
+    }
+
+    /// Its process id (to signal it).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// Waits (up to 20s) for it to exit; its stdout and exit code.
@@ -401,18 +426,36 @@ impl Background {
             }
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
-        let out = self.child.wait_with_output().expect("wait");
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-        )
+        let status = self.child.wait().expect("wait");
+        (status.code().unwrap_or(-1), self.stdout())
     }
 
     /// Stops it (SIGTERM-free: kill) and returns its stdout so far.
     pub fn stop(mut self) -> String {
         let _ = self.child.kill();
-        let out = self.child.wait_with_output().expect("wait");
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        let _ = self.child.wait();
+        self.stdout()
+    }
+
+    /// All it wrote to stdout (it has exited).
+    fn stdout(&mut self) -> String {
+        if let Some(reader) = self.stdout.take() {
+            let _ = reader.join();
+        }
+        String::from_utf8_lossy(&self.out.lock().unwrap()).into_owned()
+    }
+
+    /// Waits (up to 10s) until its stdout contains `needle`.
+    pub fn wait_for_stdout(&self, needle: &str) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !String::from_utf8_lossy(&self.out.lock().unwrap()).contains(needle) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "arc never printed `{needle}`; stdout so far:\n{}",
+                String::from_utf8_lossy(&self.out.lock().unwrap())
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
     }
 }
 

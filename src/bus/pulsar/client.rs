@@ -1,9 +1,10 @@
 //! One broker connection and the producers and consumers on it.
 //!
-//! Owns the connection's two tasks: a writer that drains a bounded queue of encoded frames
+//! Owns the connection's three tasks: a writer that drains a bounded queue of encoded frames
 //! (coalescing them into few syscalls) and a reader that answers PING with PONG and routes
 //! every other frame: responses by `request_id`, receipts by `producer_id`+`sequence_id`,
-//! deliveries, CLOSE_CONSUMER and ACTIVE_CONSUMER_CHANGE by `consumer_id`. It must not
+//! deliveries, CLOSE_CONSUMER and ACTIVE_CONSUMER_CHANGE by `consumer_id`; and a keepalive
+//! task that sends PING and gives the connection up when the broker goes silent. It must not
 //! reconnect (when the connection ends, every waiter fails with [`PulsarError::Io`]
 //! naming the reason) and must not keep the auth token past the handshake.
 
@@ -16,14 +17,18 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::io::{AsyncWriteExt, BufWriter};
-use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::TcpStream;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 use tokio::time::{timeout_at, Instant as Deadline};
+use tokio_rustls::rustls::pki_types::ServerName;
+use tokio_rustls::rustls::ClientConfig;
+use tokio_rustls::TlsConnector;
 
 use super::codec::{self, encode_frame, kind, msg, proto, Enc, Frame, Message, MessageId};
+use super::compression::Compression;
 use super::{broker, now_ms, server_error_name, PulsarError, Topic, MAX_TIMEOUT};
 
 /// Result type of this module.
@@ -41,6 +46,9 @@ const PERMITS: u32 = 1000;
 const MAX_IN_FLIGHT: usize = 1000;
 /// Encoded frames queued for the writer task before senders wait.
 const WRITE_QUEUE: usize = 4096;
+/// How often a connection sends PING, and how long it waits for any frame after one before
+/// it gives up: the official clients' default (`keepAliveIntervalSeconds`).
+pub(crate) const DEFAULT_KEEPALIVE: Duration = Duration::from_secs(30);
 
 /// Subscription types of `CommandSubscribe.SubType`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,6 +98,78 @@ impl OutgoingMessage {
     }
 }
 
+/// Where a LOOKUP says a topic is served.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Owner {
+    /// By the broker at this URL (`None` or empty: the one asked).
+    Connect(Option<String>),
+    /// Ask the broker at `url` (authoritatively if it says so).
+    Redirect {
+        /// `pulsar://host:port`.
+        url: String,
+        /// Whether the next lookup is to be authoritative.
+        authoritative: bool,
+    },
+}
+
+/// How to speak TLS to a broker (`pulsar+ssl://`).
+#[derive(Clone)]
+pub(crate) struct Tls {
+    /// Roots and protocol settings.
+    pub(crate) config: Arc<ClientConfig>,
+    /// The name the broker's certificate must carry (the URL's host).
+    pub(crate) server_name: String,
+}
+
+impl fmt::Debug for Tls {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Tls")
+            .field("server_name", &self.server_name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Tls {
+    /// TLS to `server_name`, trusting the certificates in the PEM file `ca` if given, else
+    /// the system's roots.
+    pub(crate) fn new(server_name: &str, ca: Option<&std::path::Path>) -> Result<Self, String> {
+        use tokio_rustls::rustls::RootCertStore;
+        let mut roots = RootCertStore::empty();
+        if let Some(ca) = ca {
+            let pem =
+                std::fs::read(ca).map_err(|e| format!("cannot read `{}`: {e}", ca.display()))?;
+            let certs: Vec<_> = rustls_pemfile::certs(&mut &pem[..])
+                .collect::<std::result::Result<_, _>>()
+                .map_err(|e| format!("`{}` is not PEM: {e}", ca.display()))?;
+            if certs.is_empty() {
+                return Err(format!("`{}` holds no certificate", ca.display()));
+            }
+            for cert in certs {
+                roots
+                    .add(cert)
+                    .map_err(|e| format!("a certificate in `{}`: {e}", ca.display()))?;
+            }
+        } else {
+            let native = rustls_native_certs::load_native_certs()
+                .map_err(|e| format!("cannot load the system's root certificates: {e}"))?;
+            let (added, _) = roots.add_parsable_certificates(native);
+            if added == 0 {
+                return Err("the system has no root certificates; give --pulsar-tls-ca".into());
+            }
+        }
+        let provider = tokio_rustls::rustls::crypto::ring::default_provider();
+        let config = ClientConfig::builder_with_provider(Arc::new(provider))
+            .with_safe_default_protocol_versions()
+            .map_err(|e| e.to_string())?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        Ok(Self {
+            config: Arc::new(config),
+            server_name: server_name.to_owned(),
+        })
+    }
+}
+
 /// What the reader task hands a consumer.
 #[derive(Debug)]
 enum Event {
@@ -106,6 +186,9 @@ enum Event {
 struct Tables {
     /// Why the connection ended; once set, nothing new is registered.
     dead: Option<String>,
+    /// Set when the keepalive gave the connection up: the broker went silent, rather than
+    /// closing the connection (see [`is_dropped`]).
+    silent: bool,
     /// Pending requests by `request_id`.
     requests: HashMap<u64, oneshot::Sender<Result<Frame>>>,
     /// Pending sends by (`producer_id`, `sequence_id`).
@@ -121,22 +204,36 @@ fn lock(tables: &Mutex<Tables>) -> MutexGuard<'_, Tables> {
     tables.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// The error every waiter gets once the connection ended for `reason`.
-fn lost(reason: &str) -> PulsarError {
-    IoError::new(ErrorKind::ConnectionAborted, reason.to_owned()).into()
+/// The error every waiter gets once the connection ended for `reason`: `TimedOut` when the
+/// broker went `silent`, else `ConnectionAborted`.
+fn lost(reason: &str, silent: bool) -> PulsarError {
+    let kind = if silent {
+        ErrorKind::TimedOut
+    } else {
+        ErrorKind::ConnectionAborted
+    };
+    IoError::new(kind, reason.to_owned()).into()
+}
+
+/// Whether `e` says the connection was dropped or closed (by the broker, the network, a
+/// frame arc could not read) rather than that the broker went silent: a new connection may
+/// well work at once.
+pub(crate) fn is_dropped(e: &PulsarError) -> bool {
+    matches!(e, PulsarError::Io(io) if io.kind() != ErrorKind::TimedOut)
 }
 
 /// Marks the connection dead and fails every waiter with `reason`.
-fn kill(tables: &Mutex<Tables>, reason: &str) {
+fn kill(tables: &Mutex<Tables>, reason: &str, silent: bool) {
     let mut t = lock(tables);
     if t.dead.is_none() {
         t.dead = Some(reason.to_owned());
+        t.silent = silent;
     }
     for (_, waiter) in t.requests.drain() {
-        let _ = waiter.send(Err(lost(reason)));
+        let _ = waiter.send(Err(lost(reason, silent)));
     }
     for (_, waiter) in t.receipts.drain() {
-        let _ = waiter.send(Err(lost(reason)));
+        let _ = waiter.send(Err(lost(reason, silent)));
     }
     t.consumers.clear(); // consumers see their channel end
 }
@@ -159,6 +256,8 @@ struct Conn {
     token_auth: bool,
     /// The reader task, stopped when the last handle goes.
     reader: JoinHandle<()>,
+    /// The keepalive task, stopped with the reader.
+    keepalive: JoinHandle<()>,
 }
 
 impl fmt::Debug for Conn {
@@ -183,6 +282,7 @@ impl Drop for Conn {
     fn drop(&mut self) {
         // The writer task flushes what is queued, then closes the socket.
         self.reader.abort();
+        self.keepalive.abort();
     }
 }
 
@@ -200,7 +300,7 @@ impl Conn {
     /// The error for a connection that has ended.
     fn lost(&self) -> PulsarError {
         let t = lock(&self.tables);
-        lost(t.dead.as_deref().unwrap_or("connection closed"))
+        lost(t.dead.as_deref().unwrap_or("connection closed"), t.silent)
     }
 
     /// Queues an encoded frame for the writer, waiting for room until `deadline`.
@@ -234,7 +334,7 @@ impl Conn {
         {
             let mut t = lock(&self.tables);
             if let Some(reason) = &t.dead {
-                return Err(lost(reason));
+                return Err(lost(reason, t.silent));
             }
             t.requests.insert(id, tx);
         }
@@ -258,7 +358,7 @@ impl Conn {
 
 /// One TCP connection to a broker, past the handshake. Cheap to share by reference;
 /// producers and consumers keep the connection alive after the client is dropped.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Client {
     /// The connection.
     conn: Arc<Conn>,
@@ -275,6 +375,30 @@ impl Client {
         auth_token: Option<String>,
         timeout: Duration,
     ) -> Result<Self> {
+        Self::connect_keepalive(addr, auth_token, timeout, DEFAULT_KEEPALIVE).await
+    }
+
+    /// [`Client::connect`], sending PING every `keepalive` once connected: when nothing at
+    /// all (PONG or any other frame) comes from the broker within `keepalive` of a PING, the
+    /// connection is given up and every waiter fails with [`PulsarError::Io`] saying so.
+    pub(crate) async fn connect_keepalive(
+        addr: SocketAddr,
+        auth_token: Option<String>,
+        timeout: Duration,
+        keepalive: Duration,
+    ) -> Result<Self> {
+        Self::connect_tls(addr, None, auth_token, timeout, keepalive).await
+    }
+
+    /// [`Client::connect_keepalive`], over TLS when `tls` is given (`pulsar+ssl://`): the
+    /// broker's certificate is checked against `tls`'s roots for its server name.
+    pub(crate) async fn connect_tls(
+        addr: SocketAddr,
+        tls: Option<&Tls>,
+        auth_token: Option<String>,
+        timeout: Duration,
+        keepalive: Duration,
+    ) -> Result<Self> {
         let timeout = timeout.min(MAX_TIMEOUT);
         let deadline = Deadline::now() + timeout;
         let stream = match timeout_at(deadline, TcpStream::connect(addr)).await {
@@ -282,7 +406,41 @@ impl Client {
             Err(_) => return Err(PulsarError::Timeout("connect")),
         };
         stream.set_nodelay(true)?;
-        let (mut rd, mut wr) = stream.into_split();
+        let Some(tls) = tls else {
+            let (rd, wr) = stream.into_split();
+            return Self::start(rd, wr, addr, auth_token, deadline, timeout, keepalive).await;
+        };
+        let name = ServerName::try_from(tls.server_name.clone()).map_err(|e| {
+            PulsarError::Protocol(format!("`{}` is no TLS server name: {e}", tls.server_name))
+        })?;
+        let connector = TlsConnector::from(Arc::clone(&tls.config));
+        let stream = match timeout_at(deadline, connector.connect(name, stream)).await {
+            Ok(stream) => stream.map_err(|e| {
+                IoError::new(
+                    e.kind(),
+                    format!("TLS handshake with {}: {e}", tls.server_name),
+                )
+            })?,
+            Err(_) => return Err(PulsarError::Timeout("TLS handshake")),
+        };
+        let (rd, wr) = tokio::io::split(stream);
+        Self::start(rd, wr, addr, auth_token, deadline, timeout, keepalive).await
+    }
+
+    /// The protocol handshake on an open stream, then the connection's tasks.
+    async fn start<R, W>(
+        mut rd: R,
+        mut wr: W,
+        addr: SocketAddr,
+        auth_token: Option<String>,
+        deadline: Deadline,
+        timeout: Duration,
+        keepalive: Duration,
+    ) -> Result<Self>
+    where
+        R: AsyncRead + Unpin + Send + 'static,
+        W: AsyncWrite + Unpin + Send + 'static,
+    {
         let token_auth = auth_token.is_some();
         let mut buf = BytesMut::with_capacity(64 * 1024);
         let handshake = async {
@@ -319,7 +477,21 @@ impl Client {
         let (tx, rx) = mpsc::channel(WRITE_QUEUE);
         let tables = Arc::new(Mutex::new(Tables::default()));
         tokio::spawn(write_loop(wr, rx, Arc::clone(&tables)));
-        let reader = read_loop(rd, buf, Arc::clone(&tables), tx.downgrade());
+        let seen = Arc::new(Seen::default());
+        let reader = read_loop(
+            rd,
+            buf,
+            Arc::clone(&tables),
+            tx.downgrade(),
+            Arc::clone(&seen),
+        );
+        let keepalive = keepalive_loop(
+            keepalive.clamp(Duration::from_millis(10), MAX_TIMEOUT),
+            addr,
+            Arc::clone(&tables),
+            tx.downgrade(),
+            seen,
+        );
         let conn = Conn {
             tx,
             tables,
@@ -329,6 +501,7 @@ impl Client {
             server_version,
             token_auth,
             reader: tokio::spawn(reader),
+            keepalive: tokio::spawn(keepalive),
         };
         Ok(Self {
             conn: Arc::new(conn),
@@ -357,6 +530,74 @@ impl Client {
         Ok(f.string(1).filter(|url| !url.is_empty()))
     }
 
+    /// The number of partitions of `topic` (PARTITIONED_METADATA): 0 for a topic that is not
+    /// partitioned. Brokers that auto-create topics may create it here, partitioned by their
+    /// default.
+    pub(crate) async fn partitions(&self, topic: &Topic) -> Result<u32> {
+        let name = topic.to_string();
+        let build = |id| msg().str(1, &name).int(2, id);
+        let deadline = self.conn.deadline();
+        let frame = self
+            .conn
+            .request(
+                "partitioned metadata",
+                kind::PARTITIONED_METADATA,
+                deadline,
+                build,
+            )
+            .await?;
+        let f = frame.fields()?;
+        if f.int(3) == Some(1) {
+            return Err(broker("partitioned metadata", f.int(4), f.string(5)));
+        }
+        let n = f.int(1).unwrap_or(0);
+        u32::try_from(n).map_err(|_| proto(format!("{n} partitions is out of range")))
+    }
+
+    /// Looks `topic` up as a client that means to use it: `authoritative` when asking the
+    /// broker a Redirect named. The answer says where the topic is served (its TLS URL when
+    /// `tls` and the broker gave one).
+    pub(crate) async fn lookup_owner(
+        &self,
+        topic: &Topic,
+        authoritative: bool,
+        tls: bool,
+    ) -> Result<Owner> {
+        let name = topic.to_string();
+        let build = |id| {
+            msg()
+                .str(1, &name)
+                .int(2, id)
+                .int(3, u64::from(authoritative))
+        };
+        let deadline = self.conn.deadline();
+        let frame = self
+            .conn
+            .request("lookup", kind::LOOKUP, deadline, build)
+            .await?;
+        let f = frame.fields()?;
+        let tls_url = f.string(2).filter(|url| tls && !url.is_empty());
+        let url = tls_url
+            .or_else(|| f.string(1))
+            .filter(|url| !url.is_empty());
+        match f.int(3) {
+            Some(2) => Err(broker("lookup", f.int(6), f.string(7))),
+            Some(0) => {
+                let url = url.ok_or_else(|| proto("lookup Redirect without a broker URL"))?;
+                Ok(Owner::Redirect {
+                    url,
+                    authoritative: f.int(5) == Some(1),
+                })
+            }
+            _ => Ok(Owner::Connect(url)),
+        }
+    }
+
+    /// The broker's address this client is connected to.
+    pub(crate) fn addr(&self) -> SocketAddr {
+        self.conn.addr
+    }
+
     /// Creates a producer on `topic` with a broker-assigned name.
     pub(crate) async fn create_producer(&self, topic: &Topic) -> Result<Producer> {
         let conn = Arc::clone(&self.conn);
@@ -376,6 +617,7 @@ impl Client {
             id,
             name: producer_name,
             next_seq: AtomicU64::new(next_seq),
+            compression: Compression::None,
             closed: false,
         })
     }
@@ -394,7 +636,7 @@ impl Client {
         {
             let mut t = lock(&conn.tables);
             if let Some(reason) = &t.dead {
-                return Err(lost(reason));
+                return Err(lost(reason, t.silent));
             }
             t.consumers.insert(id, tx);
         }
@@ -420,7 +662,11 @@ impl Client {
 }
 
 /// The writer task: writes queued frames, coalescing whatever is queued into one flush.
-async fn write_loop(wr: OwnedWriteHalf, mut rx: mpsc::Receiver<Bytes>, tables: Arc<Mutex<Tables>>) {
+async fn write_loop<W: AsyncWrite + Unpin>(
+    wr: W,
+    mut rx: mpsc::Receiver<Bytes>,
+    tables: Arc<Mutex<Tables>>,
+) {
     let mut wr = BufWriter::with_capacity(64 * 1024, wr);
     while let Some(frame) = rx.recv().await {
         let mut result = wr.write_all(&frame).await;
@@ -428,23 +674,90 @@ async fn write_loop(wr: OwnedWriteHalf, mut rx: mpsc::Receiver<Bytes>, tables: A
             result = wr.write_all(&frame).await;
         }
         if let Err(e) = result.and(wr.flush().await) {
-            kill(&tables, &format!("writing to the broker failed: {e}"));
+            kill(
+                &tables,
+                &format!("writing to the broker failed: {e}"),
+                false,
+            );
             return;
         }
     }
     let _ = wr.shutdown().await;
 }
 
+/// When the reader last read a frame, for the keepalive.
+#[derive(Debug)]
+struct Seen {
+    /// The connection's start.
+    base: Deadline,
+    /// Microseconds from `base` to the last frame read.
+    last: AtomicU64,
+}
+
+impl Default for Seen {
+    fn default() -> Self {
+        Self {
+            base: Deadline::now(),
+            last: AtomicU64::new(0),
+        }
+    }
+}
+
+impl Seen {
+    /// Microseconds since `base`.
+    fn now(&self) -> u64 {
+        u64::try_from(self.base.elapsed().as_micros()).unwrap_or(u64::MAX)
+    }
+}
+
+/// The keepalive task: every `interval`, gives up the connection if nothing came since the
+/// previous PING, else sends a PING. Ends with the connection.
+async fn keepalive_loop(
+    interval: Duration,
+    addr: SocketAddr,
+    tables: Arc<Mutex<Tables>>,
+    tx: mpsc::WeakSender<Bytes>,
+    seen: Arc<Seen>,
+) {
+    let Ok(ping) = encode_frame(kind::PING, &msg(), None) else {
+        return;
+    };
+    let mut pinged = None;
+    loop {
+        tokio::time::sleep(interval).await;
+        if lock(&tables).dead.is_some() {
+            return;
+        }
+        if pinged.is_some_and(|at| seen.last.load(Ordering::Relaxed) < at) {
+            let reason = format!(
+                "the broker at {addr} sent nothing for {} after a PING (keepalive): it is \
+                 stopped, overloaded or unreachable",
+                crate::format::duration(interval)
+            );
+            kill(&tables, &reason, true);
+            return;
+        }
+        let Some(tx) = tx.upgrade() else {
+            return;
+        };
+        // A full queue means the writer is stuck; the next tick judges by what was read.
+        let _ = tx.try_send(ping.clone());
+        pinged = Some(seen.now());
+    }
+}
+
 /// The reader task: routes frames until the connection ends, then fails every waiter.
 async fn read_loop(
-    mut rd: OwnedReadHalf,
+    mut rd: impl AsyncRead + Unpin,
     mut buf: BytesMut,
     tables: Arc<Mutex<Tables>>,
     tx: mpsc::WeakSender<Bytes>,
+    seen: Arc<Seen>,
 ) {
     let reason = loop {
         match codec::read_frame(&mut rd, &mut buf).await {
             Ok(Some(frame)) => {
+                seen.last.store(seen.now(), Ordering::Relaxed);
                 if let Err(e) = route(frame, &tables, &tx) {
                     break e.to_string();
                 }
@@ -453,7 +766,7 @@ async fn read_loop(
             Err(e) => break e.to_string(),
         }
     };
-    kill(&tables, &reason);
+    kill(&tables, &reason, false);
 }
 
 /// Routes one frame from the broker to whoever waits for it.
@@ -474,9 +787,11 @@ fn route(frame: Frame, tables: &Mutex<Tables>, tx: &mpsc::WeakSender<Bytes>) -> 
         | kind::ERROR
         | kind::PRODUCER_SUCCESS
         | kind::LOOKUP_RESPONSE
+        | kind::PARTITIONED_METADATA_RESPONSE
         | kind::GET_LAST_MESSAGE_ID_RESPONSE => {
             let field = match frame.kind {
                 kind::LOOKUP_RESPONSE => 4,
+                kind::PARTITIONED_METADATA_RESPONSE => 2,
                 kind::GET_LAST_MESSAGE_ID_RESPONSE => 2,
                 _ => 1,
             };
@@ -542,6 +857,8 @@ pub(crate) struct Producer {
     name: String,
     /// Next `sequence_id`.
     next_seq: AtomicU64,
+    /// The codec every payload is compressed with.
+    compression: Compression,
     /// Set once CLOSE_PRODUCER was sent.
     closed: bool,
 }
@@ -555,14 +872,20 @@ pub(crate) struct Receipt {
     conn: Arc<Conn>,
     /// (`producer_id`, `sequence_id`).
     key: (u64, u64),
+    /// The partition sent to, put into the id.
+    pub(super) partition: Option<u32>,
 }
 
 impl Receipt {
     /// Waits for the broker's receipt, at most the client's timeout from this call.
     /// SEND_ERROR is [`PulsarError::Broker`] with step "send".
     pub(crate) async fn wait(self) -> Result<MessageId> {
+        let partition = self.partition;
         match timeout_at(self.conn.deadline(), self.rx).await {
-            Ok(Ok(result)) => result,
+            Ok(Ok(result)) => result.map(|id| MessageId {
+                partition: partition.or(id.partition),
+                ..id
+            }),
             Ok(Err(_)) => Err(self.conn.lost()),
             Err(_) => {
                 lock(&self.conn.tables).receipts.remove(&self.key);
@@ -596,11 +919,30 @@ impl Producer {
         self.send_nowait(message).await?.wait().await
     }
 
+    /// Compresses every later payload with `compression` (the official clients read each
+    /// codec; so does [`Consumer`]).
+    pub(crate) fn set_compression(&mut self, compression: Compression) {
+        self.compression = compression;
+    }
+
     /// Queues one message (publish time = now) and returns without waiting for the broker;
     /// waits only for room in the connection's write queue, at most the client's timeout.
     pub(crate) async fn send_nowait(&self, message: OutgoingMessage) -> Result<Receipt> {
         let seq = self.next_seq.fetch_add(1, Ordering::Relaxed);
         let mut meta = msg().str(1, &self.name).int(2, seq).int(3, now_ms());
+        let compressed;
+        let mut payload = &message.payload[..];
+        if self.compression != Compression::None {
+            compressed = self.compression.compress(payload).map_err(|why| {
+                proto(format!(
+                    "compressing a message with {}: {why}",
+                    self.compression
+                ))
+            })?;
+            meta = meta.int(8, self.compression.code());
+            meta = meta.int(9, payload.len() as u64);
+            payload = &compressed;
+        }
         for (key, value) in &message.properties {
             meta = meta.key_value(4, key, value);
         }
@@ -611,13 +953,13 @@ impl Producer {
             meta = meta.int(12, time);
         }
         let cmd = msg().int(1, self.id).int(2, seq);
-        let frame = encode_frame(kind::SEND, &cmd, Some((&meta, &message.payload)))?;
+        let frame = encode_frame(kind::SEND, &cmd, Some((&meta, payload)))?;
         let key = (self.id, seq);
         let (tx, rx) = oneshot::channel();
         {
             let mut t = lock(&self.conn.tables);
             if let Some(reason) = &t.dead {
-                return Err(lost(reason));
+                return Err(lost(reason, t.silent));
             }
             if t.closed_producers.contains(&self.id) {
                 return Err(producer_closed(self.id));
@@ -630,7 +972,12 @@ impl Producer {
             return Err(e);
         }
         let conn = Arc::clone(&self.conn);
-        Ok(Receipt { rx, conn, key })
+        Ok(Receipt {
+            rx,
+            conn,
+            key,
+            partition: None,
+        })
     }
 
     #[cfg(test)]
@@ -696,8 +1043,9 @@ pub(crate) struct Consumer {
     initial: InitialPosition,
     /// Deliveries from the reader task.
     rx: mpsc::UnboundedReceiver<Event>,
-    /// Decoded messages not yet handed out.
-    ready: VecDeque<Message>,
+    /// Decoded messages not yet handed out, and the ids of those that could not be decoded
+    /// (with why), in delivery order.
+    ready: VecDeque<Result<Message, (MessageId, String)>>,
     /// Messages taken off the broker's permits and not yet granted back.
     unflowed: u32,
     /// Batch indexes not yet acked, by (ledger, entry); the entry is acked when empty.
@@ -713,21 +1061,32 @@ pub(crate) struct Consumer {
 
 impl Consumer {
     /// The next message, or `None` if none arrives within `timeout` (for a caller reading
-    /// a backlog: the end of what exists). Grants the broker more permits once half of
+    /// a backlog: the end of what exists). A message that cannot be decoded is
+    /// [`PulsarError::Unreadable`]; the consumer stays usable (ack its id and call again). Grants the broker more permits once half of
     /// [`PERMITS`] are used. If the broker closed the consumer (as Pulsar does after a
     /// seek, or on a topic unload), re-subscribes, bounded by the client's timeout rather
     /// than `timeout`, and drops undelivered messages the broker will send again.
     pub(crate) async fn next(&mut self, timeout: Duration) -> Result<Option<Message>> {
         let deadline = Deadline::now() + timeout.min(MAX_TIMEOUT);
         loop {
-            let next = self.ready.pop_front();
-            self.unflowed += u32::from(next.is_some());
+            // Permits first, so that nothing is taken off `ready` before an await: dropping
+            // this future (one of several raced, as for the partitions of a topic) between
+            // awaits loses no message.
             if self.unflowed >= PERMITS / 2 && !self.closed {
                 self.flow(self.conn.deadline()).await?;
             }
-            if let Some(message) = &next {
-                self.returned = Some(message.id);
-                return Ok(next);
+            let next = self.ready.pop_front();
+            self.unflowed += u32::from(next.is_some());
+            match next {
+                Some(Ok(message)) => {
+                    self.returned = Some(message.id);
+                    return Ok(Some(message));
+                }
+                Some(Err((id, reason))) => {
+                    self.returned = Some(id);
+                    return Err(PulsarError::Unreadable { id, reason });
+                }
+                None => {}
             }
             if self.closed {
                 return Err(PulsarError::Closed("consumer is closed".into()));
@@ -750,10 +1109,25 @@ impl Consumer {
     /// deliveries are ordered, messages not newer than the newest received are dropped;
     /// Shared and Key_Shared consumers may see such duplicates (at-least-once delivery).
     fn accept(&mut self, frame: &Frame) -> Result<()> {
-        let messages = codec::decode_message(&self.topic, frame).inspect_err(|_| {
-            self.unflowed += 1; // the broker counted it against our permits
-        })?;
         let ordered = matches!(self.sub_type, SubType::Exclusive | SubType::Failover);
+        let messages = match codec::decode_message(&self.topic, frame) {
+            Ok(messages) => messages,
+            Err(PulsarError::Unreadable { id, reason }) => {
+                if ordered && self.newest.is_some_and(|newest| id <= newest) {
+                    self.unflowed += 1;
+                } else {
+                    if ordered {
+                        self.newest = Some(id);
+                    }
+                    self.ready.push_back(Err((id, reason)));
+                }
+                return Ok(());
+            }
+            Err(e) => {
+                self.unflowed += 1; // the broker counted it against our permits
+                return Err(e);
+            }
+        };
         for message in messages {
             if ordered && self.newest.is_some_and(|newest| message.id <= newest) {
                 self.unflowed += 1;
@@ -766,7 +1140,7 @@ impl Consumer {
                 let entry = (message.id.ledger_id, message.id.entry_id);
                 self.batches.entry(entry).or_default().insert(index);
             }
-            self.ready.push_back(message);
+            self.ready.push_back(Ok(message));
         }
         Ok(())
     }
@@ -963,10 +1337,10 @@ impl Consumer {
             return false;
         };
         let entry = |id: &MessageId| (id.ledger_id, id.entry_id);
-        let rest_of_entry = self
-            .ready
-            .front()
-            .is_some_and(|m| entry(&m.id) == entry(&seen));
+        let rest_of_entry = self.ready.front().is_some_and(|m| {
+            let id = m.as_ref().map_or_else(|(id, _)| id, |m| &m.id);
+            entry(id) == entry(&seen)
+        });
         seen.is_at_or_after(last) && !rest_of_entry
     }
 

@@ -2,14 +2,15 @@
 //! CRC32C, and the decoding of MESSAGE frames (single or batched) into [`Message`]s.
 //! Field numbers follow `PulsarApi.proto`.
 //!
-//! Owns bytes only: no I/O and no state. It must not grow compression, encryption or
-//! chunking: messages that use them are rejected with a Protocol error naming what was found.
+//! Owns bytes only: no I/O and no state. Compressed entries are decompressed here (codecs in
+//! [`super::compression`]); encrypted and chunked ones are refused, naming what was found.
 
 use std::fmt;
 
 use bytes::Bytes;
 use tokio::io::{AsyncRead, AsyncReadExt};
 
+use super::compression::Compression;
 use super::PulsarError;
 
 /// Result type of this module.
@@ -42,6 +43,8 @@ pub(super) mod kind {
     pub(in super::super) const PRODUCER_SUCCESS: u32 = 17;
     pub(in super::super) const PING: u32 = 18;
     pub(in super::super) const PONG: u32 = 19;
+    pub(in super::super) const PARTITIONED_METADATA: u32 = 21;
+    pub(in super::super) const PARTITIONED_METADATA_RESPONSE: u32 = 22;
     pub(in super::super) const LOOKUP: u32 = 23;
     pub(in super::super) const LOOKUP_RESPONSE: u32 = 24;
     pub(in super::super) const SEEK: u32 = 28;
@@ -113,6 +116,8 @@ pub(crate) struct Message {
     pub(crate) producer_name: String,
     /// Partition (routing) key, when one was set.
     pub(crate) key: Option<String>,
+    /// Ordering key (Key_Shared dispatch), when one was set.
+    pub(crate) ordering_key: Option<String>,
     /// How often the broker delivered it before.
     pub(crate) redelivery_count: u32,
 }
@@ -268,8 +273,10 @@ fn properties(f: &Fields<'_>, field: u32) -> Result<Vec<(String, String)>> {
 
 /// Turns a MESSAGE frame into the messages it carries: one, or each message of a batch
 /// entry (metadata with `num_messages_in_batch`, then per message a size-prefixed
-/// `SingleMessageMetadata` and its payload). Compressed, encrypted and chunked messages
-/// are Protocol errors.
+/// `SingleMessageMetadata` and its payload), decompressing the entry first when its
+/// metadata names a codec. A frame that is not a MESSAGE is a Protocol error; a message whose
+/// content cannot be read (encrypted, chunked, corrupt data, an unknown codec) is
+/// [`PulsarError::Unreadable`] naming its id, so callers can skip it and go on.
 pub(super) fn decode_message(topic: &str, frame: &Frame) -> Result<Vec<Message>> {
     let cmd = frame.fields()?;
     let id = decode_id(cmd.bytes(2).ok_or_else(|| proto("MESSAGE without id"))?)?;
@@ -279,42 +286,55 @@ pub(super) fn decode_message(topic: &str, frame: &Frame) -> Result<Vec<Message>>
         .as_ref()
         .ok_or_else(|| proto("MESSAGE without payload"))?;
     let m = Fields::parse(meta)?;
-    match m.int(8).unwrap_or(0) {
-        0 => {}
-        codec => {
-            let names = ["NONE", "LZ4", "ZLIB", "ZSTD", "SNAPPY"];
-            let name = usize::try_from(codec).ok().and_then(|i| names.get(i));
-            let name = name.copied().unwrap_or("unknown");
-            return Err(proto(format!(
-                "message {id} is compressed with {name} ({codec}), which arc does not support"
-            )));
-        }
-    }
+    let unreadable = |reason: String| PulsarError::Unreadable { id, reason };
     if m.bytes(13).is_some() {
-        return Err(proto(format!(
-            "message {id} is encrypted, which arc does not support"
-        )));
+        return Err(unreadable(
+            "it is encrypted, which arc does not support".into(),
+        ));
     }
     if m.int(27).is_some_and(|chunks| chunks > 1) {
-        return Err(proto(format!(
-            "message {id} is chunked, which arc does not support"
-        )));
+        return Err(unreadable(
+            "it is chunked, which arc does not support".into(),
+        ));
     }
+    let code = m.int(8).unwrap_or(0);
+    let codec = Compression::from_code(code)
+        .ok_or_else(|| unreadable(format!("unknown compression type {code}")))?;
+    let data = if codec == Compression::None {
+        data.clone()
+    } else {
+        let size = m
+            .int(9)
+            .ok_or_else(|| unreadable(format!("{codec} data without uncompressed_size")))?;
+        let size = usize::try_from(size).unwrap_or(usize::MAX);
+        let plain = codec.decompress(data, size).map_err(unreadable)?;
+        Bytes::from(plain)
+    };
     let base = Message {
         id,
         topic: topic.to_owned(),
         payload: data.clone(),
-        properties: properties(&m, 4)?,
+        properties: properties(&m, 4).map_err(|e| unreadable(e.to_string()))?,
         publish_time: m.int(3).unwrap_or(0),
         event_time: m.int(12).filter(|&t| t != 0),
         producer_name: m.string(1).unwrap_or_default(),
         key: m.string(6),
+        ordering_key: m.string(18),
         redelivery_count,
     };
     // As the Java client: the field's presence marks a batch entry, even of one message.
     let Some(count) = m.int(11) else {
         return Ok(vec![base]);
     };
+    split_batch(&base, count, &data).map_err(|e| match e {
+        PulsarError::Protocol(why) => unreadable(format!("its batch is malformed: {why}")),
+        other => other,
+    })
+}
+
+/// The `count` messages of a batch entry's (decompressed) `data`, each with its own
+/// `SingleMessageMetadata` over the entry's `base`.
+fn split_batch(base: &Message, count: u64, data: &Bytes) -> Result<Vec<Message>> {
     let mut out = Vec::new();
     let mut pos = 0;
     for index in 0..count {
@@ -337,6 +357,7 @@ pub(super) fn decode_message(topic: &str, frame: &Frame) -> Result<Vec<Message>>
             properties: properties(&single, 1)?,
             event_time: single.int(5).filter(|&t| t != 0).or(base.event_time),
             key: single.string(2).or_else(|| base.key.clone()),
+            ordering_key: single.string(7).or_else(|| base.ordering_key.clone()),
             ..base.clone()
         });
     }
@@ -688,23 +709,95 @@ mod tests {
         assert_eq!(payloads, [&b"zero"[..], b"one", b"two"]);
         assert_eq!(messages[1].event_time, Some(77));
         assert_eq!(messages[2].id.to_string(), "3:4:-1:2");
-        // A batch that claims more messages than it holds is a protocol error.
+        // A batch that claims more messages than it holds cannot be read (and says which).
         let meta = msg().str(1, "p").int(2, 0).int(3, 1000).int(11, 4);
         let frame = decode_frame(&message_frame(&meta, &data)).expect("decode");
         assert!(matches!(
             decode_message("t", &frame),
-            Err(PulsarError::Protocol(_))
+            Err(PulsarError::Unreadable { .. })
         ));
     }
 
+    /// A batch entry of `payloads` (keys `key-i`, ordering key on the first), its data
+    /// compressed with `codec`.
+    fn compressed_batch(codec: Compression, payloads: &[&[u8]]) -> Bytes {
+        let mut data = Vec::new();
+        for (i, payload) in payloads.iter().enumerate() {
+            let mut single = msg().str(2, &format!("key-{i}"));
+            single = single.int(3, payload.len() as u64);
+            if i == 0 {
+                single = single.str(7, "ord");
+            }
+            data.extend_from_slice(&be32(single.0.len()).expect("len"));
+            data.extend_from_slice(&single.0);
+            data.extend_from_slice(payload);
+        }
+        let packed = codec.compress(&data).expect("compress");
+        let meta = msg().str(1, "p").int(2, 0).int(3, 1000);
+        let meta = meta.int(8, codec.code()).int(9, data.len() as u64);
+        let meta = meta.int(11, payloads.len() as u64).str(18, "outer-ord");
+        message_frame(&meta, &packed)
+    }
+
     #[test]
-    fn compressed_messages_are_refused_by_codec_name() {
-        let meta = msg().str(1, "p").int(2, 0).int(3, 1000).int(8, 1);
-        let frame = decode_frame(&message_frame(&meta, b"x")).expect("decode");
-        let err = decode_message("t", &frame).expect_err("compressed");
-        assert!(
-            matches!(&err, PulsarError::Protocol(m) if m.contains("LZ4")),
-            "{err}"
-        );
+    fn compressed_entries_decode_single_and_batched() {
+        let body = b"compress me, compress me, compress me".repeat(20);
+        for codec in Compression::ALL {
+            let meta = msg().str(1, "p").int(2, 0).int(3, 1000).str(6, "k");
+            let meta = meta.int(8, codec.code()).int(9, body.len() as u64);
+            let packed = codec.compress(&body).expect("compress");
+            let frame = decode_frame(&message_frame(&meta, &packed)).expect("frame");
+            let messages = decode_message("t", &frame).expect("single");
+            assert_eq!(messages.len(), 1, "{codec}");
+            assert_eq!(&messages[0].payload[..], &body[..], "{codec}");
+            assert_eq!(messages[0].key.as_deref(), Some("k"));
+
+            let frame = decode_frame(&compressed_batch(codec, &[b"zero", &body, b""]));
+            let messages = decode_message("t", &frame.expect("frame")).expect("batch");
+            let payloads: Vec<_> = messages.iter().map(|m| &m.payload[..]).collect();
+            assert_eq!(payloads, [&b"zero"[..], &body[..], b""], "{codec}");
+            let ordering: Vec<_> = messages.iter().map(|m| m.ordering_key.clone()).collect();
+            let want = ["ord", "outer-ord", "outer-ord"].map(|k| Some(k.to_owned()));
+            assert_eq!(ordering, want, "{codec}");
+        }
+    }
+
+    #[test]
+    fn unreadable_messages_name_their_id_and_why() {
+        let unreadable = |meta: &Enc, data: &[u8]| {
+            let frame = decode_frame(&message_frame(meta, data)).expect("frame");
+            match decode_message("t", &frame) {
+                Err(PulsarError::Unreadable { id, reason }) => {
+                    assert_eq!(id.to_string(), "3:4:-1:-1");
+                    reason
+                }
+                other => panic!("expected unreadable, got {other:?}"),
+            }
+        };
+        let base = || msg().str(1, "p").int(2, 0).int(3, 1000);
+        let why = unreadable(&base().int(8, 1).int(9, 100), b"\xff\xff\xff");
+        assert!(why.starts_with("LZ4"), "{why}");
+        let why = unreadable(&base().int(8, 3), b"x");
+        assert!(why.contains("without uncompressed_size"), "{why}");
+        let why = unreadable(&base().int(8, 9).int(9, 1), b"x");
+        assert!(why.contains("unknown compression type 9"), "{why}");
+        let why = unreadable(&base().bytes(13, b"k"), b"x");
+        assert!(why.contains("encrypted"), "{why}");
+        let why = unreadable(&base().int(27, 2), b"x");
+        assert!(why.contains("chunked"), "{why}");
+        // A batch that claims more messages than its (decompressed) data holds.
+        let packed = Compression::Zstd.compress(b"\0\0\0\x09").expect("zstd");
+        let meta = base().int(8, 3).int(9, 4).int(11, 2);
+        let why = unreadable(&meta, &packed);
+        assert!(why.contains("batch is malformed"), "{why}");
+        // Generated garbage in place of compressed data: an error, never a panic.
+        for codec in Compression::ALL.into_iter().skip(1) {
+            for seed in 0u8..50 {
+                let junk: Vec<u8> = (0..seed).map(|i| i.wrapping_mul(37) ^ seed).collect();
+                let meta = base().int(8, codec.code()).int(9, u64::from(seed) * 3 + 1);
+                let frame = decode_frame(&message_frame(&meta, &junk)).expect("frame");
+                let _ = decode_message("t", &frame);
+            }
+        }
     }
 }

@@ -7,9 +7,20 @@
 //! magic+CRC32C prefix (and verifies the CRC when present), so it works against Apache
 //! Pulsar and pulsar-lite alike.
 //!
-//! It must not: reconnect a dropped connection, follow lookup redirects, use TLS, resolve
-//! partitioned topics, compress, decompress, encrypt, chunk, batch on the producer side,
-//! register schemas, or print. Every network wait is bounded by a timeout; frames are
+//! Reads every compression codec of the protocol, batched or not, and compresses what it
+//! produces on request ([`Compression`]). Partitioned topics work by their own name
+//! ([`TopicProducer`] routes, [`TopicConsumer`] consumes every partition or merges them in
+//! publish-time order).
+//!
+//! Lookups follow Redirect answers to the broker that owns a topic ([`connect_owner`]).
+//!
+//! A dropped connection ([`is_dropped`]) is resumed by the commands, on a new [`Client`].
+//!
+//! Connections may be TLS (`pulsar+ssl://`, [`Tls`]: rustls, with the system's roots or a
+//! given CA).
+//!
+//! It must not: reconnect by itself, encrypt,
+//! chunk, batch on the producer side, register schemas, or print. Every network wait is bounded by a timeout; frames are
 //! bounded by [`codec::MAX_FRAME`]; the auth token never appears in `Debug` or errors.
 
 // Command names (CLOSE_CONSUMER, Key_Shared) are protocol terms, not code, in these docs.
@@ -17,8 +28,10 @@
 
 mod client;
 mod codec;
+mod compression;
 #[cfg(test)]
 mod tests;
+mod topic;
 
 use std::fmt;
 use std::future::Future;
@@ -30,9 +43,17 @@ use std::time::{Duration, Instant, UNIX_EPOCH};
 use bytes::Bytes;
 use tokio::time::{timeout_at, Instant as Deadline};
 
-pub(crate) use client::{Client, Consumer, InitialPosition, OutgoingMessage, SubType};
+#[cfg(test)]
+pub(crate) use client::Consumer;
+use client::Owner;
+pub(crate) use client::Tls;
+pub(crate) use client::{
+    is_dropped, Client, InitialPosition, OutgoingMessage, SubType, DEFAULT_KEEPALIVE,
+};
 #[cfg_attr(not(test), allow(unused_imports))]
 pub(crate) use codec::{Message, MessageId};
+pub(crate) use compression::Compression;
+pub(crate) use topic::{TopicConsumer, TopicProducer};
 
 /// Longest timeout honoured; larger values are capped so deadlines cannot overflow.
 const MAX_TIMEOUT: Duration = Duration::from_secs(86_400);
@@ -74,6 +95,16 @@ pub(crate) enum PulsarError {
         /// The broker's answer.
         reason: String,
     },
+    /// One message's content cannot be read (encrypted, chunked, corrupt compressed data, an
+    /// unknown codec, a malformed batch). The consumer stays usable: callers acknowledge the
+    /// id, so the message does not block those after it, and go on.
+    #[error("pulsar message {id} cannot be read: {reason}")]
+    Unreadable {
+        /// The message's id (the whole entry, no batch index).
+        id: MessageId,
+        /// Why, for a person.
+        reason: String,
+    },
     /// The producer or consumer was closed (by the broker, or by a failed earlier step).
     #[error("pulsar {0}")]
     Closed(String),
@@ -81,7 +112,8 @@ pub(crate) enum PulsarError {
 
 impl PulsarError {
     /// A stable one-word name of the variant, for logs, JSON output and fallbacks:
-    /// `io`, `timeout`, `protocol`, `broker`, `invalid_topic`, `unsupported` or `closed`.
+    /// `io`, `timeout`, `protocol`, `broker`, `invalid_topic`, `unsupported`, `unreadable` or
+    /// `closed`.
     pub(crate) fn kind(&self) -> &'static str {
         match self {
             Self::Io(_) => "io",
@@ -90,6 +122,7 @@ impl PulsarError {
             Self::Broker { .. } => "broker",
             Self::InvalidTopic(_) => "invalid_topic",
             Self::Unsupported { .. } => "unsupported",
+            Self::Unreadable { .. } => "unreadable",
             Self::Closed(_) => "closed",
         }
     }
@@ -186,6 +219,16 @@ impl Topic {
             namespace: namespace.to_owned(),
             local: local.to_owned(),
         })
+    }
+}
+
+impl Topic {
+    /// Partition `index` of this (partitioned) topic: `…/name-partition-{index}`.
+    pub(crate) fn partition(&self, index: u32) -> Self {
+        Self {
+            local: format!("{}-partition-{index}", self.local),
+            ..self.clone()
+        }
     }
 }
 
@@ -293,6 +336,96 @@ pub(crate) async fn round_trip(
     step(deadline, "close producer", producer.close()).await?;
     step(deadline, "unsubscribe", consumer.unsubscribe()).await?;
     Ok(RoundTrip { produce, consume })
+}
+
+/// Most Redirect answers followed before a lookup gives up (Pulsar's clients stop at a few).
+const MAX_REDIRECTS: usize = 8;
+
+/// A connection to the broker that serves `topic`: LOOKUP on `client`, following Redirect
+/// answers (authoritatively when the broker says so) and connecting to the broker a Connect
+/// answer names, with the same token, timeout and keepalive. Returns `client` itself when it
+/// is already connected to the owner (a standalone broker, pulsar-lite), and when the broker
+/// a Connect answer names cannot be reached from here while the one asked can serve: a
+/// standalone Pulsar in a container names its container's host name, which only resolves
+/// inside (the official clients need `advertisedAddress` set for that; arc does not).
+pub(crate) async fn connect_owner(
+    client: Client,
+    topic: &Topic,
+    tls: Option<&Tls>,
+    token: Option<&str>,
+    timeout: Duration,
+    keepalive: Duration,
+) -> Result<Client, PulsarError> {
+    let mut client = client;
+    let mut authoritative = false;
+    let connect = |url: String| async move {
+        let (addr, host) = resolve(&url).await?;
+        let tls = tls.map(|t| Tls {
+            server_name: host,
+            ..t.clone()
+        });
+        let token = token.map(str::to_owned);
+        let client = Client::connect_tls(addr, tls.as_ref(), token, timeout, keepalive).await?;
+        Ok::<_, PulsarError>(client)
+    };
+    for _ in 0..=MAX_REDIRECTS {
+        let url = match client
+            .lookup_owner(topic, authoritative, tls.is_some())
+            .await?
+        {
+            Owner::Connect(None) => return Ok(client),
+            Owner::Connect(Some(url)) => {
+                let owner = async {
+                    if resolve(&url).await?.0 == client.addr() {
+                        return Ok(None);
+                    }
+                    connect(url.clone()).await.map(Some)
+                };
+                return Ok(match owner.await {
+                    Ok(Some(owner)) => owner,
+                    Ok(None) => client,
+                    Err(e) => {
+                        tracing::debug!("`{topic}` is served at {url}, unreachable ({e}): staying");
+                        client
+                    }
+                });
+            }
+            Owner::Redirect {
+                url,
+                authoritative: a,
+            } => {
+                authoritative = a;
+                url
+            }
+        };
+        if resolve(&url).await?.0 != client.addr() {
+            client = connect(url).await?;
+        }
+    }
+    Err(PulsarError::Protocol(format!(
+        "the lookup of `{topic}` was redirected more than {MAX_REDIRECTS} times"
+    )))
+}
+
+/// The address and host of a `pulsar://host:port` or `pulsar+ssl://host:port` URL a broker
+/// named.
+async fn resolve(url: &str) -> Result<(SocketAddr, String), PulsarError> {
+    let hostport = url
+        .strip_prefix("pulsar://")
+        .or_else(|| url.strip_prefix("pulsar+ssl://"))
+        .ok_or_else(|| PulsarError::Protocol(format!("the broker named `{url}`, not pulsar://")))?
+        .trim_end_matches('/');
+    let host = hostport
+        .rsplit_once(':')
+        .map_or(hostport, |(h, _)| h)
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_owned();
+    let addr = tokio::net::lookup_host(hostport)
+        .await?
+        .next()
+        .ok_or_else(|| PulsarError::Protocol(format!("`{url}` has no address")))?;
+    Ok((addr, host))
 }
 
 /// Runs one step of a probe against the probe's deadline, naming `name` on timeout.

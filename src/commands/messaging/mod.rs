@@ -13,7 +13,7 @@ pub(super) mod subscribe;
 mod template;
 
 pub(super) use pulsar::{
-    apply_topics, provision_topics, publish_pulsar, replay_pulsar, subscribe_pulsar,
+    apply_topics, provision_topics, publish_pulsar, replay_pulsar, subscribe_pulsar, topic_info,
 };
 
 use crate::bus::nats::{NatsOptions, Received};
@@ -140,6 +140,10 @@ pub(super) fn emit(
         );
         if let Some(seq) = &r.seq {
             line = format!("{} {line}", printer.paint(&format!("#{seq}"), Style::Dim));
+        }
+        if let Some(key) = &r.key {
+            line.push(' ');
+            line.push_str(&printer.paint(&format!("key={key}"), Style::Dim));
         }
         if f.headers && !r.headers.is_empty() {
             let h: Vec<String> = r

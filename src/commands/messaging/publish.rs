@@ -72,6 +72,21 @@ pub(crate) async fn run(
         return super::publish_pulsar(args, settings, printer).await;
     }
     subject::publish(&args.subject)?;
+    for (flag, set) in [
+        ("--compression", args.compression.is_some()),
+        ("--key", args.key.is_some()),
+        ("--event-time", args.event_time.is_some()),
+    ] {
+        if set {
+            return Err(BusError::Invalid {
+                what: "option",
+                input: flag.into(),
+                reason: "it is a Pulsar option; NATS subjects take none".into(),
+                example: format!("`arc pub persistent://public/default/audit 'hello' {flag} …`"),
+            }
+            .into());
+        }
+    }
     if let Some(r) = &args.reply_to {
         subject::publish(r)?;
     }

@@ -6,19 +6,21 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
+use tokio::signal::unix::{signal, Signal, SignalKind};
 
 use super::publish::Bodies;
 use super::replay::window;
 use super::{emit, endpoint, nats_options, Format};
 use crate::bus::nats::{parse_headers, redact, Received};
 use crate::bus::pulsar::{
-    Client, Consumer, InitialPosition, Message, MessageId, OutgoingMessage, PulsarError, SubType,
-    Topic,
+    connect_owner, is_dropped, Client, Compression, InitialPosition, Message, OutgoingMessage,
+    PulsarError, SubType, Tls, Topic, TopicConsumer, TopicProducer, DEFAULT_KEEPALIVE,
 };
 use crate::bus::pulsar_admin::{self, AdminClient, AdminError};
-use crate::bus::BusError;
+use crate::bus::{timespec, BusError};
 use crate::cli::{
-    ConnectArgs, Position, PubArgs, ReplayArgs, StreamsApplyArgs, SubArgs, SubscriptionType,
+    ConnectArgs, Position, PubArgs, PulsarCompression, ReplayArgs, StreamsApplyArgs, SubArgs,
+    SubscriptionType,
 };
 use crate::commands::ExitStatus;
 use crate::error::Error;
@@ -60,7 +62,10 @@ fn pulsar_op(op: impl Into<String>) -> impl FnOnce(PulsarError) -> Error {
 }
 
 /// The broker's address from `--pulsar-url`, `ARC_PULSAR_URL` or the running profile.
-async fn broker(settings: &Settings, c: &ConnectArgs) -> Result<(String, SocketAddr), Error> {
+async fn broker(
+    settings: &Settings,
+    c: &ConnectArgs,
+) -> Result<(String, SocketAddr, Option<Tls>), Error> {
     let url = c
         .pulsar_url
         .clone()
@@ -70,34 +75,66 @@ async fn broker(settings: &Settings, c: &ConnectArgs) -> Result<(String, SocketA
             what: "Pulsar URL",
             input: redact(&url),
             reason: reason.to_owned(),
-            example: "`pulsar://127.0.0.1:6650`".into(),
+            example: "`pulsar://127.0.0.1:6650` or `pulsar+ssl://broker.example:6651`".into(),
         }
         .into()
     };
-    let hostport = url
-        .strip_prefix("pulsar://")
-        .ok_or_else(|| bad("arc speaks plain `pulsar://` (no TLS)"))?;
+    let (hostport, ssl) = if let Some(rest) = url.strip_prefix("pulsar://") {
+        (rest, false)
+    } else if let Some(rest) = url.strip_prefix("pulsar+ssl://") {
+        (rest, true)
+    } else {
+        return Err(bad("it is neither `pulsar://` nor `pulsar+ssl://`"));
+    };
     let hostport = hostport
         .rsplit_once('@')
         .map_or(hostport, |(_, h)| h)
         .trim_end_matches('/');
+    let host = hostport
+        .rsplit_once(':')
+        .map_or(hostport, |(h, _)| h)
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    if c.pulsar_tls_ca.is_some() && !ssl {
+        return Err(BusError::Invalid {
+            what: "option",
+            input: "--pulsar-tls-ca".into(),
+            reason: format!("the broker URL `{}` is not `pulsar+ssl://`", redact(&url)),
+            example: "`--pulsar-url pulsar+ssl://broker.example:6651 --pulsar-tls-ca ca.pem`"
+                .into(),
+        }
+        .into());
+    }
+    let tls = if ssl {
+        let tls = Tls::new(host, c.pulsar_tls_ca.as_deref()).map_err(|reason| {
+            BusError::PulsarConnect {
+                server: redact(&url),
+                reason,
+            }
+        })?;
+        Some(tls)
+    } else {
+        None
+    };
     let addr = tokio::net::lookup_host(hostport)
         .await
-        .map_err(|e| BusError::Connect {
+        .map_err(|e| BusError::PulsarConnect {
             server: redact(&url),
             reason: e.to_string(),
         })?
         .next()
         .ok_or_else(|| bad("the host has no address"))?;
-    Ok((url, addr))
+    Ok((url, addr, tls))
 }
 
 async fn connect(settings: &Settings, c: &ConnectArgs) -> Result<Client, Error> {
-    let (url, addr) = broker(settings, c).await?;
-    Client::connect(addr, c.pulsar_token.clone(), c.connect_timeout)
+    let (url, addr, tls) = broker(settings, c).await?;
+    let keepalive = c.pulsar_keepalive.unwrap_or(DEFAULT_KEEPALIVE);
+    let token = c.pulsar_token.clone();
+    Client::connect_tls(addr, tls.as_ref(), token, c.connect_timeout, keepalive)
         .await
         .map_err(|e| {
-            BusError::Connect {
+            BusError::PulsarConnect {
                 server: redact(&url),
                 reason: e.to_string(),
             }
@@ -109,6 +146,7 @@ async fn connect(settings: &Settings, c: &ConnectArgs) -> Result<Client, Error> 
 #[derive(Debug, Serialize)]
 struct Produced {
     topic: String,
+    partitions: u32,
     count: u64,
     bytes: u64,
     elapsed_ms: f64,
@@ -139,12 +177,32 @@ pub(crate) async fn publish_pulsar(
         }
     }
     let properties = parse_headers(&args.headers)?;
+    let event_time = args
+        .event_time
+        .as_deref()
+        .map(|text| {
+            let when = timespec::parse(text, chrono::Utc::now())?;
+            u64::try_from(when.timestamp_millis()).map_err(|_| BusError::Invalid {
+                what: "event time",
+                input: text.to_owned(),
+                reason: "it is before 1970".into(),
+                example: "`2026-11-23T10:00:00Z` or `90s` (ago)".into(),
+            })
+        })
+        .transpose()?;
     let mut bodies = Bodies::from_args(&args)?;
     let client = connect(settings, &args.connect).await?;
-    let producer = client
-        .create_producer(&t)
+    let (clients, partitions) = connect_partitions(settings, &args.connect, client, &t).await?;
+    let mut producer = TopicProducer::create(&clients, partitions, &t)
         .await
         .map_err(pulsar_op(format!("create a producer on `{t}`")))?;
+    producer.set_compression(match args.compression {
+        None => Compression::None,
+        Some(PulsarCompression::Lz4) => Compression::Lz4,
+        Some(PulsarCompression::Zlib) => Compression::Zlib,
+        Some(PulsarCompression::Zstd) => Compression::Zstd,
+        Some(PulsarCompression::Snappy) => Compression::Snappy,
+    });
     let started = Instant::now();
     let limit = if args.stdin { u64::MAX } else { args.count };
     let (mut sent, mut bytes) = (0u64, 0u64);
@@ -158,6 +216,8 @@ pub(crate) async fn publish_pulsar(
         bytes += body.len() as u64;
         let mut m = OutgoingMessage::new(body);
         m.properties.clone_from(&properties);
+        m.key.clone_from(&args.key);
+        m.event_time = event_time;
         receipts.push_back(producer.send_nowait(m).await.map_err(pulsar_op(op()))?);
         if receipts.len() >= SEND_WINDOW {
             if let Some(r) = receipts.pop_front() {
@@ -174,12 +234,14 @@ pub(crate) async fn publish_pulsar(
         last = Some(id.to_string());
     }
     let elapsed = started.elapsed();
+    let partitions = producer.partitions();
     let _ = producer.close().await;
     #[allow(clippy::cast_precision_loss)]
     let rate = sent as f64 / elapsed.as_secs_f64().max(1e-9);
     if printer.json() {
         printer.json_value(&Produced {
             topic: t.to_string(),
+            partitions,
             count: sent,
             bytes,
             elapsed_ms: elapsed.as_secs_f64() * 1e3,
@@ -189,8 +251,9 @@ pub(crate) async fn publish_pulsar(
         });
     } else {
         printer.info(&format!(
-            "produced {sent} message{} ({bytes} bytes) to `{t}` in {} ({rate:.0} msg/s){}",
+            "produced {sent} message{} ({bytes} bytes) to `{t}`{} in {} ({rate:.0} msg/s){}",
             if sent == 1 { "" } else { "s" },
+            partitions_note(partitions),
             crate::format::duration(elapsed),
             last.map(|l| format!("; last id {l}")).unwrap_or_default()
         ));
@@ -203,11 +266,18 @@ fn received(t: &Topic, m: &Message) -> Received {
     for (k, v) in &m.properties {
         r.headers.entry(k.clone()).or_default().push(v.clone());
     }
-    r.published =
-        chrono::DateTime::from_timestamp_millis(i64::try_from(m.publish_time).unwrap_or(i64::MAX))
-            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
+    r.published = rfc3339_ms(m.publish_time);
     r.seq = Some(m.id.to_string());
+    r.key.clone_from(&m.key);
+    r.ordering_key.clone_from(&m.ordering_key);
+    r.event_time = m.event_time.and_then(rfc3339_ms);
     r
+}
+
+/// Milliseconds since the epoch as RFC 3339 (UTC, ms), or `None` past chrono's range.
+fn rfc3339_ms(ms: u64) -> Option<String> {
+    chrono::DateTime::from_timestamp_millis(i64::try_from(ms).ok()?)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
 }
 
 /// `arc sub persistent://…`.
@@ -230,6 +300,7 @@ pub(crate) async fn subscribe_pulsar(
         }
         .into());
     }
+    let mut signals = Signals::new()?;
     let client = connect(settings, &args.connect).await?;
     let sub_type = match args.sub_type {
         SubscriptionType::Exclusive => SubType::Exclusive,
@@ -241,15 +312,23 @@ pub(crate) async fn subscribe_pulsar(
         Position::Earliest => InitialPosition::Earliest,
         Position::Latest => InitialPosition::Latest,
     };
-    let mut consumer = client
-        .subscribe(&t, &args.subscription, sub_type, initial)
-        .await
-        .map_err(pulsar_op(format!(
-            "subscribe to `{t}` as `{}`",
-            args.subscription
-        )))?;
+    let (clients, partitions) = connect_partitions(settings, &args.connect, client, &t).await?;
+    let mut consumer = TopicConsumer::subscribe(
+        &clients,
+        partitions,
+        &t,
+        &args.subscription,
+        sub_type,
+        initial,
+    )
+    .await
+    .map_err(pulsar_op(format!(
+        "subscribe to `{t}` as `{}`",
+        args.subscription
+    )))?;
     printer.info(&format!(
-        "listening on `{t}` (subscription `{}`)",
+        "listening on `{t}`{} (subscription `{}`)",
+        partitions_note(consumer.partitions()),
         args.subscription
     ));
     let format = Format {
@@ -257,23 +336,116 @@ pub(crate) async fn subscribe_pulsar(
         raw: args.raw,
         headers: args.headers,
     };
-    let n = drain(
-        &mut consumer,
-        &t,
-        printer,
-        format,
-        Drain {
-            count: args.count,
+    let mut total = 0u64;
+    loop {
+        let stop = Drain {
+            count: args.count.map(|c| c.saturating_sub(total)),
             until_ms: None,
             idle_end: None,
             to: None,
-            last: None,
-        },
-    )
-    .await?;
-    let _ = consumer.close().await;
-    tracing::debug!("received {n} messages");
-    Ok(ExitStatus::Success)
+            ends: false,
+            resume: true,
+        };
+        let drained = drain(&mut consumer, &t, printer, format, stop, &mut signals).await;
+        // Closing waits for the broker's answer, which comes after every ack queued before
+        // it: what was printed is acknowledged, on an error as on a normal end (unless the
+        // error is the connection itself).
+        let Drained { seen, dropped } = match drained {
+            Ok(d) if d.dropped.is_some() => d,
+            other => {
+                let _ = consumer.close().await;
+                let n = other?.seen + total;
+                tracing::debug!("received {n} messages");
+                return Ok(ExitStatus::Success);
+            }
+        };
+        total += seen;
+        let why = dropped.map(|e| e.to_string()).unwrap_or_default();
+        printer.warn(&format!(
+            "lost the connection to the broker ({why}); resuming subscription `{}` on a new \
+             one: messages printed were acknowledged, any others are delivered again",
+            args.subscription
+        ));
+        let (name, c) = (&args.subscription, &args.connect);
+        let mut backoff = Backoff::new();
+        consumer = loop {
+            let attempt = async {
+                let client = connect(settings, c).await?;
+                let (clients, partitions) = connect_partitions(settings, c, client, &t).await?;
+                TopicConsumer::subscribe(&clients, partitions, &t, name, sub_type, initial)
+                    .await
+                    .map_err(pulsar_op(format!("subscribe to `{t}` as `{name}`")))
+            };
+            match attempt.await {
+                Ok(consumer) => break consumer,
+                Err(e) => backoff.wait(&mut signals, e).await?,
+            }
+        };
+        printer.info(&format!(
+            "resumed `{t}` (subscription `{}`)",
+            args.subscription
+        ));
+    }
+}
+
+/// How long [`resubscribe`] keeps trying.
+const RESUME_FOR: Duration = Duration::from_secs(30);
+
+/// Pauses between attempts to resume on a new connection: 0.1 s doubling to 2 s, for up to
+/// [`RESUME_FOR`] in all.
+struct Backoff {
+    started: Instant,
+    pause: Duration,
+}
+
+impl Backoff {
+    fn new() -> Self {
+        Self {
+            started: Instant::now(),
+            pause: Duration::from_millis(100),
+        }
+    }
+
+    /// Waits before the next attempt; `Err(failed)` when the time is up or a signal came.
+    async fn wait(&mut self, signals: &mut Signals, failed: Error) -> Result<(), Error> {
+        if self.started.elapsed() + self.pause > RESUME_FOR {
+            return Err(failed);
+        }
+        tracing::debug!("resuming failed ({failed}); again in {:?}", self.pause);
+        tokio::select! {
+            () = tokio::time::sleep(self.pause) => {}
+            () = signals.recv() => return Err(failed),
+        }
+        self.pause = (self.pause * 2).min(Duration::from_secs(2));
+        Ok(())
+    }
+}
+
+/// SIGINT and SIGTERM, caught from the start of a command so that it can clean up (ack what
+/// it printed, remove its subscription) whenever one comes.
+struct Signals {
+    interrupt: Signal,
+    terminate: Signal,
+}
+
+impl Signals {
+    fn new() -> Result<Self, Error> {
+        let catch = |kind| {
+            signal(kind).map_err(|e| Error::failed(format!("cannot catch signals: {e}"), None))
+        };
+        Ok(Self {
+            interrupt: catch(SignalKind::interrupt())?,
+            terminate: catch(SignalKind::terminate())?,
+        })
+    }
+
+    /// Resolves when either signal arrives (or arrived since the last call).
+    async fn recv(&mut self) {
+        tokio::select! {
+            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => {}
+        }
+    }
 }
 
 /// When [`drain`] stops.
@@ -284,35 +456,46 @@ struct Drain<'a> {
     idle_end: Option<Duration>,
     /// Re-publish each payload to this NATS subject.
     to: Option<(&'a async_nats::Client, &'a str)>,
-    /// Stop once this message (the topic's last when the replay began) has been read.
-    last: Option<MessageId>,
+    /// Stop once the consumer's merge is finished: every partition read up to the last
+    /// message it had when the replay began.
+    ends: bool,
+    /// When the connection drops, return what was read with the error (for the caller to
+    /// resume on a new connection) rather than fail.
+    resume: bool,
+}
+
+/// What [`drain_from`] read, and the error that ended it when the connection dropped and the
+/// caller asked to resume.
+struct Drained {
+    seen: u64,
+    dropped: Option<PulsarError>,
 }
 
 /// Prints (and acks) messages until a stop condition, Ctrl-C, or the reader goes away.
 /// `skip_before` drops messages published earlier (the fallback where seek is unsupported).
 async fn drain(
-    consumer: &mut Consumer,
+    consumer: &mut TopicConsumer,
     t: &Topic,
     printer: &Printer,
     format: Format,
     stop: Drain<'_>,
-) -> Result<u64, Error> {
-    drain_from(consumer, t, printer, format, stop, 0).await
+    signals: &mut Signals,
+) -> Result<Drained, Error> {
+    drain_from(consumer, t, printer, format, stop, 0, signals).await
 }
 
 async fn drain_from(
-    consumer: &mut Consumer,
+    consumer: &mut TopicConsumer,
     t: &Topic,
     printer: &Printer,
     format: Format,
     stop: Drain<'_>,
     skip_before: u64,
-) -> Result<u64, Error> {
+    signals: &mut Signals,
+) -> Result<Drained, Error> {
     let mut out = printer.data_stream();
     let mut seen = 0u64;
     let mut dirty = false;
-    let ctrl_c = tokio::signal::ctrl_c();
-    tokio::pin!(ctrl_c);
     let op = || format!("receive from `{t}`");
     loop {
         if stop.count.is_some_and(|c| seen >= c) {
@@ -325,8 +508,38 @@ async fn drain_from(
             stop.idle_end.unwrap_or(Duration::from_secs(1))
         };
         let next = tokio::select! {
-            m = consumer.next(wait) => m.map_err(pulsar_op(op()))?,
-            _ = &mut ctrl_c => break,
+            m = consumer.next(wait) => m,
+            () = signals.recv() => break,
+        };
+        let next = match next {
+            Err(PulsarError::Unreadable { id, reason }) => {
+                // Acked, so that it never holds up the messages after it.
+                printer.warn(&format!(
+                    "skipped message {id} on `{t}`: {reason}; acknowledged so later ones flow"
+                ));
+                match consumer.ack(&id).await {
+                    Err(e) if stop.resume && is_dropped(&e) => {
+                        out.flush();
+                        return Ok(Drained {
+                            seen,
+                            dropped: Some(e),
+                        });
+                    }
+                    other => other.map_err(pulsar_op(format!("acknowledge on `{t}`")))?,
+                }
+                if stop.ends && consumer.finished() {
+                    break;
+                }
+                continue;
+            }
+            Err(e) if stop.resume && is_dropped(&e) => {
+                out.flush();
+                return Ok(Drained {
+                    seen,
+                    dropped: Some(e),
+                });
+            }
+            other => other.map_err(pulsar_op(op()))?,
         };
         let Some(m) = next else {
             if dirty {
@@ -341,11 +554,18 @@ async fn drain_from(
             }
             continue;
         };
-        consumer
-            .ack(&m.id)
-            .await
-            .map_err(pulsar_op(format!("acknowledge on `{t}`")))?;
-        let at_end = stop.last.as_ref().is_some_and(|l| consumer.reached(l));
+        match consumer.ack(&m.id).await {
+            // Not printed: it comes again on the new connection.
+            Err(e) if stop.resume && is_dropped(&e) => {
+                out.flush();
+                return Ok(Drained {
+                    seen,
+                    dropped: Some(e),
+                });
+            }
+            other => other.map_err(pulsar_op(format!("acknowledge on `{t}`")))?,
+        }
+        let at_end = stop.ends && consumer.finished();
         if m.publish_time < skip_before {
             if at_end {
                 break;
@@ -372,11 +592,15 @@ async fn drain_from(
         }
     }
     out.flush();
-    Ok(seen)
+    Ok(Drained {
+        seen,
+        dropped: None,
+    })
 }
 
 /// `arc replay persistent://…`: seek by publish time where the broker can, else read from the
-/// earliest message and skip what is older; stop at the end unless `--follow`.
+/// earliest message and skip what is older; stop at the end unless `--follow`. The replay's
+/// private subscription is removed on every way out: the end, an error, SIGINT, SIGTERM.
 pub(crate) async fn replay_pulsar(
     args: ReplayArgs,
     settings: &Settings,
@@ -397,72 +621,38 @@ pub(crate) async fn replay_pulsar(
     let until_ms = w
         .until
         .map(|u| u64::try_from(u.timestamp_millis()).unwrap_or(0));
+    let mut signals = Signals::new()?;
     let nats = match &args.to {
         Some(_) => Some(crate::bus::nats::connect(&nats_options(settings, &args.connect)).await?),
         None => None,
     };
     // A private subscription, removed afterwards, so a replay never moves anyone's cursor.
-    let subscription = format!(
-        "arc-replay-{:x}",
-        std::process::id() ^ chrono::Utc::now().timestamp_subsec_nanos()
-    );
-    let mut client = connect(settings, &args.connect).await?;
-    let mut consumer = subscribe_earliest(&client, &t, &subscription).await?;
-    // pulsar-lite answers a seek, but under load its delivery after the seek sometimes never
-    // restarts (seen in this repo's tests); there arc reads from the earliest message and skips
-    // by time, which is exact too.
-    let seek = if client.server_version().starts_with("Pulsar-Lite") {
-        Ok(())
-    } else {
-        consumer.seek_by_time(since_ms).await
+    let mut sub = ReplaySubscription {
+        name: format!(
+            "arc-replay-{:x}",
+            std::process::id() ^ chrono::Utc::now().timestamp_subsec_nanos()
+        ),
+        consumer: None,
+        tried: false,
     };
-    match seek {
-        Ok(()) => {}
-        Err(e) if e.kind() == "unsupported" => {
-            tracing::debug!("seek by time unavailable ({e}); reading from the earliest message");
-            // The broker may have dropped the connection with the refusal: start again.
-            client = connect(settings, &args.connect).await?;
-            consumer = subscribe_earliest(&client, &t, &subscription).await?;
-        }
-        Err(e) => return Err(pulsar_op(format!("seek `{t}`"))(e)),
-    }
-    // The end of what exists: the topic's last message when the replay began. Where the broker
-    // cannot say, the end is a pause with nothing delivered.
-    let (last, idle_end) = if args.follow {
-        (None, None)
-    } else {
-        match consumer.last_message_id().await {
-            Ok(Some(id)) => (Some(id), Some(STALL)),
-            Ok(None) => {
-                let _ = consumer.unsubscribe().await;
-                printer.info(&format!("replayed 0 messages from `{t}` (it is empty)"));
-                return Ok(ExitStatus::Success);
-            }
-            Err(e) => {
-                tracing::debug!("last message id unavailable ({e}); ending at the first pause");
-                // The broker may have dropped the connection with the refusal.
-                client = connect(settings, &args.connect).await?;
-                consumer = subscribe_earliest(&client, &t, &subscription).await?;
-                (None, Some(END_OF_TOPIC))
-            }
-        }
+    let window = (since_ms, until_ms);
+    // A signal while connecting or subscribing waits in `signals` for `drain`, which stops at
+    // once: every step before it is bounded by the connect timeout.
+    let replayed = replay(
+        &args,
+        settings,
+        printer,
+        &t,
+        &mut sub,
+        window,
+        nats.as_ref(),
+        &mut signals,
+    )
+    .await;
+    sub.remove(settings, &args.connect, &t, printer).await;
+    let Some(n) = replayed? else {
+        return Ok(ExitStatus::Success);
     };
-    // Times are checked here too: exact whether or not the broker could seek.
-    let skip_before = since_ms;
-    let format = Format {
-        json: printer.json(),
-        raw: args.raw,
-        headers: false,
-    };
-    let stop = Drain {
-        count: None,
-        until_ms,
-        idle_end,
-        to: nats.as_ref().zip(args.to.as_deref()),
-        last,
-    };
-    let n = drain_from(&mut consumer, &t, printer, format, stop, skip_before).await?;
-    let _ = consumer.unsubscribe().await;
     if let Some(c) = &nats {
         c.flush()
             .await
@@ -479,20 +669,282 @@ pub(crate) async fn replay_pulsar(
     Ok(ExitStatus::Success)
 }
 
-async fn subscribe_earliest(
-    client: &Client,
+/// The body of [`replay_pulsar`]: the number of messages replayed, or `None` when there was
+/// nothing to replay (said on stderr).
+#[allow(clippy::too_many_arguments)]
+async fn replay(
+    args: &ReplayArgs,
+    settings: &Settings,
+    printer: &Printer,
     t: &Topic,
-    subscription: &str,
-) -> Result<Consumer, Error> {
-    client
-        .subscribe(
-            t,
-            subscription,
-            SubType::Exclusive,
-            InitialPosition::Earliest,
+    sub: &mut ReplaySubscription,
+    (since_ms, until_ms): (u64, Option<u64>),
+    nats: Option<&async_nats::Client>,
+    signals: &mut Signals,
+) -> Result<Option<u64>, Error> {
+    let client = connect(settings, &args.connect).await?;
+    // pulsar-lite answers a seek, but under load its delivery after the seek sometimes never
+    // restarts (seen in this repo's tests); there arc reads from the earliest message and skips
+    // by time, which is exact too.
+    let lite = client.server_version().starts_with("Pulsar-Lite");
+    let consumer = sub.subscribe(settings, &args.connect, client, t).await?;
+    let seek = if lite {
+        Ok(())
+    } else {
+        consumer.seek_by_time(since_ms).await
+    };
+    match seek {
+        Ok(()) => {}
+        Err(e) if e.kind() == "unsupported" => {
+            tracing::debug!("seek by time unavailable ({e}); reading from the earliest message");
+            // The broker may have dropped the connection with the refusal: start again.
+            let client = connect(settings, &args.connect).await?;
+            sub.subscribe(settings, &args.connect, client, t).await?;
+        }
+        Err(e) => return Err(pulsar_op(format!("seek `{t}`"))(e)),
+    }
+    // The end of what exists: the topic's last message when the replay began. Where the broker
+    // cannot say, the end is a pause with nothing delivered.
+    let (ends, idle_end) = if args.follow {
+        (false, None)
+    } else {
+        match sub.consumer()?.set_ends().await {
+            Ok(true) => (true, Some(STALL)),
+            Ok(false) => {
+                printer.info(&format!("replayed 0 messages from `{t}` (it is empty)"));
+                return Ok(None);
+            }
+            Err(e) if e.kind() == "unsupported" => {
+                tracing::debug!("last message id unavailable ({e}); ending at the first pause");
+                // The broker may have dropped the connection with the refusal.
+                let client = connect(settings, &args.connect).await?;
+                sub.subscribe(settings, &args.connect, client, t).await?;
+                (false, Some(END_OF_TOPIC))
+            }
+            Err(e) => return Err(pulsar_op(format!("get the last message id of `{t}`"))(e)),
+        }
+    };
+    if args.follow {
+        printer.info(&format!(
+            "following `{t}` (subscription `{}`, removed at the end); Ctrl-C ends",
+            sub.name
+        ));
+    }
+    let format = Format {
+        json: printer.json(),
+        raw: args.raw,
+        headers: false,
+    };
+    let mut total = 0;
+    loop {
+        let stop = Drain {
+            count: None,
+            until_ms,
+            idle_end,
+            to: nats.zip(args.to.as_deref()),
+            ends,
+            resume: args.follow,
+        };
+        // Times are checked here too: exact whether or not the broker could seek.
+        let consumer = sub.consumer()?;
+        let drained = drain_from(consumer, t, printer, format, stop, since_ms, signals).await?;
+        total += drained.seen;
+        let Some(dropped) = drained.dropped else {
+            return Ok(Some(total));
+        };
+        printer.warn(&format!(
+            "lost the connection to the broker ({dropped}); resuming `{}` on a new one: \
+             messages printed were acknowledged, any others are delivered again",
+            sub.name
+        ));
+        let mut backoff = Backoff::new();
+        loop {
+            let attempt = async {
+                let client = connect(settings, &args.connect).await?;
+                sub.subscribe(settings, &args.connect, client, t).await?;
+                Ok::<_, Error>(())
+            };
+            match attempt.await {
+                Ok(()) => break,
+                Err(e) => backoff.wait(signals, e).await?,
+            }
+        }
+        printer.info(&format!("resumed `{t}` (subscription `{}`)", sub.name));
+    }
+}
+
+/// A replay's private subscription, and whether it may exist on the broker.
+struct ReplaySubscription {
+    /// `arc-replay-…`.
+    name: String,
+    /// The consumer on it, once subscribed.
+    consumer: Option<TopicConsumer>,
+    /// Whether a SUBSCRIBE was sent: from then on the subscription may exist.
+    tried: bool,
+}
+
+impl ReplaySubscription {
+    /// Subscribes (Exclusive, from the earliest message) on `client`, replacing any consumer.
+    async fn subscribe(
+        &mut self,
+        settings: &Settings,
+        c: &ConnectArgs,
+        client: Client,
+        t: &Topic,
+    ) -> Result<&mut TopicConsumer, Error> {
+        self.consumer = None;
+        self.tried = true;
+        let consumer = subscribe_earliest(settings, c, client, t, &self.name).await?;
+        Ok(self.consumer.insert(consumer))
+    }
+
+    /// The consumer, once subscribed.
+    fn consumer(&mut self) -> Result<&mut TopicConsumer, Error> {
+        self.consumer
+            .as_mut()
+            .ok_or_else(|| Error::failed("the replay has no subscription".to_owned(), None))
+    }
+
+    /// Removes the subscription from the broker: through its consumer, or where that is gone
+    /// (the connection broke), through a new connection. Says so on stderr if it cannot.
+    async fn remove(&mut self, settings: &Settings, c: &ConnectArgs, t: &Topic, printer: &Printer) {
+        if !self.tried {
+            return;
+        }
+        if let Some(consumer) = self.consumer.take() {
+            match consumer.unsubscribe().await {
+                Ok(()) => return,
+                Err(e) => tracing::debug!("unsubscribe `{}`: {e}; on a new connection", self.name),
+            }
+        }
+        let again = async {
+            let client = connect(settings, c).await?;
+            let consumer = subscribe_earliest(settings, c, client, t, &self.name).await?;
+            consumer
+                .unsubscribe()
+                .await
+                .map_err(pulsar_op(format!("unsubscribe `{}`", self.name)))
+        };
+        if let Err(e) = again.await {
+            printer.warn(&format!(
+                "could not remove this replay's subscription `{}` on `{t}` ({e}); it keeps a \
+                 backlog until removed: `pulsar-admin topics unsubscribe {t} -s {}`",
+                self.name, self.name
+            ));
+        }
+    }
+}
+
+/// The number of partitions of `t`, and for each partition (or the topic) a connection of
+/// its own (see [`TopicConsumer::subscribe`] for why) to the broker that serves it (lookup
+/// Redirects followed: [`connect_owner`]).
+async fn connect_partitions(
+    settings: &Settings,
+    c: &ConnectArgs,
+    client: Client,
+    t: &Topic,
+) -> Result<(Vec<Client>, u32), Error> {
+    let partitions = client
+        .partitions(t)
+        .await
+        .map_err(pulsar_op(format!("look up the partitions of `{t}`")))?;
+    let keepalive = c.pulsar_keepalive.unwrap_or(DEFAULT_KEEPALIVE);
+    let mut clients = Vec::new();
+    let mut first = Some(client);
+    for i in 0..partitions.max(1) {
+        let base = match first.take() {
+            Some(client) => client,
+            None => connect(settings, c).await?,
+        };
+        let name = if partitions == 0 {
+            t.clone()
+        } else {
+            t.partition(i)
+        };
+        let token = c.pulsar_token.as_deref();
+        let tls = broker(settings, c).await?.2;
+        let owner = connect_owner(
+            base,
+            &name,
+            tls.as_ref(),
+            token,
+            c.connect_timeout,
+            keepalive,
         )
         .await
-        .map_err(pulsar_op(format!("subscribe to `{t}`")))
+        .map_err(pulsar_op(format!("look up `{name}`")))?;
+        clients.push(owner);
+    }
+    Ok((clients, partitions))
+}
+
+async fn subscribe_earliest(
+    settings: &Settings,
+    c: &ConnectArgs,
+    client: Client,
+    t: &Topic,
+    subscription: &str,
+) -> Result<TopicConsumer, Error> {
+    let (clients, partitions) = connect_partitions(settings, c, client, t).await?;
+    TopicConsumer::subscribe(
+        &clients,
+        partitions,
+        t,
+        subscription,
+        SubType::Exclusive,
+        InitialPosition::Earliest,
+    )
+    .await
+    .map_err(pulsar_op(format!("subscribe to `{t}`")))
+}
+
+/// ` (N partitions)` for a partitioned topic, else nothing.
+fn partitions_note(n: u32) -> String {
+    if n == 0 {
+        String::new()
+    } else {
+        format!(" ({n} partitions)")
+    }
+}
+
+/// What `arc streams info persistent://… --json` prints.
+#[derive(Debug, Serialize)]
+struct TopicRow {
+    topic: String,
+    /// 0: not partitioned.
+    partitions: u32,
+}
+
+/// `arc streams info persistent://…`: the topic and its partitions.
+pub(crate) async fn topic_info(
+    name: &str,
+    c: &ConnectArgs,
+    settings: &Settings,
+    printer: &Printer,
+) -> Result<ExitStatus, Error> {
+    let t = topic(name)?;
+    let client = connect(settings, c).await?;
+    let partitions = client
+        .partitions(&t)
+        .await
+        .map_err(pulsar_op(format!("look up the partitions of `{t}`")))?;
+    if printer.json() {
+        printer.json_value(&TopicRow {
+            topic: t.to_string(),
+            partitions,
+        });
+        return Ok(ExitStatus::Success);
+    }
+    printer.data(&format!("{:<17} {t}", "topic"));
+    if partitions == 0 {
+        printer.data(&format!("{:<17} none (not partitioned)", "partitions"));
+    } else {
+        printer.data(&format!("{:<17} {partitions}", "partitions"));
+        for i in 0..partitions {
+            printer.data(&format!("{:<17} {}", "", t.partition(i)));
+        }
+    }
+    Ok(ExitStatus::Success)
 }
 
 fn admin_error(e: AdminError) -> Error {

@@ -230,6 +230,9 @@ async fn info(
     settings: &Settings,
     printer: &Printer,
 ) -> Result<ExitStatus, Error> {
+    if super::is_pulsar_topic(&args.name) {
+        return super::topic_info(&args.name, &args.connect, settings, printer).await;
+    }
     subject::stream_name(&args.name)?;
     let client = connect(&nats_options(settings, &args.connect)).await?;
     let js = async_nats::jetstream::new(client);
