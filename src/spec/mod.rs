@@ -367,7 +367,10 @@ fn diag(src: &Source, pos: &Positions, field: &str, message: String) -> Diagnost
 
 /// Parses one document, turning a serde error into a diagnostic with its position and path.
 fn parse<T: serde::de::DeserializeOwned>(src: &Source, diags: &mut Vec<Diagnostic>) -> Option<T> {
-    let de = serde_yaml_ng::Deserializer::from_str(&src.text);
+    // libyaml counts a byte order mark as a column of the first line: a top-level mapping would
+    // start in column 2 and end at the next line's key, and the rest read as a second document.
+    let text = src.text.strip_prefix('\u{feff}').unwrap_or(&src.text);
+    let de = serde_yaml_ng::Deserializer::from_str(text);
     match serde_path_to_error::deserialize::<_, T>(de) {
         Ok(v) => {
             let dups = Positions::index(&src.text);

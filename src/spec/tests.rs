@@ -438,3 +438,23 @@ fn a_second_document_is_pointed_at() {
     );
     assert_eq!(locate::fallback_position("a: 1\n...\n"), None);
 }
+
+/// Found by the `spec` fuzz target (fuzz/seeds/spec/crash-2a7fea19…, crash-20b25d4b…): a file
+/// saved with a byte order mark (as some Windows editors do) did not load, its second top-level
+/// key read as a second document.
+#[test]
+fn a_byte_order_mark_is_not_part_of_the_document() {
+    let o = parse_document::<Overlay>("o.yaml", "\u{feff}default: quick\nprofiles: {}\n").unwrap();
+    assert_eq!(o.default.as_deref(), Some("quick"));
+    let c = stock_with_cache(&format!("\u{feff}{CACHE}")).unwrap();
+    assert_eq!(c.service("sonic").unwrap().ports.len(), 1);
+    let p = problems(stock_with_cache(&format!(
+        "\u{feff}{}",
+        CACHE.replace("retries: 5", "retries: x")
+    )));
+    assert!(
+        p[0].starts_with("services/cache/service.yaml:6:"),
+        "{}",
+        p[0]
+    );
+}
