@@ -554,6 +554,30 @@ mod tests {
         assert!(compiled(&big).unwrap_err().contains("nodes"));
     }
 
+    /// Issue 11: a comprehension over lists from the message can pass every check at write time
+    /// and still be slow on a large message: that message is refused, over budget.
+    #[test]
+    fn a_message_that_makes_a_policy_overrun_is_refused() {
+        let p = compiled("payload.a.all(x, payload.b.all(y, x != y + 1000000))").unwrap();
+        let list = (0..1500)
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        let big = envelope(&[], &format!(r#"{{"a": [{list}], "b": [{list}]}}"#));
+        match decide(std::slice::from_ref(&p), &big, 1) {
+            Verdict::Error { policy, reason } => {
+                assert_eq!(policy, "p");
+                assert!(reason.contains("budget"), "{reason}");
+            }
+            other => panic!("{other:?}"),
+        }
+        let small = envelope(&[], r#"{"a": [1, 2], "b": [3]}"#);
+        assert!(matches!(
+            decide(std::slice::from_ref(&p), &small, 1),
+            Verdict::Deny { .. }
+        ));
+    }
+
     /// Issue 11: JSON integers reached CEL as unsigned, so `payload.n + 1` failed on every message.
     #[test]
     fn integers_are_ints_and_huge_ones_do_not_break() {
