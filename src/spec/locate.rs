@@ -56,9 +56,17 @@ impl Positions {
 }
 
 /// A position for the errors serde_yaml_ng gives none (more than one document, among others):
-/// where the second YAML document of `text` starts (`---`; arc reads one per file), else where
-/// yaml-rust2 finds the text stops being YAML.
+/// where the second YAML document of `text` starts as libyaml reads it (arc reads one per file),
+/// else as yaml-rust2 does, else where yaml-rust2 finds the text stops being YAML.
 pub(crate) fn fallback_position(text: &str) -> Option<(usize, usize)> {
+    /// Takes nothing: the error it makes carries the position of the node it was offered.
+    struct Nothing;
+    impl serde::de::Visitor<'_> for Nothing {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("nothing")
+        }
+    }
     #[derive(Default)]
     struct Starts(Vec<(usize, usize)>);
     impl MarkedEventReceiver for Starts {
@@ -67,6 +75,14 @@ pub(crate) fn fallback_position(text: &str) -> Option<(usize, usize)> {
                 self.0.push((mark.line(), mark.col() + 1));
             }
         }
+    }
+    let libyaml = serde_yaml_ng::Deserializer::from_str(text)
+        .nth(1)
+        .and_then(|doc| serde::Deserializer::deserialize_any(doc, Nothing).err())
+        .and_then(|e| e.location())
+        .map(|l| (l.line(), l.column()));
+    if libyaml.is_some() {
+        return libyaml;
     }
     let mut starts = Starts::default();
     let loaded = Parser::new_from_str(text).load(&mut starts, true);

@@ -394,7 +394,7 @@ fn parse<T: serde::de::DeserializeOwned>(src: &Source, diags: &mut Vec<Diagnosti
             let (line, column) = inner
                 .location()
                 .map(|l| (l.line(), l.column()))
-                .or_else(|| locate::fallback_position(&src.text))
+                .or_else(|| locate::fallback_position(text))
                 .map(|(line, column)| within_text(&src.text, line, column))
                 .unzip();
             let mut message = strip_positions(&inner.to_string());

@@ -413,8 +413,9 @@ fn positions_are_taken_out_of_messages_and_nothing_else() {
     assert_eq!(within_text("a\nb", 2, 2), (2, 2));
 }
 
-/// Found by the `spec` fuzz target (fuzz/seeds/spec/crash-c1c53245…, crash-e3332dbc…): the
-/// error for a second document had no position.
+/// Found by the `spec` fuzz target (fuzz/seeds/spec/crash-c1c53245…, crash-e3332dbc…,
+/// crash-20b25d4b…): the error for a second document had no position; it points at the second
+/// document's first node.
 #[test]
 fn a_second_document_is_pointed_at() {
     let e = parse_document::<Overlay>("o.yaml", "services: {}\n---\nprofiles: {}\n")
@@ -422,9 +423,17 @@ fn a_second_document_is_pointed_at() {
         .to_string();
     assert_eq!(
         e,
-        "invalid configuration:\n  o.yaml:2:1: deserializing from YAML containing more than one document is not supported"
+        "invalid configuration:\n  o.yaml:3:1: deserializing from YAML containing more than one document is not supported"
     );
-    // libyaml reads a second document in `! ]`, yaml-rust2 a syntax error.
+    // libyaml reads a second document in `! ]` and `! !a b`: yaml-rust2 a syntax error and one
+    // document.
+    let e = parse_document::<Overlay>("o.yaml", "! !a b")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("invalid configuration:\n  o.yaml:1:3: "),
+        "{e}"
+    );
     let e = parse_document::<Overlay>("o.yaml", "! ]")
         .unwrap_err()
         .to_string();
@@ -434,7 +443,7 @@ fn a_second_document_is_pointed_at() {
     );
     assert_eq!(
         locate::fallback_position("# c\n--- a\n...\n--- b\n"),
-        Some((4, 1))
+        Some((4, 5))
     );
     assert_eq!(locate::fallback_position("a: 1\n...\n"), None);
 }
