@@ -26,39 +26,10 @@ use proptest::strategy::ValueTree as _;
 use proptest::test_runner::{Config, TestRng, TestRunner};
 use redis::AsyncCommands as _;
 use serde_json::Value;
-use support::{stack, Serve, Stack, ADMIN};
+use support::{eventually, pg, redis_conn, stack, Serve, Stack, ADMIN};
 use tokio_tungstenite::tungstenite::Message;
 
 const MAX_PAYLOAD: usize = 1 << 20;
-
-async fn pg(db: &str) -> tokio_postgres::Client {
-    let (c, conn) = tokio_postgres::connect(db, tokio_postgres::NoTls)
-        .await
-        .expect("postgres");
-    tokio::spawn(conn);
-    c
-}
-
-async fn redis_conn(url: &str) -> redis::aio::MultiplexedConnection {
-    redis::Client::open(url)
-        .unwrap()
-        .get_multiplexed_async_connection()
-        .await
-        .expect("redis")
-}
-
-/// Polls `f` every 50 ms until it holds, for at most `within`.
-async fn eventually<F, Fut>(what: &str, within: Duration, mut f: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = Instant::now() + within;
-    while !f().await {
-        assert!(Instant::now() < deadline, "{what}: not within {within:?}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
 
 async fn admin_put(url: &str, path: &str, body: &Value) -> (u16, Value) {
     let r = reqwest::Client::new()
@@ -78,14 +49,21 @@ async fn readyz(url: &str) -> (u16, Value) {
     (st, r.json().await.unwrap_or(Value::Null))
 }
 
-/// `arc serve` with every component, ready, and with `topic` stored (waits until applied).
-async fn serve_with_topic(s: &Stack, topic: &str, doc: &Value) -> Serve {
-    let serve = s.serve(&[]);
+/// `arc serve ARGS…`, once `/readyz` says ready.
+async fn serve_ready(s: &Stack, args: &[&str]) -> Serve {
+    let serve = s.serve(args);
     let url = serve.url.clone();
     eventually("ready", Duration::from_secs(30), || async {
         readyz(&url).await.0 == 200
     })
     .await;
+    serve
+}
+
+/// `arc serve` with every component, ready, and with `topic` stored (waits until applied).
+async fn serve_with_topic(s: &Stack, topic: &str, doc: &Value) -> Serve {
+    let serve = serve_ready(s, &[]).await;
+    let url = serve.url.clone();
     let (st, v) = admin_put(&url, &format!("/v1/config/topics/{topic}"), doc).await;
     assert!(st == 200 || st == 201, "{v}");
     let want = format!("{topic} v");
@@ -614,12 +592,8 @@ async fn hostile_envelopes_on_every_path_keep_the_promise() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oversize_messages_never_take_other_clients_messages_with_them() {
     let s = stack();
-    let serve = s.serve(&["--components", "fanout,config,registry"]);
+    let serve = serve_ready(&s, &["--components", "fanout,config,registry"]).await;
     let url = serve.url.clone();
-    eventually("ready", Duration::from_secs(30), || async {
-        readyz(&url).await.0 == 200
-    })
-    .await;
     let nats = async_nats::connect(s.nats.as_str()).await.unwrap();
     let mut sub = nats.subscribe("collat.>").await.unwrap();
     nats.flush().await.unwrap();
@@ -856,12 +830,8 @@ async fn poison_in_the_log_queue_is_set_aside_and_the_rest_written() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn policies_cannot_crash_hang_or_loop_the_pipeline() {
     let s = stack();
-    let serve = s.serve(&["--components", "fanout,config,registry"]);
+    let serve = serve_ready(&s, &["--components", "fanout,config,registry"]).await;
     let url = serve.url.clone();
-    eventually("ready", Duration::from_secs(30), || async {
-        readyz(&url).await.0 == 200
-    })
-    .await;
     let topic = |when: &str, action: &str, subject: Option<&str>| {
         let mut p = serde_json::json!({"name": "p", "when": when, "action": action});
         if let Some(s) = subject {

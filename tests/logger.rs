@@ -11,23 +11,7 @@ use std::time::{Duration, Instant};
 use futures::StreamExt as _;
 use redis::AsyncCommands as _;
 use serde_json::Value;
-use support::{stack, Serve, ADMIN};
-
-async fn pg(db: &str) -> tokio_postgres::Client {
-    let (c, conn) = tokio_postgres::connect(db, tokio_postgres::NoTls)
-        .await
-        .expect("postgres");
-    tokio::spawn(conn);
-    c
-}
-
-async fn redis_conn(url: &str) -> redis::aio::MultiplexedConnection {
-    redis::Client::open(url)
-        .unwrap()
-        .get_multiplexed_async_connection()
-        .await
-        .unwrap()
-}
+use support::{pg, redis_conn, stack, Serve, ADMIN};
 
 /// Posts NDJSON batches until every one is accepted (retrying 503s); returns the accepted ids.
 async fn load(url: &str, subject: &str, from: usize, n: usize, batch: usize) -> Vec<String> {

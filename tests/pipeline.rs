@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use futures::{SinkExt as _, StreamExt as _};
 use redis::AsyncCommands as _;
 use serde_json::{json, Value};
-use support::{free_port, stack, Serve, Stack, ADMIN};
+use support::{free_port, redis_conn, stack, Serve, Stack, ADMIN};
 use tokio_tungstenite::tungstenite::Message;
 
 /// `arc serve` for these tests, ready (its configuration loaded). Without the logger unless
@@ -90,14 +90,6 @@ async fn admin(
         .get("etag")
         .map(|v| v.to_str().unwrap().to_owned());
     (status, r.json().await.unwrap_or(Value::Null), etag)
-}
-
-async fn redis_conn(url: &str) -> redis::aio::MultiplexedConnection {
-    redis::Client::open(url)
-        .unwrap()
-        .get_multiplexed_async_connection()
-        .await
-        .expect("redis")
 }
 
 /// The ids in the log queue, with how often each appears.

@@ -526,3 +526,37 @@ impl Stack {
         }
     }
 }
+
+/// A PostgreSQL client for `db` (its connection runs on the test's runtime).
+pub async fn pg(db: &str) -> tokio_postgres::Client {
+    let (c, conn) = tokio_postgres::connect(db, tokio_postgres::NoTls)
+        .await
+        .expect("postgres");
+    tokio::spawn(conn);
+    c
+}
+
+/// A Redis connection to `url`.
+pub async fn redis_conn(url: &str) -> redis::aio::MultiplexedConnection {
+    redis::Client::open(url)
+        .unwrap()
+        .get_multiplexed_async_connection()
+        .await
+        .expect("redis")
+}
+
+/// Polls `f` every 50 ms until it holds; fails the test naming `what` after `within`.
+pub async fn eventually<F, Fut>(what: &str, within: std::time::Duration, mut f: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = std::time::Instant::now() + within;
+    while !f().await {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{what}: not within {within:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
