@@ -974,3 +974,73 @@ async fn readyz_names_a_component_that_is_down() {
     );
     let _ = bg.stop();
 }
+
+/// Issue 11: refused Redis-ingress entries are set aside with the reason and can be put back
+/// once the cause is fixed (here: a topic's size limit raised), all at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_ingress_entries_can_be_retried_once_fixed() {
+    let s = stack();
+    let small = serde_json::json!({"pattern": "retry.>", "max_bytes": 300});
+    let serve = serve_with_topic(&s, "retry", &small).await;
+    let url = serve.url.clone();
+    let mut r = redis_conn(&s.redis).await;
+    for k in 0..20 {
+        let entry = format!(
+            r#"{{"id": "r-{k}", "subject": "retry.x", "payload": "{}"}}"#,
+            "z".repeat(400)
+        );
+        let _: () = r.lpush("arc:ingest", entry).await.unwrap();
+    }
+    eventually("20 letters", Duration::from_secs(20), || async {
+        let mut r = redis_conn(&s.redis).await;
+        r.llen::<_, usize>("arc:ingest:rejected").await.unwrap() == 20
+    })
+    .await;
+    let list =
+        s.p.arc([
+            "messages", "dead", "--place", "ingest", "--json", "--server", &url,
+        ])
+        .env("ARC_ADMIN_TOKEN", ADMIN)
+        .run()
+        .success()
+        .json();
+    let letter = &list["places"][0]["letters"][0];
+    assert_eq!(letter["reason"], "too_large", "{list}");
+    assert_eq!(letter["status"], 413, "{list}");
+    assert_eq!(letter["source"], "redis", "{list}");
+
+    let big = serde_json::json!({"pattern": "retry.>", "max_bytes": 4096});
+    let (st, v) = admin_put(&url, "/v1/config/topics/retry", &big).await;
+    assert_eq!(st, 428, "replacing needs If-Match: {v}");
+    let r2 = reqwest::Client::new()
+        .put(format!("{url}/v1/config/topics/retry"))
+        .bearer_auth(ADMIN)
+        .header("If-Match", "\"v1\"")
+        .json(&big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r2.status().as_u16(), 200);
+    eventually("the new limit applied", Duration::from_secs(10), || async {
+        readyz(&url).await.1["config"]
+            .as_str()
+            .is_some_and(|c| c.contains("retry v2"))
+    })
+    .await;
+    let out =
+        s.p.arc([
+            "messages", "dead", "retry", "--all", "--place", "ingest", "--server", &url,
+        ])
+        .env("ARC_ADMIN_TOKEN", ADMIN)
+        .run()
+        .success();
+    assert!(out.stderr().contains("retried 20"), "{}", out.stderr());
+    let db = pg(&s.db).await;
+    eventually("all 20 logged", Duration::from_secs(30), || async {
+        db.query_one("SELECT count(*) FROM arc_messages WHERE id LIKE 'r-%'", &[])
+            .await
+            .is_ok_and(|r| r.get::<_, i64>(0) == 20)
+    })
+    .await;
+    assert_eq!(r.llen::<_, usize>("arc:ingest:rejected").await.unwrap(), 0);
+}

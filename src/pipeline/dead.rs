@@ -296,6 +296,25 @@ pub enum Action {
     Drop,
 }
 
+/// Takes the letter whose exact text is `raw` off `place` (and, to retry it, puts its entry back
+/// where it came from), atomically: `false` when someone else took it first.
+async fn take_raw(
+    conn: &mut redis::aio::ConnectionManager,
+    place: Place,
+    raw: &[u8],
+    letter: &DeadLetter,
+    action: Action,
+) -> Result<bool, redis::RedisError> {
+    let script = redis::Script::new(TAKE);
+    let mut inv = script.key(place.list());
+    inv.key(place.bytes_key()).key(place.retry_to()).arg(raw);
+    if action == Action::Retry {
+        inv.arg(letter.entry_bytes());
+    }
+    let taken: i64 = inv.invoke_async(conn).await?;
+    Ok(taken == 1)
+}
+
 /// Retries or drops the letter `dead_id` (looked for in every place). `Ok(None)`: no such
 /// letter (already taken by someone else, or dropped by the bound).
 pub async fn take(
@@ -321,30 +340,40 @@ pub async fn take(
             if letter.dead_id != dead_id {
                 continue;
             }
-            let script = redis::Script::new(TAKE);
-            let mut inv = script.key(place.list());
-            inv.key(place.bytes_key()).key(place.retry_to()).arg(&r);
-            if action == Action::Retry {
-                inv.arg(letter.entry_bytes());
-            }
-            let taken: i64 = inv.invoke_async(&mut conn).await.map_err(err)?;
-            return Ok((taken == 1).then_some(DeadLetter { place, ..letter }));
+            let taken = take_raw(&mut conn, place, &r, &letter, action)
+                .await
+                .map_err(err)?;
+            return Ok(taken.then_some(DeadLetter { place, ..letter }));
         }
     }
     Ok(None)
 }
 
-/// Retries or drops every letter of `place`; returns how many.
+/// Retries or drops every letter of `place` (one read of the list, one atomic take a letter);
+/// returns how many.
 pub async fn take_all(redis: &Redis, place: Place, action: Action) -> Result<u64, QueueError> {
-    let listing = list(
-        redis,
-        place,
-        usize::try_from(MAX_COUNT).unwrap_or(usize::MAX),
-    )
-    .await?;
+    let mut conn = redis.conn().await?;
+    let err = |e: redis::RedisError| redis.error(&e);
+    let raw: Vec<Vec<u8>> = redis::cmd("LRANGE")
+        .arg(place.list())
+        .arg(0)
+        .arg(-1)
+        .query_async(&mut conn)
+        .await
+        .map_err(err)?;
     let mut n = 0;
-    for l in listing.letters.iter().filter(|l| !l.dead_id.is_empty()) {
-        if take(redis, &l.dead_id, action).await?.is_some() {
+    // Oldest first, so that retried entries go back in the order they first came.
+    for r in raw.iter().rev() {
+        let letter = match (serde_json::from_slice::<DeadLetter>(r), action) {
+            (Ok(l), _) => l,
+            // Not a letter (written by hand): nothing to put back, but it can be dropped.
+            (Err(_), Action::Retry) => continue,
+            (Err(e), Action::Drop) => DeadLetter::new(place, r, "unreadable", e.to_string()),
+        };
+        if take_raw(&mut conn, place, r, &letter, action)
+            .await
+            .map_err(err)?
+        {
             n += 1;
         }
     }
