@@ -87,3 +87,16 @@ bench-pipeline: deps build
 ## The logger's throughput against a raw COPY, and query latencies on a 10M-row log.
 bench-logger: deps build
 	scripts/bench-logger.sh
+
+## Fuzz each target for FUZZ_SECONDS (default 600), one after the other: envelope parsing, POST
+## batch splitting, service.yaml/profiles/overlay loading (fuzz/, "Fuzzing" in the README; needs
+## `cargo install cargo-fuzz`, runs on stable without a sanitizer). Crashes land in fuzz/artifacts/.
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?= envelope batch spec
+.PHONY: fuzz
+fuzz:
+	set -e; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p fuzz/corpus/$$t; \
+	  $(CARGO) fuzz run --sanitizer none $$t fuzz/corpus/$$t fuzz/seeds/$$t -- \
+	    -max_total_time=$(FUZZ_SECONDS) -timeout=10 -dict=fuzz/dicts/$$t.dict -print_final_stats=1; \
+	done
