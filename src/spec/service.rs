@@ -251,7 +251,8 @@ pub struct HealthSpec {
 impl HealthSpec {
     /// How long `arc up` waits for the service to become healthy.
     pub fn deadline(&self) -> Duration {
-        self.start_period + self.interval.saturating_mul(self.retries.max(1))
+        self.start_period
+            .saturating_add(self.interval.saturating_mul(self.retries.max(1)))
     }
 }
 

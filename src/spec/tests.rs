@@ -467,3 +467,36 @@ fn a_byte_order_mark_is_not_part_of_the_document() {
         p[0]
     );
 }
+
+/// Found by running the `spec` target's checks on an overlay: a start period of u64::MAX seconds
+/// validated, and `HealthSpec::deadline` (which `arc up` adds to the clock) panicked on overflow.
+#[test]
+fn health_durations_are_bounded() {
+    let p = problems(stock(&[(
+        "o.yaml",
+        "services:\n  sonic:\n    health:\n      start_period: 18446744073709551615\n",
+    )]));
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(
+        p[0].starts_with("o.yaml:4:7: `health.start_period`: `"),
+        "{}",
+        p[0]
+    );
+    assert!(
+        p[0].ends_with("is too long; health durations are at most 1day"),
+        "{}",
+        p[0]
+    );
+    let c = stock(&[(
+        "o.yaml",
+        "services:\n  sonic:\n    health: { interval: 24h, retries: 4294967295 }\n",
+    )])
+    .unwrap();
+    let h = &c.service("sonic").unwrap().health;
+    assert_eq!(h.deadline(), h.start_period + h.interval * 4_294_967_295);
+    let huge = HealthSpec {
+        start_period: std::time::Duration::MAX,
+        ..h.clone()
+    };
+    assert_eq!(huge.deadline(), std::time::Duration::MAX);
+}

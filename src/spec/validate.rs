@@ -238,7 +238,28 @@ fn check_health(s: &ServiceSpec, push: &mut dyn FnMut(&str, &str, String)) {
             "expected a duration above zero".into(),
         );
     }
+    // `arc up` adds the deadline to the clock: a duration of centuries would overflow it.
+    for (field, d) in [
+        ("health.interval", h.interval),
+        ("health.timeout", h.timeout),
+        ("health.start_period", h.start_period),
+    ] {
+        if d > MAX_HEALTH_DURATION {
+            push(
+                &s.name,
+                field,
+                format!(
+                    "`{}` is too long; health durations are at most {}",
+                    super::duration::format(d),
+                    super::duration::format(MAX_HEALTH_DURATION)
+                ),
+            );
+        }
+    }
 }
+
+/// The longest health interval, timeout or start period.
+const MAX_HEALTH_DURATION: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 
 fn check_native(s: &ServiceSpec, push: &mut dyn FnMut(&str, &str, String)) {
     let n = &s.native;
