@@ -68,7 +68,9 @@ impl Project {
     /// Like [`Project::new`], with `extra` (service patches) as a second overlay.
     pub fn with_overlay(extra: &str) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let ports: BTreeMap<&'static str, u16> = [
+        // Every listener is held until all are bound, so the project's ports are distinct (one
+        // bound and dropped at a time, the kernel can hand the same port out twice).
+        let held: Vec<(&'static str, TcpListener)> = [
             "nats_client",
             "nats_monitor",
             "pulsar_broker",
@@ -78,8 +80,16 @@ impl Project {
             "pipeline",
         ]
         .into_iter()
-        .map(|k| (k, free_port()))
+        .map(|k| {
+            let l = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("a free port");
+            (k, l)
+        })
         .collect();
+        let ports: BTreeMap<&'static str, u16> = held
+            .iter()
+            .map(|(k, l)| (*k, l.local_addr().expect("bound").port()))
+            .collect();
+        drop(held);
         let p = Self {
             dir,
             ports,
