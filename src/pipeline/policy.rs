@@ -320,9 +320,18 @@ impl Policy {
             headers: std::collections::BTreeMap::new(),
             payload: Payload::null(),
         };
-        let began = Instant::now();
-        let outcome = catch_unwind(AssertUnwindSafe(|| run(&self.program, &sample, 0)));
-        let took = began.elapsed();
+        // The fastest of three runs: one run can be slow because the machine is busy, an
+        // expensive expression is slow every time.
+        let mut took = Duration::MAX;
+        let mut outcome = Ok(Ok(Value::Null));
+        for _ in 0..3 {
+            let began = Instant::now();
+            outcome = catch_unwind(AssertUnwindSafe(|| run(&self.program, &sample, 0)));
+            took = took.min(began.elapsed());
+            if outcome.is_err() || took <= TRIAL_BUDGET {
+                break;
+            }
+        }
         match outcome {
             Err(p) => Err(format!(
                 "policy `{}`: the CEL interpreter crashed on a trial run ({}); rewrite the expression",
