@@ -296,6 +296,16 @@ pub enum Action {
     Drop,
 }
 
+impl Action {
+    /// The word the API answers with (`{"retried": …}`, `{"dropped": …}`).
+    fn done(self) -> &'static str {
+        match self {
+            Action::Retry => "retried",
+            Action::Drop => "dropped",
+        }
+    }
+}
+
 /// Takes the letter whose exact text is `raw` off `place` (and, to retry it, puts its entry back
 /// where it came from), atomically: `false` when someone else took it first.
 async fn take_raw(
@@ -404,14 +414,18 @@ pub struct PlaceQuery {
 fn places(q: &PlaceQuery) -> Result<Vec<Place>, Response> {
     match q.place.as_deref() {
         None | Some("") => Ok(Place::ALL.to_vec()),
-        Some(p) => Place::parse(p).map(|p| vec![p]).ok_or_else(|| {
-            error(
-                StatusCode::BAD_REQUEST,
-                "invalid",
-                format!("`place`: unknown place `{p}`; use `ingest` or `log`"),
-            )
-        }),
+        Some(p) => Place::parse(p)
+            .map(|p| vec![p])
+            .ok_or_else(|| unknown_place(p)),
     }
+}
+
+fn unknown_place(p: &str) -> Response {
+    error(
+        StatusCode::BAD_REQUEST,
+        "invalid",
+        format!("`place`: unknown place `{p}`; use `ingest` or `log`"),
+    )
 }
 
 fn unavailable(e: &QueueError) -> Response {
@@ -452,8 +466,7 @@ async fn take_one(s: &AppState, headers: &HeaderMap, dead_id: &str, action: Acti
     }
     match take(&s.redis, dead_id, action).await {
         Ok(Some(l)) => {
-            let key = if action == Action::Retry { "retried" } else { "dropped" };
-            Json(serde_json::json!({ key: l })).into_response()
+            Json(serde_json::json!({ action.done(): l })).into_response()
         }
         Ok(None) => error(
             StatusCode::NOT_FOUND,
@@ -486,30 +499,20 @@ async fn take_every(s: &AppState, headers: &HeaderMap, q: &PlaceQuery, action: A
     if let Err(r) = admin_token(s, bearer(headers)) {
         return r;
     }
-    if q.place.as_deref().unwrap_or("").is_empty() {
+    let Some(place) = q.place.as_deref().filter(|p| !p.is_empty()) else {
         return error(
             StatusCode::BAD_REQUEST,
             "invalid",
             "`place`: name the place whose letters to take (`?place=ingest` or `?place=log`)",
         );
-    }
-    let places = match places(q) {
-        Ok(p) => p,
-        Err(r) => return r,
     };
-    let mut n = 0;
-    for p in places {
-        match take_all(&s.redis, p, action).await {
-            Ok(k) => n += k,
-            Err(e) => return unavailable(&e),
-        }
-    }
-    let key = if action == Action::Retry {
-        "retried"
-    } else {
-        "dropped"
+    let Some(place) = Place::parse(place) else {
+        return unknown_place(place);
     };
-    Json(serde_json::json!({ key: n })).into_response()
+    match take_all(&s.redis, place, action).await {
+        Ok(n) => Json(serde_json::json!({ action.done(): n })).into_response(),
+        Err(e) => unavailable(&e),
+    }
 }
 
 /// `POST /v1/dead/retry?place=P`: every letter of P back where it came from.
