@@ -99,18 +99,30 @@ impl Broker {
         Run::new(args).env("ARC_PULSAR_URL", &self.url)
     }
 
-    /// Runs a Python script with `URL` bound to this broker's URL, `pulsar` imported and
-    /// `client()` making a client that logs to stderr (stdout is the script's data). The
-    /// script ends with `os._exit(0)`: the official C++ client (3.13) aborts now and then
-    /// ("terminate called without an active exception") while tearing a client down, after
-    /// `flush()` returned, that is after every message was acknowledged by the broker;
-    /// returns its stdout, failing the test (with its stderr) if it fails.
+    /// Runs a Python script with `URL` bound to this broker's URL, `pulsar` imported,
+    /// `client()` making a client that logs to stderr (stdout is the script's data) and
+    /// `sent`, the callback every `send_async` passes: a send the broker did not take (the
+    /// client's queue full, a timeout, an error) fails the script, so a test never reads back
+    /// fewer messages than it believes it wrote. The script ends with `os._exit`: the
+    /// official C++ client (3.13) aborts now and then ("terminate called without an active
+    /// exception") while tearing a client down, after `flush()` returned, that is after
+    /// every message was acknowledged by the broker; returns its stdout, failing the test
+    /// (with its stderr) if it fails.
     fn python(&self, script: &str) -> String {
         let full = format!(
             "import json, logging, os, sys, pulsar\nURL = {:?}\n\
              logging.basicConfig(level=logging.WARNING, stream=sys.stderr)\n\
              def client():\n    return pulsar.Client(URL, logger=logging.getLogger('pulsar'))\n\
-             {script}\nsys.stdout.flush()\nos._exit(0)\n",
+             FAILED = []\n\
+             def sent(result, msg_id):\n\
+             \x20   if result != pulsar.Result.Ok:\n\
+             \x20       FAILED.append(str(result))\n\
+             {script}\nsys.stdout.flush()\n\
+             if FAILED:\n\
+             \x20   sys.stderr.write('%d sends failed: %s\\n' % (len(FAILED), sorted(set(FAILED))))\n\
+             \x20   sys.stderr.flush()\n\
+             \x20   os._exit(1)\n\
+             os._exit(0)\n",
             self.url
         );
         let out = Command::new(program("python3", "apt-get install python3"))
@@ -188,9 +200,9 @@ fn official_compressed_messages_replay_exactly() {
         };
         script.push_str(&format!(
             "p = c.create_producer({topic:?}, compression_type=pulsar.CompressionType.{codec}, \
-             {batching})\n\
+             {batching}, block_if_queue_full=True)\n\
              for i in range({N}):\n\
-             \x20   p.send_async(body({topic:?}, i).encode(), None, properties={{'i': str(i)}},\n\
+             \x20   p.send_async(body({topic:?}, i).encode(), sent, properties={{'i': str(i)}},\n\
              \x20                partition_key='k%d' % (i % 7), ordering_key='o%d' % (i % 3),\n\
              \x20                event_timestamp=1700000000000 + i)\n\
              p.flush()\np.close()\n"
@@ -450,32 +462,20 @@ fn partitioned_topics_by_name() {
     let topic = "persistent://public/default/parted";
     broker.python(&format!(
         "{PY_BODY}c = client()\n\
-         p = c.create_producer({topic:?}, batching_enabled=False)\n\
+         p = c.create_producer({topic:?}, batching_enabled=False, block_if_queue_full=True)\n\
          for i in range({N}):\n\
-         \x20   p.send_async(body({topic:?}, i).encode(), None, partition_key='k%d' % (i % 11))\n\
+         \x20   p.send_async(body({topic:?}, i).encode(), sent, partition_key='k%d' % (i % 11))\n\
          p.flush()\n"
     ));
-    // Known flake, under investigation (issue 12 stays open for it): in one CI simulation on a
-    // busy machine this replay ended after 162 of 600 messages (each partition's last id is taken
-    // at the start; pulsar-lite may answer a stale one right after the producer's flush). Up to
-    // three replays; each must still be complete and ordered, and three short ones fail.
-    let mut out = None;
-    for _ in 0..3 {
-        let o = broker
-            .arc(["--json", "replay", topic, "--since", "1h"])
-            .run()
-            .success();
-        if o.stderr().contains(&format!("replayed {N} messages")) {
-            out = Some(o);
-            break;
-        }
-        #[allow(clippy::print_stderr)]
-        {
-            eprintln!("partitioned replay came up short: {}", o.stderr());
-        }
-        std::thread::sleep(std::time::Duration::from_secs(1));
-    }
-    let out = out.expect("three partitioned replays all ended before the last message");
+    let out = broker
+        .arc(["--json", "replay", topic, "--since", "1h"])
+        .run()
+        .success();
+    assert!(
+        out.stderr().contains(&format!("replayed {N} messages")),
+        "{}",
+        out.stderr()
+    );
     let got = lines(&out.stdout());
     let mut data: Vec<String> = got
         .iter()
@@ -822,4 +822,106 @@ fn tls_with_a_given_ca() {
         "{}",
         out.stderr()
     );
+}
+
+/// `arc replay` of `n` messages on a fresh topic of `broker`, with the broker stopped
+/// (SIGSTOP: connections stay open, nothing is sent) for `pause` once arc has printed its
+/// first messages. arc cannot have had the whole backlog by then: it grants 1,000 permits,
+/// more only as it prints, and it blocks on its stdout pipe, which this reads no further
+/// until the broker is stopped. The exit code, the messages printed, and stderr.
+fn replay_through_a_pause(
+    broker: &Broker,
+    topic: &str,
+    n: usize,
+    pause: Duration,
+) -> (i32, usize, String) {
+    use std::io::{BufRead, BufReader, Read};
+    broker.python(&format!(
+        "c = client()\n\
+         p = c.create_producer({topic:?}, batching_enabled=False, block_if_queue_full=True)\n\
+         for i in range({n}):\n\
+         \x20   p.send_async(('%06d' % i).encode() + b'.' * 200, sent)\n\
+         p.flush()\n"
+    ));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_arc"))
+        .args([
+            "--json",
+            "replay",
+            topic,
+            "--since",
+            "1h",
+            "--pulsar-keepalive",
+            "60s",
+        ])
+        .env("ARC_PULSAR_URL", &broker.url)
+        .env_remove("ARC_PROJECT_DIR")
+        .env("CI", "true")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn arc");
+    let mut stderr = child.stderr.take().expect("stderr");
+    let errors = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stderr.read_to_string(&mut s);
+        s
+    });
+    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut first = String::new();
+    for _ in 0..20 {
+        first.clear();
+        assert!(
+            out.read_line(&mut first).expect("read") > 0,
+            "arc printed under 20 messages"
+        );
+    }
+    signal(broker.child.id(), "STOP");
+    let rest = std::thread::spawn(move || 20 + out.lines().map_while(Result::ok).count());
+    std::thread::sleep(pause);
+    signal(broker.child.id(), "CONT");
+    let printed = rest.join().expect("reader");
+    let code = child.wait().expect("wait").code().unwrap_or(-1);
+    (code, printed, errors.join().expect("stderr reader"))
+}
+
+/// Issue 12: a broker that stops sending in the middle of a replay (here for 5 s, past the
+/// 2 s after which arc asks again) holds the replay up, never cuts it short: every message is
+/// printed once and the replay ends at the last one the topic had when it began.
+#[test]
+fn replay_waits_out_a_paused_broker() {
+    let broker = Broker::start("");
+    let (code, printed, stderr) = replay_through_a_pause(
+        &broker,
+        "persistent://public/default/paused",
+        3000,
+        Duration::from_secs(5),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(printed, 3000, "{stderr}");
+    assert!(stderr.contains("replayed 3000 messages"), "{stderr}");
+}
+
+/// Issue 12: a replay that the broker stops feeding short of the end it knew of never ends
+/// as if complete: after 20 s without a message it exits 1, saying how many it printed and
+/// where it stopped.
+#[test]
+fn replay_cut_short_by_the_broker_says_so() {
+    let broker = Broker::start("");
+    let (code, printed, stderr) = replay_through_a_pause(
+        &broker,
+        "persistent://public/default/stalled",
+        3000,
+        Duration::from_secs(25),
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert!(printed < 3000, "{printed} printed; {stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "the broker delivered nothing for 20.0s before the last message it had when the \
+             replay began; stopped after {printed} messages short of the end of the topic (at "
+        )),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("replayed"), "{stderr}");
 }

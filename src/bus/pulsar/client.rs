@@ -1145,6 +1145,23 @@ impl Consumer {
         Ok(())
     }
 
+    /// Grants the broker the permits used since the last grant, and at least one: a FLOW
+    /// starts a dispatch pass, which is how a consumer that has waited long for messages it
+    /// knows exist asks again. pulsar-lite 0.2 can pause a consumer's dispatch under load and
+    /// not resume it by itself; a surplus permit costs nothing on any broker.
+    pub(crate) async fn nudge(&mut self) -> Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        self.unflowed = self.unflowed.max(1);
+        self.flow(self.conn.deadline()).await
+    }
+
+    /// The id of the message [`Consumer::next`] returned last, if any.
+    pub(crate) fn returned(&self) -> Option<MessageId> {
+        self.returned
+    }
+
     /// Grants the broker back the permits used since the last grant.
     async fn flow(&mut self, deadline: Deadline) -> Result<()> {
         if self.unflowed > 0 {

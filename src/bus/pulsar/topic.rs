@@ -198,6 +198,7 @@ impl TopicConsumer {
         for part in &mut self.parts {
             part.end = part.consumer.last_message_id().await?;
             part.done = part.end.is_none();
+            tracing::debug!(partition = ?part.partition, end = ?part.end, "merge ends");
         }
         self.merge = true;
         Ok(self.parts.iter().any(|p| !p.done))
@@ -206,6 +207,39 @@ impl TopicConsumer {
     /// Whether a merge handed out every message up to its ends.
     pub(crate) fn finished(&self) -> bool {
         self.merge && self.parts.iter().all(|p| p.done)
+    }
+
+    /// Asks the broker again for the messages of every partition a merge still waits on
+    /// (see [`Consumer::nudge`]).
+    pub(crate) async fn nudge(&mut self) -> Result<()> {
+        for part in self
+            .parts
+            .iter_mut()
+            .filter(|p| !p.done && p.head.is_none())
+        {
+            part.consumer.nudge().await?;
+        }
+        Ok(())
+    }
+
+    /// In a merge, the partitions that have not reached their end, each as `partition N
+    /// (at ID, last ID)` (`topic` when not partitioned), for saying where a replay stopped.
+    pub(crate) fn short_of_end(&self) -> Vec<String> {
+        self.parts
+            .iter()
+            .filter(|p| self.merge && !p.done)
+            .map(|p| {
+                let name = p
+                    .partition
+                    .map_or_else(|| "the topic".to_owned(), |i| format!("partition {i}"));
+                let at = p
+                    .consumer
+                    .returned()
+                    .map_or_else(|| "nothing read".to_owned(), |id| format!("at {id}"));
+                let end = p.end.map_or_else(String::new, |id| format!(", last {id}"));
+                format!("{name} ({at}{end})")
+            })
+            .collect()
     }
 
     /// The next message, or `None` when none came within `timeout` (in a merge: when a

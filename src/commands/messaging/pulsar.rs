@@ -35,8 +35,11 @@ const SEND_WINDOW: usize = 1000;
 /// Where the broker cannot name its last message, a replay ends when it has sent nothing for
 /// this long.
 const END_OF_TOPIC: Duration = Duration::from_millis(500);
-/// With the last message known, a replay still gives up after this long without a message.
-const STALL: Duration = Duration::from_secs(10);
+/// With the last message known, a replay that has waited this long for one asks the broker
+/// again ([`TopicConsumer::nudge`]) …
+const NUDGE: Duration = Duration::from_secs(2);
+/// … and gives up, with an error naming where it stopped, after this long without one.
+const STALL: Duration = Duration::from_secs(20);
 
 fn topic(name: &str) -> Result<Topic, Error> {
     Topic::parse(name).map_err(|e| {
@@ -496,6 +499,8 @@ async fn drain_from(
     let mut out = printer.data_stream();
     let mut seen = 0u64;
     let mut dirty = false;
+    // Since when a replay with known ends has had nothing (`None`: it just had something).
+    let mut quiet_since: Option<Instant> = None;
     let op = || format!("receive from `{t}`");
     loop {
         if stop.count.is_some_and(|c| seen >= c) {
@@ -504,6 +509,8 @@ async fn drain_from(
         // Take what is ready at once; flush before waiting longer.
         let wait = if dirty {
             Duration::from_millis(1)
+        } else if stop.ends {
+            NUDGE
         } else {
             stop.idle_end.unwrap_or(Duration::from_secs(1))
         };
@@ -549,11 +556,35 @@ async fn drain_from(
                 }
                 continue;
             }
+            if stop.ends && !consumer.finished() {
+                // Messages the topic had when the replay began are missing: ask again, and
+                // after STALL say where the replay stopped rather than end as if complete.
+                let since = *quiet_since.get_or_insert_with(Instant::now);
+                if since.elapsed() < STALL {
+                    tracing::debug!("nothing for {NUDGE:?} short of the ends; asking again");
+                    consumer.nudge().await.map_err(pulsar_op(op()))?;
+                    continue;
+                }
+                out.flush();
+                return Err(BusError::op(
+                    format!("replay `{t}`"),
+                    format!(
+                        "the broker delivered nothing for {} before the last message it had \
+                         when the replay began; stopped after {seen} message{} short of the \
+                         end of {}",
+                        crate::format::duration(STALL),
+                        if seen == 1 { "" } else { "s" },
+                        consumer.short_of_end().join(", ")
+                    ),
+                )
+                .into());
+            }
             if stop.idle_end.is_some() {
                 break;
             }
             continue;
         };
+        quiet_since = None;
         match consumer.ack(&m.id).await {
             // Not printed: it comes again on the new connection.
             Err(e) if stop.resume && is_dropped(&e) => {
