@@ -729,7 +729,7 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Create or update the declared JetStream streams (and Pulsar topics), printing what changed')
-            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List JetStream streams')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List JetStream streams, or the Pulsar topics of a namespace (with their partitions)')
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show one stream''s configuration and state, or a Pulsar topic''s partitions')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete a stream and its messages')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -844,7 +844,7 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
         }
         'arc;streams;help' {
             [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Create or update the declared JetStream streams (and Pulsar topics), printing what changed')
-            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List JetStream streams')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List JetStream streams, or the Pulsar topics of a namespace (with their partitions)')
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show one stream''s configuration and state, or a Pulsar topic''s partitions')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete a stream and its messages')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -1190,7 +1190,7 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
         }
         'arc;help;streams' {
             [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Create or update the declared JetStream streams (and Pulsar topics), printing what changed')
-            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List JetStream streams')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List JetStream streams, or the Pulsar topics of a namespace (with their partitions)')
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show one stream''s configuration and state, or a Pulsar topic''s partitions')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete a stream and its messages')
             break

@@ -675,7 +675,7 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand apply 'Create or update the declared JetStream streams (and Pulsar topics), printing what changed'
-            cand ls 'List JetStream streams'
+            cand ls 'List JetStream streams, or the Pulsar topics of a namespace (with their partitions)'
             cand info 'Show one stream''s configuration and state, or a Pulsar topic''s partitions'
             cand rm 'Delete a stream and its messages'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -785,7 +785,7 @@ set edit:completion:arg-completer[arc] = {|@words|
         }
         &'arc;streams;help'= {
             cand apply 'Create or update the declared JetStream streams (and Pulsar topics), printing what changed'
-            cand ls 'List JetStream streams'
+            cand ls 'List JetStream streams, or the Pulsar topics of a namespace (with their partitions)'
             cand info 'Show one stream''s configuration and state, or a Pulsar topic''s partitions'
             cand rm 'Delete a stream and its messages'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -1078,7 +1078,7 @@ set edit:completion:arg-completer[arc] = {|@words|
         }
         &'arc;help;streams'= {
             cand apply 'Create or update the declared JetStream streams (and Pulsar topics), printing what changed'
-            cand ls 'List JetStream streams'
+            cand ls 'List JetStream streams, or the Pulsar topics of a namespace (with their partitions)'
             cand info 'Show one stream''s configuration and state, or a Pulsar topic''s partitions'
             cand rm 'Delete a stream and its messages'
         }

@@ -925,3 +925,49 @@ fn replay_cut_short_by_the_broker_says_so() {
     );
     assert!(!stderr.contains("replayed"), "{stderr}");
 }
+
+/// Issue 12: `arc streams ls NAMESPACE` lists a namespace's topics through the binary
+/// protocol (GetTopicsOfNamespace; the answer is checked against a stand-in broker in the
+/// library's tests). pulsar-lite never answers that command: arc says so and exits 1 rather
+/// than waiting, and a malformed namespace is refused with exit 2.
+#[test]
+fn streams_ls_of_a_namespace() {
+    let broker = Broker::start("");
+    broker
+        .arc(["pub", "persistent://public/default/listed", "x"])
+        .run()
+        .success();
+    let out = broker
+        .arc([
+            "streams",
+            "ls",
+            "persistent://public/default",
+            "--connect-timeout",
+            "1s",
+        ])
+        .run()
+        .expect_code(1);
+    assert!(
+        out.stderr()
+            .contains("list the topics of `public/default` failed: the broker (Pulsar-Lite")
+            && out
+                .stderr()
+                .contains("did not answer within 1.0s: pulsar-lite does not list topics"),
+        "{}",
+        out.stderr()
+    );
+    for bad in [
+        "public",
+        "persistent://public/",
+        "a/b/c",
+        "pulsar://public/default",
+    ] {
+        let out = broker.arc(["streams", "ls", bad]).run().expect_code(2);
+        assert!(
+            out.stderr()
+                .contains(&format!("Pulsar namespace `{bad}` is not valid")),
+            "{}",
+            out.stderr()
+        );
+    }
+}

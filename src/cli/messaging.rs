@@ -262,8 +262,11 @@ pub enum StreamsCommand {
     /// $ arc streams apply
     /// $ arc streams apply my-streams.yaml --dry-run
     Apply(StreamsApplyArgs),
-    /// List JetStream streams.
-    Ls(StreamsConnect),
+    /// List JetStream streams, or the Pulsar topics of a namespace (with their partitions).
+    ///
+    /// $ arc streams ls
+    /// $ arc streams ls persistent://arc/agents
+    Ls(StreamsLsArgs),
     /// Show one stream's configuration and state, or a Pulsar topic's partitions.
     ///
     /// $ arc streams info AGENT_EVENTS
@@ -292,9 +295,12 @@ pub struct StreamsApplyArgs {
     pub connect: ConnectArgs,
 }
 
-/// Connection options alone.
+/// `arc streams ls`.
 #[derive(Debug, Args)]
-pub struct StreamsConnect {
+pub struct StreamsLsArgs {
+    /// A Pulsar namespace (`persistent://tenant/namespace`, `non-persistent://…`, or
+    /// `tenant/namespace` for both): list its topics instead of the JetStream streams.
+    pub namespace: Option<String>,
     /// Connection options.
     #[command(flatten)]
     pub connect: ConnectArgs,

@@ -554,6 +554,24 @@ impl Client {
         u32::try_from(n).map_err(|_| proto(format!("{n} partitions is out of range")))
     }
 
+    /// The topics of `namespace` (`tenant/namespace`), persistent and not, as the broker names
+    /// them: a partitioned topic appears as its `…-partition-N` topics
+    /// (GET_TOPICS_OF_NAMESPACE; pulsar-lite 0.2 never answers it: a timeout).
+    pub(crate) async fn topics_of_namespace(&self, namespace: &str) -> Result<Vec<String>> {
+        // Mode ALL (2): persistent and non-persistent topics.
+        let build = |id| msg().int(1, id).str(2, namespace).int(3, 2);
+        let frame = self
+            .conn
+            .request(
+                "get topics of namespace",
+                kind::GET_TOPICS_OF_NAMESPACE,
+                self.conn.deadline(),
+                build,
+            )
+            .await?;
+        Ok(frame.fields()?.strings(2))
+    }
+
     /// Looks `topic` up as a client that means to use it: `authoritative` when asking the
     /// broker a Redirect named. The answer says where the topic is served (its TLS URL when
     /// `tls` and the broker gave one).
@@ -788,7 +806,8 @@ fn route(frame: Frame, tables: &Mutex<Tables>, tx: &mpsc::WeakSender<Bytes>) -> 
         | kind::PRODUCER_SUCCESS
         | kind::LOOKUP_RESPONSE
         | kind::PARTITIONED_METADATA_RESPONSE
-        | kind::GET_LAST_MESSAGE_ID_RESPONSE => {
+        | kind::GET_LAST_MESSAGE_ID_RESPONSE
+        | kind::GET_TOPICS_OF_NAMESPACE_RESPONSE => {
             let field = match frame.kind {
                 kind::LOOKUP_RESPONSE => 4,
                 kind::PARTITIONED_METADATA_RESPONSE => 2,

@@ -51,6 +51,8 @@ pub(super) mod kind {
     pub(in super::super) const GET_LAST_MESSAGE_ID: u32 = 29;
     pub(in super::super) const GET_LAST_MESSAGE_ID_RESPONSE: u32 = 30;
     pub(in super::super) const ACTIVE_CONSUMER_CHANGE: u32 = 31;
+    pub(in super::super) const GET_TOPICS_OF_NAMESPACE: u32 = 32;
+    pub(in super::super) const GET_TOPICS_OF_NAMESPACE_RESPONSE: u32 = 33;
 }
 
 /// Where a message is stored; `batch_index` is set for a message taken from a batch.
@@ -499,6 +501,13 @@ impl<'a> Fields<'a> {
     pub(super) fn bytes(&self, field: u32) -> Option<&'a [u8]> {
         self.get(field)
             .and_then(|v| if let Val::Bytes(b) = v { Some(b) } else { None })
+    }
+
+    /// Every value of a repeated string field, in wire order (invalid UTF-8 replaced).
+    pub(super) fn strings(&self, field: u32) -> Vec<String> {
+        self.all_bytes(field)
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+            .collect()
     }
 
     /// Every value of a repeated length-delimited field, in wire order.

@@ -53,7 +53,7 @@ pub(crate) use client::{
 #[cfg_attr(not(test), allow(unused_imports))]
 pub(crate) use codec::{Message, MessageId};
 pub(crate) use compression::Compression;
-pub(crate) use topic::{TopicConsumer, TopicProducer};
+pub(crate) use topic::{fold_partitions, TopicConsumer, TopicProducer};
 
 /// Longest timeout honoured; larger values are capped so deadlines cannot overflow.
 const MAX_TIMEOUT: Duration = Duration::from_secs(86_400);

@@ -1076,3 +1076,61 @@ async fn unreadable_message_does_not_block_later_ones() {
     assert_eq!(&m.expect("the next message").payload[..], b"fine");
     drop(broker.await.expect("script"));
 }
+
+/// GET_TOPICS_OF_NAMESPACE against a stand-in broker that answers as Apache Pulsar documents
+/// it (pulsar-lite does not answer it at all): the namespace and mode ALL are asked for, the
+/// repeated `topics` come back in order, partitions fold into their topic; silence is a
+/// timeout, which `arc streams ls` turns into its explanation.
+#[tokio::test]
+async fn fake_broker_topics_of_namespace() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let listed = [
+        "persistent://arc/agents/events-partition-1",
+        "persistent://arc/agents/audit",
+        "persistent://arc/agents/events-partition-0",
+        "non-persistent://arc/agents/presence",
+    ];
+    let broker = tokio::spawn(async move {
+        let (socket, _) = listener.accept().await.expect("accept");
+        let mut c = Fake(socket, BytesMut::new());
+        c.expect(kind::CONNECT).await;
+        c.send(kind::CONNECTED, &msg().str(1, "fake-4")).await;
+        let get = c.expect(kind::GET_TOPICS_OF_NAMESPACE).await;
+        let f = get.fields().expect("fields");
+        assert_eq!(f.string(2).as_deref(), Some("arc/agents"), "namespace");
+        assert_eq!(f.int(3), Some(2), "mode ALL");
+        let mut reply = msg().int(1, f.int(1).expect("request id"));
+        for name in listed {
+            reply = reply.str(2, name);
+        }
+        c.send(kind::GET_TOPICS_OF_NAMESPACE_RESPONSE, &reply).await;
+        c.expect(kind::GET_TOPICS_OF_NAMESPACE).await; // left unanswered: a timeout
+        c
+    });
+    let client = Client::connect(addr, None, Duration::from_secs(1))
+        .await
+        .expect("connect");
+    let names = client
+        .topics_of_namespace("arc/agents")
+        .await
+        .expect("topics");
+    assert_eq!(names, listed);
+    assert_eq!(
+        fold_partitions(&names),
+        [
+            ("non-persistent://arc/agents/presence".to_owned(), 0),
+            ("persistent://arc/agents/audit".to_owned(), 0),
+            ("persistent://arc/agents/events".to_owned(), 2),
+        ]
+    );
+    let err = client
+        .topics_of_namespace("arc/agents")
+        .await
+        .expect_err("silence");
+    assert!(
+        matches!(err, PulsarError::Timeout("get topics of namespace")),
+        "{err}"
+    );
+    drop(broker.await.expect("broker"));
+}

@@ -334,6 +334,29 @@ impl TopicConsumer {
     }
 }
 
+/// Topic names as a broker lists them, with the partitions of a partitioned topic folded into
+/// it: each topic once, sorted, with its number of partitions (0: not partitioned). A
+/// `-partition-N` name counts as a partition only when `N` is a decimal index.
+pub(crate) fn fold_partitions(names: &[String]) -> Vec<(String, u32)> {
+    let mut topics: std::collections::BTreeMap<String, u32> = std::collections::BTreeMap::new();
+    for name in names {
+        let partition = name.rsplit_once("-partition-").and_then(|(base, index)| {
+            let ok = !index.is_empty() && index.bytes().all(|b| b.is_ascii_digit());
+            ok.then(|| (base, index.parse::<u32>().ok()))
+        });
+        match partition {
+            Some((base, Some(index))) => {
+                let n = topics.entry(base.to_owned()).or_default();
+                *n = (*n).max(index.saturating_add(1));
+            }
+            _ => {
+                topics.entry(name.clone()).or_default();
+            }
+        }
+    }
+    topics.into_iter().collect()
+}
+
 /// The client for partition `i`: `clients[i % clients.len()]`.
 fn pick(clients: &[Client], i: u32) -> Result<&Client> {
     let count = u32::try_from(clients.len()).unwrap_or(u32::MAX).max(1);
@@ -364,6 +387,34 @@ fn named(partition: Option<u32>, next: Result<Option<Message>>) -> Result<Option
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Partitions fold into their topic; names that only look like partitions stay topics.
+    #[test]
+    fn partitions_fold_into_their_topic() {
+        let names: Vec<String> = [
+            "persistent://t/n/b-partition-1",
+            "persistent://t/n/a",
+            "persistent://t/n/b-partition-0",
+            "persistent://t/n/b-partition-2",
+            "persistent://t/n/c-partition-x",
+            "persistent://t/n/d-partition-",
+            "non-persistent://t/n/e-partition-0",
+        ]
+        .map(String::from)
+        .to_vec();
+        let folded = fold_partitions(&names);
+        let want: Vec<(String, u32)> = [
+            ("non-persistent://t/n/e", 1),
+            ("persistent://t/n/a", 0),
+            ("persistent://t/n/b", 3),
+            ("persistent://t/n/c-partition-x", 0),
+            ("persistent://t/n/d-partition-", 0),
+        ]
+        .map(|(n, p)| (n.to_owned(), p))
+        .to_vec();
+        assert_eq!(folded, want);
+        assert!(fold_partitions(&[]).is_empty());
+    }
 
     /// Java's `String.hashCode()` (`"hello world"` is 1794106052 on any JVM), and the
     /// partition the Java client's JavaStringHash router picks from it.

@@ -13,7 +13,8 @@ pub(super) mod subscribe;
 mod template;
 
 pub(super) use pulsar::{
-    apply_topics, provision_topics, publish_pulsar, replay_pulsar, subscribe_pulsar, topic_info,
+    apply_topics, list_topics, provision_topics, publish_pulsar, replay_pulsar, subscribe_pulsar,
+    topic_info,
 };
 
 use crate::bus::nats::{NatsOptions, Received};

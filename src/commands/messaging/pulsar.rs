@@ -13,8 +13,9 @@ use super::replay::window;
 use super::{emit, endpoint, nats_options, Format};
 use crate::bus::nats::{parse_headers, redact, Received};
 use crate::bus::pulsar::{
-    connect_owner, is_dropped, Client, Compression, InitialPosition, Message, OutgoingMessage,
-    PulsarError, SubType, Tls, Topic, TopicConsumer, TopicProducer, DEFAULT_KEEPALIVE,
+    connect_owner, fold_partitions, is_dropped, Client, Compression, InitialPosition, Message,
+    OutgoingMessage, PulsarError, SubType, Tls, Topic, TopicConsumer, TopicProducer,
+    DEFAULT_KEEPALIVE,
 };
 use crate::bus::pulsar_admin::{self, AdminClient, AdminError};
 use crate::bus::{timespec, BusError};
@@ -26,7 +27,7 @@ use crate::commands::ExitStatus;
 use crate::error::Error;
 use crate::settings::Settings;
 use crate::spec::ServiceSpec;
-use crate::ui::Printer;
+use crate::ui::{Printer, Table};
 
 /// The stock topics file, relative to the project.
 const TOPICS_FILE: &str = "services/streaming/topics.yaml";
@@ -976,6 +977,88 @@ pub(crate) async fn topic_info(
         }
     }
     Ok(ExitStatus::Success)
+}
+
+/// `arc streams ls NAMESPACE`: the namespace's topics, a partitioned one once with its
+/// partitions.
+pub(crate) async fn list_topics(
+    namespace: &str,
+    c: &ConnectArgs,
+    settings: &Settings,
+    printer: &Printer,
+) -> Result<ExitStatus, Error> {
+    let (domain, ns) = parse_namespace(namespace)?;
+    let client = connect(settings, c).await?;
+    let names = match client.topics_of_namespace(ns).await {
+        Ok(names) => names,
+        Err(PulsarError::Timeout(_)) => {
+            return Err(BusError::op(
+                format!("list the topics of `{ns}`"),
+                format!(
+                    "the broker ({}) did not answer within {}: pulsar-lite does not list \
+                     topics (GetTopicsOfNamespace), Apache Pulsar does; `arc streams info \
+                     persistent://{ns}/TOPIC` shows one topic",
+                    client.server_version(),
+                    crate::format::duration(c.connect_timeout)
+                ),
+            )
+            .into())
+        }
+        Err(e) => return Err(pulsar_op(format!("list the topics of `{ns}`"))(e)),
+    };
+    let names: Vec<String> = names
+        .into_iter()
+        .filter(|n| domain.is_none_or(|d| n.starts_with(d)))
+        .collect();
+    let rows: Vec<TopicRow> = fold_partitions(&names)
+        .into_iter()
+        .map(|(topic, partitions)| TopicRow { topic, partitions })
+        .collect();
+    if printer.json() {
+        printer.json_value(&rows);
+        return Ok(ExitStatus::Success);
+    }
+    if rows.is_empty() {
+        printer.info(&format!("no topics in `{namespace}`"));
+        return Ok(ExitStatus::Success);
+    }
+    let mut t = Table::new(&["topic", "partitions"]);
+    for r in rows {
+        let partitions = if r.partitions == 0 {
+            "-".to_owned()
+        } else {
+            r.partitions.to_string()
+        };
+        t.row(vec![r.topic, partitions]);
+    }
+    printer.data(&t.render());
+    Ok(ExitStatus::Success)
+}
+
+/// `persistent://tenant/ns`, `non-persistent://tenant/ns` or `tenant/ns`: the domain prefix
+/// to keep (`None`: both) and `tenant/ns`.
+fn parse_namespace(input: &str) -> Result<(Option<&str>, &str), Error> {
+    let (domain, ns) = ["persistent://", "non-persistent://"]
+        .into_iter()
+        .find_map(|d| input.strip_prefix(d).map(|rest| (Some(d), rest)))
+        .unwrap_or((None, input));
+    let part_ok = |p: &str| {
+        !p.is_empty()
+            && p.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.=:".contains(&b))
+    };
+    match ns.split('/').collect::<Vec<_>>()[..] {
+        [tenant, name] if part_ok(tenant) && part_ok(name) => Ok((domain, ns)),
+        _ => Err(BusError::Invalid {
+            what: "Pulsar namespace",
+            input: input.to_owned(),
+            reason: "a namespace is `tenant/namespace`, optionally after `persistent://` or \
+                     `non-persistent://`"
+                .into(),
+            example: "`arc streams ls persistent://public/default`".into(),
+        }
+        .into()),
+    }
 }
 
 fn admin_error(e: AdminError) -> Error {

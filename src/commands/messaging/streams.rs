@@ -6,7 +6,7 @@ use super::nats_options;
 use crate::bus::jetstream::{self, Action, Applied, StreamsFile};
 use crate::bus::nats::connect;
 use crate::bus::{subject, BusError};
-use crate::cli::{StreamNameArgs, StreamsApplyArgs, StreamsCommand, StreamsConnect};
+use crate::cli::{StreamNameArgs, StreamsApplyArgs, StreamsCommand, StreamsLsArgs};
 use crate::commands::ExitStatus;
 use crate::error::Error;
 use crate::settings::Settings;
@@ -130,10 +130,13 @@ struct StreamRow {
 }
 
 async fn ls(
-    args: &StreamsConnect,
+    args: &StreamsLsArgs,
     settings: &Settings,
     printer: &Printer,
 ) -> Result<ExitStatus, Error> {
+    if let Some(namespace) = &args.namespace {
+        return super::list_topics(namespace, &args.connect, settings, printer).await;
+    }
     let client = connect(&nats_options(settings, &args.connect)).await?;
     let js = async_nats::jetstream::new(client);
     let mut infos = jetstream::list(&js).await?;
