@@ -687,8 +687,19 @@ async fn provision_all(
     printer: &Printer,
     services: &[ServiceSpec],
 ) -> Result<(), Error> {
+    let mut done: Vec<&str> = Vec::new();
     for s in services.iter().filter(|s| !s.provision.is_empty()) {
-        match super::messaging::provision(settings, s).await {
+        // A replicated service is provisioned once, for all its instances.
+        let group = s
+            .replica
+            .as_ref()
+            .map_or(s.name.as_str(), |r| r.group.as_str());
+        if done.contains(&group) {
+            continue;
+        }
+        done.push(group);
+        let members: Vec<&ServiceSpec> = services.iter().filter(|m| m.belongs_to(group)).collect();
+        match super::messaging::provision(settings, s, &members).await {
             Ok(lines) => lines.iter().for_each(|l| printer.info(l)),
             Err(e) => {
                 return Err(Error::failed(

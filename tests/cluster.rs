@@ -1,0 +1,312 @@
+//! Issue 14: past one node. Flash as a three-node NATS cluster with JetStream R3, brought up
+//! natively by `arc up` from `overlays/cluster.yaml` on free ports, and proven under failure: a
+//! node is SIGKILLed while a producer publishes through the server list, then brought back
+//! with `arc up`.
+
+#![allow(clippy::print_stderr)]
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::net::{Ipv4Addr, TcpListener};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use support::{free_port, repo, require_servers, Project};
+
+/// The first of `n` consecutive ports that are free now (instance `i` of a replicated service
+/// takes the declared port plus `i - 1`).
+fn free_run(n: u16) -> u16 {
+    for _ in 0..200 {
+        let base = free_port();
+        if base > u16::MAX - n {
+            continue;
+        }
+        let held: Vec<_> = (0..n)
+            .map_while(|i| TcpListener::bind((Ipv4Addr::LOCALHOST, base + i)).ok())
+            .collect();
+        if held.len() == usize::from(n) {
+            return base;
+        }
+    }
+    panic!("no {n} consecutive free ports");
+}
+
+/// A project running `overlays/cluster.yaml`'s three NATS nodes on free ports.
+struct Cluster {
+    project: Project,
+    client: u16,
+    monitor: u16,
+}
+
+impl Cluster {
+    fn up() -> Self {
+        require_servers();
+        let (client, monitor, cluster) = (free_run(3), free_run(3), free_run(3));
+        let project = Project::with_overlay(&format!(
+            "  flash:
+    ports:
+      - {{ name: client, host: {client} }}
+      - {{ name: monitor, host: {monitor} }}
+      - {{ name: cluster, container: {cluster} }}
+"
+        ));
+        let c = Self {
+            project,
+            client,
+            monitor,
+        };
+        c.arc(&["up", "flash"]).success();
+        c
+    }
+
+    fn arc(&self, args: &[&str]) -> support::Done {
+        let overlay = repo().join("overlays/cluster.yaml").display().to_string();
+        let mut all = vec!["-f", overlay.as_str()];
+        all.extend_from_slice(args);
+        self.project.arc(all).run()
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        self.arc(&all).json()
+    }
+
+    fn urls(&self) -> String {
+        (0..3)
+            .map(|i| format!("nats://127.0.0.1:{}", self.client + i))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+}
+
+/// Issue 14: three nodes from one declaration: each instance listed with its own ports, the
+/// cluster formed (routes, a JetStream meta leader), one URL list exported, streams at R3.
+#[test]
+fn a_declared_cluster_comes_up_as_one() {
+    let c = Cluster::up();
+    let ps = c.json(&["ps"]);
+    let rows = ps.as_array().expect("rows");
+    let names: Vec<&str> = rows.iter().filter_map(|r| r["service"].as_str()).collect();
+    assert_eq!(names, ["messaging-1", "messaging-2", "messaging-3"], "{ps}");
+    for (i, r) in rows.iter().enumerate() {
+        assert_eq!(r["state"], "running", "{r}");
+        assert_eq!(r["codename"], format!("flash-{}", i + 1));
+        assert_eq!(r["ports"]["client"], u64::from(c.client) + i as u64, "{r}");
+    }
+    let health = c.json(&["health"]);
+    for r in health.as_array().expect("rows") {
+        assert_eq!(r["healthy"], true, "{r}");
+        let detail = r["detail"].as_str().unwrap_or_default();
+        assert!(
+            detail.contains("routes to 2 of 2 other nodes") && detail.contains("meta leader"),
+            "{detail}"
+        );
+    }
+    let env = c.json(&["env"]);
+    assert_eq!(env["ARC_NATS_URL"], c.urls(), "{env}");
+    let info = c.json(&["streams", "info", "AGENT_EVENTS"]);
+    assert_eq!(info["config"]["num_replicas"], 3, "{info}");
+    // `arc streams apply` sees the cluster too: R3 is what the declaration says, so no change.
+    let applied = c.json(&["streams", "apply", "--no-topics"]);
+    for s in applied["streams"].as_array().expect("streams") {
+        assert_eq!(s["action"], "unchanged", "{s}");
+    }
+}
+
+/// What a producer publishing through the server list saw.
+#[derive(Default)]
+struct Load {
+    sent: u64,
+    acked: BTreeMap<String, u64>,
+    errors: u64,
+    longest_gap: Duration,
+    latencies: Vec<(Instant, Duration)>,
+}
+
+/// Issue 14: SIGKILL one node of three under a steady JetStream load through the server
+/// list; the producer retries an unacknowledged message with the same `Nats-Msg-Id`. Every
+/// acknowledged message is in the R3 stream exactly once, on every node once the killed one is
+/// back (`arc up`), and the longest stretch without an acknowledgement is printed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_node_loses_no_acknowledged_message() {
+    let c = tokio::task::spawn_blocking(Cluster::up).await.expect("up");
+    let urls = c.urls();
+    let servers = urls.split(',').collect::<Vec<_>>();
+    let client = async_nats::ConnectOptions::new()
+        .connection_timeout(Duration::from_secs(2))
+        .connect(servers.as_slice())
+        .await
+        .expect("connect to the cluster");
+    let js = async_nats::jetstream::new(client);
+
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let acked = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let producer = {
+        let (js, stop, acked) = (js.clone(), stop.clone(), acked.clone());
+        tokio::spawn(async move {
+            let mut load = Load::default();
+            let mut last_ack = Instant::now();
+            let mut n = 0u64;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                n += 1;
+                let id = format!("load-{n}");
+                // One message, retried with its id until acknowledged (or the run ends).
+                loop {
+                    load.sent += 1;
+                    let began = Instant::now();
+                    let mut headers = async_nats::HeaderMap::new();
+                    headers.insert("Nats-Msg-Id", id.as_str());
+                    let ack = async {
+                        js.publish_with_headers("agent.events.load", headers, id.clone().into())
+                            .await?
+                            .await
+                            .map_err(async_nats::Error::from)
+                    };
+                    match tokio::time::timeout(Duration::from_secs(3), ack).await {
+                        Ok(Ok(a)) => {
+                            load.longest_gap = load.longest_gap.max(last_ack.elapsed());
+                            last_ack = Instant::now();
+                            load.latencies.push((began, began.elapsed()));
+                            load.acked.insert(id.clone(), a.sequence);
+                            acked.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            break;
+                        }
+                        _ => {
+                            load.errors += 1;
+                            if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                                break;
+                            }
+                            tokio::time::sleep(Duration::from_millis(50)).await;
+                        }
+                    }
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            load
+        })
+    };
+
+    // Let the load run, kill node 1 (wherever the leaders are), let it run on two nodes.
+    let count_acked = || async { acked.load(std::sync::atomic::Ordering::Relaxed) };
+    eventually_at_least(&count_acked, 100).await;
+    let killed_at = Instant::now();
+    let ps = c.json(&["ps"]);
+    let pid = ps
+        .as_array()
+        .and_then(|r| r.iter().find(|r| r["service"] == "messaging-1"))
+        .and_then(|r| r["pid"].as_u64())
+        .expect("messaging-1's pid");
+    let status = std::process::Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let before = count_acked().await;
+    eventually_at_least(&count_acked, before + 200).await;
+    let health = c.json(&["health"]);
+    let healthy: Vec<bool> = health
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r["healthy"] == true)
+        .collect();
+    assert_eq!(healthy, [false, true, true], "{health}");
+    // Back with the same command; it rejoins and catches up.
+    let back = c.arc(&["up", "flash"]).success();
+    let back_at = Instant::now();
+    assert!(back.stdout().contains("messaging-1"), "{}", back.stdout());
+    let before = count_acked().await;
+    eventually_at_least(&count_acked, before + 100).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let load = producer.await.expect("producer");
+
+    // Every acknowledged id is in the stream exactly once, whatever node answers.
+    let stream = js.get_stream("AGENT_EVENTS").await.expect("stream");
+    let info = stream.get_info().await.expect("info");
+    assert_eq!(info.config.num_replicas, 3);
+    let mut seen: BTreeMap<String, u64> = BTreeMap::new();
+    for seq in info.state.first_sequence..=info.state.last_sequence {
+        let m = stream.get_raw_message(seq).await.expect("message");
+        *seen
+            .entry(String::from_utf8_lossy(&m.payload).into_owned())
+            .or_default() += 1;
+    }
+    for id in load.acked.keys() {
+        assert_eq!(
+            seen.get(id),
+            Some(&1),
+            "acknowledged `{id}` is in the stream {:?} times",
+            seen.get(id)
+        );
+    }
+    assert!(seen.values().all(|n| *n == 1), "a message is stored twice");
+    // The restarted node holds the whole stream too: its own replica, as its monitoring
+    // endpoint reports it (a JetStream API call would be answered by the stream's leader).
+    let monitor = c.monitor;
+    eventually_at_least(
+        &|| async move {
+            let url = format!("http://127.0.0.1:{monitor}/jsz?streams=true");
+            let Ok(r) = reqwest::get(&url).await else {
+                return 0;
+            };
+            let v: Value = r.json().await.unwrap_or_default();
+            v["account_details"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .flat_map(|a| a["stream_detail"].as_array().into_iter().flatten())
+                .find(|s| s["name"] == "AGENT_EVENTS")
+                .and_then(|s| s["state"]["messages"].as_u64())
+                .unwrap_or(0)
+        },
+        info.state.messages,
+    )
+    .await;
+
+    let p99 = |from: Instant, to: Instant| {
+        let mut l: Vec<Duration> = load
+            .latencies
+            .iter()
+            .filter(|(t, _)| *t >= from && *t < to)
+            .map(|(_, d)| *d)
+            .collect();
+        l.sort();
+        l.get((l.len() * 99 / 100).min(l.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or_default()
+    };
+    let start = load.latencies.first().map_or(killed_at, |(t, _)| *t);
+    let end = Instant::now();
+    eprintln!(
+        "cluster failover (SIGKILL of 1 of 3 nodes): sent {} publishes, {} acknowledged, {} timed out or failed and were retried; longest gap without an ack {:?}; p99 latency before {:?}, during {:?}, after {:?}",
+        load.sent,
+        load.acked.len(),
+        load.errors,
+        load.longest_gap,
+        p99(start, killed_at),
+        p99(killed_at, back_at),
+        p99(back_at, end),
+    );
+}
+
+/// Polls `count` until it reaches `at_least` (60 s at most).
+async fn eventually_at_least<F, Fut>(count: &F, at_least: u64)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = u64>,
+{
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let n = count().await;
+        if n >= at_least {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "stuck at {n}, waiting for {at_least}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
