@@ -40,6 +40,14 @@ struct Cluster {
     http: u16,
 }
 
+impl Drop for Cluster {
+    /// The project's own `arc down` does not read the cluster overlay, so it would not know
+    /// the instances: stop them here, first.
+    fn drop(&mut self) {
+        let _ = self.arc(&["down", "--volumes"]);
+    }
+}
+
 impl Cluster {
     /// `arc up TARGET` (`flash`, or the whole `cluster` profile).
     fn up_target(target: &str) -> Self {

@@ -204,7 +204,8 @@ fn service(spec: &ServiceSpec, has_dockerfile: bool, all: &[ServiceSpec]) -> Ser
         } else {
             spec.image.clone()
         },
-        command: if has_dockerfile {
+        // An instance of a replicated service runs its declared command (its peers are in it).
+        command: if has_dockerfile && spec.replica.is_none() {
             Vec::new()
         } else {
             crate::runtime::DockerRuntime::container_command(spec)
