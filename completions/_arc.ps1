@@ -737,6 +737,7 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
         }
         'arc;streams;apply' {
             [CompletionResult]::new('--topics', '--topics', [CompletionResultType]::ParameterName, 'The Pulsar topics file; default: `services/streaming/topics.yaml`')
+            [CompletionResult]::new('--replicas', '--replicas', [CompletionResultType]::ParameterName, 'Every stream''s replicas (1 to 5), whatever the file says. Default: the file''s, except when Flash is declared with replicas: then as many as it has instances, up to 5')
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'NATS server URL')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'NATS token')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'NATS user name')

@@ -2816,13 +2816,17 @@ _arc() {
             return 0
             ;;
         arc__subcmd__streams__subcmd__apply)
-            opts="-q -v -h -V --topics --dry-run --no-topics --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-tls-ca --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --topics --dry-run --no-topics --replicas --server --token --user --password --creds --pulsar-url --pulsar-token --pulsar-tls-ca --pulsar-keepalive --pulsar-admin-url --connect-timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --topics)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replicas)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -682,6 +682,7 @@ set edit:completion:arg-completer[arc] = {|@words|
         }
         &'arc;streams;apply'= {
             cand --topics 'The Pulsar topics file; default: `services/streaming/topics.yaml`'
+            cand --replicas 'Every stream''s replicas (1 to 5), whatever the file says. Default: the file''s, except when Flash is declared with replicas: then as many as it has instances, up to 5'
             cand --server 'NATS server URL'
             cand --token 'NATS token'
             cand --user 'NATS user name'

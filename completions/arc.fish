@@ -589,6 +589,7 @@ complete -c arc -n "__fish_arc_using_subcommand streams; and not __fish_seen_sub
 complete -c arc -n "__fish_arc_using_subcommand streams; and not __fish_seen_subcommand_from apply ls info rm help" -f -a "rm" -d 'Delete a stream and its messages'
 complete -c arc -n "__fish_arc_using_subcommand streams; and not __fish_seen_subcommand_from apply ls info rm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l topics -d 'The Pulsar topics file; default: `services/streaming/topics.yaml`' -r -F
+complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l replicas -d 'Every stream\'s replicas (1 to 5), whatever the file says. Default: the file\'s, except when Flash is declared with replicas: then as many as it has instances, up to 5' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l server -d 'NATS server URL' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l token -d 'NATS token' -r
 complete -c arc -n "__fish_arc_using_subcommand streams; and __fish_seen_subcommand_from apply" -l user -d 'NATS user name' -r

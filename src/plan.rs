@@ -15,9 +15,10 @@ pub fn waves<'a>(
     let mut queue: Vec<&ServiceSpec> = selected.to_vec();
     while let Some(s) = queue.pop() {
         for dep in &s.depends_on {
-            let d = catalog.service(dep)?;
-            if names.insert(&d.name) {
-                queue.push(d);
+            for d in catalog.members(dep)? {
+                if names.insert(&d.name) {
+                    queue.push(d);
+                }
             }
         }
     }
@@ -32,8 +33,8 @@ pub fn waves<'a>(
         let (ready, blocked): (Vec<_>, Vec<_>) = remaining.into_iter().partition(|s| {
             s.depends_on.iter().all(|d| {
                 catalog
-                    .service(d)
-                    .is_ok_and(|d| done.contains(d.name.as_str()))
+                    .members(d)
+                    .is_ok_and(|m| m.iter().all(|d| done.contains(d.name.as_str())))
             })
         });
         if ready.is_empty() {

@@ -21,6 +21,15 @@ pub struct StreamsFile {
     pub streams: Vec<StreamDecl>,
 }
 
+impl StreamsFile {
+    /// Gives every stream `n` replicas (a clustered Flash).
+    pub fn set_replicas(&mut self, n: usize) {
+        for s in &mut self.streams {
+            s.replicas = n;
+        }
+    }
+}
+
 /// Storage backends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -40,8 +40,23 @@ impl fmt::Debug for NatsOptions {
     }
 }
 
-/// `url` with any `user:password@` or `token@` shown as `***@`.
+/// The servers of a list as `ARC_NATS_URL` holds it (`nats://a:4222,nats://b:4223`): each
+/// URL, blanks dropped. A client given several connects to any live one, and on losing it
+/// reconnects to another (including nodes the cluster announces).
+pub fn server_list(urls: &str) -> Vec<String> {
+    urls.split(',')
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `url` (or a comma-separated list of them) with any `user:password@` or `token@` shown as
+/// `***@`.
 pub fn redact(url: &str) -> String {
+    if url.contains(',') {
+        return url.split(',').map(redact).collect::<Vec<_>>().join(",");
+    }
     let (scheme, rest) = url.split_once("://").map_or(("", url), |(s, r)| (s, r));
     let (authority, path) = rest
         .split_once('/')
@@ -62,7 +77,9 @@ pub fn redact(url: &str) -> String {
     out
 }
 
-/// Connects, failing fast (no background retry of the first connection).
+/// Connects to the first live server of `o.server` (a URL or a comma-separated list), failing
+/// fast when none answers (no background retry of the first connection); later, a lost
+/// connection is retried on every server of the list.
 pub async fn connect(o: &NatsOptions) -> Result<Client, BusError> {
     let server = redact(&o.server);
     let fail = |reason: String| BusError::Connect {
@@ -89,7 +106,7 @@ pub async fn connect(o: &NatsOptions) -> Result<Client, BusError> {
     }
     match tokio::time::timeout(
         o.timeout + Duration::from_millis(500),
-        opts.connect(o.server.as_str()),
+        opts.connect(server_list(&o.server)),
     )
     .await
     {

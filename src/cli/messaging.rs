@@ -290,6 +290,12 @@ pub struct StreamsApplyArgs {
     /// Only JetStream streams, not Pulsar topics.
     #[arg(long)]
     pub no_topics: bool,
+    /// Every stream's replicas (1 to 5), whatever the file says. Default: the file's, except
+    /// when Flash is declared with replicas: then as many as it has instances, up to 5.
+    ///
+    /// $ arc streams apply --replicas 3
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=5))]
+    pub replicas: Option<u8>,
     /// Connection options.
     #[command(flatten)]
     pub connect: ConnectArgs,

@@ -28,10 +28,9 @@ pub(super) async fn run(
             Some("`arc up` starts the default profile".into()),
         ));
     }
-    let vars: BTreeMap<String, String> = running
-        .iter()
-        .flat_map(|(s, _)| s.resolved_exports())
-        .collect();
+    // The instances of a replicated service give one list (`ARC_NATS_URL=nats://…,nats://…`).
+    let vars: BTreeMap<String, String> =
+        crate::spec::join_exports(running.iter().map(|(s, _)| s.resolved_exports()));
     if printer.json() || args.format == EnvFormat::Json {
         printer.json_value(&vars);
     } else {

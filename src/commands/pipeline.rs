@@ -152,12 +152,15 @@ pub(super) struct Admin {
 
 impl Admin {
     pub(super) fn new(settings: &Settings, a: &AdminArgs) -> Result<Self, Error> {
-        let base = a
-            .server
-            .clone()
-            .unwrap_or_else(|| {
-                super::messaging::endpoint(settings, "ARC_PIPELINE_URL", "http://127.0.0.1:8090")
-            })
+        let base = a.server.clone().unwrap_or_else(|| {
+            super::messaging::endpoint(settings, "ARC_PIPELINE_URL", "http://127.0.0.1:8090")
+        });
+        // Replicated pipeline instances export a list; any one of them answers for all.
+        let base = base
+            .split(',')
+            .next()
+            .unwrap_or_default()
+            .trim()
             .trim_end_matches('/')
             .to_owned();
         let token = match a.admin_token.clone().filter(|t| !t.is_empty()) {

@@ -257,12 +257,14 @@ fn wire_environment(
 ) -> Result<(), Error> {
     let all = catalog.services.clone();
     for s in &mut catalog.services {
-        for dep in &s.depends_on {
-            if let Some(d) = all.iter().find(|x| x.answers_to(dep)) {
-                for (k, v) in rt.exports_for_dependents(d) {
-                    s.env.entry(k).or_insert(v);
-                }
-            }
+        // A replicated dependency's instances give one list (`ARC_NATS_URL=nats://…,nats://…`).
+        let deps = crate::spec::join_exports(s.depends_on.iter().flat_map(|dep| {
+            all.iter()
+                .filter(|x| x.belongs_to(dep))
+                .map(|d| rt.exports_for_dependents(d))
+        }));
+        for (k, v) in deps {
+            s.env.entry(k).or_insert(v);
         }
         for v in s.env.values_mut() {
             if !v.contains("{secret.") {
@@ -685,8 +687,19 @@ async fn provision_all(
     printer: &Printer,
     services: &[ServiceSpec],
 ) -> Result<(), Error> {
+    let mut done: Vec<&str> = Vec::new();
     for s in services.iter().filter(|s| !s.provision.is_empty()) {
-        match super::messaging::provision(settings, s).await {
+        // A replicated service is provisioned once, for all its instances.
+        let group = s
+            .replica
+            .as_ref()
+            .map_or(s.name.as_str(), |r| r.group.as_str());
+        if done.contains(&group) {
+            continue;
+        }
+        done.push(group);
+        let members: Vec<&ServiceSpec> = services.iter().filter(|m| m.belongs_to(group)).collect();
+        match super::messaging::provision(settings, s, &members).await {
             Ok(lines) => lines.iter().for_each(|l| printer.info(l)),
             Err(e) => {
                 return Err(Error::failed(

@@ -29,6 +29,9 @@ pub struct Target {
     pub path: Option<String>,
     /// Protocol parameters (`user`, `dbname`, `topic`).
     pub params: BTreeMap<String, String>,
+    /// For a node of a replicated NATS service: how many nodes the cluster has. The probe then
+    /// also wants routes to a majority and a JetStream meta leader.
+    pub cluster: Option<u32>,
 }
 
 impl Target {
@@ -51,6 +54,11 @@ impl Target {
                 .collect(),
             path: spec.health.path.clone(),
             params: spec.health.params.clone(),
+            cluster: spec
+                .replica
+                .as_ref()
+                .filter(|_| spec.health.kind == ProbeKind::Nats)
+                .map(|r| r.count),
         }
     }
 }
@@ -85,6 +93,46 @@ pub struct Step {
 #[allow(clippy::trivially_copy_pass_by_ref)]
 fn ms<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_f64((d.as_secs_f64() * 1e6).round() / 1e3)
+}
+
+/// A cluster node's view of its cluster, from the monitoring endpoint: routes to a majority
+/// of the other `nodes` (`/routez`, distinct remote servers) and a JetStream meta leader
+/// (`/jsz`). A node that lost one peer of three is still healthy: the cluster has quorum.
+async fn nats_cluster(addr: SocketAddr, nodes: u32) -> Result<String, HealthError> {
+    let json = |path: &'static str| async move {
+        let (status, body) = wire::http_get(addr, path).await?;
+        if status != 200 {
+            return Err(HealthError::Unhealthy(format!(
+                "GET {path} answered {status}: {}",
+                body.trim()
+            )));
+        }
+        serde_json::from_str::<serde_json::Value>(&body)
+            .map_err(|e| HealthError::Unhealthy(format!("GET {path}: not JSON ({e})")))
+    };
+    let routez = json("/routez").await?;
+    let peers: std::collections::BTreeSet<&str> = routez["routes"]
+        .as_array()
+        .map(|r| r.iter().filter_map(|x| x["remote_id"].as_str()).collect())
+        .unwrap_or_default();
+    let others = nodes.saturating_sub(1);
+    let need = nodes / 2;
+    let routes = u32::try_from(peers.len()).unwrap_or(u32::MAX);
+    if routes < need {
+        return Err(HealthError::Unhealthy(format!(
+            "routes to {routes} of {others} other nodes (a quorum needs {need}); GET /routez"
+        )));
+    }
+    let jsz = json("/jsz").await?;
+    let leader = jsz["meta_cluster"]["leader"].as_str().unwrap_or_default();
+    if leader.is_empty() {
+        return Err(HealthError::Unhealthy(
+            "no JetStream meta leader (the cluster has not elected one); GET /jsz".into(),
+        ));
+    }
+    Ok(format!(
+        "GET /healthz: ok; routes to {routes} of {others} other nodes; JetStream meta leader `{leader}`"
+    ))
 }
 
 /// Probes `target` once, within `timeout`.
@@ -129,7 +177,10 @@ async fn probe_inner(t: &Target, timeout: Duration) -> Result<String, HealthErro
             let path = "/healthz?js-enabled-only=true";
             let (status, body) = wire::http_get(t.addr, path).await?;
             if status == 200 {
-                Ok("GET /healthz?js-enabled-only=true: ok".into())
+                match t.cluster {
+                    Some(nodes) => nats_cluster(t.addr, nodes).await,
+                    None => Ok("GET /healthz?js-enabled-only=true: ok".into()),
+                }
             } else {
                 Err(HealthError::Unhealthy(format!(
                     "GET {path} answered {status}: {}",

@@ -694,7 +694,7 @@ impl Pipeline {
             Duration::from_secs(2),
             async_nats::ConnectOptions::new()
                 .name("arc-pipeline")
-                .connect(url.as_str()),
+                .connect(crate::bus::nats::server_list(url)),
         )
         .await
         .map_err(|_| {

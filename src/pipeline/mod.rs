@@ -185,7 +185,7 @@ pub async fn serve(
         .name("arc-pipeline")
         .retry_on_initial_connect()
         .connection_timeout(Duration::from_secs(2))
-        .connect(o.nats_url.as_str())
+        .connect(crate::bus::nats::server_list(&o.nats_url))
         .await
         .map_err(|e| ServeError::Nats {
             url: redact(&o.nats_url),

@@ -114,6 +114,15 @@ impl DockerRuntime {
         format!("arc-{}", spec.name)
     }
 
+    /// The container command: `command` with `{peers.NAME}` filled in as containers on the
+    /// platform network reach the peers (`arc-messaging-2:6222`).
+    pub fn container_command(spec: &ServiceSpec) -> Vec<String> {
+        spec.command
+            .iter()
+            .map(|a| crate::spec::expand_placeholders(a, |key| spec.peers_placeholder(key, true)))
+            .collect()
+    }
+
     /// The HEALTHCHECK command: `health.docker_test` with container ports filled in.
     pub fn health_test(spec: &ServiceSpec) -> Vec<String> {
         spec.health
@@ -633,7 +642,7 @@ impl DockerRuntime {
         let nanos = |d: Duration| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX);
         let body = ContainerCreateBody {
             image: Some(spec.image.clone()),
-            cmd: (!spec.command.is_empty()).then(|| spec.command.clone()),
+            cmd: (!spec.command.is_empty()).then(|| Self::container_command(spec)),
             user: spec.user.clone(),
             env: Some(spec.env.iter().map(|(k, v)| format!("{k}={v}")).collect()),
             labels: Some(labels),

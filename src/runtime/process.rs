@@ -545,7 +545,8 @@ fn describe_exit(status: std::process::ExitStatus) -> String {
     }
 }
 
-/// Substitutes `{port.NAME}`, `{data}`, `{host}`, `{service}` and `{env.NAME}` in `arg`.
+/// Substitutes `{port.NAME}`, `{data}`, `{host}`, `{service}`, `{env.NAME}` and
+/// `{peers.NAME}` in `arg`.
 fn expand(
     arg: &str,
     spec: &ServiceSpec,
@@ -556,6 +557,7 @@ fn expand(
     crate::spec::expand_placeholders(arg, |key| match key.split_once('.') {
         Some(("port", name)) => ports.get(name).map(ToString::to_string),
         Some(("env", name)) => Some(env.get(name).cloned().unwrap_or_default()),
+        Some(("peers", _)) => spec.peers_placeholder(key, false),
         Some(_) => None,
         None => match key {
             "data" => Some(data_dir.to_string_lossy().into_owned()),

@@ -8,6 +8,7 @@ mod error;
 mod locate;
 mod overlay;
 mod profile;
+mod replicas;
 mod service;
 mod validate;
 
@@ -19,9 +20,10 @@ use std::path::{Path, PathBuf};
 pub use error::{Diagnostic, SpecError};
 pub use overlay::Overlay;
 pub use profile::{ProfileSpec, ProfilesFile};
+pub use replicas::{join_exports, MAX_REPLICAS};
 pub use service::{
     expand_placeholders, BuildSpec, HealthSpec, InitStep, NativeFile, NativeSpec, NativeVariant,
-    PortSpec, ProbeKind, ProvisionKind, ProvisionSpec, ServiceSpec, VolumeSpec,
+    Peer, PortSpec, ProbeKind, ProvisionKind, ProvisionSpec, Replica, ServiceSpec, VolumeSpec,
 };
 
 use locate::Positions;
@@ -244,6 +246,22 @@ impl Catalog {
             }
         }
 
+        // Instances of replicated services, located (for errors) where their service is written.
+        let mut aliases: Vec<(String, String)> = Vec::new();
+        let services = replicas::expand(
+            services,
+            &mut diags,
+            &|service, field| locate_field(&positions, service, field),
+            &mut |instance, service| aliases.push((instance.to_owned(), service.to_owned())),
+        );
+        for (instance, service) in aliases {
+            if let Some(p) = positions.get(&service).cloned() {
+                positions.insert(instance.clone(), p);
+            }
+            if let Some(f) = files.get(&service).cloned() {
+                files.insert(instance, f);
+            }
+        }
         let catalog = Self {
             services,
             profiles: profiles_file.profiles,
@@ -268,11 +286,13 @@ impl Catalog {
         }
     }
 
-    /// The service called `name` (name or codename).
+    /// The service called `name` (name or codename); for a replicated service, its first
+    /// instance.
     pub fn service(&self, name: &str) -> Result<&ServiceSpec, SpecError> {
         self.services
             .iter()
             .find(|s| s.answers_to(name))
+            .or_else(|| self.services.iter().find(|s| s.belongs_to(name)))
             .ok_or_else(|| SpecError::Unknown {
                 what: "service",
                 name: name.to_owned(),
@@ -280,8 +300,29 @@ impl Catalog {
             })
     }
 
-    /// The services named by `targets`: each a profile or a service. Empty means the default
-    /// profile. Order follows the catalog; duplicates are dropped.
+    /// The service called `name`, or every instance of the replicated service called `name`.
+    pub fn members(&self, name: &str) -> Result<Vec<&ServiceSpec>, SpecError> {
+        let found: Vec<&ServiceSpec> = match self.services.iter().find(|s| s.answers_to(name)) {
+            Some(one) => vec![one],
+            None => self
+                .services
+                .iter()
+                .filter(|s| s.belongs_to(name))
+                .collect(),
+        };
+        if found.is_empty() {
+            return Err(SpecError::Unknown {
+                what: "service",
+                name: name.to_owned(),
+                known: known_services(&self.services),
+            });
+        }
+        Ok(found)
+    }
+
+    /// The services named by `targets`: each a profile or a service (a replicated service
+    /// means all its instances). Empty means the default profile. Order follows the catalog;
+    /// duplicates are dropped.
     pub fn select(&self, targets: &[String]) -> Result<Vec<&ServiceSpec>, SpecError> {
         let default = [self.default_profile.clone()];
         let targets = if targets.is_empty() {
@@ -293,10 +334,10 @@ impl Catalog {
         for t in targets {
             if let Some(p) = self.profiles.get(t) {
                 for s in &p.services {
-                    names.push(self.service(s)?.name.clone());
+                    names.extend(self.members(s)?.into_iter().map(|m| m.name.clone()));
                 }
-            } else if let Some(s) = self.services.iter().find(|s| s.answers_to(t)) {
-                names.push(s.name.clone());
+            } else if let Ok(members) = self.members(t) {
+                names.extend(members.into_iter().map(|m| m.name.clone()));
             } else {
                 return Err(SpecError::Unknown {
                     what: "profile or service",

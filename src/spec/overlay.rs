@@ -60,6 +60,8 @@ pub struct ServicePatch {
     /// Exports merged key by key.
     #[serde(default)]
     pub exports: BTreeMap<String, String>,
+    /// Replaces the number of instances.
+    pub replicas: Option<u32>,
 }
 
 /// Changes to how the image is built.
@@ -182,8 +184,12 @@ impl ServicePatch {
                     container,
                     host: patch.host,
                     bind: patch.bind.unwrap_or(IpAddr::from([127, 0, 0, 1])),
+                    native_offset: 0,
                 });
             }
+        }
+        if self.replicas.is_some() {
+            spec.replicas = self.replicas;
         }
         spec.env.extend(self.env);
         spec.labels.extend(self.labels);

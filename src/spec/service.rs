@@ -57,6 +57,37 @@ pub struct ServiceSpec {
     /// Files applied once the service is healthy (`arc up`), relative to the project.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub provision: Vec<ProvisionSpec>,
+    /// How many instances run (`NAME-1`…`NAME-N`), each with its own ports, data and logs; see
+    /// `spec::replicas` for the naming and port rules. Absent or 1: one instance named `NAME`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<u32>,
+    /// Set on each instance of a replicated service: which one it is and who its peers are.
+    #[serde(skip)]
+    pub replica: Option<Replica>,
+}
+
+/// One instance of a replicated service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replica {
+    /// The declared service's name (`messaging`).
+    pub group: String,
+    /// The declared service's codename (`flash`).
+    pub group_codename: Option<String>,
+    /// This instance's index, from 1.
+    pub index: u32,
+    /// How many instances there are.
+    pub count: u32,
+    /// The other instances, in index order.
+    pub peers: Vec<Peer>,
+}
+
+/// Another instance of the same replicated service, as its peers reach it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Peer {
+    /// The instance's service name (`messaging-2`).
+    pub name: String,
+    /// Its ports by name: (container port, port on this machine).
+    pub ports: BTreeMap<String, (u16, u16)>,
 }
 
 /// What a provisioning file declares.
@@ -88,6 +119,51 @@ impl ServiceSpec {
     /// Whether `name` is this service's name or codename.
     pub fn answers_to(&self, name: &str) -> bool {
         self.name == name || self.codename.as_deref() == Some(name)
+    }
+
+    /// Whether `name` is this service, or the replicated service this is an instance of.
+    pub fn belongs_to(&self, name: &str) -> bool {
+        self.answers_to(name)
+            || self
+                .replica
+                .as_ref()
+                .is_some_and(|r| r.group == name || r.group_codename.as_deref() == Some(name))
+    }
+
+    /// The peers' addresses on port `port`, comma-separated: `host:port` each, or
+    /// `SCHEME://host:port` when `scheme` is given. Natively a peer is `127.0.0.1` and its own
+    /// port; on Docker (`containers`) it is its container name and the container port. Empty
+    /// for a service that is not replicated.
+    pub fn peer_list(&self, port: &str, scheme: Option<&str>, containers: bool) -> String {
+        let Some(r) = &self.replica else {
+            return String::new();
+        };
+        r.peers
+            .iter()
+            .filter_map(|p| {
+                let (container, native) = p.ports.get(port)?;
+                let addr = if containers {
+                    format!("arc-{}:{container}", p.name)
+                } else {
+                    format!("127.0.0.1:{native}")
+                };
+                Some(match scheme {
+                    Some(s) => format!("{s}://{addr}"),
+                    None => addr,
+                })
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// Expands a `{peers.PORT}` or `{peers.PORT.SCHEME}` placeholder key (`None` for any other).
+    pub fn peers_placeholder(&self, key: &str, containers: bool) -> Option<String> {
+        let rest = key.strip_prefix("peers.")?;
+        let (port, scheme) = match rest.split_once('.') {
+            Some((p, s)) => (p, Some(s)),
+            None => (rest, None),
+        };
+        Some(self.peer_list(port, scheme, containers))
     }
 
     /// The exports with `{host}` and `{port.NAME}` filled in for this machine.
@@ -160,12 +236,18 @@ pub struct PortSpec {
     /// The address the published port binds; loopback unless changed on purpose.
     #[serde(default = "loopback")]
     pub bind: IpAddr,
+    /// Added to the container port for the process runtime when the port is not published
+    /// (replica N of a replicated service: N - 1), so instances on one machine do not collide.
+    #[serde(skip)]
+    pub native_offset: u16,
 }
 
 impl PortSpec {
-    /// The port the process runtime listens on: the published port, else the container port.
+    /// The port the process runtime listens on: the published port, else the container port
+    /// (plus a replica's offset).
     pub fn native_port(&self) -> u16 {
-        self.host.unwrap_or(self.container)
+        self.host
+            .unwrap_or_else(|| self.container.saturating_add(self.native_offset))
     }
 }
 

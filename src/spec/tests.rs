@@ -171,7 +171,7 @@ fn semantic_errors_point_at_their_line() {
         [
             "services/cache/service.yaml:5:50: `ports[0].bind`: `0.0.0.0` is not a loopback address; arc publishes ports on 127.0.0.1 only",
             "services/cache/service.yaml:6:24: `health.target`: unknown port `admin`; the service's ports: `client`",
-            "services/cache/service.yaml:8:59: `native.command[4]`: unknown placeholder `{datadir}`; use {data}, {host}, {service}, {env.NAME} or {port.NAME} with one of the ports: client",
+            "services/cache/service.yaml:8:59: `native.command[4]`: unknown placeholder `{datadir}`; use {data}, {host}, {service}, {replica}, {replicas}, {env.NAME}, {port.NAME} or {peers.NAME} with one of the ports: client",
         ]
     );
 }
@@ -499,4 +499,140 @@ fn health_durations_are_bounded() {
         ..h.clone()
     };
     assert_eq!(huge.deadline(), std::time::Duration::MAX);
+}
+
+/// Issue 14: `replicas: N` makes N instances with their own names, ports, volumes and peers.
+#[test]
+fn replicas_expand_into_named_instances_with_offset_ports_and_peers() {
+    let overlay = "services:
+  flash:
+    replicas: 3
+    command: [nats-server, --routes, \"{peers.cluster.nats}\", --name, \"n{replica}of{replicas}\"]
+    ports:
+      - { name: cluster, container: 6222 }
+    native:
+      command: [nats-server, -p, \"{port.client}\", --cluster, \"nats://{host}:{port.cluster}\", --routes, \"{peers.cluster.nats}\"]
+";
+    let cache = format!(
+        "{CACHE}depends_on: [flash]\nvolumes: [{{ name: arc-cache-data, target: /data }}]\n"
+    );
+    let c = load(
+        &[
+            ("services/cache/service.yaml", &cache),
+            ("services/messaging/service.yaml", NATS),
+        ],
+        PROFILES,
+        &[("cluster.yaml", overlay)],
+    )
+    .unwrap();
+    let names: Vec<&str> = c.services.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["cache", "messaging-1", "messaging-2", "messaging-3"]
+    );
+    let m2 = c.service("messaging-2").unwrap();
+    assert_eq!(m2.codename.as_deref(), Some("flash-2"));
+    assert_eq!(m2.port("client").unwrap().native_port(), 4223);
+    assert_eq!(m2.port("client").unwrap().host, Some(4223));
+    // Not published: the container port in Docker, offset natively.
+    assert_eq!(m2.port("cluster").unwrap().container, 6222);
+    assert_eq!(m2.port("cluster").unwrap().native_port(), 6223);
+    assert_eq!(m2.command[4], "n2of3");
+    assert_eq!(
+        m2.peers_placeholder("peers.cluster.nats", false).unwrap(),
+        "nats://127.0.0.1:6222,nats://127.0.0.1:6224"
+    );
+    assert_eq!(
+        m2.peers_placeholder("peers.cluster", true).unwrap(),
+        "arc-messaging-1:6222,arc-messaging-3:6222"
+    );
+    assert_eq!(m2.labels["arc.replica.of"], "messaging");
+    // The group's name and codename mean every instance: in targets, profiles, dependencies.
+    assert_eq!(c.select(&["flash".into()]).unwrap().len(), 3);
+    assert_eq!(c.select(&["think".into()]).unwrap().len(), 4);
+    assert_eq!(c.service("flash").unwrap().name, "messaging-1");
+    let selected = c.select(&["sonic".into()]).unwrap();
+    let waves = crate::plan::waves(&c, &selected).unwrap();
+    let names: Vec<Vec<&str>> = waves
+        .iter()
+        .map(|w| w.iter().map(|s| s.name.as_str()).collect())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            vec!["messaging-1", "messaging-2", "messaging-3"],
+            vec!["cache"]
+        ]
+    );
+    // A service that is not replicated keeps its name and volume; `{replica}` is 1 there.
+    assert_eq!(
+        c.service("cache").unwrap().volumes[0].name,
+        "arc-cache-data"
+    );
+}
+
+#[test]
+fn replica_volumes_and_exports_follow_the_instance() {
+    let nats = format!(
+        "{NATS}replicas: 2\nvolumes: [{{ name: arc-messaging-data, target: /data }}]\nexports:\n  ARC_NATS_URL: \"nats://{{host}}:{{port.client}}\"\n"
+    );
+    let c = load(
+        &[
+            ("services/cache/service.yaml", CACHE),
+            ("services/messaging/service.yaml", &nats),
+        ],
+        PROFILES,
+        &[],
+    )
+    .unwrap();
+    let vols: Vec<&str> = c
+        .services
+        .iter()
+        .flat_map(|s| s.volumes.iter().map(|v| v.name.as_str()))
+        .collect();
+    assert_eq!(vols, ["arc-messaging-data-1", "arc-messaging-data-2"]);
+    let joined = join_exports(
+        c.services
+            .iter()
+            .filter(|s| s.belongs_to("flash"))
+            .map(ServiceSpec::resolved_exports),
+    );
+    assert_eq!(
+        joined["ARC_NATS_URL"],
+        "nats://127.0.0.1:4222,nats://127.0.0.1:4223"
+    );
+}
+
+#[test]
+fn a_bad_replica_count_or_port_range_points_at_its_line() {
+    let p = problems(stock(&[(
+        "o.yaml",
+        "services:\n  flash:\n    replicas: 0\n",
+    )]));
+    assert_eq!(
+        p,
+        ["o.yaml:3:5: `replicas`: expected a number of instances from 1 to 9, got 0"]
+    );
+    let p = problems(stock(&[(
+        "o.yaml",
+        "services:\n  flash:\n    replicas: 3\n    ports:\n      - { name: client, host: 65534 }\n",
+    )]));
+    assert_eq!(
+        p,
+        ["o.yaml:3:5: `replicas`: 3 instances of port `client` would need ports past 65535; use a lower port"]
+    );
+    // An instance's port meets another service's.
+    let p = problems(stock(&[("o.yaml", "services:\n  sonic:\n    ports:\n      - { name: client, host: 4223 }\n  flash:\n    replicas: 2\n")]));
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(p[0].contains("port 4223 is also used by"), "{}", p[0]);
+    // `{peers.NAME}` must name a port.
+    let p = problems(stock(&[(
+        "o.yaml",
+        "services:\n  flash:\n    native:\n      command: [x, \"{peers.nope}\"]\n",
+    )]));
+    assert!(
+        p[0].contains("unknown placeholder `{peers.nope}`"),
+        "{}",
+        p[0]
+    );
 }

@@ -66,9 +66,9 @@ pub(super) fn check(
         check_native(s, &mut push_svc);
         for (i, dep) in s.depends_on.iter().enumerate() {
             let field = format!("depends_on[{i}]");
-            if s.answers_to(dep) {
+            if s.belongs_to(dep) {
                 push_svc(&s.name, &field, "a service cannot depend on itself".into());
-            } else if !catalog.services.iter().any(|o| o.answers_to(dep)) {
+            } else if !catalog.services.iter().any(|o| o.belongs_to(dep)) {
                 push_svc(
                     &s.name,
                     &field,
@@ -121,7 +121,7 @@ pub(super) fn check(
             );
         }
         for (i, svc) in profile.services.iter().enumerate() {
-            if !catalog.services.iter().any(|s| s.answers_to(svc)) {
+            if !catalog.services.iter().any(|s| s.belongs_to(svc)) {
                 push_prof(
                     &format!("profiles.{name}.services[{i}]"),
                     format!(
@@ -337,12 +337,15 @@ fn check_placeholders(s: &ServiceSpec, arg: &str) -> Result<(), String> {
         let ok = match key.split_once('.') {
             Some(("port", name)) => s.port(name).is_some(),
             Some(("env", name)) => !name.is_empty(),
+            Some(("peers", rest)) => s
+                .port(rest.split_once('.').map_or(rest, |(p, _)| p))
+                .is_some(),
             None => matches!(key, "data" | "host" | "service"),
             _ => false,
         };
         if !ok {
             return Err(format!(
-                "unknown placeholder `{{{key}}}`; use {{data}}, {{host}}, {{service}}, {{env.NAME}} or {{port.NAME}} with one of the ports: {}",
+                "unknown placeholder `{{{key}}}`; use {{data}}, {{host}}, {{service}}, {{replica}}, {{replicas}}, {{env.NAME}}, {{port.NAME}} or {{peers.NAME}} with one of the ports: {}",
                 s.ports.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
             ));
         }
@@ -365,7 +368,7 @@ pub fn find_cycle(services: &[ServiceSpec]) -> Option<Vec<String>> {
             // Self-dependencies are reported on their own.
             let Some(j) = services
                 .iter()
-                .position(|s| s.answers_to(dep))
+                .position(|s| s.belongs_to(dep))
                 .filter(|&j| j != i)
             else {
                 continue;

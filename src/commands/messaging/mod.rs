@@ -24,16 +24,21 @@ use crate::spec::Catalog;
 use crate::ui::{DataStream, Printer, Style};
 
 /// The value of an `ARC_*` endpoint from the project's services (overlays applied: the ports
-/// the profile runs on, whichever runtime runs it), else `fallback`.
+/// the profile runs on, whichever runtime runs it; every instance of a replicated one), else
+/// `fallback`.
 pub(crate) fn endpoint(settings: &Settings, key: &str, fallback: &str) -> String {
     let Ok(catalog) = Catalog::load(settings.project_dir.as_deref(), &settings.overlays) else {
         return fallback.to_owned();
     };
-    catalog
-        .services
-        .iter()
-        .find_map(|s| s.resolved_exports().remove(key))
-        .unwrap_or_else(|| fallback.to_owned())
+    // A replicated service's instances give one list (every node of a NATS cluster).
+    crate::spec::join_exports(
+        catalog
+            .services
+            .iter()
+            .map(crate::spec::ServiceSpec::resolved_exports),
+    )
+    .remove(key)
+    .unwrap_or_else(|| fallback.to_owned())
 }
 
 /// NATS connection options from the flags, with the endpoint default.
@@ -52,18 +57,24 @@ pub(super) fn nats_options(settings: &Settings, c: &ConnectArgs) -> NatsOptions 
 }
 
 /// Applies `spec`'s provisioning files against the running service; one summary line each.
+/// For a replicated service, `members` are all its instances: the files are applied once,
+/// through every instance's endpoint, and streams get one replica per instance (up to 5).
 pub(crate) async fn provision(
     settings: &Settings,
     spec: &crate::spec::ServiceSpec,
+    members: &[&crate::spec::ServiceSpec],
 ) -> Result<Vec<String>, crate::error::Error> {
     use crate::spec::ProvisionKind;
     let mut lines = Vec::new();
-    let exports = spec.resolved_exports();
+    let exports = crate::spec::join_exports(members.iter().map(|m| m.resolved_exports()));
     for p in &spec.provision {
         let (name, text) = crate::spec::stock_file(settings.project_dir.as_deref(), &p.file)?;
         match p.kind {
             ProvisionKind::Jetstream => {
-                let file = streams::parse_streams(&name, &text)?;
+                let mut file = streams::parse_streams(&name, &text)?;
+                if let Some(n) = streams::replicas_of(members) {
+                    file.set_replicas(n);
+                }
                 let opts = NatsOptions {
                     server: exports
                         .get("ARC_NATS_URL")

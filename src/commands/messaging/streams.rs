@@ -46,6 +46,19 @@ pub(crate) fn load_streams(
     parse_streams(&name, &text)
 }
 
+/// The replicas streams get on a replicated Flash: one per instance, up to JetStream's 5;
+/// `None` when Flash runs one server (the file's own values count).
+pub(crate) fn cluster_replicas(settings: &Settings) -> Option<usize> {
+    let catalog = spec::Catalog::load(settings.project_dir.as_deref(), &settings.overlays).ok()?;
+    replicas_of(&catalog.members("messaging").ok()?)
+}
+
+/// [`cluster_replicas`] for the instances `members` of the NATS service.
+pub(crate) fn replicas_of(members: &[&spec::ServiceSpec]) -> Option<usize> {
+    let n = members.first()?.replica.as_ref()?.count;
+    Some(usize::try_from(n).unwrap_or(1).min(5))
+}
+
 /// Parses a streams file and checks its names.
 pub(crate) fn parse_streams(name: &str, text: &str) -> Result<StreamsFile, Error> {
     let file: StreamsFile = spec::parse_document(name, text)?;
@@ -72,7 +85,14 @@ async fn apply(
     settings: &Settings,
     printer: &Printer,
 ) -> Result<ExitStatus, Error> {
-    let file = load_streams(settings, args.file.as_deref())?;
+    let mut file = load_streams(settings, args.file.as_deref())?;
+    if let Some(n) = args
+        .replicas
+        .map(usize::from)
+        .or_else(|| cluster_replicas(settings))
+    {
+        file.set_replicas(n);
+    }
     let client = connect(&nats_options(settings, &args.connect)).await?;
     let js = async_nats::jetstream::new(client);
     let applied = jetstream::apply(&js, &file, args.dry_run).await?;
