@@ -73,13 +73,19 @@ pub struct StreamDecl {
     #[serde(default, with = "crate::spec::duration")]
     pub max_age: Duration,
     /// Size limit (`1GiB`), -1 for none.
-    #[serde(default = "unlimited", deserialize_with = "size")]
+    #[serde(
+        default = "unlimited",
+        deserialize_with = "crate::spec::size::deserialize_limit"
+    )]
     pub max_bytes: i64,
     /// Message count limit, -1 for none.
     #[serde(default = "unlimited")]
     pub max_msgs: i64,
     /// Largest message (`1MiB`), -1 for the server's max_payload.
-    #[serde(default = "unlimited", deserialize_with = "size")]
+    #[serde(
+        default = "unlimited",
+        deserialize_with = "crate::spec::size::deserialize_limit"
+    )]
     pub max_msg_size: i64,
     /// What goes at a limit.
     #[serde(default = "old")]
@@ -106,47 +112,6 @@ fn two_minutes() -> Duration {
 }
 fn one() -> usize {
     1
-}
-
-fn size<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Raw {
-        N(i64),
-        S(String),
-    }
-    match Raw::deserialize(d)? {
-        Raw::N(n) => Ok(n),
-        Raw::S(s) => parse_size(&s).map_err(serde::de::Error::custom),
-    }
-}
-
-/// `1GiB`, `512MiB`, `10KB`, `100`: binary units with `i`, decimal without.
-pub fn parse_size(text: &str) -> Result<i64, String> {
-    let t = text.trim();
-    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
-    let n: i64 = num
-        .parse()
-        .map_err(|_| format!("`{text}` is not a size; write e.g. `512MiB`, `1GiB`, `1000000`"))?;
-    let mult: i64 = match unit.trim() {
-        "" | "B" => 1,
-        "KB" => 1_000,
-        "MB" => 1_000_000,
-        "GB" => 1_000_000_000,
-        "TB" => 1_000_000_000_000,
-        "KiB" => 1 << 10,
-        "MiB" => 1 << 20,
-        "GiB" => 1 << 30,
-        "TiB" => 1 << 40,
-        other => {
-            return Err(format!(
-                "unknown size unit `{other}` in `{text}`; use B, KB, MB, GB, KiB, MiB, GiB"
-            ))
-        }
-    };
-    n.checked_mul(mult)
-        .ok_or_else(|| format!("`{text}` is too large"))
 }
 
 impl StreamDecl {
@@ -390,17 +355,6 @@ pub async fn list(js: &jetstream::Context) -> Result<Vec<stream::Info>, BusError
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sizes() {
-        assert_eq!(parse_size("1GiB"), Ok(1 << 30));
-        assert_eq!(parse_size("512MiB"), Ok(512 << 20));
-        assert_eq!(parse_size("10KB"), Ok(10_000));
-        assert_eq!(parse_size("42"), Ok(42));
-        assert!(parse_size("1XB")
-            .unwrap_err()
-            .contains("unknown size unit `XB`"));
-    }
 
     #[test]
     fn server_added_fields_do_not_count_as_changes() {

@@ -314,52 +314,41 @@ impl Limit {
     fn expected(self) -> &'static str {
         match self {
             Limit::Minutes => {
-                "a number with a unit `m`, `h`, `d` or `w` (`7d`), `0` for none or `-1` for no limit"
+                "a duration (`90m`, `12h`, `7d`, `2w`; a bare number is seconds), `0` for none or \
+                 `-1` for no limit"
             }
             Limit::Megabytes => {
-                "a number with a unit `M`, `G` or `T` (`10G`), `0` for none or `-1` for no limit"
+                "a size (`500MiB`, `10GiB`, `10GB`; a bare number is bytes), `0` for none or `-1` \
+                 for no limit"
             }
         }
     }
 
-    /// Parses a written limit: `-1`, `0`, or a number with a unit.
+    /// Parses a written limit: `-1` (or `infinite`, `unlimited`), else a duration (kept in
+    /// whole minutes, rounded up) or a size (kept in whole MiB, rounded up), as Pulsar keeps
+    /// them.
     fn parse(self, text: &str) -> Result<i64, String> {
         let text = text.trim();
         if matches!(text, "-1" | "infinite" | "unlimited") {
             return Ok(-1);
         }
-        if text == "0" {
-            return Ok(0);
-        }
-        let split = text
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(text.len());
-        let (digits, unit) = text.split_at(split);
-        let factor = match (self, unit) {
-            (Limit::Minutes, "m") => Some(1),
-            (Limit::Minutes, "h") => Some(60),
-            (Limit::Minutes, "d") => Some(24 * 60),
-            (Limit::Minutes, "w") => Some(7 * 24 * 60),
-            (Limit::Megabytes, u) => match u.to_ascii_uppercase().as_str() {
-                "M" | "MB" => Some(1),
-                "G" | "GB" => Some(1024),
-                "T" | "TB" => Some(1024 * 1024),
-                _ => None,
-            },
-            (Limit::Minutes, _) => None,
+        let (value, limit, unit) = match self {
+            Limit::Minutes => {
+                let d = crate::spec::duration::parse(text)?;
+                // Pulsar keeps minutes in a Java `int`.
+                (
+                    d.as_nanos().div_ceil(60_000_000_000),
+                    i64::from(i32::MAX),
+                    "minutes",
+                )
+            }
+            Limit::Megabytes => {
+                let bytes = crate::spec::size::parse(text)?;
+                (u128::from(bytes.div_ceil(1 << 20)), i64::MAX, "MiB")
+            }
         };
-        let (Some(factor), Ok(n)) = (factor, digits.parse::<i64>()) else {
-            return Err(format!(
-                "`{text}` is not valid: expected {}",
-                self.expected()
-            ));
-        };
-        // Pulsar keeps minutes in a Java `int` and megabytes in a `long`.
-        let (limit, unit) = match self {
-            Limit::Minutes => (i64::from(i32::MAX), "minutes"),
-            Limit::Megabytes => (i64::MAX, "MB"),
-        };
-        n.checked_mul(factor)
+        i64::try_from(value)
+            .ok()
             .filter(|v| *v <= limit)
             .ok_or_else(|| format!("`{text}` is too large: at most {limit} {unit}"))
     }
@@ -381,9 +370,10 @@ impl Visitor<'_> for LimitVisitor {
 
     fn visit_i64<E: de::Error>(self, value: i64) -> Result<i64, E> {
         match value {
-            -1 | 0 => Ok(value),
+            -1 => Ok(value),
+            0.. => self.0.parse(&value.to_string()).map_err(E::custom),
             _ => Err(E::custom(format!(
-                "`{value}` has no unit: expected {}",
+                "`{value}` is not valid: expected {}",
                 self.0.expected()
             ))),
         }
@@ -409,25 +399,23 @@ fn de_megabytes<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Er
     deserializer.deserialize_any(LimitVisitor(Limit::Megabytes))
 }
 
-/// Writes minutes back the way the file does (`7d`, `12h`, `90m`; `-1` as `infinite`).
+/// Writes minutes back in the duration grammar (`7days`, `12h`; `-1` as `infinite`).
 fn show_minutes(minutes: i64) -> String {
-    match minutes {
-        -1 => "infinite".to_owned(),
-        0 => "0".to_owned(),
-        m if m % (24 * 60) == 0 => format!("{}d", m / (24 * 60)),
-        m if m % 60 == 0 => format!("{}h", m / 60),
-        m => format!("{m}m"),
+    match u64::try_from(minutes) {
+        Ok(0) => "0".to_owned(),
+        Ok(m) => crate::spec::duration::format(Duration::from_secs(m * 60)),
+        Err(_) => "infinite".to_owned(),
     }
 }
 
-/// Writes megabytes back the way the file does (`10G`, `1T`, `100MB`; `-1` as `infinite`).
+/// Writes MiB back in the size grammar (`10GiB`, `100MiB`; `-1` as `infinite`).
 fn show_megabytes(megabytes: i64) -> String {
-    match megabytes {
-        -1 => "infinite".to_owned(),
-        0 => "0".to_owned(),
-        mb if mb % (1024 * 1024) == 0 => format!("{}T", mb / (1024 * 1024)),
-        mb if mb % 1024 == 0 => format!("{}G", mb / 1024),
-        mb => format!("{mb}MB"),
+    match u64::try_from(megabytes) {
+        Ok(0) => "0".to_owned(),
+        Ok(mb) => mb
+            .checked_mul(1 << 20)
+            .map_or_else(|| format!("{mb}MiB"), crate::spec::size::format),
+        Err(_) => "infinite".to_owned(),
     }
 }
 
@@ -1964,8 +1952,8 @@ mod tests {
         assert_eq!(
             shape,
             [
-                "agents 7d/10G: agent-events/4/persistent, agent-commands/0/persistent",
-                "system 30d/5G: metrics/2/persistent, audit/0/persistent",
+                "agents 7days/10GiB: agent-events/4/persistent, agent-commands/0/persistent",
+                "system 30days/5GiB: metrics/2/persistent, audit/0/persistent",
             ]
         );
         let agents = f.namespaces[0].retention.expect("retention");
@@ -1984,10 +1972,10 @@ mod tests {
             lines(&changes),
             [
                 "created tenant arc: allowed clusters standalone",
-                "created namespace arc/agents: retention 7d/10G",
+                "created namespace arc/agents: retention 7days/10GiB",
                 "created topic persistent://arc/agents/agent-events (4 partitions): partitioned",
                 "created topic persistent://arc/agents/agent-commands: non-partitioned",
-                "created namespace arc/system: retention 30d/5G",
+                "created namespace arc/system: retention 30days/5GiB",
                 "created topic persistent://arc/system/metrics (2 partitions): partitioned",
                 "created topic persistent://arc/system/audit: non-partitioned",
             ]
@@ -2046,7 +2034,7 @@ mod tests {
             lines(&changes)[..3],
             [
                 "unchanged tenant arc: allowed clusters standalone",
-                "unchanged namespace arc/agents: retention 7d/10G",
+                "unchanged namespace arc/agents: retention 7days/10GiB",
                 "unchanged topic persistent://arc/agents/agent-events (4 partitions): partitioned",
             ]
         );
@@ -2072,14 +2060,14 @@ mod tests {
     async fn an_edit_shows_exactly_its_updates_and_creates() {
         let mock = Mock::start(|_| {}).await;
         let client = mock.client(None);
-        let before = agents_file("{ time: 90m, size: 100M }", 2, "");
+        let before = agents_file("{ time: 90m, size: 100MiB }", 2, "");
         client
             .apply(&file(&before), false)
             .await
             .expect("first apply");
         mock.take();
         let after = agents_file(
-            "{ time: 7d, size: 10G }",
+            "{ time: 7d, size: 10GiB }",
             4,
             "      - { name: agent-heartbeats }\n",
         );
@@ -2088,7 +2076,7 @@ mod tests {
             lines(&changes),
             [
                 "unchanged tenant arc: allowed clusters standalone",
-                "updated namespace arc/agents: retention 90m/100MB -> 7d/10G",
+                "updated namespace arc/agents: retention 1h 30m/100MiB -> 7days/10GiB",
                 "updated topic persistent://arc/agents/agent-events (4 partitions): partitions 2 -> 4",
                 "unchanged topic persistent://arc/agents/agent-commands: non-partitioned",
                 "created topic persistent://arc/agents/agent-heartbeats: non-partitioned",
@@ -2120,7 +2108,7 @@ mod tests {
     async fn fewer_partitions_is_a_clear_error_and_nothing_is_written() {
         let mock = Mock::start(|_| {}).await;
         let client = mock.client(None);
-        let retention = "{ time: 7d, size: 10G }";
+        let retention = "{ time: 7d, size: 10GiB }";
         client
             .apply(&file(&agents_file(retention, 4, "")), false)
             .await
@@ -2308,7 +2296,7 @@ mod tests {
                 .insert("persistent://arc/agents/agent-events".to_owned());
         })
         .await;
-        let text = agents_file("{ time: 7d, size: 10G }", 4, "")
+        let text = agents_file("{ time: 7d, size: 10GiB }", 4, "")
             .replace("[standalone]", "[standalone, eu-west]");
         let error = mock
             .client(None)
@@ -2341,7 +2329,7 @@ mod tests {
         })
         .await;
         let text = agents_file(
-            "{ time: -1, size: 1T }",
+            "{ time: -1, size: 1TiB }",
             4,
             "      - { name: presence, persistent: false }\n",
         )
@@ -2355,7 +2343,7 @@ mod tests {
             lines(&changes),
             [
                 "updated tenant arc: allowed clusters standalone -> standalone, backup",
-                "updated namespace arc/agents: retention unset -> infinite/1T",
+                "updated namespace arc/agents: retention unset -> infinite/1TiB",
                 "created topic persistent://arc/agents/agent-events (4 partitions): partitioned",
                 "created topic persistent://arc/agents/agent-commands: non-partitioned",
                 "unchanged topic non-persistent://arc/agents/presence: already existed; \
@@ -2466,15 +2454,15 @@ mod tests {
                  topic name: `-partition-` is reserved for the partitions of partitioned topics",
             ),
             (
-                format!("{base}    retention: {{ time: 7x, size: 1G }}\n"),
-                "<test>:5:24: `namespaces[0].retention.time`: `7x` is not valid: expected a \
-                 number with a unit `m`, `h`, `d` or `w` (`7d`), `0` for none or `-1` for no \
-                 limit",
+                format!("{base}    retention: {{ time: 7x, size: 1GiB }}\n"),
+                "<test>:5:24: `namespaces[0].retention.time`: `7x` is not a duration (unknown \
+                 time unit \"x\", supported units: ns, us/µs, ms, sec, min, hours, days, weeks, \
+                 months, years (and few variations)); write e.g. `500ms`, `30s`, `2m`",
             ),
             (
-                format!("{base}    retention: {{ time: 7d, size: 10 }}\n"),
-                "<test>:5:34: `namespaces[0].retention.size`: `10` has no unit: expected a \
-                 number with a unit `M`, `G` or `T` (`10G`), `0` for none or `-1` for no limit",
+                format!("{base}    retention: {{ time: 7d, size: 10G }}\n"),
+                "<test>:5:34: `namespaces[0].retention.size`: `10G` is ambiguous: write `10GiB` \
+                 (powers of 1024) or `10GB` (powers of 1000)",
             ),
             (
                 format!("{base}    retention: {{ time: 7d }}\n"),
@@ -2545,17 +2533,21 @@ mod tests {
             assert_eq!(Limit::Minutes.parse(text), Ok(minutes));
         }
         for (text, megabytes) in [
-            ("500M", 500),
-            ("10G", 10_240),
-            ("1T", 1_048_576),
+            ("500MiB", 500),
+            ("10GiB", 10_240),
+            ("1TiB", 1_048_576),
+            ("1GB", 954),
+            ("1", 1),
+            ("0", 0),
             ("-1", -1),
         ] {
             assert_eq!(Limit::Megabytes.parse(text), Ok(megabytes));
         }
         assert!(Limit::Minutes.parse("5000000w").is_err());
-        assert_eq!(show_minutes(10_080), "7d");
-        assert_eq!(show_minutes(90), "90m");
-        assert_eq!(show_megabytes(100), "100MB");
+        assert_eq!(show_minutes(10_080), "7days");
+        assert_eq!(show_minutes(90), "1h 30m");
+        assert_eq!(show_megabytes(100), "100MiB");
+        assert_eq!(Limit::Minutes.parse("61s"), Ok(2));
         assert_eq!(show_megabytes(-1), "infinite");
         assert_eq!(
             snippet(&"x".repeat(300), None).chars().count(),

@@ -9,6 +9,7 @@ mod locate;
 mod overlay;
 mod profile;
 mod service;
+pub mod size;
 mod validate;
 
 pub use validate::find_cycle;
