@@ -11,6 +11,7 @@ pub mod format;
 pub mod health;
 pub mod pipeline;
 pub mod plan;
+pub mod provision;
 pub mod rand;
 pub mod runtime;
 pub mod settings;

@@ -34,7 +34,7 @@ pub fn parse(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, BusError> 
     if let Ok(ts) = DateTime::parse_from_rfc3339(t) {
         return Ok(ts.with_timezone(&Utc));
     }
-    match humantime::parse_duration(t) {
+    match crate::spec::duration::parse(t) {
         Ok(d) => {
             let d = chrono::Duration::from_std(d)
                 .map_err(|_| bad("the duration is too long".into()))?;

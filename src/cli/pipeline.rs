@@ -28,7 +28,7 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 4 << 20, value_name = "BYTES")]
     pub log_batch_bytes: usize,
     /// ...or its first message has waited this long.
-    #[arg(long, default_value = "50ms", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    #[arg(long, default_value = "50ms", value_parser = crate::spec::duration::parse, value_name = "DURATION")]
     pub log_batch_wait: std::time::Duration,
     /// Drop logged messages older than this many days (default: keep everything).
     #[arg(long, value_name = "DAYS")]

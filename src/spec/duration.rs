@@ -1,4 +1,7 @@
-//! Human durations (`90s`, `1h`, `500ms`) in YAML and on the command line.
+//! The one duration grammar of every file and flag: `90s`, `1h30m`, `500ms`, `7d`, `2w`
+//! (humantime's units: `ns`, `us`, `ms`, `s`, `m`, `h`, `d`, `w`, and their long forms), or a
+//! bare number of seconds. Printing gives humantime's long form (`1h 30m`, `7days`), which
+//! parses back to the same duration. `--since`'s "ago" and retention times use it too.
 
 use std::time::Duration;
 
@@ -63,5 +66,15 @@ mod tests {
         assert!(parse("soon")
             .unwrap_err()
             .contains("`soon` is not a duration"));
+        assert_eq!(parse("7d"), Ok(Duration::from_secs(7 * 86_400)));
+        assert_eq!(parse("2w"), Ok(Duration::from_secs(14 * 86_400)));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn what_is_printed_parses_back(secs in 0_u64..10_000_000_000, nanos in 0_u32..1_000_000_000) {
+            let d = Duration::new(secs, nanos);
+            proptest::prop_assert_eq!(parse(&format(d)), Ok(d));
+        }
     }
 }

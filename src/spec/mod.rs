@@ -10,6 +10,7 @@ mod overlay;
 mod profile;
 mod replicas;
 mod service;
+pub mod size;
 mod validate;
 
 pub use validate::find_cycle;
@@ -108,6 +109,32 @@ pub fn parse_document<T: serde::de::DeserializeOwned>(
         text: text.to_owned(),
     };
     parse(&src, &mut diags).ok_or(SpecError::Invalid(diags))
+}
+
+/// Like [`parse_document`], then `check` finds what serde cannot see one value at a time
+/// (duplicates, empty lists): each `(field path, message)` it returns becomes a diagnostic at
+/// that field's line and column.
+pub fn parse_checked<T: serde::de::DeserializeOwned>(
+    name: &str,
+    text: &str,
+    check: impl FnOnce(&T) -> Vec<(String, String)>,
+) -> Result<T, SpecError> {
+    let value = parse_document(name, text)?;
+    let problems = check(&value);
+    if problems.is_empty() {
+        return Ok(value);
+    }
+    let src = Source {
+        name: name.to_owned(),
+        text: text.to_owned(),
+    };
+    let positions = Positions::index(text);
+    Err(SpecError::Invalid(
+        problems
+            .into_iter()
+            .map(|(field, message)| diag(&src, &positions, &field, message))
+            .collect(),
+    ))
 }
 
 /// Where the declarative files came from.

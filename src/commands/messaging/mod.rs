@@ -71,7 +71,7 @@ pub(crate) async fn provision(
         let (name, text) = crate::spec::stock_file(settings.project_dir.as_deref(), &p.file)?;
         match p.kind {
             ProvisionKind::Jetstream => {
-                let mut file = streams::parse_streams(&name, &text)?;
+                let mut file = crate::provision::streams::parse(&name, &text)?;
                 if let Some(n) = streams::replicas_of(members) {
                     file.set_replicas(n);
                 }
@@ -84,7 +84,7 @@ pub(crate) async fn provision(
                     ..NatsOptions::default()
                 };
                 let js = async_nats::jetstream::new(crate::bus::nats::connect(&opts).await?);
-                let applied = crate::bus::jetstream::apply(&js, &file, false).await?;
+                let applied = crate::provision::streams::apply(&js, &file, false).await?;
                 let parts: Vec<String> = applied
                     .iter()
                     .map(|a| {

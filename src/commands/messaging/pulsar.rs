@@ -17,7 +17,7 @@ use crate::bus::pulsar::{
     OutgoingMessage, PulsarError, SubType, Tls, Topic, TopicConsumer, TopicProducer,
     DEFAULT_KEEPALIVE,
 };
-use crate::bus::pulsar_admin::{self, AdminClient, AdminError};
+use crate::bus::pulsar_admin::{AdminClient, AdminError};
 use crate::bus::{timespec, BusError};
 use crate::cli::{
     ConnectArgs, Position, PubArgs, PulsarCompression, ReplayArgs, StreamsApplyArgs, SubArgs,
@@ -25,6 +25,8 @@ use crate::cli::{
 };
 use crate::commands::ExitStatus;
 use crate::error::Error;
+use crate::provision::topics::{self, TopicsFile};
+use crate::provision::topics_plan::{self, Change, ChangeKind, TopicsError};
 use crate::settings::Settings;
 use crate::spec::ServiceSpec;
 use crate::ui::{Printer, Table};
@@ -1061,28 +1063,24 @@ fn parse_namespace(input: &str) -> Result<(Option<&str>, &str), Error> {
     }
 }
 
-fn admin_error(e: AdminError) -> Error {
-    match e {
-        AdminError::Invalid(_) | AdminError::Read { .. } => BusError::File(e.to_string()).into(),
-        other => BusError::op("apply Pulsar topics", other).into(),
-    }
+fn admin_error(e: impl std::error::Error) -> Error {
+    BusError::op("apply Pulsar topics", e).into()
 }
 
 /// Applies a topics file; `Ok(None)` means the broker has no admin API (said in one line).
 async fn apply_file(
     admin_url: &str,
     token: Option<String>,
-    file: &pulsar_admin::TopicsFile,
+    file: &TopicsFile,
     dry_run: bool,
-) -> Result<Result<Vec<pulsar_admin::Change>, String>, Error> {
+) -> Result<Result<Vec<Change>, String>, Error> {
     let client =
         AdminClient::new(admin_url, token, Duration::from_secs(10)).map_err(admin_error)?;
     match client.probe().await {
-        Ok(()) => client
-            .apply(file, dry_run)
+        Ok(()) => topics_plan::apply(&client, file, dry_run)
             .await
             .map(Ok)
-            .map_err(admin_error),
+            .map_err(|e: TopicsError| admin_error(e)),
         Err(AdminError::Unavailable { url, reason }) => Ok(Err(format!(
             "no Pulsar admin API at {url} ({reason}): relying on topic auto-creation"
         ))),
@@ -1097,11 +1095,11 @@ pub(crate) async fn apply_topics(
     printer: &Printer,
 ) -> Result<Option<serde_json::Value>, Error> {
     let file = match &args.topics {
-        Some(p) => pulsar_admin::load(p).map_err(admin_error)?,
+        Some(p) => topics::load(p)?,
         None => {
             let (name, text) =
                 crate::spec::stock_file(settings.project_dir.as_deref(), TOPICS_FILE)?;
-            pulsar_admin::parse(&text, &name).map_err(admin_error)?
+            topics::parse(&name, &text)?
         }
     };
     let admin = args
@@ -1146,12 +1144,12 @@ pub(crate) async fn provision_topics(
         .resolved_exports()
         .remove("ARC_PULSAR_ADMIN_URL")
         .unwrap_or_else(|| "http://127.0.0.1:8082".into());
-    let file = pulsar_admin::parse(text, name).map_err(admin_error)?;
+    let file = topics::parse(name, text)?;
     Ok(match apply_file(&admin, None, &file, false).await? {
         Ok(changes) => {
             let changed = changes
                 .iter()
-                .filter(|c| c.kind != pulsar_admin::ChangeKind::Unchanged)
+                .filter(|c| c.kind != ChangeKind::Unchanged)
                 .count();
             format!(
                 "{}: topics applied ({changed} changed of {})",

@@ -3,12 +3,16 @@
 use serde::Serialize;
 
 use super::nats_options;
-use crate::bus::jetstream::{self, Action, Applied, StreamsFile};
+use crate::bus::jetstream;
 use crate::bus::nats::connect;
 use crate::bus::{subject, BusError};
 use crate::cli::{StreamNameArgs, StreamsApplyArgs, StreamsCommand, StreamsLsArgs};
 use crate::commands::ExitStatus;
 use crate::error::Error;
+use crate::provision::{
+    self,
+    streams::{Action, Applied, StreamsFile},
+};
 use crate::settings::Settings;
 use crate::spec;
 use crate::ui::{Printer, Style, Table};
@@ -35,15 +39,13 @@ pub(crate) fn load_streams(
     settings: &Settings,
     path: Option<&std::path::Path>,
 ) -> Result<StreamsFile, Error> {
-    let (name, text) = match path {
-        Some(p) => (
-            p.display().to_string(),
-            std::fs::read_to_string(p)
-                .map_err(|e| BusError::File(format!("cannot read `{}`: {e}", p.display())))?,
-        ),
-        None => spec::stock_file(settings.project_dir.as_deref(), STREAMS_FILE)?,
-    };
-    parse_streams(&name, &text)
+    match path {
+        Some(p) => provision::streams::load(p),
+        None => {
+            let (name, text) = spec::stock_file(settings.project_dir.as_deref(), STREAMS_FILE)?;
+            provision::streams::parse(&name, &text)
+        }
+    }
 }
 
 /// The replicas streams get on a replicated Flash: one per instance, up to JetStream's 5;
@@ -57,18 +59,6 @@ pub(crate) fn cluster_replicas(settings: &Settings) -> Option<usize> {
 pub(crate) fn replicas_of(members: &[&spec::ServiceSpec]) -> Option<usize> {
     let n = members.first()?.replica.as_ref()?.count;
     Some(usize::try_from(n).unwrap_or(1).min(5))
-}
-
-/// Parses a streams file and checks its names.
-pub(crate) fn parse_streams(name: &str, text: &str) -> Result<StreamsFile, Error> {
-    let file: StreamsFile = spec::parse_document(name, text)?;
-    for s in &file.streams {
-        subject::stream_name(&s.name)?;
-        for subj in &s.subjects {
-            subject::pattern(subj)?;
-        }
-    }
-    Ok(file)
 }
 
 /// What `arc streams apply --json` prints.
@@ -95,7 +85,7 @@ async fn apply(
     }
     let client = connect(&nats_options(settings, &args.connect)).await?;
     let js = async_nats::jetstream::new(client);
-    let applied = jetstream::apply(&js, &file, args.dry_run).await?;
+    let applied = provision::streams::apply(&js, &file, args.dry_run).await?;
     let topics = if args.no_topics {
         None
     } else {
