@@ -13,6 +13,7 @@ pub mod pipeline;
 pub mod plan;
 pub mod rand;
 pub mod runtime;
+pub mod scaffold;
 pub mod settings;
 pub mod spec;
 pub mod ui;
