@@ -30,7 +30,8 @@ messaging-health: $(ARC)
 messaging-logs: $(ARC)
 	$(ARC) --runtime $(RUNTIME) logs flash strange sonic --tail 100
 
-## Regenerate services/*/docker-compose.yml from service.yaml (a test fails when they are stale).
+## Regenerate services/*/docker-compose.yml and the services' .mk files from service.yaml and
+## templates/ (a test fails when they are stale).
 compose: $(ARC)
 	$(ARC) compose export --write
 

@@ -45,6 +45,7 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
             [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'List the declared profiles')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Check the declarative files; read and change the pipeline''s configuration')
             [CompletionResult]::new('compose', 'compose', [CompletionResultType]::ParameterValue, 'Docker Compose files generated from service.yaml, for running a service without arc')
+            [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Write a new platform service from templates/: services/NAME/ (Dockerfile, service.yaml, docker-compose.yml, NAME.mk), its include in the root Makefile, its place in profiles and in the image workflow')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the message pipeline: ingress (HTTP, WebSocket, Redis list, NATS), constraints, the config store and the backbone registry')
             [CompletionResult]::new('backbones', 'backbones', [CompletionResultType]::ParameterValue, 'The backbone registry: where messages for an org are routed')
             [CompletionResult]::new('build', 'build', [CompletionResultType]::ParameterValue, 'Build the thin images of services that declare `build:` (through the Docker engine)')
@@ -408,6 +409,58 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
             break
         }
         'arc;compose;help;help' {
+            break
+        }
+        'arc;new' {
+            [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'The project directory (holding `profiles.yaml` and `services/`)')
+            [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where services run: docker, native processes, or Docker when the daemon answers')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; `NO_COLOR` set to anything turns colour off')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print data as JSON (JSON Lines for streams)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('service', 'service', [CompletionResultType]::ParameterValue, 'A new service in the platform''s pattern. Every check (the name, the host ports, the dependencies, the profiles, and everything `arc config validate` checks) passes before a file is written; a refused request leaves the tree as it was')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'arc;new;service' {
+            [CompletionResult]::new('--codename', '--codename', [CompletionResultType]::ParameterName, 'The platform codename; commands accept it as the name, and it names the make targets (`CODENAME-up`, …) and their file')
+            [CompletionResult]::new('--description', '--description', [CompletionResultType]::ParameterName, 'One line on what the service is (default: `NAME on IMAGE`)')
+            [CompletionResult]::new('--image', '--image', [CompletionResultType]::ParameterName, 'The upstream image the thin Dockerfile builds on')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'A port, NAME:CONTAINER[:HOST] (repeatable; at least one). HOST (default: CONTAINER) is published on 127.0.0.1 and is where the native process listens; the first port is the health probe''s')
+            [CompletionResult]::new('--health', '--health', [CompletionResultType]::ParameterName, 'How arc checks it is healthy, on the first port: http:PATH, tcp, nats, redis, postgres or pulsar')
+            [CompletionResult]::new('--depends-on', '--depends-on', [CompletionResultType]::ParameterName, 'A service (name or codename) that must be healthy first (repeatable)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'A profile the service joins (repeatable)')
+            [CompletionResult]::new('--native-command', '--native-command', [CompletionResultType]::ParameterName, 'The command the process runtime runs, as one shell-quoted string; placeholders: {port.NAME}, {host}, {data}, {service}, {env.NAME}')
+            [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'The project directory (holding `profiles.yaml` and `services/`)')
+            [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where services run: docker, native processes, or Docker when the daemon answers')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; `NO_COLOR` set to anything turns colour off')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print what would be written (new files whole, changed lines of the others), write nothing')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print data as JSON (JSON Lines for streams)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'arc;new;help' {
+            [CompletionResult]::new('service', 'service', [CompletionResultType]::ParameterValue, 'A new service in the platform''s pattern. Every check (the name, the host ports, the dependencies, the profiles, and everything `arc config validate` checks) passes before a file is written; a refused request leaves the tree as it was')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'arc;new;help;service' {
+            break
+        }
+        'arc;new;help;help' {
             break
         }
         'arc;serve' {
@@ -1076,6 +1129,7 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
             [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'List the declared profiles')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Check the declarative files; read and change the pipeline''s configuration')
             [CompletionResult]::new('compose', 'compose', [CompletionResultType]::ParameterValue, 'Docker Compose files generated from service.yaml, for running a service without arc')
+            [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Write a new platform service from templates/: services/NAME/ (Dockerfile, service.yaml, docker-compose.yml, NAME.mk), its include in the root Makefile, its place in profiles and in the image workflow')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the message pipeline: ingress (HTTP, WebSocket, Redis list, NATS), constraints, the config store and the backbone registry')
             [CompletionResult]::new('backbones', 'backbones', [CompletionResultType]::ParameterValue, 'The backbone registry: where messages for an org are routed')
             [CompletionResult]::new('build', 'build', [CompletionResultType]::ParameterValue, 'Build the thin images of services that declare `build:` (through the Docker engine)')
@@ -1147,6 +1201,13 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
             break
         }
         'arc;help;compose;export' {
+            break
+        }
+        'arc;help;new' {
+            [CompletionResult]::new('service', 'service', [CompletionResultType]::ParameterValue, 'A new service in the platform''s pattern. Every check (the name, the host ports, the dependencies, the profiles, and everything `arc config validate` checks) passes before a file is written; a refused request leaves the tree as it was')
+            break
+        }
+        'arc;help;new;service' {
             break
         }
         'arc;help;serve' {

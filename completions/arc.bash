@@ -49,6 +49,9 @@ _arc() {
             arc,messages)
                 cmd="arc__subcmd__messages"
                 ;;
+            arc,new)
+                cmd="arc__subcmd__new"
+                ;;
             arc,profiles)
                 cmd="arc__subcmd__profiles"
                 ;;
@@ -190,6 +193,9 @@ _arc() {
             arc__subcmd__help,messages)
                 cmd="arc__subcmd__help__subcmd__messages"
                 ;;
+            arc__subcmd__help,new)
+                cmd="arc__subcmd__help__subcmd__new"
+                ;;
             arc__subcmd__help,profiles)
                 cmd="arc__subcmd__help__subcmd__profiles"
                 ;;
@@ -265,6 +271,9 @@ _arc() {
             arc__subcmd__help__subcmd__messages__subcmd__dead,retry)
                 cmd="arc__subcmd__help__subcmd__messages__subcmd__dead__subcmd__retry"
                 ;;
+            arc__subcmd__help__subcmd__new,service)
+                cmd="arc__subcmd__help__subcmd__new__subcmd__service"
+                ;;
             arc__subcmd__help__subcmd__profiles,ls)
                 cmd="arc__subcmd__help__subcmd__profiles__subcmd__ls"
                 ;;
@@ -324,6 +333,18 @@ _arc() {
                 ;;
             arc__subcmd__messages__subcmd__help__subcmd__dead,retry)
                 cmd="arc__subcmd__messages__subcmd__help__subcmd__dead__subcmd__retry"
+                ;;
+            arc__subcmd__new,help)
+                cmd="arc__subcmd__new__subcmd__help"
+                ;;
+            arc__subcmd__new,service)
+                cmd="arc__subcmd__new__subcmd__service"
+                ;;
+            arc__subcmd__new__subcmd__help,help)
+                cmd="arc__subcmd__new__subcmd__help__subcmd__help"
+                ;;
+            arc__subcmd__new__subcmd__help,service)
+                cmd="arc__subcmd__new__subcmd__help__subcmd__service"
                 ;;
             arc__subcmd__profiles,help)
                 cmd="arc__subcmd__profiles__subcmd__help"
@@ -386,7 +407,7 @@ _arc() {
 
     case "${cmd}" in
         arc)
-            opts="-f -q -v -h -V --project-dir --file --runtime --json --color --quiet --verbose --help --version up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail messages help"
+            opts="-f -q -v -h -V --project-dir --file --runtime --json --color --quiet --verbose --help --version up down ps health logs env services profiles config compose new serve backbones build completions pub sub request reply streams replay tail messages help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1172,7 +1193,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__help)
-            opts="up down ps health logs env services profiles config compose serve backbones build completions pub sub request reply streams replay tail messages help"
+            opts="up down ps health logs env services profiles config compose new serve backbones build completions pub sub request reply streams replay tail messages help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1508,6 +1529,34 @@ _arc() {
             return 0
             ;;
         arc__subcmd__help__subcmd__messages__subcmd__get)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        arc__subcmd__help__subcmd__new)
+            opts="service"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        arc__subcmd__help__subcmd__new__subcmd__service)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2122,6 +2171,132 @@ _arc() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        arc__subcmd__new)
+            opts="-q -v -h -V --project-dir --runtime --json --color --quiet --verbose --help --version service help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --project-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
+                    COMPREPLY=($(compgen -W "auto docker process" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        arc__subcmd__new__subcmd__help)
+            opts="service help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        arc__subcmd__new__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        arc__subcmd__new__subcmd__help__subcmd__service)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        arc__subcmd__new__subcmd__service)
+            opts="-q -v -h -V --codename --description --image --port --health --depends-on --profile --native-command --dry-run --project-dir --runtime --json --color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --codename)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --description)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --depends-on)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --native-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --project-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
+                    COMPREPLY=($(compgen -W "auto docker process" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -42,6 +42,7 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand profiles 'List the declared profiles'
             cand config 'Check the declarative files; read and change the pipeline''s configuration'
             cand compose 'Docker Compose files generated from service.yaml, for running a service without arc'
+            cand new 'Write a new platform service from templates/: services/NAME/ (Dockerfile, service.yaml, docker-compose.yml, NAME.mk), its include in the root Makefile, its place in profiles and in the image workflow'
             cand serve 'Run the message pipeline: ingress (HTTP, WebSocket, Redis list, NATS), constraints, the config store and the backbone registry'
             cand backbones 'The backbone registry: where messages for an org are routed'
             cand build 'Build the thin images of services that declare `build:` (through the Docker engine)'
@@ -373,6 +374,53 @@ set edit:completion:arg-completer[arc] = {|@words|
         &'arc;compose;help;export'= {
         }
         &'arc;compose;help;help'= {
+        }
+        &'arc;new'= {
+            cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
+            cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
+            cand --color 'When to colour output; `NO_COLOR` set to anything turns colour off'
+            cand --json 'Print data as JSON (JSON Lines for streams)'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand --verbose 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand service 'A new service in the platform''s pattern. Every check (the name, the host ports, the dependencies, the profiles, and everything `arc config validate` checks) passes before a file is written; a refused request leaves the tree as it was'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'arc;new;service'= {
+            cand --codename 'The platform codename; commands accept it as the name, and it names the make targets (`CODENAME-up`, …) and their file'
+            cand --description 'One line on what the service is (default: `NAME on IMAGE`)'
+            cand --image 'The upstream image the thin Dockerfile builds on'
+            cand --port 'A port, NAME:CONTAINER[:HOST] (repeatable; at least one). HOST (default: CONTAINER) is published on 127.0.0.1 and is where the native process listens; the first port is the health probe''s'
+            cand --health 'How arc checks it is healthy, on the first port: http:PATH, tcp, nats, redis, postgres or pulsar'
+            cand --depends-on 'A service (name or codename) that must be healthy first (repeatable)'
+            cand --profile 'A profile the service joins (repeatable)'
+            cand --native-command 'The command the process runtime runs, as one shell-quoted string; placeholders: {port.NAME}, {host}, {data}, {service}, {env.NAME}'
+            cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
+            cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
+            cand --color 'When to colour output; `NO_COLOR` set to anything turns colour off'
+            cand --dry-run 'Print what would be written (new files whole, changed lines of the others), write nothing'
+            cand --json 'Print data as JSON (JSON Lines for streams)'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand --verbose 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'arc;new;help'= {
+            cand service 'A new service in the platform''s pattern. Every check (the name, the host ports, the dependencies, the profiles, and everything `arc config validate` checks) passes before a file is written; a refused request leaves the tree as it was'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'arc;new;help;service'= {
+        }
+        &'arc;new;help;help'= {
         }
         &'arc;serve'= {
             cand --listen 'Where the HTTP API listens (ingress, admin, health, metrics)'
@@ -994,6 +1042,7 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand profiles 'List the declared profiles'
             cand config 'Check the declarative files; read and change the pipeline''s configuration'
             cand compose 'Docker Compose files generated from service.yaml, for running a service without arc'
+            cand new 'Write a new platform service from templates/: services/NAME/ (Dockerfile, service.yaml, docker-compose.yml, NAME.mk), its include in the root Makefile, its place in profiles and in the image workflow'
             cand serve 'Run the message pipeline: ingress (HTTP, WebSocket, Redis list, NATS), constraints, the config store and the backbone registry'
             cand backbones 'The backbone registry: where messages for an org are routed'
             cand build 'Build the thin images of services that declare `build:` (through the Docker engine)'
@@ -1048,6 +1097,11 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand export 'Print (or write, or check) each service''s `docker-compose.yml`'
         }
         &'arc;help;compose;export'= {
+        }
+        &'arc;help;new'= {
+            cand service 'A new service in the platform''s pattern. Every check (the name, the host ports, the dependencies, the profiles, and everything `arc config validate` checks) passes before a file is written; a refused request leaves the tree as it was'
+        }
+        &'arc;help;new;service'= {
         }
         &'arc;help;serve'= {
         }

@@ -3,6 +3,7 @@
 use crate::bus::{BusError, BusErrorKind};
 use crate::commands::ExitStatus;
 use crate::runtime::RuntimeError;
+use crate::scaffold::ScaffoldError;
 use crate::settings::SettingsError;
 use crate::spec::SpecError;
 
@@ -21,6 +22,10 @@ pub enum Error {
     /// Talking to the backbone failed (exit 1), or the input was bad (exit 2).
     #[error(transparent)]
     Bus(#[from] BusError),
+    /// Rendering templates or writing a new service failed: a refused request or a bad template
+    /// (exit 2), or the file system (exit 1).
+    #[error(transparent)]
+    Scaffold(#[from] ScaffoldError),
     /// The input was wrong (exit 2).
     #[error("{message}")]
     Invalid {
@@ -61,6 +66,8 @@ impl Error {
         match self {
             Self::Spec(_) | Self::Settings(_) | Self::Invalid { .. } => ExitStatus::Usage,
             Self::Bus(e) if e.kind() == BusErrorKind::Usage => ExitStatus::Usage,
+            Self::Scaffold(e) if e.is_usage() => ExitStatus::Usage,
+            Self::Scaffold(_) => ExitStatus::Failure,
             Self::Runtime(_) | Self::Bus(_) | Self::Failed { .. } => ExitStatus::Failure,
         }
     }
@@ -75,6 +82,7 @@ impl Error {
                 Some("`arc profiles ls` and `arc services ls` list what exists".into())
             }
             Self::Runtime(e) => e.hint(),
+            Self::Scaffold(e) => e.hint(),
             Self::Bus(e) => e.hint(),
             Self::Failed { hint, .. } | Self::Invalid { hint, .. } => hint.clone(),
             _ => None,

@@ -14,6 +14,7 @@ pub mod plan;
 pub mod provision;
 pub mod rand;
 pub mod runtime;
+pub mod scaffold;
 pub mod settings;
 pub mod spec;
 pub mod ui;

@@ -526,7 +526,7 @@ fn compose_files_are_current_and_valid() {
         .expect_code(1);
     assert!(
         out.stderr()
-            .contains("stale compose files: services/cache/docker-compose.yml\n"),
+            .contains("stale generated files: services/cache/docker-compose.yml\n"),
         "{}",
         out.stderr()
     );

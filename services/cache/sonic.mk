@@ -1,4 +1,4 @@
-# Sonic (Redis): make targets for the `cache` service, delegating to arc (included by the root
+# Sonic: make targets for the `cache` service, delegating to arc (included by the root
 # Makefile). ARC and RUNTIME come from there.
 .PHONY: sonic-up sonic-down sonic-health sonic-logs sonic-build
 

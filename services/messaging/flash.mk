@@ -1,4 +1,4 @@
-# Flash (NATS): make targets for the `messaging` service, delegating to arc (included by the root
+# Flash: make targets for the `messaging` service, delegating to arc (included by the root
 # Makefile). ARC and RUNTIME come from there.
 .PHONY: flash-up flash-down flash-health flash-logs flash-build
 

@@ -1,4 +1,4 @@
-# Strange (Pulsar): make targets for the `streaming` service, delegating to arc (included by the root
+# Strange: make targets for the `streaming` service, delegating to arc (included by the root
 # Makefile). ARC and RUNTIME come from there.
 .PHONY: strange-up strange-down strange-health strange-logs strange-build
 

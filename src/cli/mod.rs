@@ -179,6 +179,16 @@ pub enum Command {
         #[command(subcommand)]
         command: ComposeCommand,
     },
+    /// Write a new platform service from templates/: services/NAME/ (Dockerfile, service.yaml,
+    /// docker-compose.yml, NAME.mk), its include in the root Makefile, its place in profiles and
+    /// in the image workflow.
+    ///
+    /// $ arc new service web --port http:8000 --health http:/ --native-command "python3 -m http.server {port.http}"
+    New {
+        /// What to create.
+        #[command(subcommand)]
+        command: NewCommand,
+    },
     /// Run the message pipeline: ingress (HTTP, WebSocket, Redis list, NATS), constraints, the
     /// config store and the backbone registry.
     ///
@@ -314,6 +324,59 @@ pub struct ComposeExportArgs {
     /// Exit 1 if a committed `docker-compose.yml` differs from what would be written.
     #[arg(long)]
     pub check: bool,
+}
+
+/// `arc new …`.
+#[derive(Debug, Subcommand)]
+pub enum NewCommand {
+    /// A new service in the platform's pattern. Every check (the name, the host ports, the
+    /// dependencies, the profiles, and everything `arc config validate` checks) passes before a
+    /// file is written; a refused request leaves the tree as it was.
+    ///
+    /// Exit 2, with nothing written, when it refuses.
+    ///
+    /// $ arc new service web --port http:8000 --health http:/ --native-command "python3 -m http.server {port.http}" --dry-run
+    Service(NewServiceArgs),
+}
+
+/// `arc new service`.
+#[derive(Debug, Args)]
+pub struct NewServiceArgs {
+    /// The service's name and directory (`services/NAME/`): lowercase letters, digits and `-`.
+    pub name: String,
+    /// The platform codename; commands accept it as the name, and it names the make targets
+    /// (`CODENAME-up`, …) and their file.
+    #[arg(long, value_name = "C")]
+    pub codename: Option<String>,
+    /// One line on what the service is (default: `NAME on IMAGE`).
+    #[arg(long, value_name = "TEXT")]
+    pub description: Option<String>,
+    /// The upstream image the thin Dockerfile builds on.
+    #[arg(long, value_name = "IMG", default_value = "debian:bookworm-slim")]
+    pub image: String,
+    /// A port, NAME:CONTAINER[:HOST] (repeatable; at least one). HOST (default: CONTAINER) is
+    /// published on 127.0.0.1 and is where the native process listens; the first port is the
+    /// health probe's.
+    #[arg(long = "port", value_name = "NAME:CONTAINER[:HOST]", required = true, value_parser = crate::scaffold::new::parse_port)]
+    pub ports: Vec<crate::scaffold::new::PortArg>,
+    /// How arc checks it is healthy, on the first port: http:PATH, tcp, nats, redis, postgres or
+    /// pulsar.
+    #[arg(long, value_name = "PROBE", default_value = "tcp", value_parser = crate::scaffold::new::parse_health)]
+    pub health: crate::scaffold::new::HealthArg,
+    /// A service (name or codename) that must be healthy first (repeatable).
+    #[arg(long = "depends-on", value_name = "S")]
+    pub depends_on: Vec<String>,
+    /// A profile the service joins (repeatable).
+    #[arg(long = "profile", value_name = "P")]
+    pub profiles: Vec<String>,
+    /// The command the process runtime runs, as one shell-quoted string; placeholders:
+    /// {port.NAME}, {host}, {data}, {service}, {env.NAME}.
+    #[arg(long, value_name = "\"…\"", required = true)]
+    pub native_command: String,
+    /// Print what would be written (new files whole, changed lines of the others), write
+    /// nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// `arc build`.

@@ -10,6 +10,7 @@ mod env;
 mod health;
 mod logs;
 mod messaging;
+mod new;
 mod pipeline;
 mod ps;
 mod up;
@@ -17,8 +18,8 @@ mod up;
 use std::process::ExitCode;
 
 use crate::cli::{
-    Command, ComposeCommand, ConfigCommand, MessagesCommand, ProfilesCommand, RuntimeChoice,
-    ServicesCommand,
+    Command, ComposeCommand, ConfigCommand, MessagesCommand, NewCommand, ProfilesCommand,
+    RuntimeChoice, ServicesCommand,
 };
 use crate::error::Error;
 use crate::runtime::{Backend, DockerRuntime, ProcessRuntime};
@@ -85,6 +86,9 @@ pub async fn dispatch(
         Command::Compose {
             command: ComposeCommand::Export(args),
         } => compose::export(&args, settings, printer),
+        Command::New {
+            command: NewCommand::Service(args),
+        } => new::service(args, settings, printer),
         Command::Pub(args) => Box::pin(messaging::publish::run(args, settings, printer)).await,
         Command::Sub(args) => Box::pin(messaging::subscribe::sub(args, settings, printer)).await,
         Command::Tail(args) => Box::pin(messaging::subscribe::tail(args, settings, printer)).await,

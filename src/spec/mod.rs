@@ -181,6 +181,48 @@ impl Catalog {
                 (Origin::Embedded, p, s)
             }
         };
+        Self::load_sources(origin, &profiles_src, &service_srcs, overlays)
+    }
+
+    /// The catalog the project would have once `changes` are written: each a path relative to
+    /// the project (`profiles.yaml`, `services/NAME/service.yaml`) and its new text, replacing
+    /// the file on disk or adding one. Diagnostics name those paths, with the lines of the new
+    /// texts. Nothing is written.
+    pub fn load_with(
+        project: &Path,
+        overlays: &[PathBuf],
+        changes: &[(String, String)],
+    ) -> Result<Self, SpecError> {
+        let (mut profiles_src, mut service_srcs) = read_project(project)?;
+        for (rel, text) in changes {
+            let src = Source {
+                name: rel.clone(),
+                text: text.clone(),
+            };
+            if rel == "profiles.yaml" {
+                profiles_src = src;
+            } else if rel.starts_with("services/") && rel.ends_with("/service.yaml") {
+                match service_srcs.iter_mut().find(|s| s.name == *rel) {
+                    Some(old) => *old = src,
+                    None => service_srcs.push(src),
+                }
+            }
+        }
+        service_srcs.sort_by(|a, b| a.name.cmp(&b.name));
+        Self::load_sources(
+            Origin::Project(project.to_path_buf()),
+            &profiles_src,
+            &service_srcs,
+            overlays,
+        )
+    }
+
+    fn load_sources(
+        origin: Origin,
+        profiles_src: &Source,
+        service_srcs: &[Source],
+        overlays: &[PathBuf],
+    ) -> Result<Self, SpecError> {
         let mut overlay_srcs = Vec::new();
         for path in overlays {
             let text = std::fs::read_to_string(path).map_err(|source| SpecError::Read {
@@ -192,7 +234,7 @@ impl Catalog {
                 text,
             });
         }
-        Self::from_sources(origin, &profiles_src, &service_srcs, &overlay_srcs)
+        Self::from_sources(origin, profiles_src, service_srcs, &overlay_srcs)
     }
 
     fn from_sources(
