@@ -71,9 +71,15 @@ pub struct ServeArgs {
 /// How admin commands reach the pipeline.
 #[derive(Debug, Clone, Args)]
 pub struct AdminArgs {
-    /// The pipeline's URL (default: the project's `pipeline` service).
-    #[arg(long, env = "ARC_PIPELINE_URL", value_name = "URL")]
-    pub server: Option<String>,
+    /// The pipeline's URL (default: the project's `pipeline` service). `--server` is an older
+    /// name for it, still accepted.
+    #[arg(
+        long = "pipeline-url",
+        alias = "server",
+        env = "ARC_PIPELINE_URL",
+        value_name = "URL"
+    )]
+    pub pipeline_url: Option<String>,
     /// The admin token (default: the one `arc up` generated for this project).
     #[arg(
         long,
