@@ -446,7 +446,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__backbones__subcmd__add)
-            opts="-q -v -h -V --org --cluster --nats-url --region --backbone-version --status --server --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --org --cluster --nats-url --region --backbone-version --status --pipeline-url --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -476,7 +476,7 @@ _arc() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --server)
+                --pipeline-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -588,13 +588,13 @@ _arc() {
             return 0
             ;;
         arc__subcmd__backbones__subcmd__ls)
-            opts="-q -v -h -V --server --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --pipeline-url --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --server)
+                --pipeline-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -622,13 +622,13 @@ _arc() {
             return 0
             ;;
         arc__subcmd__backbones__subcmd__rm)
-            opts="-q -v -h -V --server --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --pipeline-url --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --server)
+                --pipeline-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -656,13 +656,13 @@ _arc() {
             return 0
             ;;
         arc__subcmd__backbones__subcmd__show)
-            opts="-q -v -h -V --server --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --pipeline-url --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --server)
+                --pipeline-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -862,13 +862,13 @@ _arc() {
             return 0
             ;;
         arc__subcmd__config__subcmd__get)
-            opts="-q -v -h -V --server --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version global topic topics"
+            opts="-q -v -h -V --pipeline-url --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version global topic topics"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --server)
+                --pipeline-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -980,13 +980,13 @@ _arc() {
             return 0
             ;;
         arc__subcmd__config__subcmd__rm)
-            opts="-q -v -h -V --server --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version global topic topics"
+            opts="-q -v -h -V --pipeline-url --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version global topic topics"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --server)
+                --pipeline-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1014,7 +1014,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__config__subcmd__set)
-            opts="-q -v -h -V --from --if-match --server --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version global topic topics"
+            opts="-q -v -h -V --from --if-match --pipeline-url --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version global topic topics"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1028,7 +1028,7 @@ _arc() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --server)
+                --pipeline-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1838,7 +1838,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__messages__subcmd__dead)
-            opts="-q -v -h -V --place --limit --server --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version retry drop help"
+            opts="-q -v -h -V --place --limit --pipeline-url --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version retry drop help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1852,7 +1852,7 @@ _arc() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --server)
+                --pipeline-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1880,7 +1880,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__messages__subcmd__dead__subcmd__drop)
-            opts="-q -v -h -V --all --place --server --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --all --place --pipeline-url --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1890,7 +1890,7 @@ _arc() {
                     COMPREPLY=($(compgen -W "ingest log" -- "${cur}"))
                     return 0
                     ;;
-                --server)
+                --pipeline-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1974,7 +1974,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__messages__subcmd__dead__subcmd__retry)
-            opts="-q -v -h -V --all --place --server --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --all --place --pipeline-url --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1984,7 +1984,7 @@ _arc() {
                     COMPREPLY=($(compgen -W "ingest log" -- "${cur}"))
                     return 0
                     ;;
-                --server)
+                --pipeline-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2012,13 +2012,13 @@ _arc() {
             return 0
             ;;
         arc__subcmd__messages__subcmd__get)
-            opts="-q -v -h -V --server --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --pipeline-url --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --server)
+                --pipeline-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

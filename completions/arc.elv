@@ -268,7 +268,7 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand --version 'Print version'
         }
         &'arc;config;get'= {
-            cand --server 'The pipeline''s URL (default: the project''s `pipeline` service)'
+            cand --pipeline-url 'The pipeline''s URL (default: the project''s `pipeline` service)'
             cand --admin-token 'The admin token (default: the one `arc up` generated for this project)'
             cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
             cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
@@ -286,7 +286,7 @@ set edit:completion:arg-completer[arc] = {|@words|
         &'arc;config;set'= {
             cand --from 'The document, YAML or JSON (`-`: standard input)'
             cand --if-match 'Replace only if the stored version is still this ETag (from `arc config get`); without it, arc replaces whatever version it reads just before writing'
-            cand --server 'The pipeline''s URL (default: the project''s `pipeline` service)'
+            cand --pipeline-url 'The pipeline''s URL (default: the project''s `pipeline` service)'
             cand --admin-token 'The admin token (default: the one `arc up` generated for this project)'
             cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
             cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
@@ -302,7 +302,7 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand --version 'Print version'
         }
         &'arc;config;rm'= {
-            cand --server 'The pipeline''s URL (default: the project''s `pipeline` service)'
+            cand --pipeline-url 'The pipeline''s URL (default: the project''s `pipeline` service)'
             cand --admin-token 'The admin token (default: the one `arc up` generated for this project)'
             cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
             cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
@@ -423,7 +423,7 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'arc;backbones;ls'= {
-            cand --server 'The pipeline''s URL (default: the project''s `pipeline` service)'
+            cand --pipeline-url 'The pipeline''s URL (default: the project''s `pipeline` service)'
             cand --admin-token 'The admin token (default: the one `arc up` generated for this project)'
             cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
             cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
@@ -439,7 +439,7 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand --version 'Print version'
         }
         &'arc;backbones;show'= {
-            cand --server 'The pipeline''s URL (default: the project''s `pipeline` service)'
+            cand --pipeline-url 'The pipeline''s URL (default: the project''s `pipeline` service)'
             cand --admin-token 'The admin token (default: the one `arc up` generated for this project)'
             cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
             cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
@@ -461,7 +461,7 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand --region 'region'
             cand --backbone-version 'The backbone''s version'
             cand --status 'active, draining, down, … (anything but down, inactive, draining or decommissioned takes traffic)'
-            cand --server 'The pipeline''s URL (default: the project''s `pipeline` service)'
+            cand --pipeline-url 'The pipeline''s URL (default: the project''s `pipeline` service)'
             cand --admin-token 'The admin token (default: the one `arc up` generated for this project)'
             cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
             cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
@@ -477,7 +477,7 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand --version 'Print version'
         }
         &'arc;backbones;rm'= {
-            cand --server 'The pipeline''s URL (default: the project''s `pipeline` service)'
+            cand --pipeline-url 'The pipeline''s URL (default: the project''s `pipeline` service)'
             cand --admin-token 'The admin token (default: the one `arc up` generated for this project)'
             cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
             cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
@@ -882,7 +882,7 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'arc;messages;get'= {
-            cand --server 'The pipeline''s URL (default: the project''s `pipeline` service)'
+            cand --pipeline-url 'The pipeline''s URL (default: the project''s `pipeline` service)'
             cand --admin-token 'The admin token (default: the one `arc up` generated for this project)'
             cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
             cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
@@ -900,7 +900,7 @@ set edit:completion:arg-completer[arc] = {|@words|
         &'arc;messages;dead'= {
             cand --place 'Only this place: `ingest` (arc:ingest:rejected) or `log` (arc:log:dead)'
             cand --limit 'At most this many letters a place'
-            cand --server 'The pipeline''s URL (default: the project''s `pipeline` service)'
+            cand --pipeline-url 'The pipeline''s URL (default: the project''s `pipeline` service)'
             cand --admin-token 'The admin token (default: the one `arc up` generated for this project)'
             cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
             cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
@@ -920,7 +920,7 @@ set edit:completion:arg-completer[arc] = {|@words|
         }
         &'arc;messages;dead;retry'= {
             cand --place 'The place whose letters --all takes: `ingest` or `log`'
-            cand --server 'The pipeline''s URL (default: the project''s `pipeline` service)'
+            cand --pipeline-url 'The pipeline''s URL (default: the project''s `pipeline` service)'
             cand --admin-token 'The admin token (default: the one `arc up` generated for this project)'
             cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
             cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
@@ -938,7 +938,7 @@ set edit:completion:arg-completer[arc] = {|@words|
         }
         &'arc;messages;dead;drop'= {
             cand --place 'The place whose letters --all takes: `ingest` or `log`'
-            cand --server 'The pipeline''s URL (default: the project''s `pipeline` service)'
+            cand --pipeline-url 'The pipeline''s URL (default: the project''s `pipeline` service)'
             cand --admin-token 'The admin token (default: the one `arc up` generated for this project)'
             cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
             cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'

@@ -71,8 +71,8 @@ pub struct ServeArgs {
 /// How admin commands reach the pipeline.
 #[derive(Debug, Clone, Args)]
 pub struct AdminArgs {
-    /// The pipeline's URL (default: the project's `pipeline` service). `--server` is an older
-    /// name for it, still accepted.
+    /// The pipeline's URL (default: the project's `pipeline` service).
+    // `--server` is the older name on these commands: a hidden alias, so scripts keep working.
     #[arg(
         long = "pipeline-url",
         alias = "server",
