@@ -291,7 +291,7 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
             break
         }
         'arc;config;get' {
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The pipeline''s URL (default: the project''s `pipeline` service)')
+            [CompletionResult]::new('--pipeline-url', '--pipeline-url', [CompletionResultType]::ParameterName, 'The pipeline''s URL (default: the project''s `pipeline` service)')
             [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'The admin token (default: the one `arc up` generated for this project)')
             [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'The project directory (holding `profiles.yaml` and `services/`)')
             [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where services run: docker, native processes, or Docker when the daemon answers')
@@ -310,7 +310,7 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
         'arc;config;set' {
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'The document, YAML or JSON (`-`: standard input)')
             [CompletionResult]::new('--if-match', '--if-match', [CompletionResultType]::ParameterName, 'Replace only if the stored version is still this ETag (from `arc config get`); without it, arc replaces whatever version it reads just before writing')
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The pipeline''s URL (default: the project''s `pipeline` service)')
+            [CompletionResult]::new('--pipeline-url', '--pipeline-url', [CompletionResultType]::ParameterName, 'The pipeline''s URL (default: the project''s `pipeline` service)')
             [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'The admin token (default: the one `arc up` generated for this project)')
             [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'The project directory (holding `profiles.yaml` and `services/`)')
             [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where services run: docker, native processes, or Docker when the daemon answers')
@@ -327,7 +327,7 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
             break
         }
         'arc;config;rm' {
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The pipeline''s URL (default: the project''s `pipeline` service)')
+            [CompletionResult]::new('--pipeline-url', '--pipeline-url', [CompletionResultType]::ParameterName, 'The pipeline''s URL (default: the project''s `pipeline` service)')
             [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'The admin token (default: the one `arc up` generated for this project)')
             [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'The project directory (holding `profiles.yaml` and `services/`)')
             [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where services run: docker, native processes, or Docker when the daemon answers')
@@ -514,7 +514,7 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
             break
         }
         'arc;backbones;ls' {
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The pipeline''s URL (default: the project''s `pipeline` service)')
+            [CompletionResult]::new('--pipeline-url', '--pipeline-url', [CompletionResultType]::ParameterName, 'The pipeline''s URL (default: the project''s `pipeline` service)')
             [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'The admin token (default: the one `arc up` generated for this project)')
             [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'The project directory (holding `profiles.yaml` and `services/`)')
             [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where services run: docker, native processes, or Docker when the daemon answers')
@@ -531,7 +531,7 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
             break
         }
         'arc;backbones;show' {
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The pipeline''s URL (default: the project''s `pipeline` service)')
+            [CompletionResult]::new('--pipeline-url', '--pipeline-url', [CompletionResultType]::ParameterName, 'The pipeline''s URL (default: the project''s `pipeline` service)')
             [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'The admin token (default: the one `arc up` generated for this project)')
             [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'The project directory (holding `profiles.yaml` and `services/`)')
             [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where services run: docker, native processes, or Docker when the daemon answers')
@@ -554,7 +554,7 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'region')
             [CompletionResult]::new('--backbone-version', '--backbone-version', [CompletionResultType]::ParameterName, 'The backbone''s version')
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'active, draining, down, … (anything but down, inactive, draining or decommissioned takes traffic)')
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The pipeline''s URL (default: the project''s `pipeline` service)')
+            [CompletionResult]::new('--pipeline-url', '--pipeline-url', [CompletionResultType]::ParameterName, 'The pipeline''s URL (default: the project''s `pipeline` service)')
             [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'The admin token (default: the one `arc up` generated for this project)')
             [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'The project directory (holding `profiles.yaml` and `services/`)')
             [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where services run: docker, native processes, or Docker when the daemon answers')
@@ -571,7 +571,7 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
             break
         }
         'arc;backbones;rm' {
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The pipeline''s URL (default: the project''s `pipeline` service)')
+            [CompletionResult]::new('--pipeline-url', '--pipeline-url', [CompletionResultType]::ParameterName, 'The pipeline''s URL (default: the project''s `pipeline` service)')
             [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'The admin token (default: the one `arc up` generated for this project)')
             [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'The project directory (holding `profiles.yaml` and `services/`)')
             [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where services run: docker, native processes, or Docker when the daemon answers')
@@ -1004,7 +1004,7 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
             break
         }
         'arc;messages;get' {
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The pipeline''s URL (default: the project''s `pipeline` service)')
+            [CompletionResult]::new('--pipeline-url', '--pipeline-url', [CompletionResultType]::ParameterName, 'The pipeline''s URL (default: the project''s `pipeline` service)')
             [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'The admin token (default: the one `arc up` generated for this project)')
             [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'The project directory (holding `profiles.yaml` and `services/`)')
             [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where services run: docker, native processes, or Docker when the daemon answers')
@@ -1023,7 +1023,7 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
         'arc;messages;dead' {
             [CompletionResult]::new('--place', '--place', [CompletionResultType]::ParameterName, 'Only this place: `ingest` (arc:ingest:rejected) or `log` (arc:log:dead)')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most this many letters a place')
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The pipeline''s URL (default: the project''s `pipeline` service)')
+            [CompletionResult]::new('--pipeline-url', '--pipeline-url', [CompletionResultType]::ParameterName, 'The pipeline''s URL (default: the project''s `pipeline` service)')
             [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'The admin token (default: the one `arc up` generated for this project)')
             [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'The project directory (holding `profiles.yaml` and `services/`)')
             [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where services run: docker, native processes, or Docker when the daemon answers')
@@ -1044,7 +1044,7 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
         }
         'arc;messages;dead;retry' {
             [CompletionResult]::new('--place', '--place', [CompletionResultType]::ParameterName, 'The place whose letters --all takes: `ingest` or `log`')
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The pipeline''s URL (default: the project''s `pipeline` service)')
+            [CompletionResult]::new('--pipeline-url', '--pipeline-url', [CompletionResultType]::ParameterName, 'The pipeline''s URL (default: the project''s `pipeline` service)')
             [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'The admin token (default: the one `arc up` generated for this project)')
             [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'The project directory (holding `profiles.yaml` and `services/`)')
             [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where services run: docker, native processes, or Docker when the daemon answers')
@@ -1063,7 +1063,7 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
         }
         'arc;messages;dead;drop' {
             [CompletionResult]::new('--place', '--place', [CompletionResultType]::ParameterName, 'The place whose letters --all takes: `ingest` or `log`')
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The pipeline''s URL (default: the project''s `pipeline` service)')
+            [CompletionResult]::new('--pipeline-url', '--pipeline-url', [CompletionResultType]::ParameterName, 'The pipeline''s URL (default: the project''s `pipeline` service)')
             [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'The admin token (default: the one `arc up` generated for this project)')
             [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'The project directory (holding `profiles.yaml` and `services/`)')
             [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where services run: docker, native processes, or Docker when the daemon answers')

@@ -467,7 +467,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__backbones__subcmd__add)
-            opts="-q -v -h -V --org --cluster --nats-url --region --backbone-version --status --server --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --org --cluster --nats-url --region --backbone-version --status --pipeline-url --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -497,7 +497,7 @@ _arc() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --server)
+                --pipeline-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -609,13 +609,13 @@ _arc() {
             return 0
             ;;
         arc__subcmd__backbones__subcmd__ls)
-            opts="-q -v -h -V --server --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --pipeline-url --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --server)
+                --pipeline-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -643,13 +643,13 @@ _arc() {
             return 0
             ;;
         arc__subcmd__backbones__subcmd__rm)
-            opts="-q -v -h -V --server --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --pipeline-url --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --server)
+                --pipeline-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -677,13 +677,13 @@ _arc() {
             return 0
             ;;
         arc__subcmd__backbones__subcmd__show)
-            opts="-q -v -h -V --server --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --pipeline-url --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --server)
+                --pipeline-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -883,13 +883,13 @@ _arc() {
             return 0
             ;;
         arc__subcmd__config__subcmd__get)
-            opts="-q -v -h -V --server --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version global topic topics"
+            opts="-q -v -h -V --pipeline-url --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version global topic topics"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --server)
+                --pipeline-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1001,13 +1001,13 @@ _arc() {
             return 0
             ;;
         arc__subcmd__config__subcmd__rm)
-            opts="-q -v -h -V --server --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version global topic topics"
+            opts="-q -v -h -V --pipeline-url --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version global topic topics"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --server)
+                --pipeline-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1035,7 +1035,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__config__subcmd__set)
-            opts="-q -v -h -V --from --if-match --server --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version global topic topics"
+            opts="-q -v -h -V --from --if-match --pipeline-url --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version global topic topics"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1049,7 +1049,7 @@ _arc() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --server)
+                --pipeline-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1887,7 +1887,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__messages__subcmd__dead)
-            opts="-q -v -h -V --place --limit --server --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version retry drop help"
+            opts="-q -v -h -V --place --limit --pipeline-url --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version retry drop help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1901,7 +1901,7 @@ _arc() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --server)
+                --pipeline-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1929,7 +1929,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__messages__subcmd__dead__subcmd__drop)
-            opts="-q -v -h -V --all --place --server --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --all --place --pipeline-url --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1939,7 +1939,7 @@ _arc() {
                     COMPREPLY=($(compgen -W "ingest log" -- "${cur}"))
                     return 0
                     ;;
-                --server)
+                --pipeline-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2023,7 +2023,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__messages__subcmd__dead__subcmd__retry)
-            opts="-q -v -h -V --all --place --server --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --all --place --pipeline-url --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2033,7 +2033,7 @@ _arc() {
                     COMPREPLY=($(compgen -W "ingest log" -- "${cur}"))
                     return 0
                     ;;
-                --server)
+                --pipeline-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2061,13 +2061,13 @@ _arc() {
             return 0
             ;;
         arc__subcmd__messages__subcmd__get)
-            opts="-q -v -h -V --server --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --pipeline-url --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --server)
+                --pipeline-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

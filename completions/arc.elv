@@ -269,7 +269,7 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand --version 'Print version'
         }
         &'arc;config;get'= {
-            cand --server 'The pipeline''s URL (default: the project''s `pipeline` service)'
+            cand --pipeline-url 'The pipeline''s URL (default: the project''s `pipeline` service)'
             cand --admin-token 'The admin token (default: the one `arc up` generated for this project)'
             cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
             cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
@@ -287,7 +287,7 @@ set edit:completion:arg-completer[arc] = {|@words|
         &'arc;config;set'= {
             cand --from 'The document, YAML or JSON (`-`: standard input)'
             cand --if-match 'Replace only if the stored version is still this ETag (from `arc config get`); without it, arc replaces whatever version it reads just before writing'
-            cand --server 'The pipeline''s URL (default: the project''s `pipeline` service)'
+            cand --pipeline-url 'The pipeline''s URL (default: the project''s `pipeline` service)'
             cand --admin-token 'The admin token (default: the one `arc up` generated for this project)'
             cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
             cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
@@ -303,7 +303,7 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand --version 'Print version'
         }
         &'arc;config;rm'= {
-            cand --server 'The pipeline''s URL (default: the project''s `pipeline` service)'
+            cand --pipeline-url 'The pipeline''s URL (default: the project''s `pipeline` service)'
             cand --admin-token 'The admin token (default: the one `arc up` generated for this project)'
             cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
             cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
@@ -471,7 +471,7 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'arc;backbones;ls'= {
-            cand --server 'The pipeline''s URL (default: the project''s `pipeline` service)'
+            cand --pipeline-url 'The pipeline''s URL (default: the project''s `pipeline` service)'
             cand --admin-token 'The admin token (default: the one `arc up` generated for this project)'
             cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
             cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
@@ -487,7 +487,7 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand --version 'Print version'
         }
         &'arc;backbones;show'= {
-            cand --server 'The pipeline''s URL (default: the project''s `pipeline` service)'
+            cand --pipeline-url 'The pipeline''s URL (default: the project''s `pipeline` service)'
             cand --admin-token 'The admin token (default: the one `arc up` generated for this project)'
             cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
             cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
@@ -509,7 +509,7 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand --region 'region'
             cand --backbone-version 'The backbone''s version'
             cand --status 'active, draining, down, … (anything but down, inactive, draining or decommissioned takes traffic)'
-            cand --server 'The pipeline''s URL (default: the project''s `pipeline` service)'
+            cand --pipeline-url 'The pipeline''s URL (default: the project''s `pipeline` service)'
             cand --admin-token 'The admin token (default: the one `arc up` generated for this project)'
             cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
             cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
@@ -525,7 +525,7 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand --version 'Print version'
         }
         &'arc;backbones;rm'= {
-            cand --server 'The pipeline''s URL (default: the project''s `pipeline` service)'
+            cand --pipeline-url 'The pipeline''s URL (default: the project''s `pipeline` service)'
             cand --admin-token 'The admin token (default: the one `arc up` generated for this project)'
             cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
             cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
@@ -931,7 +931,7 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'arc;messages;get'= {
-            cand --server 'The pipeline''s URL (default: the project''s `pipeline` service)'
+            cand --pipeline-url 'The pipeline''s URL (default: the project''s `pipeline` service)'
             cand --admin-token 'The admin token (default: the one `arc up` generated for this project)'
             cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
             cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
@@ -949,7 +949,7 @@ set edit:completion:arg-completer[arc] = {|@words|
         &'arc;messages;dead'= {
             cand --place 'Only this place: `ingest` (arc:ingest:rejected) or `log` (arc:log:dead)'
             cand --limit 'At most this many letters a place'
-            cand --server 'The pipeline''s URL (default: the project''s `pipeline` service)'
+            cand --pipeline-url 'The pipeline''s URL (default: the project''s `pipeline` service)'
             cand --admin-token 'The admin token (default: the one `arc up` generated for this project)'
             cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
             cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
@@ -969,7 +969,7 @@ set edit:completion:arg-completer[arc] = {|@words|
         }
         &'arc;messages;dead;retry'= {
             cand --place 'The place whose letters --all takes: `ingest` or `log`'
-            cand --server 'The pipeline''s URL (default: the project''s `pipeline` service)'
+            cand --pipeline-url 'The pipeline''s URL (default: the project''s `pipeline` service)'
             cand --admin-token 'The admin token (default: the one `arc up` generated for this project)'
             cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
             cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
@@ -987,7 +987,7 @@ set edit:completion:arg-completer[arc] = {|@words|
         }
         &'arc;messages;dead;drop'= {
             cand --place 'The place whose letters --all takes: `ingest` or `log`'
-            cand --server 'The pipeline''s URL (default: the project''s `pipeline` service)'
+            cand --pipeline-url 'The pipeline''s URL (default: the project''s `pipeline` service)'
             cand --admin-token 'The admin token (default: the one `arc up` generated for this project)'
             cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
             cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'

@@ -237,7 +237,7 @@ complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcomma
 complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from validate" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
 complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from validate" -s V -l version -d 'Print version'
-complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from get" -l server -d 'The pipeline\'s URL (default: the project\'s `pipeline` service)' -r
+complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from get" -l pipeline-url -d 'The pipeline\'s URL (default: the project\'s `pipeline` service)' -r
 complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from get" -l admin-token -d 'The admin token (default: the one `arc up` generated for this project)' -r
 complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from get" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
 complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from get" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
@@ -253,7 +253,7 @@ complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcomma
 complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
 complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from set" -l from -d 'The document, YAML or JSON (`-`: standard input)' -r -F
 complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from set" -l if-match -d 'Replace only if the stored version is still this ETag (from `arc config get`); without it, arc replaces whatever version it reads just before writing' -r
-complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from set" -l server -d 'The pipeline\'s URL (default: the project\'s `pipeline` service)' -r
+complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from set" -l pipeline-url -d 'The pipeline\'s URL (default: the project\'s `pipeline` service)' -r
 complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from set" -l admin-token -d 'The admin token (default: the one `arc up` generated for this project)' -r
 complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from set" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
 complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from set" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
@@ -267,7 +267,7 @@ complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcomma
 complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from set" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
 complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
-complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from rm" -l server -d 'The pipeline\'s URL (default: the project\'s `pipeline` service)' -r
+complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from rm" -l pipeline-url -d 'The pipeline\'s URL (default: the project\'s `pipeline` service)' -r
 complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from rm" -l admin-token -d 'The admin token (default: the one `arc up` generated for this project)' -r
 complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from rm" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
 complete -c arc -n "__fish_arc_using_subcommand config; and __fish_seen_subcommand_from rm" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
@@ -397,7 +397,7 @@ complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_s
 complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm help" -f -a "add" -d 'Register a backbone'
 complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm help" -f -a "rm" -d 'Remove a backbone from the registry'
 complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from ls" -l server -d 'The pipeline\'s URL (default: the project\'s `pipeline` service)' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from ls" -l pipeline-url -d 'The pipeline\'s URL (default: the project\'s `pipeline` service)' -r
 complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from ls" -l admin-token -d 'The admin token (default: the one `arc up` generated for this project)' -r
 complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from ls" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
 complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from ls" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
@@ -411,7 +411,7 @@ complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subco
 complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
 complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
-complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from show" -l server -d 'The pipeline\'s URL (default: the project\'s `pipeline` service)' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from show" -l pipeline-url -d 'The pipeline\'s URL (default: the project\'s `pipeline` service)' -r
 complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from show" -l admin-token -d 'The admin token (default: the one `arc up` generated for this project)' -r
 complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from show" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
 complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from show" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
@@ -431,7 +431,7 @@ complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subco
 complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from add" -l region -r
 complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from add" -l backbone-version -d 'The backbone\'s version' -r
 complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from add" -l status -d 'active, draining, down, … (anything but down, inactive, draining or decommissioned takes traffic)' -r
-complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from add" -l server -d 'The pipeline\'s URL (default: the project\'s `pipeline` service)' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from add" -l pipeline-url -d 'The pipeline\'s URL (default: the project\'s `pipeline` service)' -r
 complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from add" -l admin-token -d 'The admin token (default: the one `arc up` generated for this project)' -r
 complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from add" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
 complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from add" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
@@ -445,7 +445,7 @@ complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subco
 complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
 complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
-complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from rm" -l server -d 'The pipeline\'s URL (default: the project\'s `pipeline` service)' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from rm" -l pipeline-url -d 'The pipeline\'s URL (default: the project\'s `pipeline` service)' -r
 complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from rm" -l admin-token -d 'The admin token (default: the one `arc up` generated for this project)' -r
 complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from rm" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
 complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from rm" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
@@ -802,7 +802,7 @@ complete -c arc -n "__fish_arc_using_subcommand messages; and not __fish_seen_su
 complete -c arc -n "__fish_arc_using_subcommand messages; and not __fish_seen_subcommand_from get dead help" -f -a "get" -d 'Print one message from the log: its envelope, as pretty JSON (one line with --json). Exit 2 when the log has no message with that id'
 complete -c arc -n "__fish_arc_using_subcommand messages; and not __fish_seen_subcommand_from get dead help" -f -a "dead" -d 'The dead letters, newest first: entries Redis ingress refused or could not read, NATS messages refused with no reply subject to tell, and accepted messages the log store would not take — each with its reason. `retry` puts a letter back where it came from (`arc:ingest` or the log queue); `drop` deletes it'
 complete -c arc -n "__fish_arc_using_subcommand messages; and not __fish_seen_subcommand_from get dead help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from get" -l server -d 'The pipeline\'s URL (default: the project\'s `pipeline` service)' -r
+complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from get" -l pipeline-url -d 'The pipeline\'s URL (default: the project\'s `pipeline` service)' -r
 complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from get" -l admin-token -d 'The admin token (default: the one `arc up` generated for this project)' -r
 complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from get" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
 complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from get" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
@@ -819,7 +819,7 @@ complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcom
 complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from dead" -l place -d 'Only this place: `ingest` (arc:ingest:rejected) or `log` (arc:log:dead)' -r -f -a "ingest\t''
 log\t''"
 complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from dead" -l limit -d 'At most this many letters a place' -r
-complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from dead" -l server -d 'The pipeline\'s URL (default: the project\'s `pipeline` service)' -r
+complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from dead" -l pipeline-url -d 'The pipeline\'s URL (default: the project\'s `pipeline` service)' -r
 complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from dead" -l admin-token -d 'The admin token (default: the one `arc up` generated for this project)' -r
 complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from dead" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
 complete -c arc -n "__fish_arc_using_subcommand messages; and __fish_seen_subcommand_from dead" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'

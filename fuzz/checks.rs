@@ -38,7 +38,7 @@ pub(crate) fn envelope(data: &[u8]) -> bool {
     true
 }
 
-/// Target `batch`: a POST body split into messages (`http::parse_batch`). The first byte picks
+/// Target `batch`: a POST body split into messages (`api::parse_batch`). The first byte picks
 /// the Content-Type (`'0'`: none, `'1'`: JSON, `'2'`: NDJSON, `'3'`: JSON lines), the rest is
 /// the body.
 pub(crate) fn batch(data: &[u8]) -> bool {
@@ -56,7 +56,7 @@ pub(crate) fn batch(data: &[u8]) -> bool {
     if let Some(ct) = ct {
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
     }
-    let batch = match arc::pipeline::http::parse_batch(&headers, body) {
+    let batch = match arc::pipeline::api::parse_batch(&headers, body) {
         Ok(batch) => batch,
         Err(r) => {
             assert!(

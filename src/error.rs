@@ -2,6 +2,7 @@
 
 use crate::bus::{BusError, BusErrorKind};
 use crate::commands::ExitStatus;
+use crate::pipeline::client::ClientError;
 use crate::runtime::RuntimeError;
 use crate::scaffold::ScaffoldError;
 use crate::settings::SettingsError;
@@ -26,6 +27,16 @@ pub enum Error {
     /// (exit 2), or the file system (exit 1).
     #[error(transparent)]
     Scaffold(#[from] ScaffoldError),
+    /// The pipeline's API failed (exit 1) or refused the input (exit 2); the cause is kept.
+    #[error("{context}")]
+    Pipeline {
+        /// What was being done (`cannot read topic \`commands\``).
+        context: String,
+        #[source]
+        source: ClientError,
+        /// What to do next, where the command knows better than [`ClientError`]'s kind.
+        hint: Option<String>,
+    },
     /// The input was wrong (exit 2).
     #[error("{message}")]
     Invalid {
@@ -61,6 +72,15 @@ impl Error {
         }
     }
 
+    /// A failed call of the pipeline's API, while doing `context`.
+    pub fn pipeline(context: impl Into<String>, source: ClientError) -> Self {
+        Self::Pipeline {
+            context: context.into(),
+            source,
+            hint: None,
+        }
+    }
+
     /// The exit status this error ends the command with.
     pub fn exit_status(&self) -> ExitStatus {
         match self {
@@ -68,7 +88,10 @@ impl Error {
             Self::Bus(e) if e.kind() == BusErrorKind::Usage => ExitStatus::Usage,
             Self::Scaffold(e) if e.is_usage() => ExitStatus::Usage,
             Self::Scaffold(_) => ExitStatus::Failure,
-            Self::Runtime(_) | Self::Bus(_) | Self::Failed { .. } => ExitStatus::Failure,
+            Self::Pipeline { source, .. } if pipeline_usage(source) => ExitStatus::Usage,
+            Self::Runtime(_) | Self::Bus(_) | Self::Pipeline { .. } | Self::Failed { .. } => {
+                ExitStatus::Failure
+            }
         }
     }
 
@@ -84,8 +107,47 @@ impl Error {
             Self::Runtime(e) => e.hint(),
             Self::Scaffold(e) => e.hint(),
             Self::Bus(e) => e.hint(),
+            Self::Pipeline {
+                hint: Some(hint), ..
+            } => Some(hint.clone()),
+            Self::Pipeline { source, .. } => pipeline_hint(source),
             Self::Failed { hint, .. } | Self::Invalid { hint, .. } => hint.clone(),
             _ => None,
         }
+    }
+}
+
+/// Whether the pipeline refused the input itself (a bad value, nothing there, a version
+/// conflict): exit 2, like any other bad input.
+fn pipeline_usage(e: &ClientError) -> bool {
+    matches!(e, ClientError::BadUrl { .. })
+        || matches!(e.status(), Some(400 | 404 | 409 | 412 | 428))
+}
+
+/// What to do about a failed call of the pipeline's API.
+fn pipeline_hint(e: &ClientError) -> Option<String> {
+    match e {
+        ClientError::Unreachable { .. } | ClientError::FeedTimeout { .. } => {
+            Some("is it running? `arc up think` starts it; `arc ps` shows it".into())
+        }
+        ClientError::BadUrl { .. } | ClientError::NotAFeed { .. } => Some(
+            "--pipeline-url (ARC_PIPELINE_URL) is the pipeline's own address, e.g. http://127.0.0.1:8090"
+                .into(),
+        ),
+        ClientError::Refused {
+            status: 401 | 403, ..
+        } => Some("check the admin token (ARC_ADMIN_TOKEN)".into()),
+        ClientError::Refused { status: 503, .. } => Some(
+            "the pipeline or its log store is not ready; `arc health` shows which, then try again"
+                .into(),
+        ),
+        ClientError::FeedClosed { reason } if reason.starts_with("too slow") => Some(
+            "arc read the feed more slowly than messages came: a narrower PATTERN helps; `arc replay --log` shows what was missed"
+                .into(),
+        ),
+        ClientError::FeedBroke { .. } | ClientError::FeedEnded { .. } => {
+            Some("`arc replay --log --since 5m` shows what was logged meanwhile".into())
+        }
+        _ => None,
     }
 }

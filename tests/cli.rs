@@ -602,3 +602,45 @@ fn offline_overlay_validates_and_exports_its_build_args() {
         "{out}"
     );
 }
+
+/// Issue 16: one flag names the pipeline's URL (`--pipeline-url`, as on `replay --log` and
+/// `tail --log`); `--server`, its older name on the admin commands, still works but is not in
+/// the help; and a pipeline that cannot be reached is reported with the cause.
+#[test]
+fn pipeline_url_flag_and_its_hidden_alias() {
+    // Nothing listens here: a port just freed.
+    let url = format!("http://127.0.0.1:{}", support::free_port());
+    for flag in ["--pipeline-url", "--server"] {
+        let out = Run::new(["config", "get", "global", flag, &url])
+            .env("ARC_ADMIN_TOKEN", "0123456789abcdef")
+            .run()
+            .expect_code(1);
+        let err = out.stderr();
+        assert!(
+            err.contains(&format!(
+                "error: cannot read global\n  Caused by: cannot reach the pipeline at {url}"
+            )),
+            "{flag}: {err}"
+        );
+        assert!(err.contains("Connection refused"), "{flag}: {err}");
+        assert!(err.contains("hint: is it running?"), "{flag}: {err}");
+    }
+    let help = Run::new(["backbones", "ls", "--help"]).run().success();
+    assert!(
+        help.stdout().contains("--pipeline-url <URL>"),
+        "{}",
+        help.stdout()
+    );
+    assert!(!help.stdout().contains("--server"), "{}", help.stdout());
+    // Not a URL: bad input, exit 2.
+    let bad = Run::new(["backbones", "ls", "--pipeline-url", "127.0.0.1:8090"])
+        .env("ARC_ADMIN_TOKEN", "0123456789abcdef")
+        .run()
+        .expect_code(2);
+    assert!(
+        bad.stderr()
+            .contains("`127.0.0.1:8090` is not a usable pipeline URL"),
+        "{}",
+        bad.stderr()
+    );
+}

@@ -229,3 +229,60 @@ async fn messages_get_replay_log_and_tail_log_read_the_log() {
         .run()
         .expect_code(2);
 }
+
+/// Issue 16: a query the log store refuses as it stands (a value PostgreSQL will not take) is
+/// the client's to fix, 400 with the store's reason; the store down is 503, try again (before,
+/// both were 503 and a bad query was told to retry forever).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_query_is_400_and_a_lost_store_is_503() {
+    let st = stack();
+    let s = st.serve(&[]);
+    let http = reqwest::Client::new();
+    wait_for_200(&http, &format!("{}/readyz", s.url)).await;
+    let get = |path: String| {
+        let http = http.clone();
+        async move {
+            let r = http.get(&path).bearer_auth(ADMIN).send().await.unwrap();
+            let status = r.status().as_u16();
+            (status, r.json::<Value>().await.unwrap())
+        }
+    };
+
+    // U+0000 is not text to PostgreSQL (SQLSTATE 22021).
+    let (status, v) = get(format!("{}/v1/messages?sender=a%00b", s.url)).await;
+    assert_eq!(
+        (status, v["reason"].as_str()),
+        (400, Some("invalid")),
+        "{v}"
+    );
+    assert!(v["error"].as_str().unwrap().contains("0x00"), "{v}");
+    let (status, v) = get(format!("{}/v1/messages/a%00b", s.url)).await;
+    assert_eq!(
+        (status, v["reason"].as_str()),
+        (400, Some("invalid")),
+        "{v}"
+    );
+    let (status, v) = get(format!("{}/v1/messages?sender=alice", s.url)).await;
+    assert_eq!(status, 200, "{v}");
+
+    st.p.arc(["down", "logstore"]).run().success();
+    let (status, v) = get(format!("{}/v1/messages?sender=alice", s.url)).await;
+    assert_eq!(
+        (status, v["reason"].as_str()),
+        (503, Some("unavailable")),
+        "{v}"
+    );
+    let out =
+        st.p.arc(["replay", "--log", "--since", "1h", "--pipeline-url", &s.url])
+            .env("ARC_ADMIN_TOKEN", ADMIN)
+            .run()
+            .expect_code(1);
+    assert!(
+        out.stderr().contains("(HTTP 503)")
+            && out
+                .stderr()
+                .contains("hint: the pipeline or its log store is not ready"),
+        "{}",
+        out.stderr()
+    );
+}

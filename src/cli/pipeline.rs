@@ -72,8 +72,14 @@ pub struct ServeArgs {
 #[derive(Debug, Clone, Args)]
 pub struct AdminArgs {
     /// The pipeline's URL (default: the project's `pipeline` service).
-    #[arg(long, env = "ARC_PIPELINE_URL", value_name = "URL")]
-    pub server: Option<String>,
+    // `--server` is the older name on these commands: a hidden alias, so scripts keep working.
+    #[arg(
+        long = "pipeline-url",
+        alias = "server",
+        env = "ARC_PIPELINE_URL",
+        value_name = "URL"
+    )]
+    pub pipeline_url: Option<String>,
     /// The admin token (default: the one `arc up` generated for this project).
     #[arg(
         long,

@@ -9,6 +9,8 @@ use crate::cli::{
     ConfigSetArgs, ServeArgs,
 };
 use crate::error::Error;
+use crate::pipeline::client::{Client, ConfigDoc};
+use crate::pipeline::store::Backbone;
 use crate::pipeline::{Components, ServeOptions};
 use crate::settings::Settings;
 use crate::ui::Printer;
@@ -140,137 +142,49 @@ pub(crate) fn secret(state_dir: &Path, name: &str) -> Result<String, Error> {
     Ok(value)
 }
 
-/// The pipeline's admin API (also the message log's query API, for `arc messages`, `arc replay
-/// --log` and `arc tail --log`).
-pub(super) struct Admin {
-    /// The pipeline's URL, without a trailing `/`.
-    pub(super) base: String,
-    /// The admin token.
-    pub(super) token: String,
-    http: reqwest::Client,
-}
-
-impl Admin {
-    pub(super) fn new(settings: &Settings, a: &AdminArgs) -> Result<Self, Error> {
-        let base = a.server.clone().unwrap_or_else(|| {
-            super::messaging::endpoint(settings, "ARC_PIPELINE_URL", "http://127.0.0.1:8090")
-        });
-        // Replicated pipeline instances export a list; any one of them answers for all.
-        let base = base
-            .split(',')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .trim_end_matches('/')
-            .to_owned();
-        let token = match a.admin_token.clone().filter(|t| !t.is_empty()) {
-            Some(t) => t,
-            None => {
-                let path = settings.state_dir.join("secrets").join(ADMIN_TOKEN_SECRET);
-                std::fs::read_to_string(&path)
-                    .map(|t| t.trim().to_owned())
-                    .map_err(|_| {
-                        Error::invalid(
-                            "no admin token: ARC_ADMIN_TOKEN is not set and `arc up` has not made one for this project",
-                            Some(format!(
-                                "set ARC_ADMIN_TOKEN to the pipeline's admin token, or run `arc up` (it writes {})",
-                                path.display()
-                            )),
-                        )
-                    })?
-            }
-        };
-        let http = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(10))
-            .build()
-            .map_err(|e| Error::failed(format!("cannot make an HTTP client: {e}"), None))?;
-        Ok(Admin { base, token, http })
-    }
-
-    pub(super) async fn send(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<&serde_json::Value>,
-        if_match: Option<&str>,
-    ) -> Result<Answer, Error> {
-        let url = format!("{}{path}", self.base);
-        let mut req = self
-            .http
-            .request(method.clone(), &url)
-            .bearer_auth(&self.token);
-        if let Some(b) = body {
-            req = req.json(b);
+/// The client of the pipeline's API (admin, and the message log's query API for `arc messages`,
+/// `arc replay --log` and `arc tail --log`): `--pipeline-url` or the project's pipeline, and
+/// `--admin-token` or the one `arc up` made.
+pub(super) fn client(settings: &Settings, a: &AdminArgs) -> Result<Client, Error> {
+    let base = a.pipeline_url.clone().unwrap_or_else(|| {
+        super::messaging::endpoint(settings, "ARC_PIPELINE_URL", "http://127.0.0.1:8090")
+    });
+    // Replicated pipeline instances export a list; any one of them answers for all.
+    let base = base.split(',').next().unwrap_or_default().trim().to_owned();
+    let token = match a.admin_token.clone().filter(|t| !t.is_empty()) {
+        Some(t) => t,
+        None => {
+            let path = settings.state_dir.join("secrets").join(ADMIN_TOKEN_SECRET);
+            std::fs::read_to_string(&path)
+                .map(|t| t.trim().to_owned())
+                .map_err(|_| {
+                    Error::invalid(
+                        "no admin token: ARC_ADMIN_TOKEN is not set and `arc up` has not made one for this project",
+                        Some(format!(
+                            "set ARC_ADMIN_TOKEN to the pipeline's admin token, or run `arc up` (it writes {})",
+                            path.display()
+                        )),
+                    )
+                })?
         }
-        if let Some(e) = if_match {
-            req = req.header(reqwest::header::IF_MATCH, e);
-        }
-        let resp = req.send().await.map_err(|e| {
-            Error::failed(
-                format!("cannot reach the pipeline at {}: {e}", self.base),
-                Some("is it running? `arc up think` starts it; `arc ps` shows it".into()),
-            )
-        })?;
-        let status = resp.status().as_u16();
-        let etag = resp
-            .headers()
-            .get(reqwest::header::ETAG)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let text = resp.text().await.unwrap_or_default();
-        let body =
-            serde_json::from_str(&text).unwrap_or_else(|_| serde_json::Value::String(text.clone()));
-        Ok(Answer {
-            status,
-            etag,
-            body,
-            text,
-        })
-    }
+    };
+    Client::new(&base, token).map_err(|e| Error::pipeline("cannot use the pipeline", e))
 }
 
-/// One answer of the pipeline's API.
-pub(super) struct Answer {
-    pub(super) status: u16,
-    pub(super) etag: Option<String>,
-    pub(super) body: serde_json::Value,
-    /// The body as it came (payloads are printed from it, byte for byte).
-    pub(super) text: String,
-}
-
-impl Answer {
-    /// The answer as an error: 4xx input problems exit 2, the rest 1.
-    pub(super) fn into_error(self, what: &str) -> Error {
-        let message = self
-            .body
-            .get("error")
-            .and_then(|e| e.as_str())
-            .map_or_else(|| self.body.to_string(), str::to_owned);
-        let message = format!("{what}: {message} (HTTP {})", self.status);
-        match self.status {
-            400 | 404 | 409 | 412 | 428 => Error::invalid(message, None),
-            401 | 403 => Error::failed(
-                message,
-                Some("check the admin token (ARC_ADMIN_TOKEN)".into()),
-            ),
-            _ => Error::failed(message, None),
-        }
-    }
-}
-
-fn doc_path(kind: ConfigKind, name: Option<&str>) -> Result<(String, String), Error> {
+/// The document `kind [name]` names, and how to say it.
+fn doc(kind: ConfigKind, name: Option<&str>) -> Result<(ConfigDoc, String), Error> {
     match (kind, name) {
-        (ConfigKind::Global, None) => Ok(("/v1/config/global".into(), "global".into())),
+        (ConfigKind::Global, None) => Ok((ConfigDoc::Global, "global".into())),
         (ConfigKind::Topic, Some(n)) => {
             crate::pipeline::config::check_topic_name(n)
                 .map_err(|e| Error::invalid(e.reason, None))?;
-            Ok((format!("/v1/config/topics/{n}"), format!("topic `{n}`")))
+            Ok((ConfigDoc::Topic(n.to_owned()), format!("topic `{n}`")))
         }
         (ConfigKind::Topic, None) => Err(Error::invalid(
             "`topic` needs a name",
             Some("e.g. `arc config get topic commands`".into()),
         )),
-        (ConfigKind::Topics, None) => Ok(("/v1/config/topics".into(), "topics".into())),
+        (ConfigKind::Topics, None) => Ok((ConfigDoc::Topics, "topics".into())),
         (ConfigKind::Global | ConfigKind::Topics, Some(n)) => Err(Error::invalid(
             format!("`{n}`: only `topic` takes a name"),
             None,
@@ -283,12 +197,11 @@ pub(super) async fn config_get(
     settings: &Settings,
     printer: &Printer,
 ) -> Result<ExitStatus, Error> {
-    let (path, what) = doc_path(args.kind, args.name.as_deref())?;
-    let admin = Admin::new(settings, &args.admin)?;
-    let a = admin.send(reqwest::Method::GET, &path, None, None).await?;
-    if a.status != 200 {
-        return Err(a.into_error(&format!("cannot read {what}")));
-    }
+    let (doc, what) = doc(args.kind, args.name.as_deref())?;
+    let a = client(settings, &args.admin)?
+        .config(&doc)
+        .await
+        .map_err(|e| Error::pipeline(format!("cannot read {what}"), e))?;
     if printer.json() {
         let mut out = serde_json::json!({"config": a.body});
         if let Some(e) = &a.etag {
@@ -338,39 +251,30 @@ pub(super) async fn config_set(
             None,
         ));
     }
-    let (path, what) = doc_path(args.kind, args.name.as_deref())?;
-    let doc = read_document(&args.from)?;
-    let admin = Admin::new(settings, &args.admin)?;
+    let (target, what) = doc(args.kind, args.name.as_deref())?;
+    let body = read_document(&args.from)?;
+    let api = client(settings, &args.admin)?;
     let if_match = match args.if_match {
         Some(e) => Some(e),
-        None => {
-            let current = admin.send(reqwest::Method::GET, &path, None, None).await?;
-            match current.status {
-                200 => current.etag,
-                404 => None,
-                _ => return Err(current.into_error(&format!("cannot read {what}"))),
-            }
-        }
+        None => match api.config(&target).await {
+            Ok(current) => current.etag,
+            Err(e) if e.status() == Some(404) => None,
+            Err(e) => return Err(Error::pipeline(format!("cannot read {what}"), e)),
+        },
     };
-    let a = admin
-        .send(reqwest::Method::PUT, &path, Some(&doc), if_match.as_deref())
-        .await?;
-    if !matches!(a.status, 200 | 201) {
-        return Err(a.into_error(&format!("cannot store {what}")));
-    }
+    let a = api
+        .put_config(&target, &body, if_match.as_deref())
+        .await
+        .map_err(|e| Error::pipeline(format!("cannot store {what}"), e))?;
     let version = a.etag.clone().unwrap_or_default();
     if printer.json() {
         printer.json_value(
-            &serde_json::json!({"config": a.body, "etag": version, "created": a.status == 201}),
+            &serde_json::json!({"config": a.body, "etag": version, "created": a.created}),
         );
     } else {
         printer.info(&format!(
             "{what}: {} {version}; running pipelines apply it within a second",
-            if a.status == 201 {
-                "created"
-            } else {
-                "updated to"
-            }
+            if a.created { "created" } else { "updated to" }
         ));
     }
     Ok(ExitStatus::Success)
@@ -387,14 +291,11 @@ pub(super) async fn config_rm(
             None,
         ));
     }
-    let (path, what) = doc_path(args.kind, args.name.as_deref())?;
-    let admin = Admin::new(settings, &args.admin)?;
-    let a = admin
-        .send(reqwest::Method::DELETE, &path, None, None)
-        .await?;
-    if a.status != 204 {
-        return Err(a.into_error(&format!("cannot remove {what}")));
-    }
+    let (doc, what) = doc(args.kind, args.name.as_deref())?;
+    client(settings, &args.admin)?
+        .delete_config(&doc)
+        .await
+        .map_err(|e| Error::pipeline(format!("cannot remove {what}"), e))?;
     printer.info(&format!("{what}: removed"));
     Ok(ExitStatus::Success)
 }
@@ -406,68 +307,52 @@ pub(super) async fn backbones(
 ) -> Result<ExitStatus, Error> {
     match command {
         BackbonesCommand::Ls(a) => {
-            let admin = Admin::new(settings, &a.admin)?;
-            let ans = admin
-                .send(reqwest::Method::GET, "/v1/backbones", None, None)
-                .await?;
-            if ans.status != 200 {
-                return Err(ans.into_error("cannot list backbones"));
-            }
+            let all = client(settings, &a.admin)?
+                .backbones()
+                .await
+                .map_err(|e| Error::pipeline("cannot list backbones", e))?;
             if printer.json() {
-                printer.json_value(&ans.body);
-                return Ok(ExitStatus::Success);
-            }
-            let rows: Vec<Vec<String>> = ans
-                .body
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .map(|b| {
-                            let s = |k: &str| b[k].as_str().unwrap_or("").to_owned();
-                            let m = |k: &str| b["metadata"][k].as_str().unwrap_or("").to_owned();
-                            vec![
-                                s("system_id"),
-                                s("org_id"),
-                                s("cluster_id"),
-                                s("nats_url"),
-                                m("region"),
-                                m("status"),
-                            ]
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            if rows.is_empty() {
+                printer.json_value(&all);
+            } else if all.is_empty() {
                 printer.info("no backbones are registered");
             } else {
                 let mut t = crate::ui::Table::new(&[
                     "SYSTEM", "ORG", "CLUSTER", "NATS", "REGION", "STATUS",
                 ]);
-                for r in rows {
-                    t.row(r);
+                for b in all {
+                    let m = |k: &str| {
+                        b.metadata
+                            .get(k)
+                            .and_then(|v| v.as_str())
+                            .unwrap_or("")
+                            .to_owned()
+                    };
+                    let (region, status) = (m("region"), m("status"));
+                    t.row(vec![
+                        b.system_id,
+                        b.org_id,
+                        b.cluster_id,
+                        b.nats_url,
+                        region,
+                        status,
+                    ]);
                 }
                 printer.data(&t.render());
             }
             Ok(ExitStatus::Success)
         }
         BackbonesCommand::Show(b) => {
-            let admin = Admin::new(settings, &b.admin)?;
-            let ans = admin
-                .send(
-                    reqwest::Method::GET,
-                    &format!("/v1/backbones/{}", b.system_id),
-                    None,
-                    None,
-                )
-                .await?;
-            if ans.status != 200 {
-                return Err(ans.into_error(&format!("cannot show backbone `{}`", b.system_id)));
-            }
+            let one = client(settings, &b.admin)?
+                .backbone(&b.system_id)
+                .await
+                .map_err(|e| {
+                    Error::pipeline(format!("cannot show backbone `{}`", b.system_id), e)
+                })?;
             if printer.json() {
-                printer.json_value(&ans.body);
+                printer.json_value(&one);
             } else {
                 printer.data(
-                    serde_yaml_ng::to_string(&ans.body)
+                    serde_yaml_ng::to_string(&one)
                         .unwrap_or_default()
                         .trim_end(),
                 );
@@ -476,18 +361,12 @@ pub(super) async fn backbones(
         }
         BackbonesCommand::Add(a) => add_backbone(a, settings, printer).await,
         BackbonesCommand::Rm(b) => {
-            let admin = Admin::new(settings, &b.admin)?;
-            let ans = admin
-                .send(
-                    reqwest::Method::DELETE,
-                    &format!("/v1/backbones/{}", b.system_id),
-                    None,
-                    None,
-                )
-                .await?;
-            if ans.status != 204 {
-                return Err(ans.into_error(&format!("cannot remove backbone `{}`", b.system_id)));
-            }
+            client(settings, &b.admin)?
+                .remove_backbone(&b.system_id)
+                .await
+                .map_err(|e| {
+                    Error::pipeline(format!("cannot remove backbone `{}`", b.system_id), e)
+                })?;
             printer.info(&format!("backbone `{}`: removed", b.system_id));
             Ok(ExitStatus::Success)
         }
@@ -509,19 +388,22 @@ async fn add_backbone(
             metadata.insert(k.into(), v.clone().into());
         }
     }
-    let body = serde_json::json!({
-        "system_id": a.system_id, "org_id": a.org_id, "cluster_id": a.cluster_id,
-        "nats_url": a.nats_url, "metadata": metadata,
-    });
-    let admin = Admin::new(settings, &a.admin)?;
-    let ans = admin
-        .send(reqwest::Method::POST, "/v1/backbones", Some(&body), None)
-        .await?;
-    if ans.status != 201 {
-        return Err(ans.into_error(&format!("cannot register backbone `{}`", a.system_id)));
-    }
+    let b = Backbone {
+        system_id: a.system_id.clone(),
+        org_id: a.org_id.clone(),
+        cluster_id: a.cluster_id,
+        nats_url: a.nats_url.clone(),
+        metadata,
+        version: None,
+        created_at: None,
+        updated_at: None,
+    };
+    let stored = client(settings, &a.admin)?
+        .add_backbone(&b)
+        .await
+        .map_err(|e| Error::pipeline(format!("cannot register backbone `{}`", a.system_id), e))?;
     if printer.json() {
-        printer.json_value(&ans.body);
+        printer.json_value(&stored);
     } else {
         printer.info(&format!(
             "backbone `{}` registered: messages with header `org: {}` go to {}",

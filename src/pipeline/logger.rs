@@ -26,14 +26,12 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use futures::pin_mut;
 use redis::aio::ConnectionManager;
-use tokio_postgres::binary_copy::BinaryCopyInWriter;
-use tokio_postgres::types::{Json, Type};
 
 use super::dead::{self, DeadLetter, Place};
 use super::queue::{Redis, LOG_QUEUE};
-use super::store::Store;
+use super::store::messages::{Inserted, LogEntry, LogWriter, WriteFail};
+use super::store::{chain, Store};
 use super::supervisor::Beat;
 
 /// Where committed messages are announced for the live feed (NDJSON chunks).
@@ -102,18 +100,10 @@ pub async fn run(
         .connect(Duration::from_secs(5))
         .await
         .map_err(|e| e.to_string())?;
-    let mut pg = store.dedicated().await.map_err(|e| e.to_string())?;
-    pg.batch_execute(
-        "CREATE TEMP TABLE IF NOT EXISTS arc_messages_staging
-             (LIKE arc_messages INCLUDING DEFAULTS) ON COMMIT DELETE ROWS",
-    )
-    .await
-    .map_err(|e| format!("cannot make the staging table: {e}"))?;
-    let payload_type = payload_type(&pg).await?;
+    let mut log = store.log_writer().await.map_err(|e| chain(&e))?;
     let mut w = Writer {
-        pg: &mut pg,
+        log: &mut log,
         nats: &nats,
-        payload_type,
         metrics: &metrics,
     };
     let rerr = |e: redis::RedisError| redis.error(&e).to_string();
@@ -169,24 +159,6 @@ pub async fn run(
     Err("the logger stopped taking batches".to_owned())
 }
 
-/// The type of the log's `payload` column: `json` since schema 3 (the text as it came), `jsonb`
-/// where that migration could not change it (TimescaleDB with compressed chunks).
-async fn payload_type(pg: &tokio_postgres::Client) -> Result<Type, String> {
-    let row = pg
-        .query_one(
-            "SELECT atttypid::regtype::text FROM pg_attribute
-             WHERE attrelid = 'arc_messages'::regclass AND attname = 'payload'",
-            &[],
-        )
-        .await
-        .map_err(|e| format!("cannot read the log's schema: {e}"))?;
-    Ok(if row.get::<_, String>(0) == "jsonb" {
-        Type::JSONB
-    } else {
-        Type::JSON
-    })
-}
-
 /// Takes a batch into `list`: up to `count` entries, `bytes` bytes, or what arrived within `wait`
 /// of the first entry.
 async fn take_batch(
@@ -226,41 +198,11 @@ async fn take_batch(
     }
 }
 
-/// One queue entry, borrowed from its text: the JSON of headers and payload go to PostgreSQL as
-/// they are, without being parsed into values and printed again.
-#[derive(serde::Deserialize)]
-struct Entry<'a> {
-    #[serde(borrow)]
-    id: std::borrow::Cow<'a, str>,
-    #[serde(borrow)]
-    subject: std::borrow::Cow<'a, str>,
-    #[serde(borrow)]
-    topic: std::borrow::Cow<'a, str>,
-    ts: chrono::DateTime<chrono::Utc>,
-    #[serde(borrow)]
-    source: std::borrow::Cow<'a, str>,
-    #[serde(borrow)]
-    sender: std::borrow::Cow<'a, str>,
-    #[serde(borrow)]
-    headers: &'a serde_json::value::RawValue,
-    #[serde(borrow)]
-    payload: &'a serde_json::value::RawValue,
-}
-
 /// What one batch is written with.
 struct Writer<'a> {
-    pg: &'a mut tokio_postgres::Client,
+    log: &'a mut LogWriter,
     nats: &'a async_nats::Client,
-    payload_type: Type,
     metrics: &'a super::metrics::Metrics,
-}
-
-/// Why a write failed.
-enum WriteFail {
-    /// Something in the rows: the same rows fail again (split the batch to find which).
-    Data(String),
-    /// The store: down, or a problem no row causes (retry later).
-    Store(String),
 }
 
 impl Writer<'_> {
@@ -279,7 +221,7 @@ impl Writer<'_> {
             let parsed = std::str::from_utf8(raw)
                 .map_err(|e| e.to_string())
                 .and_then(|t| {
-                    serde_json::from_str::<Entry>(t)
+                    serde_json::from_str::<LogEntry>(t)
                         .map(|e| (t, e))
                         .map_err(|e| e.to_string())
                 });
@@ -335,7 +277,7 @@ impl Writer<'_> {
     /// the store refused with its reason.
     async fn write_isolating(
         &mut self,
-        entries: &[Entry<'_>],
+        entries: &[LogEntry<'_>],
     ) -> Result<(Vec<bool>, Vec<(usize, String)>), String> {
         let mut new_rows = vec![false; entries.len()];
         let mut refused = Vec::new();
@@ -345,7 +287,7 @@ impl Writer<'_> {
             if r.is_empty() {
                 continue;
             }
-            match write(self.pg, &entries[r.clone()], &self.payload_type).await {
+            match self.log.write(&entries[r.clone()]).await {
                 Ok(Inserted::All) => new_rows[r].fill(true),
                 Ok(Inserted::Some(ids)) => {
                     for i in r {
@@ -364,130 +306,6 @@ impl Writer<'_> {
         refused.sort_unstable_by_key(|(i, _)| *i);
         Ok((new_rows, refused))
     }
-}
-
-/// Which rows a write added.
-enum Inserted {
-    All,
-    Some(std::collections::HashSet<String>),
-}
-
-/// Binary COPY of `entries` into `table`.
-async fn copy_into(
-    tx: &tokio_postgres::Transaction<'_>,
-    table: &str,
-    entries: &[Entry<'_>],
-    payload_type: &Type,
-) -> Result<(), tokio_postgres::Error> {
-    let types = [
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TIMESTAMPTZ,
-        Type::TEXT,
-        Type::TEXT,
-        Type::JSONB,
-        payload_type.clone(),
-    ];
-    let sink = tx
-        .copy_in(&format!(
-            "COPY {table} (id, subject, topic, ts, source, sender, headers, payload) FROM STDIN BINARY"
-        ))
-        .await?;
-    let writer = BinaryCopyInWriter::new(sink, &types);
-    pin_mut!(writer);
-    for e in entries {
-        let headers = Json(e.headers);
-        let payload = Json(e.payload);
-        writer
-            .as_mut()
-            .write(&[
-                &e.id.as_ref(),
-                &e.subject.as_ref(),
-                &e.topic.as_ref(),
-                &e.ts,
-                &e.source.as_ref(),
-                &e.sender.as_ref(),
-                &headers,
-                &payload,
-            ])
-            .await?;
-    }
-    writer.finish().await?;
-    Ok(())
-}
-
-/// Whether a failed write failed on its rows: data exceptions (22: a value the type will not
-/// take, such as U+0000 in JSONB), integrity violations other than a duplicate (23), program
-/// limits (54: an index row too large), and values the client could not encode.
-fn classify(what: &str, e: &tokio_postgres::Error) -> WriteFail {
-    let text = format!(
-        "log store: {what}: {}",
-        e.as_db_error()
-            .map_or_else(|| e.to_string(), |d| d.message().to_owned())
-    );
-    let data = match e.code() {
-        Some(code) => {
-            let c = code.code();
-            (c.starts_with("22") || c.starts_with("23") || c.starts_with("54"))
-                && *code != tokio_postgres::error::SqlState::UNIQUE_VIOLATION
-        }
-        None => !e.is_closed() && e.to_string().contains("serializing"),
-    };
-    if data {
-        WriteFail::Data(text)
-    } else {
-        WriteFail::Store(text)
-    }
-}
-
-/// Writes the batch exactly once. The common case — none of it is in the log yet — is one binary
-/// COPY straight into the log. When a row is already there (a batch written again after a crash)
-/// the COPY fails on the unique key; then the batch goes through the staging table and
-/// `INSERT … ON CONFLICT DO NOTHING` instead.
-async fn write(
-    pg: &mut tokio_postgres::Client,
-    entries: &[Entry<'_>],
-    payload_type: &Type,
-) -> Result<Inserted, WriteFail> {
-    if entries.is_empty() {
-        return Ok(Inserted::Some(std::collections::HashSet::new()));
-    }
-    let fail = |what: &'static str| move |e: tokio_postgres::Error| classify(what, &e);
-    let mut tx = pg.transaction().await.map_err(fail("begin"))?;
-    {
-        let direct = tx.savepoint("direct").await.map_err(fail("savepoint"))?;
-        match copy_into(&direct, "arc_messages", entries, payload_type).await {
-            Ok(()) => {
-                direct.commit().await.map_err(fail("release savepoint"))?;
-                tx.commit().await.map_err(fail("commit"))?;
-                return Ok(Inserted::All);
-            }
-            Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::UNIQUE_VIOLATION) => {
-                direct
-                    .rollback()
-                    .await
-                    .map_err(fail("roll back to savepoint"))?;
-            }
-            Err(e) => return Err(classify("copy", &e)),
-        }
-    }
-    copy_into(&tx, "arc_messages_staging", entries, payload_type)
-        .await
-        .map_err(fail("copy into staging"))?;
-    let rows = tx
-        .query(
-            "INSERT INTO arc_messages (id, subject, topic, ts, source, sender, headers, payload)
-             SELECT id, subject, topic, ts, source, sender, headers, payload
-             FROM arc_messages_staging ON CONFLICT DO NOTHING RETURNING id",
-            &[],
-        )
-        .await
-        .map_err(fail("insert"))?;
-    tx.commit().await.map_err(fail("commit"))?;
-    Ok(Inserted::Some(
-        rows.iter().map(|r| r.get::<_, String>(0)).collect(),
-    ))
 }
 
 /// Publishes the newly logged envelopes (their queue text) for the live feed, in NDJSON chunks.
@@ -514,34 +332,7 @@ pub async fn retention(store: Arc<Store>, days: u32, beat: Beat) -> Result<(), S
     beat.up();
     loop {
         tick.tick().await;
-        let result = async {
-            let c = store.shared().await.map_err(|e| e.to_string())?;
-            let timescale: bool = c
-                .query_one(
-                    "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb')",
-                    &[],
-                )
-                .await
-                .map_err(|e| e.to_string())?
-                .get(0);
-            let interval = format!("{days} days");
-            if timescale {
-                c.execute(
-                    "SELECT drop_chunks('arc_messages', older_than => $1::text::interval)",
-                    &[&interval],
-                )
-                .await
-                .map_err(|e| e.to_string())
-            } else {
-                c.execute(
-                    "DELETE FROM arc_messages WHERE ts < now() - $1::text::interval",
-                    &[&interval],
-                )
-                .await
-                .map_err(|e| e.to_string())
-            }
-        }
-        .await;
+        let result = store.drop_older_than(days).await.map_err(|e| chain(&e));
         match result {
             Ok(n) => tracing::info!("logger: retention ({days} days) removed {n}"),
             Err(e) => tracing::warn!("logger: retention failed: {e}"),

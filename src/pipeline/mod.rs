@@ -5,17 +5,17 @@
 //! Components run together in one process by default, or a subset each for scale-out; they share
 //! nothing but the backends, so any number of instances may run side by side.
 
+pub mod api;
 pub mod barrier;
+pub mod client;
 pub mod config;
 pub mod dead;
 pub mod envelope;
 pub mod fanout;
-pub mod http;
 pub mod ingest;
 pub mod logger;
 pub mod metrics;
 pub mod policy;
-pub mod query;
 pub mod queue;
 pub mod store;
 pub mod supervisor;
@@ -265,13 +265,15 @@ pub async fn serve(
             });
         }
     }
-    let (feed, _) = tokio::sync::broadcast::channel(query::FEED_BUFFER);
+    let (feed, _) = tokio::sync::broadcast::channel(api::feed::FEED_BUFFER);
     if o.components.query {
         let (n, f) = (nats.clone(), feed.clone());
-        supervisor.spawn("feed", move |beat| query::relay(n.clone(), f.clone(), beat));
+        supervisor.spawn("feed", move |beat| {
+            api::feed::relay(n.clone(), f.clone(), beat)
+        });
     }
 
-    let state = http::AppState {
+    let state = api::AppState {
         pipeline,
         store,
         admin_token: o.admin_token.clone().map(Arc::from),
@@ -281,7 +283,7 @@ pub async fn serve(
         supervisor,
         redis,
     };
-    let app = http::router(state);
+    let app = api::router(state);
     ready(addr);
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)

@@ -1,5 +1,6 @@
-//! The pipeline's PostgreSQL side: schema migrations, the versioned config documents and the
-//! backbone registry.
+//! The pipeline's PostgreSQL side, every SQL statement arc runs: schema migrations, the
+//! versioned config documents and the backbone registry here; the message log (the logger's
+//! writes, the query API's reads, retention) in [`messages`].
 //!
 //! The connection is made on first use and made again after it breaks, so the pipeline starts
 //! (and its ingress keeps serving the last configuration it loaded) while the log store is down.
@@ -13,6 +14,8 @@ use tokio::sync::Mutex;
 use tokio_postgres::{Client, NoTls};
 
 use crate::bus::nats::redact;
+
+pub mod messages;
 
 /// Schema versions, applied in order, each once, in a transaction, under an advisory lock so
 /// that several pipeline instances starting together do not race.
@@ -86,20 +89,104 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[
 /// Any number, unlikely to collide with an application's own advisory locks.
 const MIGRATION_LOCK: i64 = 0x0061_7263_0001;
 
+/// Why the log store did not answer a request.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("the log store at {url} is unreachable: {reason}")]
-    Unreachable { url: String, reason: String },
-    #[error("the log store failed to {op}: {reason}")]
-    Query { op: String, reason: String },
+    /// No connection could be made (or it was lost): try again later.
+    #[error("the log store at {url} is unreachable")]
+    Unreachable {
+        url: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A statement failed.
+    #[error("the log store failed to {op}")]
+    Query {
+        op: String,
+        #[source]
+        source: tokio_postgres::Error,
+    },
 }
+
+/// What kind of failure a [`StoreError`] is, for the API's status code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreErrorKind {
+    /// The request itself is wrong (a value PostgreSQL will not take, SQLSTATE classes 22 and
+    /// 42, or a parameter the client could not encode): the same request fails again.
+    BadRequest,
+    /// The store is down, lost the connection or failed otherwise: retrying may help.
+    Unavailable,
+}
+
+impl StoreError {
+    /// Whether retrying can help.
+    pub fn kind(&self) -> StoreErrorKind {
+        match self {
+            StoreError::Unreachable { .. } => StoreErrorKind::Unavailable,
+            StoreError::Query { source, .. } => classify(source),
+        }
+    }
+
+    /// What failed and why, in one line (`… failed to read a message: <PostgreSQL's reason>`).
+    pub fn describe(&self) -> String {
+        format!("{self}: {}", self.reason())
+    }
+
+    /// The reason as PostgreSQL gave it (its message alone, without severity), else the
+    /// error's own text.
+    fn reason(&self) -> String {
+        match self {
+            StoreError::Query { source, .. } => source
+                .as_db_error()
+                .map_or_else(|| source.to_string(), |d| d.message().to_owned()),
+            StoreError::Unreachable { source, .. } => source.to_string(),
+        }
+    }
+}
+
+/// A request's fault or the store's: data exceptions (22) and syntax or access rule violations
+/// (42) are the request's, as is a parameter the client could not serialize; the rest (a lost
+/// connection, a server shutting down, a resource exhausted) is the store's.
+pub fn classify(e: &tokio_postgres::Error) -> StoreErrorKind {
+    match e.code() {
+        Some(code) if code.code().starts_with("22") || code.code().starts_with("42") => {
+            StoreErrorKind::BadRequest
+        }
+        Some(_) => StoreErrorKind::Unavailable,
+        // No SQLSTATE: the client failed before the server saw the request (a value it cannot
+        // encode is the request's fault) or the connection did.
+        None if !e.is_closed() && e.to_string().contains("serializing") => {
+            StoreErrorKind::BadRequest
+        }
+        None => StoreErrorKind::Unavailable,
+    }
+}
+
+/// The error's text and every cause's, joined by `: ` (a cause whose text its parent already
+/// shows is left out).
+pub fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = s.source();
+    }
+    out
+}
+
+/// The connection timed out.
+#[derive(Debug, thiserror::Error)]
+#[error("no answer within 3 s")]
+struct ConnectTimeout;
 
 fn query_err(op: &str) -> impl Fn(tokio_postgres::Error) -> StoreError + '_ {
     move |e| StoreError::Query {
         op: op.to_owned(),
-        reason: e
-            .as_db_error()
-            .map_or_else(|| e.to_string(), |d| d.message().to_owned()),
+        source: e,
     }
 }
 
@@ -154,11 +241,12 @@ pub struct Backbone {
     /// region, version, status and anything else worth recording.
     #[serde(default)]
     pub metadata: serde_json::Map<String, serde_json::Value>,
-    #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
+    /// Set by the registry (a record a client sends must leave these out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
-    #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
 
@@ -216,6 +304,15 @@ impl Backbone {
                 "must be a NATS URL such as nats://backbone.example.com:4222",
             ));
         }
+        for (field, set) in [
+            ("version", self.version.is_some()),
+            ("created_at", self.created_at.is_some()),
+            ("updated_at", self.updated_at.is_some()),
+        ] {
+            if set {
+                return Err(bad(field, "is the registry's to set; leave it out"));
+            }
+        }
         for key in ["region", "version", "status"] {
             if self.metadata.get(key).is_some_and(|v| !v.is_string()) {
                 return Err(bad(&format!("metadata.{key}"), "must be a string"));
@@ -260,17 +357,18 @@ impl Store {
 
     /// A connection of its own (the logger's long COPY transactions), migrated.
     pub async fn dedicated(&self) -> Result<Client, StoreError> {
-        let unreachable = |reason: String| StoreError::Unreachable {
-            url: redact(&self.url),
-            reason,
-        };
+        let unreachable =
+            |source: Box<dyn std::error::Error + Send + Sync>| StoreError::Unreachable {
+                url: redact(&self.url),
+                source,
+            };
         let (client, conn) = tokio::time::timeout(
             Duration::from_secs(3),
             tokio_postgres::connect(&self.url, NoTls),
         )
         .await
-        .map_err(|_| unreachable("no answer within 3 s".to_owned()))?
-        .map_err(|e| unreachable(e.to_string()))?;
+        .map_err(|_| unreachable(Box::new(ConnectTimeout)))?
+        .map_err(|e| unreachable(Box::new(e)))?;
         tokio::spawn(async move {
             if let Err(e) = conn.await {
                 tracing::warn!("log store connection closed: {e}");
@@ -580,9 +678,7 @@ async fn migrate(c: &Client) -> Result<(), StoreError> {
             .await
             .map_err(|e| StoreError::Query {
                 op: format!("apply schema migration {version} ({description})"),
-                reason: e
-                    .as_db_error()
-                    .map_or_else(|| e.to_string(), |d| d.message().to_owned()),
+                source: e,
             })?;
             tracing::info!("log store: applied schema migration {version} ({description})");
         }

@@ -1,0 +1,126 @@
+//! The live feed: the WebSocket `/v1/feed?subject=` pushes each newly logged envelope (the
+//! loggers announce them on NATS, [`relay`] brings them into this process), and `GET /` is a
+//! small page that shows it. A client that falls behind is closed with the reason.
+
+use std::sync::Arc;
+
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Query, State};
+use axum::response::{Html, Response};
+use futures::StreamExt as _;
+use serde::Deserialize;
+use tokio::sync::broadcast;
+
+use super::auth::AdminOrQuery;
+use super::{ApiError, AppState};
+use crate::bus::subject;
+use crate::pipeline::envelope::Envelope;
+use crate::pipeline::logger::COMMITTED;
+
+/// How far a feed client may fall behind before it is dropped.
+pub const FEED_BUFFER: usize = 4096;
+
+/// The page at `/`.
+const PAGE: &str = include_str!("../../../assets/feed.html");
+
+pub async fn page() -> Html<&'static str> {
+    Html(PAGE)
+}
+
+#[derive(Deserialize)]
+pub struct FeedQuery {
+    subject: Option<String>,
+}
+
+pub async fn feed(
+    _: AdminOrQuery,
+    State(s): State<AppState>,
+    Query(q): Query<FeedQuery>,
+    ws: WebSocketUpgrade,
+) -> Result<Response, ApiError> {
+    let pattern = q.subject.unwrap_or_else(|| ">".to_owned());
+    subject::pattern(&pattern).map_err(|e| ApiError::invalid("subject", e.to_string()))?;
+    let rx = s.feed.subscribe();
+    Ok(ws.on_upgrade(move |socket| feed_session(socket, rx, pattern)))
+}
+
+async fn feed_session(
+    mut socket: WebSocket,
+    mut rx: broadcast::Receiver<Arc<Envelope>>,
+    pattern: String,
+) {
+    loop {
+        tokio::select! {
+            got = rx.recv() => match got {
+                Ok(e) => {
+                    if !subject::matches(&pattern, &e.subject) {
+                        continue;
+                    }
+                    let text = serde_json::to_string(&*e).unwrap_or_default();
+                    // A client that cannot take a frame within a second is as good as gone.
+                    match tokio::time::timeout(
+                        std::time::Duration::from_secs(1),
+                        socket.send(Message::Text(text.into())),
+                    )
+                    .await
+                    {
+                        Ok(Ok(())) => {}
+                        Ok(Err(_)) => return,
+                        Err(_) => {
+                            close(&mut socket, "too slow: a frame waited over 1 s").await;
+                            return;
+                        }
+                    }
+                }
+                Err(broadcast::error::RecvError::Lagged(n)) => {
+                    close(&mut socket, &format!("too slow: fell {n} messages behind the log")).await;
+                    return;
+                }
+                Err(broadcast::error::RecvError::Closed) => return,
+            },
+            msg = socket.recv() => match msg {
+                Some(Ok(Message::Close(_)) | Err(_)) | None => return,
+                Some(Ok(_)) => {}
+            },
+        }
+    }
+}
+
+/// Sends the close frame with its reason. A slow client's socket is full when it is dropped, so
+/// the frame goes out only as the client reads its backlog: this session's task (never the
+/// logger, which the broadcast channel decouples) waits up to 10 s for that.
+async fn close(socket: &mut WebSocket, reason: &str) {
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        socket.send(Message::Close(Some(CloseFrame {
+            code: 1008,
+            reason: reason.to_owned().into(),
+        }))),
+    )
+    .await;
+}
+
+/// Feeds the broadcast channel from the loggers' announcements (whichever process logged); ends
+/// with an error when the subscription does (the supervisor subscribes again).
+pub async fn relay(
+    nats: async_nats::Client,
+    tx: broadcast::Sender<Arc<Envelope>>,
+    beat: crate::pipeline::supervisor::Beat,
+) -> Result<(), String> {
+    let mut sub = nats
+        .subscribe(COMMITTED)
+        .await
+        .map_err(|e| format!("cannot subscribe to {COMMITTED}: {e}"))?;
+    beat.up();
+    while let Some(m) = sub.next().await {
+        if tx.receiver_count() == 0 {
+            continue;
+        }
+        for line in m.payload.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+            if let Ok(e) = serde_json::from_slice::<Envelope>(line) {
+                let _ = tx.send(Arc::new(e));
+            }
+        }
+    }
+    Err(format!("the subscription to {COMMITTED} ended"))
+}

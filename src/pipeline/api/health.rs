@@ -1,0 +1,64 @@
+//! `GET /healthz` (the process answers), `GET /readyz` (NATS, the config snapshot, the store
+//! and every background task) and `GET /metrics` (Prometheus text).
+
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+use super::AppState;
+use crate::pipeline::Components;
+
+pub async fn healthz() -> Response {
+    (StatusCode::OK, Json(serde_json::json!({"status": "ok"}))).into_response()
+}
+
+pub async fn readyz(State(s): State<AppState>) -> Response {
+    let nats = s.pipeline.nats_connected();
+    let config = s.pipeline.snapshot().map(|c| c.version.clone());
+    let store = s.store.ping().await.map_err(|e| e.describe());
+    let down = s.supervisor.not_ready();
+    let ready = nats
+        && config.is_some()
+        && (store.is_ok() || !needs_store(s.components))
+        && down.is_empty();
+    let components: serde_json::Map<String, serde_json::Value> = s
+        .supervisor
+        .states()
+        .into_iter()
+        .map(|(name, state, restarts)| {
+            let mut v = serde_json::to_value(&state).unwrap_or_default();
+            v["restarts"] = restarts.into();
+            (name.to_owned(), v)
+        })
+        .collect();
+    let body = serde_json::json!({
+        "ready": ready,
+        "nats": if nats { "connected".to_owned() } else { "not connected".to_owned() },
+        "config": config.unwrap_or_else(|| "not loaded".to_owned()),
+        "store": store.err().unwrap_or_else(|| "ok".to_owned()),
+        "down": down,
+        "components": components,
+    });
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, Json(body)).into_response()
+}
+
+fn needs_store(c: Components) -> bool {
+    c.config || c.registry || c.logger || c.query
+}
+
+pub async fn metrics(State(s): State<AppState>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        s.pipeline.metrics.render() + &s.supervisor.render(),
+    )
+        .into_response()
+}
