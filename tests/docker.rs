@@ -1019,26 +1019,32 @@ fn a_nats_cluster_survives_a_killed_and_a_partitioned_node() {
             })
             .count()
     };
-    // During a failover a JetStream publisher sees acknowledgement timeouts until the streams
-    // have a leader among the reachable nodes: wait for one probe (another subject of the same
-    // stream) to be stored, then publish the counted batch.
-    let publish = |n: &str| {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-        loop {
-            let probe = arc(&["pub", "agent.events.probe", "x", "--jetstream"]);
-            if probe.code() == 0 {
-                break;
+    // During a failover (and when a node rejoins and leaders move) a JetStream publisher sees
+    // acknowledgement timeouts until the stream has a leader among the reachable nodes. A
+    // publisher that must not lose a message does what this one does: it gives each message a
+    // `Nats-Msg-Id` and publishes it again until it is acknowledged; the stream stores it once
+    // (duplicate window). Each message gets 60 s.
+    let batch = std::cell::Cell::new(0);
+    let publish = |n: usize| {
+        batch.set(batch.get() + 1);
+        for i in 0..n {
+            let id = format!("Nats-Msg-Id:batch-{}-{i}", batch.get());
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+            loop {
+                let out = arc(&["pub", "agent.events.c", "x", "--jetstream", "-H", &id]);
+                if out.code() == 0 {
+                    break;
+                }
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "`{id}` not stored for 60 s: {}",
+                    out.stderr()
+                );
+                std::thread::sleep(std::time::Duration::from_millis(200));
             }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "no publish stored for 60 s: {}",
-                probe.stderr()
-            );
-            std::thread::sleep(std::time::Duration::from_millis(200));
         }
-        arc(&["pub", "agent.events.c", "x", "--count", n, "--jetstream"]).success();
     };
-    publish("50");
+    publish(50);
     assert_eq!(stored(), 50);
 
     // Killed: the survivors hold quorum; publishes go on through the list.
@@ -1048,7 +1054,7 @@ fn a_nats_cluster_survives_a_killed_and_a_partitioned_node() {
         .expect("docker kill")
         .success());
     until_healthy(&[false, true, true]);
-    publish("50");
+    publish(50);
     assert_eq!(stored(), 100);
     arc(&["up", "flash"]).success();
     until_healthy(&[true, true, true]);
@@ -1063,11 +1069,11 @@ fn a_nats_cluster_survives_a_killed_and_a_partitioned_node() {
     };
     network("disconnect");
     until_healthy(&[true, false, true]);
-    publish("50");
+    publish(50);
     assert_eq!(stored(), 150);
     network("connect");
     until_healthy(&[true, true, true]);
-    publish("50");
+    publish(50);
     assert_eq!(stored(), 200);
 }
 
