@@ -335,14 +335,7 @@ pub async fn take(
     let mut conn = redis.conn().await?;
     let err = |e: redis::RedisError| redis.error(&e);
     for place in Place::ALL {
-        // Bounded lists: reading one whole is at most MAX_BYTES.
-        let raw: Vec<Vec<u8>> = redis::cmd("LRANGE")
-            .arg(place.list())
-            .arg(0)
-            .arg(-1)
-            .query_async(&mut conn)
-            .await
-            .map_err(err)?;
+        let raw = whole_list(&mut conn, place).await.map_err(err)?;
         for r in raw {
             let Ok(letter) = serde_json::from_slice::<DeadLetter>(&r) else {
                 continue;
@@ -359,18 +352,25 @@ pub async fn take(
     Ok(None)
 }
 
+/// Every entry of `place`'s list, oldest last. Bounded lists: one whole is at most MAX_BYTES.
+async fn whole_list(
+    conn: &mut redis::aio::ConnectionManager,
+    place: Place,
+) -> redis::RedisResult<Vec<Vec<u8>>> {
+    redis::cmd("LRANGE")
+        .arg(place.list())
+        .arg(0)
+        .arg(-1)
+        .query_async(conn)
+        .await
+}
+
 /// Retries or drops every letter of `place` (one read of the list, one atomic take a letter);
 /// returns how many.
 pub async fn take_all(redis: &Redis, place: Place, action: Action) -> Result<u64, QueueError> {
     let mut conn = redis.conn().await?;
     let err = |e: redis::RedisError| redis.error(&e);
-    let raw: Vec<Vec<u8>> = redis::cmd("LRANGE")
-        .arg(place.list())
-        .arg(0)
-        .arg(-1)
-        .query_async(&mut conn)
-        .await
-        .map_err(err)?;
+    let raw = whole_list(&mut conn, place).await.map_err(err)?;
     let mut n = 0;
     // Oldest first, so that retried entries go back in the order they first came.
     for r in raw.iter().rev() {
