@@ -31,18 +31,28 @@ pub(crate) async fn update(
         .map_err(|e| BusError::op(format!("update stream `{name}` ({changes})"), e))
 }
 
-/// The stream's config, or `None` when it does not exist.
+/// The stream's config, or `None` when it does not exist. A request nobody answered is asked
+/// again for up to 20 s: a NATS cluster that is electing its JetStream leaders (a node just
+/// restarted or rejoined) answers nothing for a while, though each node is up.
 pub async fn get(js: &jetstream::Context, name: &str) -> Result<Option<stream::Config>, BusError> {
-    match js.get_stream(name).await {
-        Ok(s) => Ok(Some(s.cached_info().config.clone())),
-        Err(e) => match e.kind() {
-            jetstream::context::GetStreamErrorKind::JetStream(je)
-                if je.error_code() == jetstream::ErrorCode::STREAM_NOT_FOUND =>
-            {
-                Ok(None)
-            }
-            _ => Err(BusError::op(format!("look up stream `{name}`"), e)),
-        },
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        match js.get_stream(name).await {
+            Ok(s) => return Ok(Some(s.cached_info().config.clone())),
+            Err(e) => match e.kind() {
+                jetstream::context::GetStreamErrorKind::JetStream(je)
+                    if je.error_code() == jetstream::ErrorCode::STREAM_NOT_FOUND =>
+                {
+                    return Ok(None)
+                }
+                jetstream::context::GetStreamErrorKind::Request
+                    if tokio::time::Instant::now() < deadline =>
+                {
+                    tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+                }
+                _ => return Err(BusError::op(format!("look up stream `{name}`"), e)),
+            },
+        }
     }
 }
 
