@@ -341,29 +341,17 @@ async fn pipelines_and_nodes_killed_under_load_lose_no_accepted_message() {
         format!("http://127.0.0.1:{}", c.http),
         format!("http://127.0.0.1:{}", c.http + 1),
     ];
-    // A durable topic: the pipeline answers 2xx after JetStream's acknowledgement (a core NATS
-    // publish is only as safe as the node it went through; this test showed those lost).
-    let doc = c.project.dir.path().join("events.yaml");
-    std::fs::write(&doc, "pattern: \"agent.events.>\"\ndurable: true\n").expect("write");
-    let doc = doc.display().to_string();
-    let c = tokio::task::spawn_blocking(move || {
-        c.arc(&["config", "set", "topic", "events", "--from", &doc])
-            .success();
-        c
-    })
-    .await
-    .expect("config set");
+    // No topic is configured: the default one, not durable. The subject is captured by the R3
+    // stream AGENT_EVENTS, so the pipeline answers 2xx after JetStream's acknowledgement (a core
+    // publish is confirmed by the connected node only; this test once showed 218 of 568 such
+    // messages missing from the stream after the kill).
     for url in &urls {
         let ready = || async {
             let Ok(r) = reqwest::get(format!("{url}/readyz")).await else {
                 return 0;
             };
             let v: Value = r.json().await.unwrap_or_default();
-            u64::from(
-                v["config"]
-                    .as_str()
-                    .is_some_and(|c| c.contains("events v1")),
-            )
+            u64::from(v["ready"] == true)
         };
         eventually_at_least(&ready, 1).await;
     }

@@ -813,3 +813,75 @@ async fn registry_routes_by_org() {
     let _ = remote.kill();
     let _ = remote.wait();
 }
+
+/// Issue 14: a message on a subject a stream captures is answered 2xx only once the stream has
+/// stored it, whatever its topic says (the default topic is not durable): a stream that refuses
+/// it (full, discarding new messages) makes it a 503 and keeps it out of the log queue; a
+/// stream created while the pipeline runs is covered within the pipeline's listing period.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_captured_subject_is_answered_after_the_stream_stores_it() {
+    use async_nats::jetstream::stream::{Config, DiscardPolicy};
+    let s = stack();
+    let js = async_nats::jetstream::new(async_nats::connect(&s.nats).await.expect("nats"));
+    let full = |name: &str, subject: &str| Config {
+        name: name.to_owned(),
+        subjects: vec![subject.to_owned()],
+        max_messages: 1,
+        discard: DiscardPolicy::New,
+        ..Config::default()
+    };
+    js.create_stream(full("ONE_ONLY", "one.>"))
+        .await
+        .expect("create ONE_ONLY");
+    let serve = serve(&s, &[]);
+
+    let (st, v, _) = post(
+        &serve.url,
+        r#"{"subject": "one.a", "id": "one-1", "payload": 1}"#,
+        &[],
+    )
+    .await;
+    assert_eq!(st, 202, "{v}");
+    let (st, v, _) = post(
+        &serve.url,
+        r#"{"subject": "one.b", "id": "one-2", "payload": 2}"#,
+        &[],
+    )
+    .await;
+    assert_eq!(
+        st, 503,
+        "the stream is full; core NATS would have taken it: {v}"
+    );
+    assert!(
+        v["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("JetStream"),
+        "{v}"
+    );
+    let logged = logged_ids(&s.redis).await;
+    assert!(logged.contains(&"one-1".to_owned()), "{logged:?}");
+    assert!(!logged.contains(&"one-2".to_owned()), "{logged:?}");
+    let stream = js.get_stream("ONE_ONLY").await.expect("stream");
+    assert_eq!(stream.cached_info().state.messages, 1);
+
+    // A stream made after the pipeline started: once the pipeline has listed it, the second
+    // message meets the full stream too.
+    js.create_stream(full("LATE", "late.>"))
+        .await
+        .expect("create LATE");
+    let mut n = 0;
+    support::eventually(
+        "a 503 from the stream created after the pipeline started",
+        Duration::from_secs(20),
+        || {
+            n += 1;
+            let (url, body) = (
+                serve.url.clone(),
+                format!(r#"{{"subject": "late.x", "id": "late-{n}", "payload": {n}}}"#),
+            );
+            async move { post(&url, &body, &[]).await.0 == 503 }
+        },
+    )
+    .await;
+}

@@ -64,3 +64,41 @@ pub async fn list(js: &jetstream::Context) -> Result<Vec<stream::Info>, BusError
         .await
         .map_err(|e| BusError::op("list streams", e))
 }
+
+/// The subjects every stream captures, for a publisher that must know whether JetStream stores
+/// a subject. `None` when JetStream does not answer at all (no responders: the server runs
+/// without it), as opposed to a request that failed or timed out (an error).
+pub(crate) async fn captured_subjects(
+    js: &jetstream::Context,
+) -> Result<Option<Vec<String>>, BusError> {
+    use jetstream::context::RequestErrorKind;
+    let mut subjects = Vec::new();
+    let mut offset = 0u64;
+    loop {
+        let page: serde_json::Value = match js
+            .request("STREAM.LIST", &serde_json::json!({ "offset": offset }))
+            .await
+        {
+            Ok(page) => page,
+            Err(e) if e.kind() == RequestErrorKind::NoResponders => return Ok(None),
+            Err(e) => return Err(BusError::op("list streams", e)),
+        };
+        if let Some(error) = page.get("error") {
+            return Err(BusError::op("list streams", error));
+        }
+        let streams = page["streams"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        subjects.extend(
+            streams
+                .iter()
+                .flat_map(|s| s["config"]["subjects"].as_array().into_iter().flatten())
+                .filter_map(|v| v.as_str().map(str::to_owned)),
+        );
+        offset += streams.len() as u64;
+        if streams.is_empty() || offset >= page["total"].as_u64().unwrap_or(0) {
+            return Ok(Some(subjects));
+        }
+    }
+}

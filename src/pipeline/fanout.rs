@@ -2,8 +2,8 @@
 //!
 //! A batch is accepted whole or refused whole: every message is checked before any is sent, the
 //! rate limits are taken for the batch at once, and the answer comes only after NATS has every
-//! message (a server round trip on the connection, see `barrier`; for durable topics,
-//! JetStream's acknowledgement) and then the Redis log queue has them.
+//! message (a server round trip on the connection, see `barrier`; for a durable topic or a
+//! subject a stream captures, JetStream's acknowledgement) and then the Redis log queue has them.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::Ordering;
@@ -182,6 +182,8 @@ pub struct Pipeline {
     barrier: Barrier,
     /// (the connection's `connects` count, its server's `max_payload`)
     max_payload: std::sync::Mutex<(u64, usize)>,
+    /// The subjects the local backbone's streams capture (`None` until first listed).
+    captured: RwLock<Option<Arc<Vec<String>>>>,
     pub metrics: Arc<Metrics>,
 }
 
@@ -205,6 +207,7 @@ impl Pipeline {
             policy_slots: Arc::new(tokio::sync::Semaphore::new(POLICY_SLOTS)),
             barrier,
             max_payload: std::sync::Mutex::new((0, 0)),
+            captured: RwLock::new(None),
             metrics: Arc::new(Metrics::default()),
         }
     }
@@ -241,6 +244,26 @@ impl Pipeline {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = (connects, max);
         max
+    }
+
+    /// Records what the local backbone's streams capture (see `watch_streams` in `serve`).
+    pub(crate) fn set_captured(&self, subjects: Vec<String>) {
+        if let Ok(mut slot) = self.captured.write() {
+            *slot = Some(Arc::new(subjects));
+        }
+    }
+
+    /// Whether a stream on the local backbone stores `subject`. Such a message is published
+    /// through JetStream and answered after the stream's acknowledgement, whatever its topic
+    /// says: a core publish is confirmed by the node the pipeline is connected to only, and a
+    /// clustered stream whose leader is on another node can miss it (a route down, a node
+    /// killed), so a 2xx would promise what the stream does not have.
+    fn captured(&self, subject: &str) -> bool {
+        self.captured
+            .read()
+            .ok()
+            .and_then(|c| c.clone())
+            .is_some_and(|c| c.iter().any(|p| subject::matches(p, subject)))
     }
 
     pub fn nats_connected(&self) -> bool {
@@ -612,7 +635,7 @@ impl Pipeline {
             let client = remote.as_ref().map_or(&self.nats, |(_, c)| c);
             let headers = nats_headers(&c.envelope);
             let payload = bytes::Bytes::from(c.bytes);
-            if c.topic.spec.durable {
+            if c.topic.spec.durable || (remote.is_none() && self.captured(&c.envelope.subject)) {
                 let js = if remote.is_none() {
                     self.jetstream.clone()
                 } else {

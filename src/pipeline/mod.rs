@@ -224,6 +224,10 @@ pub async fn serve(
         });
     }
     if o.components.fanout {
+        let (p, js) = (pipeline.clone(), nats.clone());
+        supervisor.spawn("streams", move |beat| {
+            watch_streams(p.clone(), js.clone(), beat)
+        });
         let (p, r) = (pipeline.clone(), redis.clone());
         supervisor.spawn("queue-depth", move |beat| {
             watch_queue_depth(p.clone(), r.clone(), beat)
@@ -289,6 +293,37 @@ pub async fn serve(
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(|e| ServeError::Server(e.to_string()))
+}
+
+/// How often the pipeline lists the streams of its backbone: a stream created (or whose
+/// subjects changed) since is covered by JetStream acknowledgements within this long.
+const STREAMS_EVERY: Duration = Duration::from_secs(2);
+
+/// Keeps the pipeline's picture of which subjects the local backbone's streams capture (see
+/// `Pipeline::captured`). The pipeline is not ready until the first listing: until then a
+/// message for a stream would be confirmed by core NATS alone. Once listed, a failed listing
+/// (a cluster electing its leaders) keeps the last picture and the task stays up, so a NATS
+/// failover does not take every instance out of the gateway. A server without JetStream has
+/// no streams.
+async fn watch_streams(
+    pipeline: Arc<Pipeline>,
+    nats: async_nats::Client,
+    beat: supervisor::Beat,
+) -> Result<(), String> {
+    let js = async_nats::jetstream::new(nats);
+    let mut listed = false;
+    loop {
+        match crate::bus::jetstream::captured_subjects(&js).await {
+            Ok(subjects) => {
+                pipeline.set_captured(subjects.unwrap_or_default());
+                listed = true;
+                beat.up();
+            }
+            Err(e) if !listed => return Err(e.to_string()),
+            Err(e) => tracing::warn!("streams: {e}; keeping the last listing"),
+        }
+        tokio::time::sleep(STREAMS_EVERY).await;
+    }
 }
 
 /// Refreshes the queue-depth gauge every second (pushes update it too), so `/metrics` shows the
