@@ -66,23 +66,17 @@ pub async fn list(js: &jetstream::Context) -> Result<Vec<stream::Info>, BusError
 }
 
 /// The subjects every stream captures, for a publisher that must know whether JetStream stores
-/// a subject. `None` when JetStream does not answer at all (no responders: the server runs
-/// without it), as opposed to a request that failed or timed out (an error).
-pub(crate) async fn captured_subjects(
-    js: &jetstream::Context,
-) -> Result<Option<Vec<String>>, BusError> {
-    use jetstream::context::RequestErrorKind;
+/// a subject. Ask only a server whose INFO says it runs JetStream: in a cluster electing its
+/// meta leader the API can answer "no responders" for a while, which says nothing about the
+/// streams (an error here, not an empty list).
+pub(crate) async fn captured_subjects(js: &jetstream::Context) -> Result<Vec<String>, BusError> {
     let mut subjects = Vec::new();
-    let mut offset = 0u64;
+    let mut names = std::collections::BTreeSet::new();
     loop {
-        let page: serde_json::Value = match js
-            .request("STREAM.LIST", &serde_json::json!({ "offset": offset }))
+        let page: serde_json::Value = js
+            .request("STREAM.LIST", &serde_json::json!({ "offset": names.len() }))
             .await
-        {
-            Ok(page) => page,
-            Err(e) if e.kind() == RequestErrorKind::NoResponders => return Ok(None),
-            Err(e) => return Err(BusError::op("list streams", e)),
-        };
+            .map_err(|e| BusError::op("list streams", e))?;
         if let Some(error) = page.get("error") {
             return Err(BusError::op("list streams", error));
         }
@@ -90,15 +84,25 @@ pub(crate) async fn captured_subjects(
             .as_array()
             .map(Vec::as_slice)
             .unwrap_or_default();
-        subjects.extend(
-            streams
-                .iter()
-                .flat_map(|s| s["config"]["subjects"].as_array().into_iter().flatten())
-                .filter_map(|v| v.as_str().map(str::to_owned)),
-        );
-        offset += streams.len() as u64;
-        if streams.is_empty() || offset >= page["total"].as_u64().unwrap_or(0) {
-            return Ok(Some(subjects));
+        for s in streams {
+            // A cluster moving a stream's leader has been seen to list one stream twice and
+            // another not at all: such a listing is not an answer.
+            if !names.insert(s["config"]["name"].as_str().unwrap_or_default().to_owned()) {
+                return Err(BusError::op(
+                    "list streams",
+                    "the listing changed while it was read (a stream leader moving?)",
+                ));
+            }
+            subjects.extend(
+                s["config"]["subjects"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|v| v.as_str().map(str::to_owned)),
+            );
+        }
+        if streams.is_empty() || names.len() as u64 >= page["total"].as_u64().unwrap_or(0) {
+            return Ok(subjects);
         }
     }
 }

@@ -137,7 +137,14 @@ pub(super) async fn run(
 
     let overall = args.timeout.map(|t| began + t);
     let started: Arc<Mutex<Vec<ServiceSpec>>> = Arc::default();
-    let work = run_waves(&waves, &actions, &rt, &reporter, &args, overall, &started);
+    let work = run_waves(
+        &waves,
+        &actions,
+        (&rt, &reporter, settings, printer),
+        &args,
+        overall,
+        &started,
+    );
     let results = tokio::select! {
         r = work => r?,
         _ = tokio::signal::ctrl_c() => {
@@ -236,9 +243,6 @@ pub(super) async fn run(
                 .unwrap_or_else(|| row(s, "up to date", "none", None, None))
         })
         .collect();
-    if !args.no_wait {
-        provision_all(settings, printer, &services).await?;
-    }
     print_rows(printer, &rows);
     printer.info(&format!(
         "up in {}",
@@ -510,11 +514,13 @@ async fn check_ports<'a>(
     }
 }
 
+/// Starts the waves in order, each once the one before is healthy and provisioned: a service's
+/// streams and topics exist before anything that depends on it starts (the pipeline lists the
+/// streams when it starts, to know which messages JetStream must acknowledge).
 async fn run_waves(
     waves: &[Vec<&ServiceSpec>],
     actions: &std::collections::BTreeMap<String, Action>,
-    rt: &Backend,
-    reporter: &Arc<dyn Reporter>,
+    (rt, reporter, settings, printer): (&Backend, &Arc<dyn Reporter>, &Settings, &Printer),
     args: &UpArgs,
     overall: Option<Instant>,
     started: &Arc<Mutex<Vec<ServiceSpec>>>,
@@ -581,6 +587,10 @@ async fn run_waves(
         if wave_failed {
             // Later waves depend on this one: do not start them.
             break;
+        }
+        if !args.no_wait {
+            let wave: Vec<ServiceSpec> = wave.iter().map(|s| (*s).clone()).collect();
+            provision_all(settings, printer, &wave).await?;
         }
     }
     Ok(rows)
@@ -705,7 +715,8 @@ async fn provision_all(
                 return Err(Error::failed(
                     format!("`{}` is up, but provisioning it failed: {e}", s.name),
                     Some(
-                        "fix the file and run `arc streams apply`; the services keep running"
+                        "fix the file and run `arc up` again (or `arc streams apply`); what \
+                         started keeps running, what depends on it was not started"
                             .into(),
                     ),
                 ))

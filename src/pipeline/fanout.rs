@@ -247,23 +247,37 @@ impl Pipeline {
     }
 
     /// Records what the local backbone's streams capture (see `watch_streams` in `serve`).
-    pub(crate) fn set_captured(&self, subjects: Vec<String>) {
+    pub(crate) fn set_captured(&self, mut subjects: Vec<String>) {
+        subjects.sort();
         if let Ok(mut slot) = self.captured.write() {
-            *slot = Some(Arc::new(subjects));
+            if slot.as_deref() != Some(&subjects) {
+                tracing::info!(
+                    "JetStream acknowledges what the streams capture: {}",
+                    if subjects.is_empty() {
+                        "(no streams)".to_owned()
+                    } else {
+                        subjects.join(", ")
+                    }
+                );
+                *slot = Some(Arc::new(subjects));
+            }
         }
     }
 
     /// Whether a stream on the local backbone stores `subject`. Such a message is published
     /// through JetStream and answered after the stream's acknowledgement, whatever its topic
     /// says: a core publish is confirmed by the node the pipeline is connected to only, and a
-    /// clustered stream whose leader is on another node can miss it (a route down, a node
-    /// killed), so a 2xx would promise what the stream does not have.
-    fn captured(&self, subject: &str) -> bool {
-        self.captured
-            .read()
-            .ok()
-            .and_then(|c| c.clone())
-            .is_some_and(|c| c.iter().any(|p| subject::matches(p, subject)))
+    /// clustered stream whose leader died (or sits behind a broken route) misses it, so a 2xx
+    /// would promise what the stream does not have. Before the streams were first listed
+    /// nobody can tell: refused.
+    fn captured(&self, subject: &str) -> Result<bool, Rejection> {
+        let listing = self.captured.read().ok().and_then(|c| c.clone());
+        let listing = listing.ok_or_else(|| {
+            Rejection::unavailable(
+                "the pipeline has not listed the backbone's streams yet (is JetStream answering?)",
+            )
+        })?;
+        Ok(listing.iter().any(|p| subject::matches(p, subject)))
     }
 
     pub fn nats_connected(&self) -> bool {
@@ -635,7 +649,8 @@ impl Pipeline {
             let client = remote.as_ref().map_or(&self.nats, |(_, c)| c);
             let headers = nats_headers(&c.envelope);
             let payload = bytes::Bytes::from(c.bytes);
-            if c.topic.spec.durable || (remote.is_none() && self.captured(&c.envelope.subject)) {
+            let captured = remote.is_none() && self.captured(&c.envelope.subject)?;
+            if c.topic.spec.durable || captured {
                 let js = if remote.is_none() {
                     self.jetstream.clone()
                 } else {

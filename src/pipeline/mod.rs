@@ -299,23 +299,41 @@ pub async fn serve(
 /// subjects changed) since is covered by JetStream acknowledgements within this long.
 const STREAMS_EVERY: Duration = Duration::from_secs(2);
 
+/// How long a subject pattern stays covered after the last listing that showed it. A cluster
+/// whose stream leader just died has been seen to leave that stream out of a listing; taking
+/// the listing at its word would answer its messages after a core publish, which the leaderless
+/// stream never stores. Erring the other way costs a deleted stream's subjects 503s (JetStream
+/// does not acknowledge them) for this long.
+const STREAMS_FORGET_AFTER: Duration = Duration::from_secs(10);
+
 /// Keeps the pipeline's picture of which subjects the local backbone's streams capture (see
-/// `Pipeline::captured`). The pipeline is not ready until the first listing: until then a
-/// message for a stream would be confirmed by core NATS alone. Once listed, a failed listing
-/// (a cluster electing its leaders) keeps the last picture and the task stays up, so a NATS
-/// failover does not take every instance out of the gateway. A server without JetStream has
-/// no streams.
+/// `Pipeline::captured`). Until the first listing the pipeline refuses messages (503) and is not
+/// ready: it cannot tell which ones a stream must acknowledge. Once listed, a failed listing (a
+/// cluster electing its leaders) keeps the last picture and the task stays up, so a NATS
+/// failover does not take every instance out of the gateway. A server whose INFO says it runs
+/// without JetStream has no streams.
 async fn watch_streams(
     pipeline: Arc<Pipeline>,
     nats: async_nats::Client,
     beat: supervisor::Beat,
 ) -> Result<(), String> {
-    let js = async_nats::jetstream::new(nats);
+    let js = async_nats::jetstream::new(nats.clone());
+    let mut seen = std::collections::BTreeMap::<String, std::time::Instant>::new();
     let mut listed = false;
     loop {
-        match crate::bus::jetstream::captured_subjects(&js).await {
+        let listing = if nats.connection_state() == async_nats::connection::State::Connected
+            && !nats.server_info().jetstream
+        {
+            Ok(Vec::new())
+        } else {
+            crate::bus::jetstream::captured_subjects(&js).await
+        };
+        match listing {
             Ok(subjects) => {
-                pipeline.set_captured(subjects.unwrap_or_default());
+                let now = std::time::Instant::now();
+                seen.extend(subjects.into_iter().map(|s| (s, now)));
+                seen.retain(|_, at| now.duration_since(*at) < STREAMS_FORGET_AFTER);
+                pipeline.set_captured(seen.keys().cloned().collect());
                 listed = true;
                 beat.up();
             }
