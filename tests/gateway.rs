@@ -306,3 +306,198 @@ fn sigkill(pid: u64) {
         .expect("kill");
     assert!(status.success());
 }
+
+/// The local image the Docker tests run servers from (`scripts/test-image.sh`).
+const BACKBONE: &str = "arc-test/backbone:1";
+
+/// Issue 14 on Docker: `arc up cluster` with every server in containers, the gateway among
+/// them, its configuration file generated from the pipeline's replicas and mounted into its
+/// container (`files:`). The stock gateway runs the upstream `traefik:v3.3`, which this
+/// machine cannot pull: this test's overlay runs the same service from a local image instead,
+/// `arc-test/backbone:1` (scripts/test-image.sh's Debian) plus this machine's Debian `caddy`
+/// binary, with a Caddyfile in place of Traefik's file. HTTP through the gateway lands on both
+/// instances; with `arc-pipeline-1` killed (`docker kill`), every request gets a 2xx once the
+/// gateway has noticed.
+#[test]
+fn on_docker_the_gateway_balances_containers_from_a_generated_file() {
+    let ok = std::process::Command::new("docker")
+        .args(["image", "inspect", BACKBONE])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        ok,
+        "image `{BACKBONE}` is missing: run `scripts/test-image.sh` (make test does)"
+    );
+    let caddy = which("caddy").expect("`caddy` is not installed: apt-get install caddy");
+
+    // The gateway's image: the backbone image and Debian's caddy.
+    let context = tempfile::tempdir().expect("temp dir");
+    std::fs::copy(&caddy, context.path().join("caddy")).expect("copy caddy");
+    std::fs::write(
+        context.path().join("Dockerfile"),
+        format!("FROM {BACKBONE}\nCOPY caddy /usr/local/bin/caddy\n"),
+    )
+    .expect("write");
+
+    // The pipeline image takes arc from the build context (the repository): the binary under test.
+    let binary = std::path::Path::new(env!("CARGO_BIN_EXE_arc"));
+    let in_context = binary
+        .strip_prefix(repo())
+        .expect("the binary is under the repository (default target directory)")
+        .display()
+        .to_string();
+    let offline = std::fs::read_to_string(repo().join("overlays/offline.yaml")).expect("offline");
+    let (_, offline) = offline.split_once("\nservices:\n").expect("services");
+    let (client, monitor, http) = (free_run(3), free_run(3), free_run(2));
+    let (gateway, ping) = (free_port(), free_port());
+    // The offline overlay (every server from the local image) is the project's own; this
+    // test's ports and images follow in a file of their own, then the cluster overlay.
+    let project = Project::with_overlay(offline).on_docker();
+    let ports = project.dir.path().join("cluster-ports.yaml");
+    std::fs::write(
+        &ports,
+        format!(
+            "services:
+  flash:
+    ports:
+      - {{ name: client, host: {client} }}
+      - {{ name: monitor, host: {monitor} }}
+  pipeline:
+    image: arc-test/pipeline:dev
+    build: {{ args: {{ ARC_BINARY: {in_context} }} }}
+    ports:
+      - {{ name: http, host: {http} }}
+  gateway:
+    image: arc-test/gateway:dev
+    build: {{ context: {ctx}, dockerfile: Dockerfile }}
+    command: [caddy, run, --adapter, caddyfile, --config, /etc/caddy/Caddyfile]
+    env: {{ XDG_CONFIG_HOME: /tmp, XDG_DATA_HOME: /tmp }}
+    ports:
+      - {{ name: http, host: {gateway} }}
+      - {{ name: ping, host: {ping} }}
+    health:
+      docker_test: [CMD, bash, -c, \"echo > /dev/tcp/127.0.0.1/{{port.ping}}\"]
+    files:
+      - target: /etc/caddy/Caddyfile
+        content: |
+          {{
+          \tadmin off
+          \tauto_https off
+          }}
+          http://:{{port.http}} {{
+          \treverse_proxy {{
+          \t\tto {{each.pipeline.http}}
+          \t\tlb_policy round_robin
+          \t\tlb_try_duration 5s
+          \t\tfail_duration 10s
+          \t\thealth_uri /readyz
+          \t\thealth_interval 1s
+          \t\thealth_timeout 1s
+          \t}}
+          }}
+          http://:{{port.ping}} {{
+          \trespond /ping 200
+          }}
+",
+            ctx = context.path().display()
+        ),
+    )
+    .expect("write");
+    let cluster = repo().join("overlays/cluster.yaml").display().to_string();
+    let ports = ports.display().to_string();
+    let arc = |args: &[&str]| {
+        let mut all = vec!["-f", ports.as_str(), "-f", cluster.as_str()];
+        all.extend_from_slice(args);
+        project.arc(all).run()
+    };
+    // However the test ends, its containers go (the stock files' `arc down` knows them too).
+    let down = || {
+        let _ = arc(&["down", "--volumes"]);
+    };
+    let _down = Down(&down);
+    arc(&["up", "--build", "cluster"]).success();
+
+    // The generated file names both instances by container name.
+    let mounted = std::process::Command::new("docker")
+        .args(["exec", "arc-gateway", "cat", "/etc/caddy/Caddyfile"])
+        .output()
+        .expect("docker exec");
+    let mounted = String::from_utf8_lossy(&mounted.stdout).into_owned();
+    assert!(
+        mounted.contains("to arc-pipeline-1:8090") && mounted.contains("to arc-pipeline-2:8090"),
+        "{mounted}"
+    );
+
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let http_client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(5))
+            .build()
+            .expect("client");
+        let base = format!("http://127.0.0.1:{gateway}");
+        let (one, two) = (
+            format!("http://127.0.0.1:{http}"),
+            format!("http://127.0.0.1:{}", http + 1),
+        );
+        let before = (
+            accepted(&http_client, &one).await,
+            accepted(&http_client, &two).await,
+        );
+        for n in 0..20 {
+            let status = post(&http_client, &base, &format!("gwd-{n}")).await;
+            assert_eq!(status, 202, "POST {n} through the gateway");
+        }
+        let after = (
+            accepted(&http_client, &one).await,
+            accepted(&http_client, &two).await,
+        );
+        assert!(
+            after.0 > before.0 && after.1 > before.1,
+            "both containers take messages: before {before:?}, after {after:?}"
+        );
+
+        let killed = std::process::Command::new("docker")
+            .args(["kill", "arc-pipeline-1"])
+            .output()
+            .expect("docker kill");
+        assert!(killed.status.success(), "{killed:?}");
+        let mut streak = 0;
+        let mut n = 0;
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while streak < 20 {
+            assert!(Instant::now() < deadline, "no run of 20 2xx within 30 s");
+            n += 1;
+            let status = post(&http_client, &base, &format!("gwd-kill-{n}")).await;
+            streak = if (200..300).contains(&status) {
+                streak + 1
+            } else {
+                0
+            };
+        }
+        for n in 0..50 {
+            let status = post(&http_client, &base, &format!("gwd-one-{n}")).await;
+            assert!(
+                (200..300).contains(&status),
+                "request {n} with one container down: {status}"
+            );
+        }
+    });
+}
+
+/// Runs its function when dropped (however the test ends).
+struct Down<'a>(&'a dyn Fn());
+
+impl Drop for Down<'_> {
+    fn drop(&mut self) {
+        (self.0)();
+    }
+}
+
+/// The path of `program` on PATH.
+fn which(program: &str) -> Option<std::path::PathBuf> {
+    std::env::var_os("PATH").and_then(|p| {
+        std::env::split_paths(&p)
+            .map(|d| d.join(program))
+            .find(|f| f.is_file())
+    })
+}
