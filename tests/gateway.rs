@@ -183,6 +183,24 @@ async fn the_gateway_spreads_load_over_the_instances_and_survives_one() {
     );
     assert_eq!(after.0 + after.1 - before.0 - before.1, 20);
 
+    // A body of several MiB gets the pipeline's own answer through the gateway (the gateway's
+    // limit is the pipeline's, 64 MiB), whatever the pipeline makes of it.
+    let big = format!(
+        r#"{{"subject": "agent.gw.big", "payload": "{}"}}"#,
+        "x".repeat(3 << 20)
+    );
+    let mut answers = Vec::new();
+    for base in [&c.gateway, &two] {
+        let r = http
+            .post(format!("{base}/v1/messages"))
+            .body(big.clone())
+            .send()
+            .await
+            .expect("a big POST");
+        answers.push(r.status().as_u16());
+    }
+    assert_eq!(answers[0], answers[1], "through the gateway, then directly");
+
     // `arc tail --log` follows the feed through the gateway (its default pipeline URL now).
     let overlay = repo().join("overlays/cluster.yaml").display().to_string();
     let mut tail = c
