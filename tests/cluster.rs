@@ -53,6 +53,8 @@ impl Cluster {
     fn up_target(target: &str) -> Self {
         require_servers();
         let (client, monitor, cluster, http) = (free_run(3), free_run(3), free_run(3), free_run(2));
+        // The `cluster` profile's gateway too (tests/gateway.rs tests it).
+        let (gateway, ping) = (free_port(), free_port());
         let project = Project::with_overlay(&format!(
             "  flash:
     ports:
@@ -62,6 +64,10 @@ impl Cluster {
   pipeline:
     ports:
       - {{ name: http, host: {http} }}
+  gateway:
+    ports:
+      - {{ name: http, host: {gateway} }}
+      - {{ name: ping, host: {ping} }}
 "
         ));
         let c = Self {

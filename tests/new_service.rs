@@ -266,7 +266,7 @@ fn a_refused_new_service_leaves_the_tree_unchanged() {
         ),
         (
             &["web", "--port", "h:18000", "--depends-on", "nope", "--native-command", "x"],
-            "error: unknown dependency `nope` (--depends-on); known: `cache` (sonic), `logstore`, `messaging` (flash), `nats-exporter`, `otel`, `pipeline`, `redis-exporter`, `streaming` (strange)\n",
+            "error: unknown dependency `nope` (--depends-on); known: `cache` (sonic), `gateway`, `logstore`, `messaging` (flash), `nats-exporter`, `otel`, `pipeline`, `redis-exporter`, `streaming` (strange)\n",
         ),
         (
             &["web", "--port", "h:18000", "--profile", "nope", "--native-command", "x"],
@@ -276,7 +276,7 @@ fn a_refused_new_service_leaves_the_tree_unchanged() {
         // written.
         (
             &["web", "--port", "h:18000", "--native-command", "python3 -m http.server {port.nope}"],
-            "error: the new service would not pass `arc config validate`; nothing was written:\ninvalid configuration:\n  services/web/service.yaml:19:45: `native.command[3]`: unknown placeholder `{port.nope}`; use {data}, {host}, {service}, {replica}, {replicas}, {env.NAME}, {port.NAME} or {peers.NAME} with one of the ports: h\n",
+            "error: the new service would not pass `arc config validate`; nothing was written:\ninvalid configuration:\n  services/web/service.yaml:19:45: `native.command[3]`: unknown placeholder `{port.nope}`; use {data}, {host}, {service}, {replica}, {replicas}, {env.NAME}, {instances.SERVICE.PORT}, {each.SERVICE.PORT}, {port.NAME} or {peers.NAME} with one of the ports: h\n",
         ),
         (
             &["Web", "--port", "h:18000", "--native-command", "x"],

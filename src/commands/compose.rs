@@ -65,6 +65,12 @@ pub(super) fn export(
             format!("services/{dir}/docker-compose.yml"),
             render_compose(&templates, members, has_dockerfile(dir), &catalog.services)?,
         )];
+        // The configuration files the containers mount (`files:`), beside the compose file.
+        for m in members {
+            for (file, _, content) in crate::scaffold::compose_files(m) {
+                files.push((format!("services/{dir}/{file}"), content));
+            }
+        }
         // Make targets where the service has them (a service need not; the instances of a
         // replicated one share their service's).
         if let [s] = members[..] {

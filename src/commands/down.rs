@@ -1,4 +1,6 @@
 //! `arc down`: stop services in reverse dependency order; `--volumes` deletes their data.
+//! Without names it also stops what `arc up` recorded starting that the files it is given do
+//! not declare (see `started`), so the stock files take down `arc up cluster`'s instances.
 
 use std::sync::Arc;
 
@@ -39,10 +41,24 @@ pub(super) async fn run(
     let names: Vec<&str> = selected.iter().map(|s| s.name.as_str()).collect();
     let reporter: Arc<dyn Reporter> =
         Arc::new(LifecycleReporter::new(printer.clone(), settings.progress));
+    // Services `arc up` started that these files do not declare (the instances of
+    // `arc up cluster` when `arc down` is given the stock files): stopped first, all at once.
+    let recorded = super::started::read(&settings.state_dir);
+    let orphans: Vec<&ServiceSpec> = if args.targets.is_empty() {
+        recorded
+            .values()
+            .filter(|r| !catalog.services.iter().any(|s| s.name == r.name))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut rows = Vec::new();
-    for wave in waves.iter().rev() {
+    for wave in std::iter::once(&orphans).chain(waves.iter().rev()) {
         let mut tasks = tokio::task::JoinSet::new();
-        for spec in wave.iter().filter(|s| names.contains(&s.name.as_str())) {
+        for spec in wave
+            .iter()
+            .filter(|s| names.contains(&s.name.as_str()) || orphans.contains(s))
+        {
             let running = rt.status(spec).await?.state != State::Stopped;
             if !running && !args.volumes {
                 continue;
@@ -84,6 +100,13 @@ pub(super) async fn run(
             rows.push(row);
         }
     }
+    super::started::remove(
+        &settings.state_dir,
+        names
+            .iter()
+            .copied()
+            .chain(orphans.iter().map(|s| s.name.as_str())),
+    );
     if printer.json() {
         printer.json_value(&rows);
     } else if rows.iter().all(|r| !r.was_running) {

@@ -28,9 +28,11 @@ pub(super) async fn run(
             Some("`arc up` starts the default profile".into()),
         ));
     }
-    // The instances of a replicated service give one list (`ARC_NATS_URL=nats://…,nats://…`).
+    // The instances of a replicated service give one list (`ARC_NATS_URL=nats://…,nats://…`);
+    // a gateway that runs stands in for the pipeline (`ARC_PIPELINE_URL` is its URL).
+    let services: Vec<&crate::spec::ServiceSpec> = running.iter().map(|(s, _)| *s).collect();
     let vars: BTreeMap<String, String> =
-        crate::spec::join_exports(running.iter().map(|(s, _)| s.resolved_exports()));
+        crate::spec::fronted_exports(&services, crate::spec::ServiceSpec::resolved_exports);
     if printer.json() || args.format == EnvFormat::Json {
         printer.json_value(&vars);
     } else {

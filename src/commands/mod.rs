@@ -13,6 +13,7 @@ mod messaging;
 mod new;
 mod pipeline;
 mod ps;
+mod started;
 mod up;
 
 use std::process::ExitCode;
@@ -128,14 +129,18 @@ async fn runtime(settings: &Settings) -> Result<Backend, Error> {
     match settings.runtime {
         RuntimeChoice::Process => Ok(process()),
         RuntimeChoice::Docker => Ok(Backend::Docker(
-            DockerRuntime::connect(&project, std::time::Duration::from_secs(3)).await?,
+            DockerRuntime::connect(&project, std::time::Duration::from_secs(3))
+                .await?
+                .with_files_dir(settings.state_dir.clone()),
         )),
         RuntimeChoice::Auto => {
             if ProcessRuntime::has_records(&settings.state_dir) {
                 return Ok(process());
             }
             match DockerRuntime::connect(&project, std::time::Duration::from_millis(500)).await {
-                Ok(d) => Ok(Backend::Docker(d)),
+                Ok(d) => Ok(Backend::Docker(
+                    d.with_files_dir(settings.state_dir.clone()),
+                )),
                 Err(e) => {
                     tracing::debug!("auto runtime: {e}; using native processes");
                     Ok(process())

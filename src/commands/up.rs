@@ -104,6 +104,7 @@ pub(super) async fn run(
         actions.insert(s.name.clone(), action);
     }
 
+    super::started::add(&settings.state_dir, &services);
     if actions.values().all(|a| *a == Action::UpToDate) {
         let rows: Vec<UpRow> = services
             .iter()
@@ -149,7 +150,7 @@ pub(super) async fn run(
         r = work => r?,
         _ = tokio::signal::ctrl_c() => {
             printer.warn("interrupted: stopping what this run started");
-            rollback(&rt, &reporter, &started).await;
+            rollback(&rt, &reporter, &started, settings).await;
             return Err(Error::failed("`arc up` was interrupted", None));
         }
     };
@@ -226,7 +227,7 @@ pub(super) async fn run(
                 Some("`arc logs` shows more; `arc down` stops everything".into()),
             ));
         }
-        rollback(&rt, &reporter, &started).await;
+        rollback(&rt, &reporter, &started, settings).await;
         return Err(Error::failed(
             format!("{what}; stopped what this run started"),
             hint,
@@ -673,6 +674,7 @@ async fn rollback(
     rt: &Backend,
     reporter: &Arc<dyn Reporter>,
     started: &Arc<Mutex<Vec<ServiceSpec>>>,
+    settings: &Settings,
 ) {
     let specs: Vec<ServiceSpec> = started
         .lock()
@@ -680,6 +682,7 @@ async fn rollback(
         .drain(..)
         .rev()
         .collect();
+    super::started::remove(&settings.state_dir, specs.iter().map(|s| s.name.as_str()));
     for spec in specs {
         let stopped = rt.stop(&spec, Duration::from_secs(10)).await;
         match stopped {

@@ -36,6 +36,9 @@ pub struct DockerRuntime {
     /// Services start in parallel; the engine accepts two networks of one name, so the
     /// check-and-create is done by one of them at a time.
     network_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// Where a service's `files` are written before they are mounted (`<dir>/<service>/files/`):
+    /// the project's state directory.
+    files_dir: Option<std::path::PathBuf>,
 }
 
 fn op_err(op: String) -> impl FnOnce(bollard::errors::Error) -> RuntimeError {
@@ -79,6 +82,7 @@ struct Hashed<'a> {
     volumes: Vec<(&'a str, &'a str)>,
     health: Vec<String>,
     labels: &'a BTreeMap<String, String>,
+    files: Vec<(String, String)>,
 }
 
 impl DockerRuntime {
@@ -94,6 +98,7 @@ impl DockerRuntime {
                 docker,
                 project: project.to_owned(),
                 network_lock: std::sync::Arc::default(),
+                files_dir: None,
             }),
             Ok(Err(e)) => Err(RuntimeError::Unavailable {
                 runtime: "docker",
@@ -109,17 +114,84 @@ impl DockerRuntime {
         }
     }
 
+    /// The same runtime, writing the services' `files` under `dir` (the state directory).
+    #[must_use]
+    pub(crate) fn with_files_dir(mut self, dir: std::path::PathBuf) -> Self {
+        self.files_dir = Some(dir);
+        self
+    }
+
+    /// The service's `files` with their placeholders filled as containers see each other:
+    /// (target in the container, content). `{port.NAME}` is the container port.
+    pub(crate) fn container_files(spec: &ServiceSpec) -> Vec<(String, String)> {
+        spec.files
+            .iter()
+            .map(|f| {
+                let content = spec.expand_file(&f.content, true, |key| match key.split_once('.') {
+                    Some(("port", name)) => spec.port(name).map(|p| p.container.to_string()),
+                    Some(("peers", _)) => spec.peers_placeholder(key, true),
+                    None if key == "service" => Some(spec.name.clone()),
+                    _ => None,
+                });
+                (f.target.clone(), content)
+            })
+            .collect()
+    }
+
+    /// Writes the service's `files` under the state directory (readable by the container's
+    /// user) and returns their binds (`HOST:TARGET:ro`).
+    fn write_files(&self, spec: &ServiceSpec) -> Result<Vec<String>, RuntimeError> {
+        use std::os::unix::fs::PermissionsExt;
+        let files = Self::container_files(spec);
+        if files.is_empty() {
+            return Ok(Vec::new());
+        }
+        let Some(base) = &self.files_dir else {
+            return Err(RuntimeError::Docker {
+                op: format!("write the files of `{}`", spec.name),
+                reason: "no state directory to write them to".into(),
+            });
+        };
+        let dir = base.join(&spec.name).join("files");
+        let io = |op: &'static str, path: &std::path::Path| {
+            let path = path.to_path_buf();
+            move |source| RuntimeError::Io { op, path, source }
+        };
+        std::fs::create_dir_all(&dir).map_err(io("create directory", &dir))?;
+        let mut binds = Vec::new();
+        for (target, content) in files {
+            // One file per target, named after its path in the container.
+            let name = target.trim_start_matches('/').replace('/', "_");
+            let path = dir.join(name);
+            std::fs::write(&path, content).map_err(io("write", &path))?;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644))
+                .map_err(io("change the mode of", &path))?;
+            let host = std::fs::canonicalize(&path).unwrap_or(path);
+            binds.push(format!("{}:{target}:ro", host.display()));
+        }
+        Ok(binds)
+    }
+
     /// The container's name: `arc-<service>`.
     pub fn container_name(spec: &ServiceSpec) -> String {
         format!("arc-{}", spec.name)
     }
 
-    /// The container command: `command` with `{peers.NAME}` filled in as containers on the
-    /// platform network reach the peers (`arc-messaging-2:6222`).
+    /// The container command: `command` with `{port.NAME}` (the container port), and
+    /// `{peers.NAME}` and `{instances.SERVICE.PORT}` as containers on the platform network
+    /// reach them (`arc-messaging-2:6222`).
     pub fn container_command(spec: &ServiceSpec) -> Vec<String> {
         spec.command
             .iter()
-            .map(|a| crate::spec::expand_placeholders(a, |key| spec.peers_placeholder(key, true)))
+            .map(|a| {
+                crate::spec::expand_placeholders(a, |key| {
+                    if let Some(("port", name)) = key.split_once('.') {
+                        return spec.port(name).map(|p| p.container.to_string());
+                    }
+                    spec.peers_placeholder(key, true)
+                        .or_else(|| spec.instances_placeholder(key, true).map(|l| l.join(",")))
+                })
+            })
             .collect()
     }
 
@@ -157,6 +229,7 @@ impl DockerRuntime {
                 .collect(),
             health: Self::health_test(spec),
             labels: &spec.labels,
+            files: Self::container_files(spec),
         };
         let json = serde_json::to_vec(&h).unwrap_or_default();
         crate::settings::hex(&Sha256::digest(json))[..12].to_owned()
@@ -597,6 +670,7 @@ impl DockerRuntime {
         self.ensure_network().await?;
         self.ensure_image(spec, reporter).await?;
         let new_volumes = self.ensure_volumes(spec).await?;
+        let file_binds = self.write_files(spec)?;
         let name = Self::container_name(spec);
         if let Some(old) = self.find(spec).await? {
             self.remove(&old, &name).await?;
@@ -662,6 +736,7 @@ impl DockerRuntime {
                     spec.volumes
                         .iter()
                         .map(|v| format!("{}:{}", v.name, v.target))
+                        .chain(file_binds)
                         .collect(),
                 ),
                 restart_policy: Some(RestartPolicy {

@@ -156,7 +156,14 @@ impl ProcessRuntime {
         let files = native
             .files
             .iter()
-            .map(|f| (PathBuf::from(expand(&f.path)), expand(&f.content)))
+            .map(|f| {
+                let content = spec.expand_file(&f.content, false, |key| {
+                    let whole = format!("{{{key}}}");
+                    let filled = expand(&whole);
+                    (filled != whole).then_some(filled)
+                });
+                (PathBuf::from(expand(&f.path)), content)
+            })
             .collect();
         Ok(Resolved {
             program,
@@ -545,8 +552,8 @@ fn describe_exit(status: std::process::ExitStatus) -> String {
     }
 }
 
-/// Substitutes `{port.NAME}`, `{data}`, `{host}`, `{service}`, `{env.NAME}` and
-/// `{peers.NAME}` in `arg`.
+/// Substitutes `{port.NAME}`, `{data}`, `{host}`, `{service}`, `{env.NAME}`, `{peers.NAME}`
+/// and `{instances.SERVICE.PORT}` in `arg`.
 fn expand(
     arg: &str,
     spec: &ServiceSpec,
@@ -558,6 +565,9 @@ fn expand(
         Some(("port", name)) => ports.get(name).map(ToString::to_string),
         Some(("env", name)) => Some(env.get(name).cloned().unwrap_or_default()),
         Some(("peers", _)) => spec.peers_placeholder(key, false),
+        Some(("instances" | "each", _)) => {
+            spec.instances_placeholder(key, false).map(|l| l.join(","))
+        }
         Some(_) => None,
         None => match key {
             "data" => Some(data_dir.to_string_lossy().into_owned()),

@@ -184,6 +184,11 @@ fn service(spec: &ServiceSpec, has_dockerfile: bool, all: &[ServiceSpec]) -> Ser
             .volumes
             .iter()
             .map(|v| format!("{}:{}", v.name, v.target))
+            .chain(
+                compose_files(spec)
+                    .into_iter()
+                    .map(|(file, target, _)| format!("./{file}:{target}:ro")),
+            )
             .collect(),
         healthcheck: (!test.is_empty()).then(|| Health {
             test,
@@ -194,6 +199,24 @@ fn service(spec: &ServiceSpec, has_dockerfile: bool, all: &[ServiceSpec]) -> Ser
         }),
         labels,
     }
+}
+
+/// The service's `files` as its compose file mounts them: (file beside the compose file,
+/// target in the container, content with the containers' addresses). `arc compose export
+/// --write` writes them, `--check` compares them.
+pub fn compose_files(spec: &ServiceSpec) -> Vec<(String, String, String)> {
+    crate::runtime::DockerRuntime::container_files(spec)
+        .into_iter()
+        .map(|(target, content)| {
+            let base = target.trim_start_matches('/').replace('/', "_");
+            // The instances of a replicated service each get their own.
+            let file = match &spec.replica {
+                Some(_) => format!("{}.{base}", spec.name),
+                None => base,
+            };
+            (file, target, content)
+        })
+        .collect()
 }
 
 /// The variables of `service.mk.j2`.

@@ -12,7 +12,7 @@ pub mod new;
 
 use std::path::{Path, PathBuf};
 
-pub use compose::{makefile_of, render_compose, render_makefile};
+pub use compose::{compose_files, makefile_of, render_compose, render_makefile};
 
 /// A template: its file name under `templates/`, and the copy built into arc.
 const BUILT_IN: &[(&str, &str)] = &[

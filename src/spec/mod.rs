@@ -21,10 +21,12 @@ use std::path::{Path, PathBuf};
 pub use error::{Diagnostic, SpecError};
 pub use overlay::Overlay;
 pub use profile::{ProfileSpec, ProfilesFile};
+pub(crate) use replicas::{fronted_exports, placeholder_list_keys};
 pub use replicas::{join_exports, MAX_REPLICAS};
 pub use service::{
-    expand_placeholders, BuildSpec, HealthSpec, InitStep, NativeFile, NativeSpec, NativeVariant,
-    Peer, PortSpec, ProbeKind, ProvisionKind, ProvisionSpec, Replica, ServiceSpec, VolumeSpec,
+    expand_placeholders, BuildSpec, ContainerFile, HealthSpec, InitStep, NativeFile, NativeSpec,
+    NativeVariant, Peer, PortSpec, ProbeKind, ProvisionKind, ProvisionSpec, Replica, ServiceSpec,
+    VolumeSpec,
 };
 
 use locate::Positions;
@@ -51,6 +53,10 @@ const EMBEDDED: &[(&str, &str)] = &[
     (
         "services/pipeline/service.yaml",
         include_str!("../../services/pipeline/service.yaml"),
+    ),
+    (
+        "services/gateway/service.yaml",
+        include_str!("../../services/gateway/service.yaml"),
     ),
     (
         "services/otel/service.yaml",
@@ -331,6 +337,7 @@ impl Catalog {
                 files.insert(instance, f);
             }
         }
+        let services = replicas::with_others(services);
         let catalog = Self {
             services,
             profiles: profiles_file.profiles,

@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::profile::ProfileSpec;
 use super::service::{
-    BuildSpec, InitStep, NativeFile, NativeVariant, PortSpec, ProbeKind, ServiceSpec,
+    BuildSpec, ContainerFile, InitStep, NativeFile, NativeVariant, PortSpec, ProbeKind, ServiceSpec,
 };
 
 /// One overlay file.
@@ -62,6 +62,8 @@ pub struct ServicePatch {
     pub exports: BTreeMap<String, String>,
     /// Replaces the number of instances.
     pub replicas: Option<u32>,
+    /// Replaces the container's configuration files.
+    pub files: Option<Vec<ContainerFile>>,
 }
 
 /// Changes to how the image is built.
@@ -190,6 +192,9 @@ impl ServicePatch {
         }
         if self.replicas.is_some() {
             spec.replicas = self.replicas;
+        }
+        if let Some(v) = self.files {
+            spec.files = v;
         }
         spec.env.extend(self.env);
         spec.labels.extend(self.labels);

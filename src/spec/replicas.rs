@@ -127,6 +127,9 @@ fn instance(spec: &ServiceSpec, index: u32, count: u32) -> ServiceSpec {
         f.path = fill(&f.path);
         f.content = fill(&f.content);
     }
+    for f in &mut s.files {
+        f.content = fill(&f.content);
+    }
     for map in [&mut s.env, &mut s.exports, &mut s.labels] {
         for v in map.values_mut() {
             *v = fill(v);
@@ -154,6 +157,77 @@ fn instance(spec: &ServiceSpec, index: u32, count: u32) -> ServiceSpec {
         peers: Vec::new(),
     });
     s
+}
+
+/// `services` with each one told every instance of the others (`others`), for the
+/// `{instances.SERVICE.PORT}` and `{each.SERVICE.PORT}` placeholders: keyed by the declared
+/// service's name and codename, so `pipeline` is `pipeline-1`…`pipeline-N` when replicated.
+pub(super) fn with_others(mut services: Vec<ServiceSpec>) -> Vec<ServiceSpec> {
+    let mut groups: BTreeMap<String, Vec<Peer>> = BTreeMap::new();
+    for s in &services {
+        let peer = Peer {
+            name: s.name.clone(),
+            ports: s
+                .ports
+                .iter()
+                .map(|p| (p.name.clone(), (p.container, p.native_port())))
+                .collect(),
+        };
+        let (name, codename) = match &s.replica {
+            Some(r) => (r.group.clone(), r.group_codename.clone()),
+            None => (s.name.clone(), s.codename.clone()),
+        };
+        for key in std::iter::once(name).chain(codename) {
+            groups.entry(key).or_default().push(peer.clone());
+        }
+    }
+    for s in &mut services {
+        // Only a service that names another one carries the list (it goes into its hashes).
+        let text = serde_json::to_string(&*s).unwrap_or_default();
+        if text.contains("{instances.") || text.contains("{each.") {
+            s.others.clone_from(&groups);
+        }
+    }
+    services
+}
+
+/// The `{instances.…}` and `{each.…}` keys of `text` as (key, service, port): what validation
+/// checks against the catalog.
+pub(crate) fn placeholder_list_keys(text: &str) -> Vec<(&str, &str, &str)> {
+    super::service::placeholder_keys(text)
+        .filter_map(|key| {
+            let rest = key
+                .strip_prefix("instances.")
+                .or_else(|| key.strip_prefix("each."))?;
+            let mut parts = rest.splitn(3, '.');
+            Some((key, parts.next()?, parts.next().unwrap_or_default()))
+        })
+        .collect()
+}
+
+/// The exports of the services that run, as one map ([`join_exports`]), where a service that
+/// `fronts` another one replaces it: a key both export has the front's value alone (the
+/// gateway's `ARC_PIPELINE_URL` instead of the instances' list).
+pub(crate) fn fronted_exports<'a>(
+    services: &[&'a ServiceSpec],
+    exports: impl Fn(&'a ServiceSpec) -> BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
+    let fronted = |s: &ServiceSpec| -> Vec<&'a ServiceSpec> {
+        services
+            .iter()
+            .copied()
+            .filter(|f| f.fronts.iter().any(|name| s.belongs_to(name)))
+            .collect()
+    };
+    join_exports(services.iter().map(|s| {
+        let mut map = exports(s);
+        for front in fronted(s) {
+            for key in front.exports.keys() {
+                map.remove(key);
+            }
+        }
+        map
+    }))
 }
 
 /// Exports of several services as one map: a key several of them export (the instances of a

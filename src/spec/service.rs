@@ -64,6 +64,30 @@ pub struct ServiceSpec {
     /// Set on each instance of a replicated service: which one it is and who its peers are.
     #[serde(skip)]
     pub replica: Option<Replica>,
+    /// Configuration files of the container (docker runtime): written by arc with placeholders
+    /// filled as containers reach each other, and mounted read-only at their `target`. The
+    /// process runtime writes `native.files` instead.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<ContainerFile>,
+    /// Services this one stands in front of (a gateway before the pipeline): wherever both run,
+    /// an export key both declare has this service's value alone, so `ARC_PIPELINE_URL` is the
+    /// gateway's when the gateway runs and the pipeline's own when it does not.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fronts: Vec<String>,
+    /// Every instance of the other services, by the names they answer to (filled in by the
+    /// catalog for the `{instances.SERVICE.PORT}` and `{each.SERVICE.PORT}` placeholders).
+    #[serde(skip)]
+    pub(crate) others: BTreeMap<String, Vec<Peer>>,
+}
+
+/// A configuration file mounted into the container.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContainerFile {
+    /// Where the container sees it (`/etc/traefik/dynamic.yml`).
+    pub target: String,
+    /// The contents, with placeholders; a line holding `{each.…}` is written once per instance.
+    pub content: String,
 }
 
 /// One instance of a replicated service.
@@ -154,6 +178,82 @@ impl ServiceSpec {
             })
             .collect::<Vec<_>>()
             .join(",")
+    }
+
+    /// The addresses of every instance of `service` on its port `port` (`SCHEME://` before each
+    /// when `scheme` is given), as [`ServiceSpec::peer_list`] reaches them; `None` when the
+    /// catalog has no such service.
+    pub(crate) fn instance_list(
+        &self,
+        service: &str,
+        port: &str,
+        scheme: Option<&str>,
+        containers: bool,
+    ) -> Option<Vec<String>> {
+        let members = self.others.get(service)?;
+        Some(
+            members
+                .iter()
+                .filter_map(|p| {
+                    let (container, native) = p.ports.get(port)?;
+                    let addr = if containers {
+                        format!("arc-{}:{container}", p.name)
+                    } else {
+                        format!("127.0.0.1:{native}")
+                    };
+                    Some(match scheme {
+                        Some(s) => format!("{s}://{addr}"),
+                        None => addr,
+                    })
+                })
+                .collect(),
+        )
+    }
+
+    /// Expands an `{instances.SERVICE.PORT[.SCHEME]}` key (every instance of another service,
+    /// comma-separated) or, one address at a time, an `{each.SERVICE.PORT[.SCHEME]}` key;
+    /// `None` for any other key.
+    pub(crate) fn instances_placeholder(&self, key: &str, containers: bool) -> Option<Vec<String>> {
+        let rest = key
+            .strip_prefix("instances.")
+            .or_else(|| key.strip_prefix("each."))?;
+        let mut parts = rest.splitn(3, '.');
+        let (service, port) = (parts.next()?, parts.next()?);
+        self.instance_list(service, port, parts.next(), containers)
+    }
+
+    /// Fills every placeholder of a file's `content`: a line holding `{each.…}` is repeated
+    /// once per instance it names, then `lookup` (and `{instances.…}`) fill in the rest.
+    pub(crate) fn expand_file(
+        &self,
+        content: &str,
+        containers: bool,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> String {
+        let mut out = String::with_capacity(content.len());
+        for line in content.split_inclusive('\n') {
+            let each = placeholder_keys(line).find(|k| k.starts_with("each."));
+            let copies: Vec<String> = match each {
+                Some(key) => self
+                    .instances_placeholder(key, containers)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|addr| line.replace(&format!("{{{key}}}"), &addr))
+                    .collect(),
+                None => vec![line.to_owned()],
+            };
+            for copy in copies {
+                out.push_str(&expand_placeholders(&copy, |key| {
+                    if key.starts_with("instances.") {
+                        return self
+                            .instances_placeholder(key, containers)
+                            .map(|l| l.join(","));
+                    }
+                    lookup(key)
+                }));
+            }
+        }
+        out
     }
 
     /// Expands a `{peers.PORT}` or `{peers.PORT.SCHEME}` placeholder key (`None` for any other).
@@ -400,22 +500,60 @@ pub struct NativeVariant {
     pub command: Vec<String>,
 }
 
-/// Replaces each `{key}` in `text` with `lookup(key)`; unknown keys are left as written.
+/// Whether `key` (the text between `{` and `}`) can be a placeholder: not empty, and without
+/// white space or braces. Anything else is the file's own text (a Caddyfile's `{` blocks).
+pub(crate) fn is_placeholder_key(key: &str) -> bool {
+    !key.is_empty() && !key.contains(|c: char| c.is_whitespace() || c == '{' || c == '}')
+}
+
+/// The placeholder keys in `text`, in order.
+pub(crate) fn placeholder_keys(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || loop {
+        let open = rest.find('{')?;
+        let after = &rest[open + 1..];
+        let close = after
+            .find(['}', '{'])
+            .filter(|c| after[*c..].starts_with('}'));
+        match close {
+            Some(c) if is_placeholder_key(&after[..c]) => {
+                rest = &after[c + 1..];
+                return Some(&after[..c]);
+            }
+            _ => rest = after,
+        }
+    })
+}
+
+/// Replaces each `{key}` in `text` with `lookup(key)`; unknown keys, and braces around text that
+/// cannot be a key (see [`is_placeholder_key`]), are left as written.
 pub fn expand_placeholders(text: &str, lookup: impl Fn(&str) -> Option<String>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
-        let Some(close) = rest[open..].find('}') else {
-            rest = &rest[open..];
-            break;
-        };
-        let key = &rest[open + 1..open + close];
-        match lookup(key) {
-            Some(v) => out.push_str(&v),
-            None => out.push_str(&rest[open..=open + close]),
+        let after = &rest[open + 1..];
+        let key = after
+            .find(['}', '{'])
+            .filter(|c| after[*c..].starts_with('}'))
+            .map(|c| &after[..c])
+            .filter(|k| is_placeholder_key(k));
+        match key.map(|k| (k, lookup(k))) {
+            Some((k, Some(v))) => {
+                out.push_str(&v);
+                rest = &after[k.len() + 1..];
+            }
+            Some((k, None)) => {
+                out.push('{');
+                out.push_str(k);
+                out.push('}');
+                rest = &after[k.len() + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
         }
-        rest = &rest[open + close + 1..];
     }
     out.push_str(rest);
     out

@@ -171,7 +171,7 @@ fn semantic_errors_point_at_their_line() {
         [
             "services/cache/service.yaml:5:50: `ports[0].bind`: `0.0.0.0` is not a loopback address; arc publishes ports on 127.0.0.1 only",
             "services/cache/service.yaml:6:24: `health.target`: unknown port `admin`; the service's ports: `client`",
-            "services/cache/service.yaml:8:59: `native.command[4]`: unknown placeholder `{datadir}`; use {data}, {host}, {service}, {replica}, {replicas}, {env.NAME}, {port.NAME} or {peers.NAME} with one of the ports: client",
+            "services/cache/service.yaml:8:59: `native.command[4]`: unknown placeholder `{datadir}`; use {data}, {host}, {service}, {replica}, {replicas}, {env.NAME}, {instances.SERVICE.PORT}, {each.SERVICE.PORT}, {port.NAME} or {peers.NAME} with one of the ports: client",
         ]
     );
 }
@@ -634,5 +634,120 @@ fn a_bad_replica_count_or_port_range_points_at_its_line() {
         p[0].contains("unknown placeholder `{peers.nope}`"),
         "{}",
         p[0]
+    );
+}
+
+/// A gateway-like service in front of a replicated `messaging`: `{each.…}` lines and
+/// `{instances.…}` lists, for both runtimes.
+const FRONT: &str = "name: front
+image: proxy
+ports:
+  - { name: http, container: 8000, host: 8000 }
+health: { kind: tcp, target: http, interval: 1s, timeout: 1s, start_period: 1s, retries: 1 }
+depends_on: [flash]
+fronts: [flash]
+files:
+  - target: /etc/proxy.yml
+    content: |
+      servers:
+        - url: \"{each.flash.client.nats}\"
+native:
+  command: [proxy, \"--to={instances.messaging.client}\"]
+  files:
+    - path: \"{data}/Caddyfile\"
+      content: |
+        http://:{port.http} {
+        \treverse_proxy {
+        \t\tto {each.messaging.client}
+        \t}
+        }
+exports:
+  ARC_NATS_URL: \"nats://{host}:{port.http}\"
+";
+
+fn fronted() -> Catalog {
+    load(
+        &[
+            ("services/cache/service.yaml", CACHE),
+            ("services/front/service.yaml", FRONT),
+            (
+                "services/messaging/service.yaml",
+                &format!("{NATS}replicas: 2\nexports:\n  ARC_NATS_URL: \"nats://{{host}}:{{port.client}}\"\n"),
+            ),
+        ],
+        PROFILES,
+        &[],
+    )
+    .unwrap()
+}
+
+#[test]
+fn each_lines_repeat_per_instance_and_instances_join_with_commas() {
+    let c = fronted();
+    let front = c.service("front").unwrap();
+    let native = front.expand_file(&front.native.files[0].content, false, |k| {
+        (k == "port.http").then(|| "8000".to_owned())
+    });
+    // The Caddyfile's own braces are text, not placeholders.
+    assert_eq!(
+        native,
+        "http://:8000 {\n\treverse_proxy {\n\t\tto 127.0.0.1:4222\n\t\tto 127.0.0.1:4223\n\t}\n}\n"
+    );
+    let docker = front.expand_file(&front.files[0].content, true, |_| None);
+    assert_eq!(
+        docker,
+        "servers:\n  - url: \"nats://arc-messaging-1:4222\"\n  - url: \"nats://arc-messaging-2:4222\"\n"
+    );
+    assert_eq!(
+        front.instances_placeholder("instances.messaging.client", false),
+        Some(vec![
+            "127.0.0.1:4222".to_owned(),
+            "127.0.0.1:4223".to_owned()
+        ])
+    );
+    assert_eq!(
+        expand_placeholders("a {b} {not a key} {c", |k| (k == "b").then(|| "B".into())),
+        "a B {not a key} {c"
+    );
+}
+
+#[test]
+fn a_front_replaces_what_it_stands_for_where_both_run() {
+    let c = fronted();
+    let all: Vec<&ServiceSpec> = c.services.iter().collect();
+    let both = fronted_exports(&all, ServiceSpec::resolved_exports);
+    assert_eq!(both["ARC_NATS_URL"], "nats://127.0.0.1:8000");
+    let without: Vec<&ServiceSpec> = c.services.iter().filter(|s| s.name != "front").collect();
+    let alone = fronted_exports(&without, ServiceSpec::resolved_exports);
+    assert_eq!(
+        alone["ARC_NATS_URL"],
+        "nats://127.0.0.1:4222,nats://127.0.0.1:4223"
+    );
+}
+
+#[test]
+fn an_instances_placeholder_must_name_a_service_and_its_port() {
+    let bad = FRONT
+        .replace("{instances.messaging.client}", "{instances.nope.client}")
+        .replace("{each.flash.client.nats}", "{each.flash.nope}");
+    let p = problems(load(
+        &[
+            ("services/cache/service.yaml", CACHE),
+            ("services/front/service.yaml", &bad),
+            ("services/messaging/service.yaml", NATS),
+        ],
+        PROFILES,
+        &[],
+    ));
+    assert_eq!(p.len(), 2, "{p:?}");
+    assert!(
+        p.iter()
+            .any(|l| l.contains("`{instances.nope.client}` names no service `nope`")),
+        "{p:?}"
+    );
+    assert!(
+        p.iter()
+            .any(|l| l.contains("`{each.flash.nope}`: service `flash` has no port `nope`")),
+        "{p:?}"
     );
 }

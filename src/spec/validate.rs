@@ -64,6 +64,18 @@ pub(super) fn check(
         check_ports(s, &mut host_ports, &mut push_svc);
         check_health(s, &mut push_svc);
         check_native(s, &mut push_svc);
+        for (i, name) in s.fronts.iter().enumerate() {
+            if !catalog.services.iter().any(|o| o.belongs_to(name)) || s.belongs_to(name) {
+                push_svc(
+                    &s.name,
+                    &format!("fronts[{i}]"),
+                    format!(
+                        "`{name}` is not another service; known: {}",
+                        super::known_services(&catalog.services)
+                    ),
+                );
+            }
+        }
         for (i, dep) in s.depends_on.iter().enumerate() {
             let field = format!("depends_on[{i}]");
             if s.belongs_to(dep) {
@@ -314,27 +326,65 @@ fn check_native(s: &ServiceSpec, push: &mut dyn FnMut(&str, &str, String)) {
         args.push((format!("native.files[{i}].path"), f.path.as_str()));
         args.push((format!("native.files[{i}].content"), f.content.as_str()));
     }
+    for (i, f) in s.files.iter().enumerate() {
+        args.push((format!("files[{i}].content"), f.content.as_str()));
+        if !f.target.starts_with('/') {
+            push(
+                &s.name,
+                &format!("files[{i}].target"),
+                format!("`{}` is not an absolute path in the container", f.target),
+            );
+        }
+    }
+
     args.extend(
         s.exports
             .iter()
             .map(|(k, v)| (format!("exports.{k}"), v.as_str())),
     );
-    for (field, arg) in args {
-        if let Err(msg) = check_placeholders(s, arg) {
-            push(&s.name, &field, msg);
+    // The container command may hold the shell's own `${VAR}`: only its lists are checked.
+    let container = s
+        .command
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (format!("command[{i}]"), a.as_str(), false));
+    for (field, arg, all) in args.into_iter().map(|(f, a)| (f, a, true)).chain(container) {
+        if all {
+            if let Err(msg) = check_placeholders(s, arg) {
+                push(&s.name, &field, msg);
+            }
+        }
+        for (key, service, port) in super::placeholder_list_keys(arg) {
+            let known = s.others.get(service);
+            let fine = known.is_some_and(|m| m.iter().all(|p| p.ports.contains_key(port)));
+            if !fine {
+                push(
+                    &s.name,
+                    &field,
+                    match known {
+                        None => format!(
+                            "`{{{key}}}` names no service `{service}`; write `{{instances.SERVICE.PORT}}` with a service of the catalog"
+                        ),
+                        Some(m) => format!(
+                            "`{{{key}}}`: service `{service}` has no port `{port}`; its ports: {}",
+                            m.first()
+                                .map(|p| p.ports.keys().cloned().collect::<Vec<_>>().join(", "))
+                                .unwrap_or_default()
+                        ),
+                    },
+                );
+            }
         }
     }
 }
 
-/// Checks every `{…}` in `arg` names something that exists.
+/// Checks every `{…}` in `arg` names something that exists (braces around text that cannot be
+/// a key, such as a Caddyfile's blocks, are the file's own).
 fn check_placeholders(s: &ServiceSpec, arg: &str) -> Result<(), String> {
-    let mut rest = arg;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else {
-            return Err(format!("unclosed `{{` in `{arg}`"));
-        };
-        let key = &rest[open + 1..open + close];
+    for key in super::service::placeholder_keys(arg) {
         let ok = match key.split_once('.') {
+            // Checked against the catalog by the caller.
+            Some(("instances" | "each", _)) => true,
             Some(("port", name)) => s.port(name).is_some(),
             Some(("env", name)) => !name.is_empty(),
             Some(("peers", rest)) => s
@@ -345,11 +395,10 @@ fn check_placeholders(s: &ServiceSpec, arg: &str) -> Result<(), String> {
         };
         if !ok {
             return Err(format!(
-                "unknown placeholder `{{{key}}}`; use {{data}}, {{host}}, {{service}}, {{replica}}, {{replicas}}, {{env.NAME}}, {{port.NAME}} or {{peers.NAME}} with one of the ports: {}",
+                "unknown placeholder `{{{key}}}`; use {{data}}, {{host}}, {{service}}, {{replica}}, {{replicas}}, {{env.NAME}}, {{instances.SERVICE.PORT}}, {{each.SERVICE.PORT}}, {{port.NAME}} or {{peers.NAME}} with one of the ports: {}",
                 s.ports.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
             ));
         }
-        rest = &rest[open + close + 1..];
     }
     Ok(())
 }

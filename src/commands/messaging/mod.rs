@@ -25,16 +25,27 @@ use crate::ui::{DataStream, Printer, Style};
 
 /// The value of an `ARC_*` endpoint from the project's services (overlays applied: the ports
 /// the profile runs on, whichever runtime runs it; every instance of a replicated one), else
-/// `fallback`.
+/// `fallback`. The services `arc up` started come first (with a gateway among them, the
+/// pipeline's URL is the gateway's); else the catalog's, without the services that only stand
+/// in front of others.
 pub(crate) fn endpoint(settings: &Settings, key: &str, fallback: &str) -> String {
     let Ok(catalog) = Catalog::load(settings.project_dir.as_deref(), &settings.overlays) else {
         return fallback.to_owned();
     };
+    let recorded = super::started::read(&settings.state_dir);
+    let running = super::started::running(&catalog.services, &recorded);
+    if let Some(v) =
+        crate::spec::fronted_exports(&running, crate::spec::ServiceSpec::resolved_exports)
+            .remove(key)
+    {
+        return v;
+    }
     // A replicated service's instances give one list (every node of a NATS cluster).
     crate::spec::join_exports(
         catalog
             .services
             .iter()
+            .filter(|s| s.fronts.is_empty())
             .map(crate::spec::ServiceSpec::resolved_exports),
     )
     .remove(key)
