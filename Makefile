@@ -9,7 +9,7 @@ ARC ?= $(ARC_RELEASE)
 # (or plain `arc up think` where Docker can pull the upstream images) uses containers.
 RUNTIME ?= process
 
-.PHONY: up down health deps test-image build install test lint completions compose bench bench-pipeline bench-logger \
+.PHONY: up down health deps test-image build install test lint completions compose bench bench-pipeline bench-gateway bench-logger \
 	messaging-up messaging-down messaging-health messaging-logs
 
 include services/messaging/flash.mk services/streaming/strange.mk services/cache/sonic.mk
@@ -84,6 +84,10 @@ bench: deps build
 ## The pipeline's throughput and latency figures (wrk and benches/pipeline.rs).
 bench-pipeline: deps build
 	scripts/bench-pipeline.sh
+
+## Single-message throughput through the gateway (two pipeline instances) against one instance.
+bench-gateway: deps build
+	scripts/bench-gateway.sh
 
 ## The logger's throughput against a raw COPY, and query latencies on a 10M-row log.
 bench-logger: deps build

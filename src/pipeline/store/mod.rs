@@ -635,12 +635,16 @@ impl Store {
 
 async fn migrate(c: &Client) -> Result<(), StoreError> {
     let op = query_err("migrate the pipeline schema");
-    c.batch_execute(
-        "CREATE TABLE IF NOT EXISTS arc_schema_migrations (
+    // Under the migration lock: two instances starting at once each ran `CREATE TABLE IF NOT
+    // EXISTS`, and one failed on PostgreSQL's catalog (`pg_type_typname_nsp_index`).
+    c.batch_execute(&format!(
+        "BEGIN; SELECT pg_advisory_xact_lock({MIGRATION_LOCK});
+         CREATE TABLE IF NOT EXISTS arc_schema_migrations (
              version integer PRIMARY KEY,
              description text NOT NULL,
-             applied_at timestamptz NOT NULL DEFAULT now())",
-    )
+             applied_at timestamptz NOT NULL DEFAULT now());
+         COMMIT;"
+    ))
     .await
     .map_err(&op)?;
     let applied: i32 = c
