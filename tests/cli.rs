@@ -644,3 +644,59 @@ fn pipeline_url_flag_and_its_hidden_alias() {
         bad.stderr()
     );
 }
+
+/// Issue 16: errors keep their causes. Nothing listens on a port just freed: `arc pub` says
+/// "Connection refused" for NATS and for Pulsar; `arc serve` on a port that is taken says the
+/// operating system's reason as a cause of its own line. All exit 1.
+#[test]
+fn a_cause_reaches_stderr() {
+    let port = support::free_port();
+    for (url_flag, url) in [
+        ("--server", format!("nats://127.0.0.1:{port}")),
+        ("--pulsar-url", format!("pulsar://127.0.0.1:{port}")),
+    ] {
+        let subject = if url_flag == "--server" {
+            "x"
+        } else {
+            "persistent://public/default/x"
+        };
+        let out = Run::new([
+            "pub",
+            subject,
+            "y",
+            url_flag,
+            &url,
+            "--connect-timeout",
+            "2s",
+        ])
+        .run()
+        .expect_code(1);
+        let err = out.stderr();
+        assert!(err.starts_with("error: cannot connect to "), "{err}");
+        assert!(err.contains(&format!("127.0.0.1:{port}")), "{err}");
+        assert!(err.contains("Connection refused"), "{err}");
+        assert!(err.contains("\nhint: `arc up"), "{err}");
+        assert!(out.stdout().is_empty(), "{}", out.stdout());
+    }
+
+    let taken = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind");
+    let addr = taken.local_addr().expect("addr");
+    let out = Run::new([
+        "serve",
+        "--components",
+        "fanout",
+        "--listen",
+        &addr.to_string(),
+    ])
+    .run()
+    .expect_code(1);
+    let err = out.stderr();
+    assert!(
+        err.contains(&format!("error: cannot listen on {addr}")),
+        "{err}"
+    );
+    assert!(
+        err.contains("\n  Caused by: Address already in use"),
+        "{err}"
+    );
+}

@@ -94,12 +94,7 @@ pub(super) async fn serve(
         },
         shutdown,
     )
-    .await
-    .map_err(|e| match e {
-        crate::pipeline::ServeError::NoAdminToken { .. }
-        | crate::pipeline::ServeError::WeakAdminToken => Error::invalid(e.to_string(), None),
-        other => Error::failed(other.to_string(), None),
-    })?;
+    .await?;
     Ok(ExitStatus::Success)
 }
 

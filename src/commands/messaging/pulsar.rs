@@ -115,7 +115,7 @@ async fn broker(
         let tls = Tls::new(host, c.pulsar_tls_ca.as_deref()).map_err(|reason| {
             BusError::PulsarConnect {
                 server: redact(&url),
-                reason,
+                source: reason.into(),
             }
         })?;
         Some(tls)
@@ -126,7 +126,7 @@ async fn broker(
         .await
         .map_err(|e| BusError::PulsarConnect {
             server: redact(&url),
-            reason: e.to_string(),
+            source: e.into(),
         })?
         .next()
         .ok_or_else(|| bad("the host has no address"))?;
@@ -142,7 +142,7 @@ async fn connect(settings: &Settings, c: &ConnectArgs) -> Result<Client, Error> 
         .map_err(|e| {
             BusError::PulsarConnect {
                 server: redact(&url),
-                reason: e.to_string(),
+                source: e.into(),
             }
             .into()
         })
@@ -1063,7 +1063,7 @@ fn parse_namespace(input: &str) -> Result<(Option<&str>, &str), Error> {
     }
 }
 
-fn admin_error(e: impl std::error::Error) -> Error {
+fn admin_error(e: impl std::error::Error + Send + Sync + 'static) -> Error {
     BusError::op("apply Pulsar topics", e).into()
 }
 
