@@ -700,3 +700,38 @@ fn a_cause_reaches_stderr() {
         "{err}"
     );
 }
+
+/// Issue 16: a broken overlay is never silently ignored. The messaging and pipeline commands
+/// that take their address from the project's files fail with the overlay's diagnostic
+/// (file:line:col) and exit 2, instead of talking to the stock 127.0.0.1:4222 (the wrong
+/// server); `arc streams apply`, which reads the files for Flash's replica count even when
+/// `--server` is given, too.
+#[test]
+fn a_broken_overlay_is_an_error_not_a_fallback() {
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("broken.yaml");
+    std::fs::write(&overlay, "services:\n  messaging:\n    portz: 1\n").unwrap();
+    let overlay = overlay.display().to_string();
+    let closed = format!("nats://127.0.0.1:{}", support::free_port());
+    let commands: [&[&str]; 6] = [
+        &["pub", "x", "y"],
+        &["sub", "x", "--count", "1"],
+        &["streams", "ls"],
+        &["pub", "persistent://public/default/x", "y"],
+        &["config", "get", "global"],
+        &["streams", "apply", "--server", &closed],
+    ];
+    for args in commands {
+        let out = Run::new(["-f", &overlay].iter().chain(args))
+            .env("ARC_ADMIN_TOKEN", "0123456789abcdef")
+            .run()
+            .expect_code(2);
+        let err = out.stderr();
+        assert!(
+            err.contains(&format!("{overlay}:3:5: `services.messaging.portz`")),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("cannot connect"), "{args:?}: {err}");
+        assert!(out.stdout().is_empty(), "{args:?}: {}", out.stdout());
+    }
+}

@@ -10,7 +10,7 @@ use tokio::signal::unix::{signal, Signal, SignalKind};
 
 use super::publish::Bodies;
 use super::replay::window;
-use super::{emit, endpoint, nats_options, Format};
+use super::{emit, endpoint_or, nats_options, Format};
 use crate::bus::nats::{parse_headers, redact, Received};
 use crate::bus::pulsar::{
     connect_owner, fold_partitions, is_dropped, Client, Compression, InitialPosition, Message,
@@ -72,10 +72,12 @@ async fn broker(
     settings: &Settings,
     c: &ConnectArgs,
 ) -> Result<(String, SocketAddr, Option<Tls>), Error> {
-    let url = c
-        .pulsar_url
-        .clone()
-        .unwrap_or_else(|| endpoint(settings, "ARC_PULSAR_URL", "pulsar://127.0.0.1:6650"));
+    let url = endpoint_or(
+        settings,
+        c.pulsar_url.as_ref(),
+        "ARC_PULSAR_URL",
+        "pulsar://127.0.0.1:6650",
+    )?;
     let bad = |reason: &str| -> Error {
         BusError::Invalid {
             what: "Pulsar URL",
@@ -657,7 +659,7 @@ pub(crate) async fn replay_pulsar(
         .map(|u| u64::try_from(u.timestamp_millis()).unwrap_or(0));
     let mut signals = Signals::new()?;
     let nats = match &args.to {
-        Some(_) => Some(crate::bus::nats::connect(&nats_options(settings, &args.connect)).await?),
+        Some(_) => Some(crate::bus::nats::connect(&nats_options(settings, &args.connect)?).await?),
         None => None,
     };
     // A private subscription, removed afterwards, so a replay never moves anyone's cursor.
@@ -1102,11 +1104,12 @@ pub(crate) async fn apply_topics(
             topics::parse(&name, &text)?
         }
     };
-    let admin = args
-        .connect
-        .pulsar_admin_url
-        .clone()
-        .unwrap_or_else(|| endpoint(settings, "ARC_PULSAR_ADMIN_URL", "http://127.0.0.1:8082"));
+    let admin = endpoint_or(
+        settings,
+        args.connect.pulsar_admin_url.as_ref(),
+        "ARC_PULSAR_ADMIN_URL",
+        "http://127.0.0.1:8082",
+    )?;
     match apply_file(
         &admin,
         args.connect.pulsar_token.clone(),
