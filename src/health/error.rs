@@ -7,20 +7,20 @@ use std::time::Duration;
 #[derive(Debug, thiserror::Error)]
 pub enum HealthError {
     /// Nothing accepted the connection.
-    #[error("connect to {addr}: {source}")]
+    #[error("connect to {addr}: {}", root(source.as_ref()))]
     Connect {
         /// The address.
         addr: SocketAddr,
-        /// Why.
-        source: std::io::Error,
+        /// Why: the client's error, its root cause shown on the line.
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// The connection broke mid-conversation.
-    #[error("talking to {addr}: {source}")]
+    #[error("talking to {addr}: {}", root(source.as_ref()))]
     Io {
         /// The address.
         addr: SocketAddr,
-        /// Why.
-        source: std::io::Error,
+        /// Why: the client's error, its root cause shown on the line.
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// No answer in time.
     #[error("no answer within {}", crate::format::duration(*.0))]
@@ -44,4 +44,14 @@ impl HealthError {
             Self::Unhealthy(_) => "unhealthy",
         }
     }
+}
+
+/// The innermost cause of `e` (`Connection refused (os error 111)`, not the client's
+/// `error sending request`), which is what a probe's one line says.
+fn root(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut last = e;
+    while let Some(next) = last.source() {
+        last = next;
+    }
+    last.to_string()
 }
