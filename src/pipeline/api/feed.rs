@@ -113,6 +113,12 @@ pub async fn relay(
         .map_err(crate::pipeline::supervisor::doing(format!(
             "cannot subscribe to {COMMITTED}"
         )))?;
+    // Up (and so /readyz) once the server has the interest, not merely once it was sent.
+    nats.flush()
+        .await
+        .map_err(crate::pipeline::supervisor::doing(format!(
+            "cannot subscribe to {COMMITTED}"
+        )))?;
     beat.up();
     while let Some(m) = sub.next().await {
         if tx.receiver_count() == 0 {
