@@ -783,7 +783,8 @@ async fn registry_routes_by_org() {
     let local_client = async_nats::connect(&s.nats).await.unwrap();
     let mut local_sub = local_client.subscribe("orders.>").await.unwrap();
     local_client.flush().await.unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The pipeline routes acme's messages once its configuration has the route.
+    support::config_applied(&serve.url, &["route acme"]).await;
 
     let (st, v, _) = post(
         &serve.url,

@@ -398,6 +398,11 @@ async fn load_snapshot(store: &Store) -> Result<Snapshot, store::StoreError> {
         }
     }
     let routes = store.routes().await?;
+    // The orgs routed to a registered backbone (not its URL, which may carry credentials): a
+    // registration shows in /readyz once it routes.
+    for org in routes.keys() {
+        version.push_str(&format!(", route {org}"));
+    }
     Ok(Snapshot::build(global, topics, routes, version))
 }
 
