@@ -31,6 +31,14 @@ pub enum HealthError {
     /// The service answered, and is not healthy.
     #[error("{0}")]
     Unhealthy(String),
+    /// A request failed: the client's error, kept as the cause.
+    #[error("{what}: {source}")]
+    Failed {
+        /// What was asked (`SELECT 1`, `pulsar 127.0.0.1:6650`).
+        what: String,
+        /// Why.
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
 }
 
 impl HealthError {
@@ -41,7 +49,7 @@ impl HealthError {
             Self::Io { .. } => "io",
             Self::Timeout(_) => "timeout",
             Self::Protocol(_) => "protocol",
-            Self::Unhealthy(_) => "unhealthy",
+            Self::Unhealthy(_) | Self::Failed { .. } => "unhealthy",
         }
     }
 }

@@ -203,7 +203,10 @@ async fn probe_inner(t: &Target, timeout: Duration) -> Result<String, HealthErro
             let session = postgres_connect(t, timeout).await?;
             let row = session.client.query_one("SELECT 1", &[]).await;
             session.close().await;
-            let row = row.map_err(|e| HealthError::Unhealthy(format!("SELECT 1 failed: {e}")))?;
+            let row = row.map_err(|e| HealthError::Failed {
+                what: "SELECT 1 failed".into(),
+                source: Box::new(e),
+            })?;
             let one: i32 = row.get(0);
             if one == 1 {
                 Ok("SELECT 1: 1".into())
@@ -235,7 +238,10 @@ async fn pulsar_probe(t: &Target, timeout: Duration) -> Result<String, HealthErr
     let topic = pulsar_topic(t);
     let lookup = crate::bus::pulsar::connect_and_lookup(t.addr, &topic, timeout)
         .await
-        .map_err(|e| HealthError::Unhealthy(format!("pulsar {}: {e}", t.addr)))?;
+        .map_err(|e| HealthError::Failed {
+            what: format!("pulsar {}", t.addr),
+            source: Box::new(e),
+        })?;
     let version = if lookup.server_version.is_empty() {
         "broker"
     } else {
@@ -282,10 +288,14 @@ async fn postgres_connect(t: &Target, timeout: Duration) -> Result<PgSession, He
         .dbname(t.params.get("dbname").map_or("postgres", String::as_str))
         .application_name("arc-health")
         .connect_timeout(timeout);
-    let (client, connection) = config
-        .connect(tokio_postgres::NoTls)
-        .await
-        .map_err(|e| HealthError::Unhealthy(format!("connect to {}: {e}", t.addr)))?;
+    let (client, connection) =
+        config
+            .connect(tokio_postgres::NoTls)
+            .await
+            .map_err(|e| HealthError::Failed {
+                what: format!("connect to {}", t.addr),
+                source: Box::new(e),
+            })?;
     let connection = tokio::spawn(connection);
     Ok(PgSession { client, connection })
 }
