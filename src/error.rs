@@ -3,6 +3,7 @@
 use crate::bus::{BusError, BusErrorKind};
 use crate::commands::ExitStatus;
 use crate::pipeline::client::ClientError;
+use crate::pipeline::ServeError;
 use crate::runtime::RuntimeError;
 use crate::scaffold::ScaffoldError;
 use crate::settings::SettingsError;
@@ -27,6 +28,9 @@ pub enum Error {
     /// (exit 2), or the file system (exit 1).
     #[error(transparent)]
     Scaffold(#[from] ScaffoldError),
+    /// `arc serve` could not start (its options: exit 2; the world: exit 1), or stopped.
+    #[error(transparent)]
+    Serve(#[from] ServeError),
     /// The pipeline's API failed (exit 1) or refused the input (exit 2); the cause is kept.
     #[error("{context}")]
     Pipeline {
@@ -88,10 +92,13 @@ impl Error {
             Self::Bus(e) if e.kind() == BusErrorKind::Usage => ExitStatus::Usage,
             Self::Scaffold(e) if e.is_usage() => ExitStatus::Usage,
             Self::Scaffold(_) => ExitStatus::Failure,
+            Self::Serve(e) if e.is_usage() => ExitStatus::Usage,
             Self::Pipeline { source, .. } if pipeline_usage(source) => ExitStatus::Usage,
-            Self::Runtime(_) | Self::Bus(_) | Self::Pipeline { .. } | Self::Failed { .. } => {
-                ExitStatus::Failure
-            }
+            Self::Runtime(_)
+            | Self::Bus(_)
+            | Self::Serve(_)
+            | Self::Pipeline { .. }
+            | Self::Failed { .. } => ExitStatus::Failure,
         }
     }
 

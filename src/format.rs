@@ -1,5 +1,6 @@
-//! Small formatting helpers shared by every layer (durations, ages).
+//! Small formatting helpers shared by every layer (durations, ages, an error's causes).
 
+use std::error::Error;
 use std::time::Duration;
 
 /// `340ms`, `1.2s`, `3m04s`, `2h05m`: short and stable for tables.
@@ -18,9 +19,64 @@ pub fn duration(d: Duration) -> String {
     }
 }
 
+/// The causes of `e` (its `source` chain) that its message does not already say, outermost
+/// first: what the top-level report prints as `Caused by:` lines.
+pub(crate) fn causes(e: &(dyn Error + 'static)) -> Vec<String> {
+    let mut said = e.to_string();
+    let mut out = Vec::new();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !text.is_empty() && !said.contains(&text) {
+            said.push('\n');
+            said.push_str(&text);
+            out.push(text);
+        }
+        source = s.source();
+    }
+    out
+}
+
+/// `e` and the causes its message does not already say, on one line (`what: cause: cause`):
+/// for the places an error becomes text (a task's state in `/readyz`, a log line).
+pub(crate) fn chain(e: &(dyn Error + 'static)) -> String {
+    let mut text = e.to_string();
+    for c in causes(e) {
+        text.push_str(": ");
+        text.push_str(&c);
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("{what}")]
+    struct Wrapped {
+        what: &'static str,
+        #[source]
+        source: std::io::Error,
+    }
+
+    #[test]
+    fn a_chain_says_each_cause_once() {
+        let refused = || std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        let e = Wrapped {
+            what: "cannot reach x",
+            source: refused(),
+        };
+        assert_eq!(causes(&e), ["refused"]);
+        assert_eq!(chain(&e), "cannot reach x: refused");
+        // A message that already says its cause does not say it twice.
+        let e = Wrapped {
+            what: "cannot reach x: refused",
+            source: refused(),
+        };
+        assert!(causes(&e).is_empty());
+        assert_eq!(chain(&e), "cannot reach x: refused");
+    }
 
     #[test]
     fn durations_read_well() {

@@ -85,15 +85,7 @@ where
     match result {
         Ok(status) => status.into(),
         Err(e) => {
-            let mut causes = Vec::new();
-            let mut source = std::error::Error::source(&e);
-            while let Some(s) = source {
-                let text = s.to_string();
-                if !e.to_string().contains(&text) {
-                    causes.push(text);
-                }
-                source = s.source();
-            }
+            let causes = format::causes(&e);
             printer.error_report(&e.to_string(), &causes, e.hint().as_deref());
             e.exit_status().into()
         }

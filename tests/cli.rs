@@ -644,3 +644,94 @@ fn pipeline_url_flag_and_its_hidden_alias() {
         bad.stderr()
     );
 }
+
+/// Issue 16: errors keep their causes. Nothing listens on a port just freed: `arc pub` says
+/// "Connection refused" for NATS and for Pulsar; `arc serve` on a port that is taken says the
+/// operating system's reason as a cause of its own line. All exit 1.
+#[test]
+fn a_cause_reaches_stderr() {
+    let port = support::free_port();
+    for (url_flag, url) in [
+        ("--server", format!("nats://127.0.0.1:{port}")),
+        ("--pulsar-url", format!("pulsar://127.0.0.1:{port}")),
+    ] {
+        let subject = if url_flag == "--server" {
+            "x"
+        } else {
+            "persistent://public/default/x"
+        };
+        let out = Run::new([
+            "pub",
+            subject,
+            "y",
+            url_flag,
+            &url,
+            "--connect-timeout",
+            "2s",
+        ])
+        .run()
+        .expect_code(1);
+        let err = out.stderr();
+        assert!(err.starts_with("error: cannot connect to "), "{err}");
+        assert!(err.contains(&format!("127.0.0.1:{port}")), "{err}");
+        assert!(err.contains("Connection refused"), "{err}");
+        assert!(err.contains("\nhint: `arc up"), "{err}");
+        assert!(out.stdout().is_empty(), "{}", out.stdout());
+    }
+
+    let taken = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind");
+    let addr = taken.local_addr().expect("addr");
+    let out = Run::new([
+        "serve",
+        "--components",
+        "fanout",
+        "--listen",
+        &addr.to_string(),
+    ])
+    .run()
+    .expect_code(1);
+    let err = out.stderr();
+    assert!(
+        err.contains(&format!("error: cannot listen on {addr}")),
+        "{err}"
+    );
+    assert!(
+        err.contains("\n  Caused by: Address already in use"),
+        "{err}"
+    );
+}
+
+/// Issue 16: a broken overlay is never silently ignored. The messaging and pipeline commands
+/// that take their address from the project's files fail with the overlay's diagnostic
+/// (file:line:col) and exit 2, instead of talking to the stock 127.0.0.1:4222 (the wrong
+/// server); `arc streams apply`, which reads the files for Flash's replica count even when
+/// `--server` is given, too.
+#[test]
+fn a_broken_overlay_is_an_error_not_a_fallback() {
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("broken.yaml");
+    std::fs::write(&overlay, "services:\n  messaging:\n    portz: 1\n").unwrap();
+    let overlay = overlay.display().to_string();
+    let closed = format!("nats://127.0.0.1:{}", support::free_port());
+    let commands: [&[&str]; 6] = [
+        &["pub", "x", "y"],
+        &["sub", "x", "--count", "1"],
+        &["streams", "ls"],
+        &["pub", "persistent://public/default/x", "y"],
+        &["config", "get", "global"],
+        &["streams", "apply", "--server", &closed],
+    ];
+    for args in commands {
+        let out = Run::new(["-f", &overlay].iter().chain(args))
+            .env("ARC_ADMIN_TOKEN", "0123456789abcdef")
+            .run()
+            .expect_code(2);
+        let err = out.stderr();
+        assert!(
+            err.contains(&format!("{overlay}:3:5: `services.messaging.portz`")),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("cannot connect"), "{args:?}: {err}");
+        assert!(out.stdout().is_empty(), "{args:?}: {}", out.stdout());
+    }
+}

@@ -26,7 +26,7 @@ use proptest::strategy::ValueTree as _;
 use proptest::test_runner::{Config, TestRng, TestRunner};
 use redis::AsyncCommands as _;
 use serde_json::Value;
-use support::{eventually, pg, redis_conn, stack, Serve, Stack, ADMIN};
+use support::{eventually, pg, readyz, redis_conn, stack, Serve, Stack, ADMIN};
 use tokio_tungstenite::tungstenite::Message;
 
 const MAX_PAYLOAD: usize = 1 << 20;
@@ -39,12 +39,6 @@ async fn admin_put(url: &str, path: &str, body: &Value) -> (u16, Value) {
         .send()
         .await
         .expect("PUT");
-    let st = r.status().as_u16();
-    (st, r.json().await.unwrap_or(Value::Null))
-}
-
-async fn readyz(url: &str) -> (u16, Value) {
-    let r = reqwest::get(format!("{url}/readyz")).await.expect("readyz");
     let st = r.status().as_u16();
     (st, r.json().await.unwrap_or(Value::Null))
 }

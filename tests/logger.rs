@@ -259,9 +259,10 @@ async fn feed_filters_and_drops_slow_clients() {
         .await
         .unwrap();
     let (slow, _) = tokio_tungstenite::connect_async(ws(">")).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // Each session is subscribed before its handshake is answered; the relay from NATS is,
+    // once /readyz says every task is up.
+    support::ready(&serve.url).await;
 
-    let posted = Instant::now();
     load(&serve.url, "feed.b.x", 0, 1, 1).await;
     let ids = load(&serve.url, "feed.a.x", 1, 1, 1).await;
     let frame = tokio::time::timeout(Duration::from_secs(10), fast.next())
@@ -277,11 +278,6 @@ async fn feed_filters_and_drops_slow_clients() {
         got["id"],
         ids[0].as_str(),
         "only feed.a.> reaches this client"
-    );
-    assert!(
-        posted.elapsed() < Duration::from_secs(5),
-        "took {:?}",
-        posted.elapsed()
     );
 
     // The slow client never reads; a burst overflows it and the server closes it. The burst must

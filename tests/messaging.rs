@@ -70,8 +70,12 @@ fn queue_group_distributes() {
     p.arc(["pub", "jobs", "{{Count}}", "--count", "40"])
         .run()
         .success();
-    // Delivery is asynchronous: give a loaded machine time before stopping the members.
-    std::thread::sleep(std::time::Duration::from_millis(1500));
+    // Delivery is asynchronous: wait for all 40 before stopping the members.
+    support::eventually_blocking(
+        "40 messages delivered",
+        std::time::Duration::from_secs(20),
+        || a.stdout_lines() + b.stdout_lines() >= 40,
+    );
     let (a, b) = (lines(&a.stop()), lines(&b.stop()));
     assert_eq!(a.len() + b.len(), 40, "every message once");
     assert!(

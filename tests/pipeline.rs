@@ -335,7 +335,7 @@ async fn refusals_carry_status_and_reason() {
     )
     .await;
     assert_eq!(st, 201);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    support::config_applied(&serve.url, &["global v1", "commands v1"]).await;
     let alice = ("authorization", "Bearer alice-token-0123456789");
     let good = r#"{"subject": "agent.a.commands", "payload": {}, "headers": {"x-agent": "a"}}"#;
 
@@ -583,7 +583,7 @@ async fn rate_limits_are_shared_between_instances() {
     .await;
     assert_eq!(st, 201);
     // Wait until b has the topic (a message to it counts against the limit from then on).
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    support::config_applied(&b.url, &["metered v1"]).await;
     let msg = r#"{"subject": "metered.x", "payload": 1}"#;
     let mut accepted = 0;
     let mut limited = 0;
@@ -687,7 +687,12 @@ async fn backends_down_mean_503_never_2xx() {
     }
 
     s.p.arc(["down", "flash"]).run().success();
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    support::eventually(
+        "the pipeline sees NATS gone",
+        Duration::from_secs(10),
+        || async { support::readyz(&serve.url).await.1["nats"] == "not connected" },
+    )
+    .await;
     let before = logged_ids(&s.redis).await.len();
     for k in 0..5 {
         let body =
@@ -778,7 +783,8 @@ async fn registry_routes_by_org() {
     let local_client = async_nats::connect(&s.nats).await.unwrap();
     let mut local_sub = local_client.subscribe("orders.>").await.unwrap();
     local_client.flush().await.unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The pipeline routes acme's messages once its configuration has the route.
+    support::config_applied(&serve.url, &["route acme"]).await;
 
     let (st, v, _) = post(
         &serve.url,

@@ -1,7 +1,12 @@
 //! Errors of the bus adapters: one variant per operation, each naming what failed on which
 //! input and what to do next.
 
+use std::fmt;
 use std::time::Duration;
+
+/// A library error kept as the cause of a [`BusError`] (or a text reason, where there is no
+/// error value: `String` converts into it).
+pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Whether an error is the user's input or the world's doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,20 +52,22 @@ pub enum BusError {
     #[error("{0}")]
     File(String),
     /// Connecting failed.
-    #[error("cannot connect to {server}: {reason}")]
+    #[error("cannot connect to {server}: {source}")]
     Connect {
         /// The server (redacted).
         server: String,
-        /// Why.
-        reason: String,
+        /// Why (secrets scrubbed).
+        #[source]
+        source: BoxError,
     },
     /// Connecting to a Pulsar broker failed.
-    #[error("cannot connect to the Pulsar broker at {server}: {reason}")]
+    #[error("cannot connect to the Pulsar broker at {server}: {source}")]
     PulsarConnect {
         /// The broker URL (redacted).
         server: String,
         /// Why.
-        reason: String,
+        #[source]
+        source: BoxError,
     },
     /// No one is subscribed to the request subject.
     #[error("no responders on `{subject}`: nothing is subscribed to it")]
@@ -77,12 +84,13 @@ pub enum BusError {
         after: Duration,
     },
     /// An operation on the server failed.
-    #[error("{op} failed: {reason}")]
+    #[error("{op} failed: {source}")]
     Op {
         /// What arc was doing (`publish to \`x\``, `create stream \`Y\``).
         op: String,
-        /// Why.
-        reason: String,
+        /// Why: the library's error, whose own causes the report prints after it.
+        #[source]
+        source: BoxError,
     },
     /// A stream does not exist.
     #[error("stream `{name}` does not exist; streams: {known}")]
@@ -133,11 +141,70 @@ impl BusError {
         }
     }
 
-    /// An operation failure.
-    pub fn op(op: impl Into<String>, reason: impl std::fmt::Display) -> Self {
+    /// An operation failure, keeping its cause (an error, or a text reason).
+    pub(crate) fn op(op: impl Into<String>, cause: impl Into<BoxError>) -> Self {
         Self::Op {
             op: op.into(),
-            reason: reason.to_string(),
+            source: cause.into(),
         }
+    }
+}
+
+/// An error's message and its causes, kept as text: for a cause that may echo a secret, which is
+/// scrubbed before it is kept. The chain keeps its links, so the report still prints each cause.
+#[derive(Debug)]
+pub(crate) struct Scrubbed {
+    text: String,
+    source: Option<Box<Scrubbed>>,
+}
+
+impl Scrubbed {
+    /// `e` and each of its causes, through `scrub`.
+    pub(crate) fn new(
+        e: &(dyn std::error::Error + 'static),
+        scrub: &dyn Fn(&str) -> String,
+    ) -> Self {
+        Self {
+            text: scrub(&e.to_string()),
+            source: e.source().map(|s| Box::new(Self::new(s, scrub))),
+        }
+    }
+}
+
+impl fmt::Display for Scrubbed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl std::error::Error for Scrubbed {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|s| s as _)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_operation_keeps_its_cause_and_a_scrubbed_chain_its_links() {
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused by s3cr3t");
+        let e = BusError::op("publish to `x`", io);
+        assert_eq!(e.to_string(), "publish to `x` failed: refused by s3cr3t");
+        assert!(std::error::Error::source(&e).is_some());
+        let outer = BusError::Connect {
+            server: "nats://***@h:1".into(),
+            source: Box::new(Scrubbed::new(&e, &|t: &str| t.replace("s3cr3t", "***"))),
+        };
+        let chain = crate::format::chain(&outer);
+        assert_eq!(
+            chain,
+            "cannot connect to nats://***@h:1: publish to `x` failed: refused by ***"
+        );
+        let inner = std::error::Error::source(&outer)
+            .and_then(std::error::Error::source)
+            .map(ToString::to_string);
+        assert_eq!(inner.as_deref(), Some("refused by ***"));
     }
 }

@@ -78,7 +78,7 @@ pub(crate) async fn captured_subjects(js: &jetstream::Context) -> Result<Vec<Str
             .await
             .map_err(|e| BusError::op("list streams", e))?;
         if let Some(error) = page.get("error") {
-            return Err(BusError::op("list streams", error));
+            return Err(BusError::op("list streams", error.to_string()));
         }
         let streams = page["streams"]
             .as_array()

@@ -10,4 +10,5 @@ pub(crate) mod pulsar_admin;
 pub mod subject;
 pub mod timespec;
 
+pub(crate) use error::{BoxError, Scrubbed};
 pub use error::{BusError, BusErrorKind};

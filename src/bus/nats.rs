@@ -82,9 +82,13 @@ pub fn redact(url: &str) -> String {
 /// connection is retried on every server of the list.
 pub async fn connect(o: &NatsOptions) -> Result<Client, BusError> {
     let server = redact(&o.server);
-    let fail = |reason: String| BusError::Connect {
+    let fail = |source: super::BoxError| BusError::Connect {
         server: server.clone(),
-        reason,
+        source,
+    };
+    // A cause may echo the token or the password: each link is scrubbed before it is kept.
+    let scrubbed = |e: &(dyn std::error::Error + 'static)| -> super::BoxError {
+        Box::new(super::Scrubbed::new(e, &|t: &str| scrub(t, o)))
     };
     let mut opts = ConnectOptions::new()
         .name("arc")
@@ -99,10 +103,10 @@ pub async fn connect(o: &NatsOptions) -> Result<Client, BusError> {
         opts = opts.user_and_password(u.clone(), p.clone());
     }
     if let Some(c) = &o.creds {
-        opts = opts
-            .credentials_file(c)
-            .await
-            .map_err(|e| fail(format!("cannot read credentials `{}`: {e}", c.display())))?;
+        opts = opts.credentials_file(c).await.map_err(|e| {
+            let what = format!("cannot read credentials `{}`", c.display());
+            fail(Box::new(BusError::op(what, e)))
+        })?;
     }
     match tokio::time::timeout(
         o.timeout + Duration::from_millis(500),
@@ -111,11 +115,10 @@ pub async fn connect(o: &NatsOptions) -> Result<Client, BusError> {
     .await
     {
         Ok(Ok(client)) => Ok(client),
-        Ok(Err(e)) => Err(fail(scrub(&e.to_string(), o))),
-        Err(_) => Err(fail(format!(
-            "no answer within {}",
-            crate::format::duration(o.timeout)
-        ))),
+        Ok(Err(e)) => Err(fail(scrubbed(&e))),
+        Err(_) => Err(fail(
+            format!("no answer within {}", crate::format::duration(o.timeout)).into(),
+        )),
     }
 }
 

@@ -30,20 +30,20 @@ pub(super) async fn serve(
         )
     })?;
     let endpoint = |given: Option<String>, key: &str, fallback: &str| {
-        given.unwrap_or_else(|| super::messaging::endpoint(settings, key, fallback))
+        super::messaging::endpoint_or(settings, given.as_ref(), key, fallback)
     };
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
         .map_or_else(|_| "arc".to_owned(), |h| h.trim().to_owned());
     let options = ServeOptions {
         listen: args.listen,
         components,
-        nats_url: endpoint(args.nats_url, "ARC_NATS_URL", "nats://127.0.0.1:4222"),
-        redis_url: endpoint(args.redis_url, "ARC_REDIS_URL", "redis://127.0.0.1:6379"),
+        nats_url: endpoint(args.nats_url, "ARC_NATS_URL", "nats://127.0.0.1:4222")?,
+        redis_url: endpoint(args.redis_url, "ARC_REDIS_URL", "redis://127.0.0.1:6379")?,
         database_url: endpoint(
             args.database_url,
             "ARC_DATABASE_URL",
             "postgres://arc@127.0.0.1:5432/arc",
-        ),
+        )?,
         admin_token: args.admin_token.filter(|t| !t.is_empty()),
         consumer: args
             .consumer
@@ -94,12 +94,7 @@ pub(super) async fn serve(
         },
         shutdown,
     )
-    .await
-    .map_err(|e| match e {
-        crate::pipeline::ServeError::NoAdminToken { .. }
-        | crate::pipeline::ServeError::WeakAdminToken => Error::invalid(e.to_string(), None),
-        other => Error::failed(other.to_string(), None),
-    })?;
+    .await?;
     Ok(ExitStatus::Success)
 }
 
@@ -146,9 +141,12 @@ pub(crate) fn secret(state_dir: &Path, name: &str) -> Result<String, Error> {
 /// `arc replay --log` and `arc tail --log`): `--pipeline-url` or the project's pipeline, and
 /// `--admin-token` or the one `arc up` made.
 pub(super) fn client(settings: &Settings, a: &AdminArgs) -> Result<Client, Error> {
-    let base = a.pipeline_url.clone().unwrap_or_else(|| {
-        super::messaging::endpoint(settings, "ARC_PIPELINE_URL", "http://127.0.0.1:8090")
-    });
+    let base = super::messaging::endpoint_or(
+        settings,
+        a.pipeline_url.as_ref(),
+        "ARC_PIPELINE_URL",
+        "http://127.0.0.1:8090",
+    )?;
     // Replicated pipeline instances export a list; any one of them answers for all.
     let base = base.split(',').next().unwrap_or_default().trim().to_owned();
     let token = match a.admin_token.clone().filter(|t| !t.is_empty()) {

@@ -7,20 +7,20 @@ use std::time::Duration;
 #[derive(Debug, thiserror::Error)]
 pub enum HealthError {
     /// Nothing accepted the connection.
-    #[error("connect to {addr}: {source}")]
+    #[error("connect to {addr}: {}", root(source.as_ref()))]
     Connect {
         /// The address.
         addr: SocketAddr,
-        /// Why.
-        source: std::io::Error,
+        /// Why: the client's error, its root cause shown on the line.
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// The connection broke mid-conversation.
-    #[error("talking to {addr}: {source}")]
+    #[error("talking to {addr}: {}", root(source.as_ref()))]
     Io {
         /// The address.
         addr: SocketAddr,
-        /// Why.
-        source: std::io::Error,
+        /// Why: the client's error, its root cause shown on the line.
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// No answer in time.
     #[error("no answer within {}", crate::format::duration(*.0))]
@@ -31,6 +31,14 @@ pub enum HealthError {
     /// The service answered, and is not healthy.
     #[error("{0}")]
     Unhealthy(String),
+    /// A request failed: the client's error, kept as the cause.
+    #[error("{what}: {source}")]
+    Failed {
+        /// What was asked (`SELECT 1`, `pulsar 127.0.0.1:6650`).
+        what: String,
+        /// Why.
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
 }
 
 impl HealthError {
@@ -41,7 +49,17 @@ impl HealthError {
             Self::Io { .. } => "io",
             Self::Timeout(_) => "timeout",
             Self::Protocol(_) => "protocol",
-            Self::Unhealthy(_) => "unhealthy",
+            Self::Unhealthy(_) | Self::Failed { .. } => "unhealthy",
         }
     }
+}
+
+/// The innermost cause of `e` (`Connection refused (os error 111)`, not the client's
+/// `error sending request`), which is what a probe's one line says.
+fn root(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut last = e;
+    while let Some(next) = last.source() {
+        last = next;
+    }
+    last.to_string()
 }

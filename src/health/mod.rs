@@ -1,4 +1,5 @@
-//! Health probes that speak each service's protocol, and deep round trips.
+//! Health probes that speak each service's protocol (through the client crates arc links, see
+//! `wire`), and deep round trips.
 //!
 //! Owns probing only: it never starts or stops anything and never prints. A probe never fails
 //! as a Rust error: every outcome, good or bad, is a value the caller renders.
@@ -189,17 +190,23 @@ async fn probe_inner(t: &Target, timeout: Duration) -> Result<String, HealthErro
             }
         }
         ProbeKind::Redis => {
-            let mut conn = wire::Redis::connect(t.addr).await?;
-            match conn.command(&["PING"]).await? {
-                wire::Reply::Simple(s) if s == "PONG" => Ok("PING: PONG".into()),
-                other => Err(HealthError::Unhealthy(format!("PING answered {other}"))),
+            let mut conn = wire::redis(t.addr, timeout).await?;
+            match wire::redis_command(&mut conn, t.addr, &["PING"]).await? {
+                redis::Value::SimpleString(s) if s == "PONG" => Ok("PING: PONG".into()),
+                other => Err(HealthError::Unhealthy(format!(
+                    "PING answered {}",
+                    wire::show(&other)
+                ))),
             }
         }
         ProbeKind::Postgres => {
             let session = postgres_connect(t, timeout).await?;
             let row = session.client.query_one("SELECT 1", &[]).await;
             session.close().await;
-            let row = row.map_err(|e| HealthError::Unhealthy(format!("SELECT 1 failed: {e}")))?;
+            let row = row.map_err(|e| HealthError::Failed {
+                what: "SELECT 1 failed".into(),
+                source: Box::new(e),
+            })?;
             let one: i32 = row.get(0);
             if one == 1 {
                 Ok("SELECT 1: 1".into())
@@ -231,7 +238,10 @@ async fn pulsar_probe(t: &Target, timeout: Duration) -> Result<String, HealthErr
     let topic = pulsar_topic(t);
     let lookup = crate::bus::pulsar::connect_and_lookup(t.addr, &topic, timeout)
         .await
-        .map_err(|e| HealthError::Unhealthy(format!("pulsar {}: {e}", t.addr)))?;
+        .map_err(|e| HealthError::Failed {
+            what: format!("pulsar {}", t.addr),
+            source: Box::new(e),
+        })?;
     let version = if lookup.server_version.is_empty() {
         "broker"
     } else {
@@ -278,10 +288,14 @@ async fn postgres_connect(t: &Target, timeout: Duration) -> Result<PgSession, He
         .dbname(t.params.get("dbname").map_or("postgres", String::as_str))
         .application_name("arc-health")
         .connect_timeout(timeout);
-    let (client, connection) = config
-        .connect(tokio_postgres::NoTls)
-        .await
-        .map_err(|e| HealthError::Unhealthy(format!("connect to {}: {e}", t.addr)))?;
+    let (client, connection) =
+        config
+            .connect(tokio_postgres::NoTls)
+            .await
+            .map_err(|e| HealthError::Failed {
+                what: format!("connect to {}", t.addr),
+                source: Box::new(e),
+            })?;
     let connection = tokio::spawn(connection);
     Ok(PgSession { client, connection })
 }
@@ -323,26 +337,31 @@ async fn deep_inner(t: &Target, timeout: Duration, steps: &mut Vec<Step>) {
         ProbeKind::Nats => {
             // The health target is the monitoring port; messages go through the client port.
             let addr = t.extra.get("client").copied().unwrap_or(t.addr);
-            let Some(mut nats) = step(steps, "connect", wire::Nats::connect(addr)).await else {
+            let Some(nats) = step(steps, "connect", wire::nats(addr, timeout)).await else {
                 return;
             };
             let subject = format!("_arc.health.{token}");
             step(
                 steps,
                 "publish+receive",
-                nats.round_trip(&subject, token.as_bytes()),
+                wire::nats_round_trip(&nats, addr, &subject, token.as_bytes()),
             )
             .await;
         }
         ProbeKind::Redis => {
-            let Some(mut r) = step(steps, "connect", wire::Redis::connect(t.addr)).await else {
+            let Some(mut r) = step(steps, "connect", wire::redis(t.addr, timeout)).await else {
                 return;
             };
             let key = format!("arc:health:{token}");
             let set = step(steps, "set", async {
-                match r.command(&["SET", &key, &token, "PX", "10000"]).await? {
-                    wire::Reply::Simple(s) if s == "OK" => Ok(()),
-                    other => Err(HealthError::Unhealthy(format!("SET answered {other}"))),
+                match wire::redis_command(&mut r, t.addr, &["SET", &key, &token, "PX", "10000"])
+                    .await?
+                {
+                    redis::Value::Okay => Ok(()),
+                    other => Err(HealthError::Unhealthy(format!(
+                        "SET answered {}",
+                        wire::show(&other)
+                    ))),
                 }
             })
             .await;
@@ -350,13 +369,16 @@ async fn deep_inner(t: &Target, timeout: Duration, steps: &mut Vec<Step>) {
                 return;
             }
             step(steps, "get", async {
-                match r.command(&["GET", &key]).await? {
-                    wire::Reply::Bulk(Some(v)) if v == token.as_bytes() => Ok(()),
-                    other => Err(HealthError::Unhealthy(format!("GET answered {other}"))),
+                match wire::redis_command(&mut r, t.addr, &["GET", &key]).await? {
+                    redis::Value::BulkString(v) if v == token.as_bytes() => Ok(()),
+                    other => Err(HealthError::Unhealthy(format!(
+                        "GET answered {}",
+                        wire::show(&other)
+                    ))),
                 }
             })
             .await;
-            let _ = r.command(&["DEL", &key]).await;
+            let _ = wire::redis_command(&mut r, t.addr, &["DEL", &key]).await;
         }
         ProbeKind::Postgres => {
             let Some(session) = step(steps, "connect", postgres_connect(t, timeout)).await else {

@@ -1,246 +1,282 @@
-//! Just enough of HTTP/1.1, RESP and the NATS client protocol for probes and round trips.
-//! Not general clients: the messaging commands use real client libraries.
+//! The connections probes make, through the crates arc already links: a TCP connect, one small
+//! HTTP client for every HTTP probe (reqwest: chunked bodies, redirects off, no proxy), the
+//! `redis` crate for RESP and `async-nats` for the NATS round trip. Nothing here speaks a wire
+//! protocol by hand.
 
-use std::fmt::{self, Write as _};
 use std::net::SocketAddr;
+use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use futures::StreamExt as _;
 use tokio::net::TcpStream;
 
 use super::HealthError;
 
-/// The most a probe reads from one answer.
+/// The most a probe reads from one HTTP answer.
 const MAX_ANSWER: usize = 64 * 1024;
 
 /// A TCP connection to `addr`.
 pub(super) async fn connect(addr: SocketAddr) -> Result<TcpStream, HealthError> {
     let s = TcpStream::connect(addr)
         .await
-        .map_err(|source| HealthError::Connect { addr, source })?;
+        .map_err(|source| HealthError::Connect {
+            addr,
+            source: Box::new(source),
+        })?;
     let _ = s.set_nodelay(true);
     Ok(s)
 }
 
-fn io(addr: SocketAddr) -> impl Fn(std::io::Error) -> HealthError {
-    move |source| HealthError::Io { addr, source }
+/// Whether a client error means nothing accepted the connection (rather than a broken
+/// conversation): an I/O error of the connect kinds at the root of its causes.
+fn is_connect_failure(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(e);
+    while let Some(e) = next {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            return matches!(
+                io.kind(),
+                std::io::ErrorKind::ConnectionRefused
+                    | std::io::ErrorKind::ConnectionReset
+                    | std::io::ErrorKind::AddrNotAvailable
+                    | std::io::ErrorKind::HostUnreachable
+                    | std::io::ErrorKind::NetworkUnreachable
+            );
+        }
+        next = e.source();
+    }
+    false
 }
 
-/// `GET path` over HTTP/1.1 with `Connection: close`; the status and (bounded) body.
+/// A client error as a [`HealthError`]: [`HealthError::Connect`] when nothing accepted the
+/// connection, else [`HealthError::Io`]; the client's error is kept as the cause.
+fn client_error(
+    addr: SocketAddr,
+    e: impl std::error::Error + Send + Sync + 'static,
+) -> HealthError {
+    if is_connect_failure(&e) {
+        HealthError::Connect {
+            addr,
+            source: Box::new(e),
+        }
+    } else {
+        HealthError::Io {
+            addr,
+            source: Box::new(e),
+        }
+    }
+}
+
+/// `GET path` on `addr`; the status and the (bounded, de-chunked) body as text.
 pub(super) async fn http_get(addr: SocketAddr, path: &str) -> Result<(u16, String), HealthError> {
-    let mut s = connect(addr).await?;
-    let req = format!(
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nUser-Agent: arc\r\nConnection: close\r\n\r\n"
-    );
-    s.write_all(req.as_bytes()).await.map_err(io(addr))?;
-    let mut buf = Vec::new();
-    s.take(MAX_ANSWER as u64)
-        .read_to_end(&mut buf)
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent("arc")
+        .build()
+        .map_err(|e| client_error(addr, e))?;
+    let url = format!("http://{addr}{path}");
+    let response = client
+        .get(&url)
+        .send()
         .await
-        .map_err(io(addr))?;
-    let text = String::from_utf8_lossy(&buf);
-    let status = text
-        .strip_prefix("HTTP/1.")
-        .and_then(|r| r.get(2..5))
-        .and_then(|c| c.parse::<u16>().ok())
-        .ok_or_else(|| HealthError::Protocol(format!("not an HTTP answer from {addr}")))?;
-    let body = text.split_once("\r\n\r\n").map_or("", |(_, b)| b);
-    Ok((status, body.to_owned()))
-}
-
-/// A RESP reply.
-#[derive(Debug, PartialEq, Eq)]
-pub(super) enum Reply {
-    /// `+OK`.
-    Simple(String),
-    /// `-ERR …`.
-    Error(String),
-    /// `:1`.
-    Integer(i64),
-    /// `$3\r\nabc` or the nil bulk.
-    Bulk(Option<Vec<u8>>),
-    /// Arrays are not needed by probes; their length is kept.
-    Array(i64),
-}
-
-impl fmt::Display for Reply {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Simple(s) => write!(f, "`{s}`"),
-            Self::Error(e) => write!(f, "error `{e}`"),
-            Self::Integer(i) => write!(f, "{i}"),
-            Self::Bulk(Some(b)) => write!(f, "`{}`", String::from_utf8_lossy(b)),
-            Self::Bulk(None) => f.write_str("nil"),
-            Self::Array(n) => write!(f, "an array of {n}"),
+        .map_err(|e| client_error(addr, e.without_url()))?;
+    let status = response.status().as_u16();
+    let mut response = response;
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| client_error(addr, e.without_url()))?
+    {
+        body.extend_from_slice(&chunk[..chunk.len().min(MAX_ANSWER - body.len())]);
+        if body.len() >= MAX_ANSWER {
+            break;
         }
     }
+    Ok((status, String::from_utf8_lossy(&body).into_owned()))
 }
 
-/// A Redis connection speaking RESP2.
-pub(super) struct Redis {
+/// A Redis connection to `addr` (no password: the probe's own connection).
+pub(super) async fn redis(
     addr: SocketAddr,
-    stream: BufReader<TcpStream>,
+    timeout: Duration,
+) -> Result<redis::aio::MultiplexedConnection, HealthError> {
+    let client =
+        redis::Client::open(format!("redis://{addr}/")).map_err(|e| client_error(addr, e))?;
+    let config = redis::AsyncConnectionConfig::new()
+        .set_connection_timeout(timeout)
+        .set_response_timeout(timeout);
+    client
+        .get_multiplexed_async_connection_with_config(&config)
+        .await
+        .map_err(|e| client_error(addr, e))
 }
 
-impl Redis {
-    /// Connects to `addr`.
-    pub(super) async fn connect(addr: SocketAddr) -> Result<Self, HealthError> {
-        Ok(Self {
-            addr,
-            stream: BufReader::new(connect(addr).await?),
-        })
+/// Sends one Redis command and reads its reply.
+pub(super) async fn redis_command(
+    conn: &mut redis::aio::MultiplexedConnection,
+    addr: SocketAddr,
+    args: &[&str],
+) -> Result<redis::Value, HealthError> {
+    let mut cmd = redis::Cmd::new();
+    for a in args {
+        cmd.arg(*a);
     }
+    match cmd.query_async::<redis::Value>(conn).await {
+        Ok(v) => Ok(v),
+        // The server answered with an error: it is up, and said no.
+        Err(e) if e.kind() != redis::ErrorKind::IoError => Err(HealthError::Unhealthy(format!(
+            "{} answered error `{e}`",
+            args.first().copied().unwrap_or_default()
+        ))),
+        Err(e) => Err(client_error(addr, e)),
+    }
+}
 
-    /// Sends one command and reads its reply.
-    pub(super) async fn command(&mut self, args: &[&str]) -> Result<Reply, HealthError> {
-        let mut req = format!("*{}\r\n", args.len());
-        for a in args {
-            let _ = write!(req, "${}\r\n{a}\r\n", a.len());
-        }
-        let addr = self.addr;
-        self.stream
-            .get_mut()
-            .write_all(req.as_bytes())
-            .await
-            .map_err(io(addr))?;
-        let mut line = String::new();
-        (&mut self.stream)
-            .take(MAX_ANSWER as u64)
-            .read_line(&mut line)
-            .await
-            .map_err(io(addr))?;
-        let line = line.trim_end();
-        let (kind, rest) = line.split_at(line.len().min(1));
-        match kind {
-            "+" => Ok(Reply::Simple(rest.to_owned())),
-            "-" => Ok(Reply::Error(rest.to_owned())),
-            ":" => rest.parse().map(Reply::Integer).map_err(|_| bad(line)),
-            "*" => rest.parse().map(Reply::Array).map_err(|_| bad(line)),
-            "$" => {
-                let len: i64 = rest.parse().map_err(|_| bad(line))?;
-                let Ok(len) = usize::try_from(len) else {
-                    return Ok(Reply::Bulk(None));
-                };
-                if len > MAX_ANSWER {
-                    return Err(bad(line));
+/// A Redis reply as a probe's message shows it.
+pub(super) fn show(v: &redis::Value) -> String {
+    match v {
+        redis::Value::SimpleString(s) => format!("`{s}`"),
+        redis::Value::Okay => "`OK`".into(),
+        redis::Value::BulkString(b) => format!("`{}`", String::from_utf8_lossy(b)),
+        redis::Value::Int(i) => i.to_string(),
+        redis::Value::Nil => "nil".into(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// A NATS connection to `addr` (no credentials: the probe's own connection), failing at once
+/// when nothing answers.
+pub(super) async fn nats(
+    addr: SocketAddr,
+    timeout: Duration,
+) -> Result<async_nats::Client, HealthError> {
+    // The client's connect future is large; boxed, it does not weigh on every caller's.
+    Box::pin(
+        async_nats::ConnectOptions::new()
+            .name("arc-health")
+            .connection_timeout(timeout)
+            .connect(format!("nats://{addr}")),
+    )
+    .await
+    .map_err(|e| client_error(addr, e))
+}
+
+/// Subscribes to `subject`, publishes `payload` to it and waits for it to come back.
+pub(super) async fn nats_round_trip(
+    client: &async_nats::Client,
+    addr: SocketAddr,
+    subject: &str,
+    payload: &[u8],
+) -> Result<(), HealthError> {
+    let mut sub = client
+        .subscribe(subject.to_owned())
+        .await
+        .map_err(|e| client_error(addr, e))?;
+    client.flush().await.map_err(|e| client_error(addr, e))?;
+    client
+        .publish(subject.to_owned(), payload.to_vec().into())
+        .await
+        .map_err(|e| client_error(addr, e))?;
+    client.flush().await.map_err(|e| client_error(addr, e))?;
+    let msg = sub.next().await.ok_or_else(|| {
+        HealthError::Unhealthy(format!("{addr} ended the subscription to `{subject}`"))
+    })?;
+    let _ = sub.unsubscribe().await;
+    if msg.payload.as_ref() == payload {
+        Ok(())
+    } else {
+        Err(HealthError::Unhealthy(
+            "received a different payload".into(),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+    use super::*;
+
+    /// A server that answers one request with `answer`, written in the pieces given.
+    async fn answering(pieces: &'static [&'static str]) -> SocketAddr {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (mut s, _) = listener.accept().await.unwrap();
+            let mut request = Vec::new();
+            let mut buf = [0; 1024];
+            while !request.ends_with(b"\r\n\r\n") {
+                let n = s.read(&mut buf).await.unwrap();
+                if n == 0 {
+                    return;
                 }
-                let mut buf = vec![0; len + 2];
-                self.stream.read_exact(&mut buf).await.map_err(io(addr))?;
-                buf.truncate(len);
-                Ok(Reply::Bulk(Some(buf)))
+                request.extend_from_slice(&buf[..n]);
             }
-            _ => Err(bad(line)),
-        }
+            for p in pieces {
+                s.write_all(p.as_bytes()).await.unwrap();
+                s.flush().await.unwrap();
+            }
+        });
+        addr
     }
-}
 
-fn bad(line: &str) -> HealthError {
-    HealthError::Protocol(format!("`{}`", line.chars().take(80).collect::<String>()))
-}
+    /// Issue 16: the hand-written HTTP probe returned a chunked body with its chunk sizes
+    /// (`2\r\nok\r\n0\r\n\r\n`), so Pulsar's `ok` did not read as `ok`.
+    #[tokio::test]
+    async fn a_chunked_body_is_read_whole() {
+        let addr = answering(&[
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: text/plain\r\n\r\n",
+            "1\r\no\r\n",
+            "1\r\nk\r\n",
+            "0\r\n\r\n",
+        ])
+        .await;
+        let (status, body) = http_get(addr, "/admin/v2/brokers/health").await.unwrap();
+        assert_eq!((status, body.as_str()), (200, "ok"));
+    }
 
-/// A NATS connection (text protocol, no auth).
-pub(super) struct Nats {
-    addr: SocketAddr,
-    stream: BufReader<TcpStream>,
-}
-
-impl Nats {
-    /// Connects, reads `INFO`, sends `CONNECT` and waits for the first `PONG`.
-    pub(super) async fn connect(addr: SocketAddr) -> Result<Self, HealthError> {
-        let mut n = Self {
-            addr,
-            stream: BufReader::new(connect(addr).await?),
+    #[tokio::test]
+    async fn a_pulsar_admin_answering_chunked_ok_is_healthy() {
+        let admin = answering(&[
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n",
+        ])
+        .await;
+        let target = super::super::Target {
+            kind: crate::spec::ProbeKind::Pulsar,
+            // Nothing listens on the broker port: the admin API's answer decides.
+            addr: SocketAddr::from(([127, 0, 0, 1], 1)),
+            extra: [("admin".to_owned(), admin)].into(),
+            path: None,
+            params: std::collections::BTreeMap::new(),
+            cluster: None,
         };
-        let info = n.line().await?;
-        if !info.starts_with("INFO ") {
-            return Err(bad(&info));
-        }
-        n.send("CONNECT {\"verbose\":false,\"pedantic\":false,\"name\":\"arc-health\",\"lang\":\"rust\",\"protocol\":1}\r\nPING\r\n").await?;
-        n.expect_pong().await?;
-        Ok(n)
+        let outcome = super::super::probe(&target, Duration::from_secs(5)).await;
+        assert!(outcome.healthy, "{outcome:?}");
+        assert_eq!(outcome.detail, "GET /admin/v2/brokers/health: ok");
     }
 
-    async fn send(&mut self, text: &str) -> Result<(), HealthError> {
-        let addr = self.addr;
-        self.stream
-            .get_mut()
-            .write_all(text.as_bytes())
-            .await
-            .map_err(io(addr))
-    }
-
-    async fn line(&mut self) -> Result<String, HealthError> {
-        let mut line = String::new();
-        let addr = self.addr;
-        let n = (&mut self.stream)
-            .take(MAX_ANSWER as u64)
-            .read_line(&mut line)
-            .await
-            .map_err(io(addr))?;
-        if n == 0 {
-            return Err(HealthError::Protocol(format!(
-                "{addr} closed the connection"
-            )));
-        }
-        Ok(line.trim_end().to_owned())
-    }
-
-    async fn expect_pong(&mut self) -> Result<(), HealthError> {
-        loop {
-            let l = self.line().await?;
-            match l.as_str() {
-                "PONG" => return Ok(()),
-                "PING" => self.send("PONG\r\n").await?,
-                l if l.starts_with("-ERR") => return Err(HealthError::Unhealthy(l.to_owned())),
-                l if l.starts_with("INFO ") || l == "+OK" => {}
-                other => return Err(bad(other)),
-            }
-        }
-    }
-
-    /// Subscribes to `subject`, publishes `payload` to it and waits for it to come back.
-    pub(super) async fn round_trip(
-        &mut self,
-        subject: &str,
-        payload: &[u8],
-    ) -> Result<(), HealthError> {
-        self.send(&format!("SUB {subject} 1\r\nPING\r\n")).await?;
-        self.expect_pong().await?;
-        let mut msg = format!("PUB {subject} {}\r\n", payload.len()).into_bytes();
-        msg.extend_from_slice(payload);
-        msg.extend_from_slice(b"\r\n");
-        let addr = self.addr;
-        self.stream
-            .get_mut()
-            .write_all(&msg)
-            .await
-            .map_err(io(addr))?;
-        loop {
-            let l = self.line().await?;
-            if l == "PING" {
-                self.send("PONG\r\n").await?;
-                continue;
-            }
-            if l.starts_with("-ERR") {
-                return Err(HealthError::Unhealthy(l));
-            }
-            if let Some(rest) = l.strip_prefix("MSG ") {
-                let len: usize = rest
-                    .rsplit(' ')
-                    .next()
-                    .and_then(|n| n.parse().ok())
-                    .filter(|&n| n <= MAX_ANSWER)
-                    .ok_or_else(|| bad(&l))?;
-                let mut buf = vec![0; len + 2];
-                self.stream.read_exact(&mut buf).await.map_err(io(addr))?;
-                buf.truncate(len);
-                if buf == payload {
-                    let _ = self.send("UNSUB 1\r\n").await;
-                    return Ok(());
-                }
-                return Err(HealthError::Unhealthy(
-                    "received a different payload".into(),
-                ));
-            }
-        }
+    #[tokio::test]
+    async fn nothing_listening_is_a_connect_error_with_its_cause() {
+        let addr = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap()
+        };
+        let e = http_get(addr, "/").await.unwrap_err();
+        assert!(matches!(e, HealthError::Connect { .. }), "{e:?}");
+        assert!(
+            e.to_string().starts_with(&format!("connect to {addr}: ")),
+            "{e}"
+        );
+        assert!(
+            crate::format::chain(&e).contains("Connection refused"),
+            "{e}"
+        );
+        let e = redis(addr, Duration::from_secs(2)).await.unwrap_err();
+        assert!(matches!(e, HealthError::Connect { .. }), "{e:?}");
+        let e = nats(addr, Duration::from_secs(2)).await.unwrap_err();
+        assert!(
+            crate::format::chain(&e).contains("Connection refused"),
+            "{e}"
+        );
     }
 }

@@ -252,7 +252,7 @@ pub struct Listing {
 /// The letters of `place`.
 pub async fn list(redis: &Redis, place: Place, limit: usize) -> Result<Listing, QueueError> {
     let mut conn = redis.conn().await?;
-    let err = |e: redis::RedisError| redis.error(&e);
+    let err = |e: redis::RedisError| redis.error(e);
     let (count, dropped, raw): (u64, Option<u64>, Vec<Vec<u8>>) = redis::pipe()
         .cmd("LLEN")
         .arg(place.list())
@@ -333,7 +333,7 @@ pub async fn take(
     action: Action,
 ) -> Result<Option<DeadLetter>, QueueError> {
     let mut conn = redis.conn().await?;
-    let err = |e: redis::RedisError| redis.error(&e);
+    let err = |e: redis::RedisError| redis.error(e);
     for place in Place::ALL {
         let raw = whole_list(&mut conn, place).await.map_err(err)?;
         for r in raw {
@@ -369,7 +369,7 @@ async fn whole_list(
 /// returns how many.
 pub async fn take_all(redis: &Redis, place: Place, action: Action) -> Result<u64, QueueError> {
     let mut conn = redis.conn().await?;
-    let err = |e: redis::RedisError| redis.error(&e);
+    let err = |e: redis::RedisError| redis.error(e);
     let raw = whole_list(&mut conn, place).await.map_err(err)?;
     let mut n = 0;
     // Oldest first, so that retried entries go back in the order they first came.

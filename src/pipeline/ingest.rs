@@ -32,7 +32,7 @@ use super::dead::{self, DeadLetter, Place};
 use super::envelope::{self, Incoming, Source};
 use super::fanout::{Pipeline, Rejection};
 use super::queue::Redis;
-use super::supervisor::Beat;
+use super::supervisor::{doing, Beat, TaskError};
 
 pub const INGEST_LIST: &str = "arc:ingest";
 pub const REJECTED_LIST: &str = "arc:ingest:rejected";
@@ -51,13 +51,10 @@ pub async fn redis_consumer(
     redis: Redis,
     consumer: String,
     beat: Beat,
-) -> Result<(), String> {
+) -> Result<(), TaskError> {
     let processing = processing_list(&consumer);
-    let mut conn = redis
-        .connect(Duration::from_secs(5))
-        .await
-        .map_err(|e| e.to_string())?;
-    let err = |e: redis::RedisError| redis.error(&e).to_string();
+    let mut conn = redis.connect(Duration::from_secs(5)).await?;
+    let err = |e: redis::RedisError| redis.error(e);
     beat.up();
     'recover: loop {
         // Recovery: whatever is in our processing list was taken but not finished.
@@ -122,7 +119,7 @@ async fn process(
     conn: &mut redis::aio::ConnectionManager,
     processing: &str,
     entries: Vec<Vec<u8>>,
-) -> Result<Option<Duration>, String> {
+) -> Result<Option<Duration>, TaskError> {
     let outcomes = futures::future::join_all(entries.iter().map(|raw| async move {
         let m = envelope::parse_incoming(raw).map_err(|m| Rejection::Malformed {
             index: None,
@@ -183,7 +180,7 @@ async fn finish(
     processing: &str,
     done: &[&[u8]],
     letters: &[DeadLetter],
-) -> Result<(), String> {
+) -> Result<(), TaskError> {
     if done.is_empty() {
         return Ok(());
     }
@@ -195,7 +192,7 @@ async fn finish(
     }
     pipe.query_async::<()>(conn)
         .await
-        .map_err(|e| format!("could not clear {processing}: {e}"))
+        .map_err(doing(format!("could not clear {processing}")))
 }
 
 /// `Authorization: Bearer …` among a message's headers (any case).
@@ -214,12 +211,12 @@ pub async fn nats_consumer(
     pipeline: Arc<Pipeline>,
     redis: Redis,
     beat: Beat,
-) -> Result<(), String> {
+) -> Result<(), TaskError> {
     let client = pipeline.nats().clone();
     let mut sub = client
         .queue_subscribe(NATS_INGEST, NATS_QUEUE_GROUP.to_owned())
         .await
-        .map_err(|e| format!("cannot subscribe to {NATS_INGEST}: {e}"))?;
+        .map_err(doing(format!("cannot subscribe to {NATS_INGEST}")))?;
     beat.up();
     while let Some(msg) = sub.next().await {
         let subject = msg
@@ -300,23 +297,24 @@ pub async fn nats_consumer(
                 let mut l = refused_letter(entry.as_bytes(), &r, "nats");
                 l.id.clone_from(&id);
                 let set_aside = async {
-                    let mut conn = redis.conn().await.map_err(|e| e.to_string())?;
+                    let mut conn = redis.conn().await?;
                     dead::push(&mut conn, Place::Ingest, &[l])
                         .await
-                        .map_err(|e| e.to_string())
+                        .map_err(|e| redis.error(e))
                 };
                 match set_aside.await {
                     Ok(_) => pipeline.metrics.dead_letters(Place::Ingest, 1),
                     Err(e) => tracing::warn!(
-                        "nats ingress: refused a message on `{subject}` ({}) and could not set it aside: {e}",
-                        r.message()
+                        "nats ingress: refused a message on `{subject}` ({}) and could not set it aside: {}",
+                        r.message(),
+                        crate::format::chain(&e)
                     ),
                 }
             }
             (None, Ok(_)) => {}
         }
     }
-    Err(format!("the subscription to {NATS_INGEST} ended"))
+    Err(format!("the subscription to {NATS_INGEST} ended").into())
 }
 
 /// A NATS message set aside, as an envelope for Redis ingress.

@@ -31,8 +31,9 @@ use redis::aio::ConnectionManager;
 use super::dead::{self, DeadLetter, Place};
 use super::queue::{Redis, LOG_QUEUE};
 use super::store::messages::{Inserted, LogEntry, LogWriter, WriteFail};
-use super::store::{chain, Store};
+use super::store::Store;
 use super::supervisor::Beat;
+use super::supervisor::{doing, TaskError};
 
 /// Where committed messages are announced for the live feed (NDJSON chunks).
 pub const COMMITTED: &str = "arc.log.committed";
@@ -93,20 +94,17 @@ pub async fn run(
     batching: Batching,
     metrics: Arc<super::metrics::Metrics>,
     beat: Beat,
-) -> Result<(), String> {
+) -> Result<(), TaskError> {
     let processing = processing_lists(&consumer);
     let processing = &processing;
-    let mut conn = redis
-        .connect(Duration::from_secs(5))
-        .await
-        .map_err(|e| e.to_string())?;
-    let mut log = store.log_writer().await.map_err(|e| chain(&e))?;
+    let mut conn = redis.connect(Duration::from_secs(5)).await?;
+    let mut log = store.log_writer().await?;
     let mut w = Writer {
         log: &mut log,
         nats: &nats,
         metrics: &metrics,
     };
-    let rerr = |e: redis::RedisError| redis.error(&e).to_string();
+    let rerr = |e: redis::RedisError| redis.error(e);
     beat.up();
 
     // Whatever this logger held when it stopped: written again (duplicates are dropped).
@@ -137,26 +135,26 @@ pub async fn run(
         while let Some(slot) = free_rx.recv().await {
             let batch = take_batch(&take, &mut take_conn, &processing[slot], batching)
                 .await
-                .map_err(|e| redis.error(&e).to_string())?;
+                .map_err(|e| redis.error(e))?;
             if batch_tx.send((slot, batch)).await.is_err() {
                 break;
             }
         }
-        Ok::<(), String>(())
+        Ok::<(), TaskError>(())
     };
     let writer = async {
         while let Some((slot, batch)) = batch_rx.recv().await {
             w.commit(&mut conn, &processing[slot], &batch).await?;
             let _ = free_tx.send(slot).await;
         }
-        Ok::<(), String>(())
+        Ok::<(), TaskError>(())
     };
     // Either side failing ends the run; what was taken stays in its list for the next one.
     tokio::select! {
         r = taker => r,
         r = writer => r,
     }?;
-    Err("the logger stopped taking batches".to_owned())
+    Err("the logger stopped taking batches".into())
 }
 
 /// Takes a batch into `list`: up to `count` entries, `bytes` bytes, or what arrived within `wait`
@@ -213,7 +211,7 @@ impl Writer<'_> {
         conn: &mut ConnectionManager,
         processing: &str,
         batch: &[Vec<u8>],
-    ) -> Result<(), String> {
+    ) -> Result<(), TaskError> {
         let mut entries = Vec::with_capacity(batch.len());
         let mut lines = Vec::with_capacity(batch.len());
         let mut letters = Vec::new();
@@ -258,7 +256,7 @@ impl Writer<'_> {
         pipe.cmd("DEL").arg(processing).ignore();
         pipe.query_async::<()>(conn)
             .await
-            .map_err(|e| format!("could not release {processing}: {e}"))?;
+            .map_err(doing(format!("could not release {processing}")))?;
         self.metrics.dead_letters(Place::Log, letters.len());
         announce(
             self.nats,
@@ -327,12 +325,15 @@ async fn announce<'a>(nats: &async_nats::Client, lines: impl Iterator<Item = &'a
 
 /// Deletes messages older than `days`, every hour (TimescaleDB: whole chunks). A failed pass is
 /// logged and tried again at the next hour.
-pub async fn retention(store: Arc<Store>, days: u32, beat: Beat) -> Result<(), String> {
+pub async fn retention(store: Arc<Store>, days: u32, beat: Beat) -> Result<(), TaskError> {
     let mut tick = tokio::time::interval(Duration::from_secs(3600));
     beat.up();
     loop {
         tick.tick().await;
-        let result = store.drop_older_than(days).await.map_err(|e| chain(&e));
+        let result = store
+            .drop_older_than(days)
+            .await
+            .map_err(|e| crate::format::chain(&e));
         match result {
             Ok(n) => tracing::info!("logger: retention ({days} days) removed {n}"),
             Err(e) => tracing::warn!("logger: retention failed: {e}"),

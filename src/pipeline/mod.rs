@@ -130,18 +130,37 @@ pub struct ServeOptions {
     pub retention_days: Option<u32>,
 }
 
+/// Why `arc serve` could not start, or stopped: each variant that wraps a library error keeps it
+/// as its `source`.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
-    #[error("cannot listen on {addr}: {reason}")]
-    Listen { addr: SocketAddr, reason: String },
+    #[error("cannot listen on {addr}{}", holder.as_ref().map(|h| format!(": port {} is held by {h}", addr.port())).unwrap_or_default())]
+    Listen {
+        addr: SocketAddr,
+        /// The process holding the port, when it is taken.
+        holder: Option<String>,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("the admin API ({what}) needs an admin token: set ARC_ADMIN_TOKEN (`arc up` sets one for the pipeline service) or run only `--components fanout`")]
     NoAdminToken { what: String },
     #[error("the admin token must be at least 16 characters")]
     WeakAdminToken,
-    #[error("cannot use NATS at {url}: {reason}")]
-    Nats { url: String, reason: String },
-    #[error("the HTTP server stopped: {0}")]
-    Server(String),
+    #[error("cannot use NATS at {url}")]
+    Nats {
+        url: String,
+        #[source]
+        source: async_nats::ConnectError,
+    },
+    #[error("the HTTP server stopped")]
+    Server(#[source] std::io::Error),
+}
+
+impl ServeError {
+    /// Whether the options were wrong (exit 2) rather than the world (exit 1).
+    pub(crate) fn is_usage(&self) -> bool {
+        matches!(self, Self::NoAdminToken { .. } | Self::WeakAdminToken)
+    }
 }
 
 /// Runs the pipeline until `shutdown` resolves. `ready` is told the bound address.
@@ -170,12 +189,10 @@ pub async fn serve(
             .await
             .map_err(|e| ServeError::Listen {
                 addr: o.listen,
-                reason: match crate::runtime::ports::holder(o.listen.port()) {
-                    Some(h) if e.kind() == std::io::ErrorKind::AddrInUse => {
-                        format!("port {} is held by {h}", o.listen.port())
-                    }
-                    _ => e.to_string(),
-                },
+                holder: (e.kind() == std::io::ErrorKind::AddrInUse)
+                    .then(|| crate::runtime::ports::holder(o.listen.port()))
+                    .flatten(),
+                source: e,
             })?;
     let addr = listener.local_addr().unwrap_or(o.listen);
 
@@ -189,7 +206,7 @@ pub async fn serve(
         .await
         .map_err(|e| ServeError::Nats {
             url: redact(&o.nats_url),
-            reason: e.to_string(),
+            source: e,
         })?;
     let supervisor = supervisor::Supervisor::new();
     let redis = queue::Redis::new(o.redis_url.clone());
@@ -292,7 +309,7 @@ pub async fn serve(
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
-        .map_err(|e| ServeError::Server(e.to_string()))
+        .map_err(ServeError::Server)
 }
 
 /// How often the pipeline lists the streams of its backbone: a stream created (or whose
@@ -316,7 +333,7 @@ async fn watch_streams(
     pipeline: Arc<Pipeline>,
     nats: async_nats::Client,
     beat: supervisor::Beat,
-) -> Result<(), String> {
+) -> Result<(), supervisor::TaskError> {
     let js = async_nats::jetstream::new(nats.clone());
     let mut seen = std::collections::BTreeMap::<String, std::time::Instant>::new();
     let mut listed = false;
@@ -337,8 +354,11 @@ async fn watch_streams(
                 listed = true;
                 beat.up();
             }
-            Err(e) if !listed => return Err(e.to_string()),
-            Err(e) => tracing::warn!("streams: {e}; keeping the last listing"),
+            Err(e) if !listed => return Err(e.into()),
+            Err(e) => tracing::warn!(
+                "streams: {}; keeping the last listing",
+                crate::format::chain(&e)
+            ),
         }
         tokio::time::sleep(STREAMS_EVERY).await;
     }
@@ -351,16 +371,16 @@ async fn watch_queue_depth(
     pipeline: Arc<Pipeline>,
     redis: queue::Redis,
     beat: supervisor::Beat,
-) -> Result<(), String> {
+) -> Result<(), supervisor::TaskError> {
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     loop {
         tick.tick().await;
-        let mut c = redis.conn().await.map_err(|e| e.to_string())?;
+        let mut c = redis.conn().await?;
         let n = redis::cmd("LLEN")
             .arg(queue::LOG_QUEUE)
             .query_async::<u64>(&mut c)
             .await
-            .map_err(|e| redis.error(&e).to_string())?;
+            .map_err(|e| redis.error(e))?;
         pipeline.metrics.queue_depth(n);
         beat.up();
     }
@@ -375,13 +395,15 @@ async fn watch_config(
     nats: async_nats::Client,
     local: Arc<tokio::sync::Mutex<tokio::sync::mpsc::Receiver<()>>>,
     beat: supervisor::Beat,
-) -> Result<(), String> {
+) -> Result<(), supervisor::TaskError> {
     let mut local = local.lock().await;
     let mut changes = nats
         .subscribe(CONFIG_CHANGED)
         .await
-        .map_err(|e| format!("cannot subscribe to {CONFIG_CHANGED}: {e}"))?;
-    let s = load_snapshot(&store).await.map_err(|e| e.to_string())?;
+        .map_err(supervisor::doing(format!(
+            "cannot subscribe to {CONFIG_CHANGED}"
+        )))?;
+    let s = load_snapshot(&store).await?;
     tracing::info!("config: loaded {}", s.version);
     pipeline.set_snapshot(s);
     beat.up();
@@ -390,7 +412,7 @@ async fn watch_config(
     loop {
         tokio::select! {
             m = changes.next() => if m.is_none() {
-                return Err(format!("the subscription to {CONFIG_CHANGED} ended"));
+                return Err(format!("the subscription to {CONFIG_CHANGED} ended").into());
             },
             Some(()) = local.recv() => {}
             _ = tick.tick() => {}
@@ -401,7 +423,10 @@ async fn watch_config(
         {}
         match load_snapshot(&store).await {
             Ok(s) => pipeline.set_snapshot(s),
-            Err(e) => tracing::warn!("config: reload failed, keeping the last one: {e}"),
+            Err(e) => tracing::warn!(
+                "config: reload failed, keeping the last one: {}",
+                crate::format::chain(&e)
+            ),
         }
     }
 }
@@ -429,6 +454,11 @@ async fn load_snapshot(store: &Store) -> Result<Snapshot, store::StoreError> {
         }
     }
     let routes = store.routes().await?;
+    // The orgs routed to a registered backbone (not its URL, which may carry credentials): a
+    // registration shows in /readyz once it routes.
+    for org in routes.keys() {
+        version.push_str(&format!(", route {org}"));
+    }
     Ok(Snapshot::build(global, topics, routes, version))
 }
 
@@ -438,7 +468,7 @@ async fn register_local(
     store: Arc<Store>,
     o: ServeOptions,
     reload: tokio::sync::mpsc::Sender<()>,
-) -> Result<(), String> {
+) -> Result<(), supervisor::TaskError> {
     let mut metadata = serde_json::Map::new();
     metadata.insert("region".into(), "local".into());
     metadata.insert("status".into(), "active".into());
@@ -459,7 +489,10 @@ async fn register_local(
     store
         .upsert_backbone(&b)
         .await
-        .map_err(|e| format!("cannot register backbone `{}`: {e}", b.system_id))?;
+        .map_err(supervisor::doing(format!(
+            "cannot register backbone `{}`",
+            b.system_id
+        )))?;
     tracing::info!("registry: registered backbone `{}`", b.system_id);
     let _ = reload.try_send(());
     Ok(())

@@ -16,8 +16,17 @@ pub const LOG_QUEUE: &str = "arc:log";
 
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum QueueError {
-    #[error("Redis at {url} is unavailable: {reason}")]
-    Unavailable { url: String, reason: String },
+    /// Redis did not answer, or refused; the client's error is kept (shared: one failed push
+    /// answers every job of its batch).
+    #[error("Redis at {url} is unavailable: {source}")]
+    Unavailable {
+        url: String,
+        #[source]
+        source: std::sync::Arc<redis::RedisError>,
+    },
+    /// The queue's writer task is gone (the server is stopping).
+    #[error("the log queue's writer stopped")]
+    WriterStopped,
     #[error("the log queue holds {depth} messages and its bound is {bound}; the logger is behind")]
     Full { depth: u64, bound: u64 },
 }
@@ -42,10 +51,10 @@ impl Redis {
         redact(&self.url)
     }
 
-    fn unavailable(&self, reason: impl std::fmt::Display) -> QueueError {
+    fn unavailable(&self, e: redis::RedisError) -> QueueError {
         QueueError::Unavailable {
             url: redact(&self.url),
-            reason: reason.to_string(),
+            source: std::sync::Arc::new(e),
         }
     }
 
@@ -76,7 +85,7 @@ impl Redis {
             .map_err(|e| self.unavailable(e))
     }
 
-    pub fn error(&self, e: &redis::RedisError) -> QueueError {
+    pub fn error(&self, e: redis::RedisError) -> QueueError {
         self.unavailable(e)
     }
 }
@@ -131,7 +140,7 @@ impl LogQueue {
                 let mut rx = rx.lock().await;
                 beat.up();
                 writer(redis, &mut rx).await;
-                Err("the log-queue writer stopped".to_owned())
+                Err("the log-queue writer stopped".into())
             }
         });
         LogQueue { tx }
@@ -140,10 +149,7 @@ impl LogQueue {
     /// Appends serialized envelopes; returns the queue's depth after the push.
     pub async fn push(&self, items: Vec<String>, bound: u64) -> Result<u64, QueueError> {
         let (reply, rx) = oneshot::channel();
-        let closed = || QueueError::Unavailable {
-            url: String::new(),
-            reason: "the queue writer stopped".into(),
-        };
+        let closed = || QueueError::WriterStopped;
         self.tx
             .send(Job {
                 items,
@@ -184,7 +190,7 @@ async fn writer(redis: Redis, rx: &mut mpsc::Receiver<Job>) {
                 }
                 inv.invoke_async::<Vec<i64>>(&mut conn)
                     .await
-                    .map_err(|e| redis.error(&e))
+                    .map_err(|e| redis.error(e))
             }
             Err(e) => Err(e),
         };
@@ -281,7 +287,7 @@ impl RateLimiter {
         let wait: String = inv
             .invoke_async(&mut conn)
             .await
-            .map_err(|e| self.redis.error(&e))?;
+            .map_err(|e| self.redis.error(e))?;
         let us: u64 = wait.parse().unwrap_or(0);
         Ok((us > 0).then(|| Duration::from_micros(us)))
     }

@@ -10,6 +10,30 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+/// Why a run of a task stopped: an error value, whose causes are kept (`/readyz` shows the
+/// chain), or a text reason (`String` and `&str` convert into it).
+pub(crate) type TaskError = Box<dyn std::error::Error + Send + Sync>;
+
+/// An error with what the task was doing when it happened (`cannot subscribe to x`).
+#[derive(Debug, thiserror::Error)]
+#[error("{what}")]
+pub(crate) struct Doing {
+    what: String,
+    #[source]
+    source: TaskError,
+}
+
+/// `map_err(doing("cannot subscribe to x"))`: the error, with what the task was doing.
+pub(crate) fn doing<E: Into<TaskError>>(what: impl Into<String>) -> impl FnOnce(E) -> TaskError {
+    let what = what.into();
+    move |e| {
+        Box::new(Doing {
+            what,
+            source: e.into(),
+        })
+    }
+}
+
 /// Retry pauses: 100 ms, doubling, at most 5 s; back to the start after a good run.
 #[derive(Debug, Clone)]
 pub struct Backoff {
@@ -116,7 +140,7 @@ impl Supervisor {
     pub fn spawn<F, Fut>(&self, name: &'static str, make: F)
     where
         F: Fn(Beat) -> Fut + Send + 'static,
-        Fut: Future<Output = Result<(), String>> + Send + 'static,
+        Fut: Future<Output = Result<(), TaskError>> + Send + 'static,
     {
         self.set(name, State::Starting, false);
         let this = self.clone();
@@ -133,7 +157,7 @@ impl Supervisor {
                         this.set(name, State::Done, false);
                         return;
                     }
-                    Ok(Err(e)) => e,
+                    Ok(Err(e)) => crate::format::chain(&*e),
                     Err(j) if j.is_panic() => {
                         let p = j.into_panic();
                         let text = p
@@ -222,7 +246,7 @@ mod tests {
             let r = r.clone();
             async move {
                 match r.fetch_add(1, Ordering::SeqCst) {
-                    0 => Err("first run fails".to_owned()),
+                    0 => Err("first run fails".into()),
                     1 => panic!("second run panics"),
                     _ => {
                         beat.up();
@@ -253,7 +277,9 @@ mod tests {
     async fn a_down_task_is_named() {
         let s = Supervisor::new();
         s.spawn("logger", |_| async {
-            Err("log store: connection refused".to_owned())
+            let refused =
+                std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "connection refused");
+            Err(doing("log store")(refused))
         });
         eventually("down", || {
             s.not_ready()

@@ -455,6 +455,13 @@ impl Background {
         String::from_utf8_lossy(&self.out.lock().unwrap()).into_owned()
     }
 
+    /// How many whole lines it wrote to stdout so far.
+    pub fn stdout_lines(&self) -> usize {
+        String::from_utf8_lossy(&self.out.lock().unwrap())
+            .matches('\n')
+            .count()
+    }
+
     /// Waits (up to 10s) until its stdout contains `needle`.
     pub fn wait_for_stdout(&self, needle: &str) {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
@@ -553,6 +560,51 @@ pub async fn redis_conn(url: &str) -> redis::aio::MultiplexedConnection {
         .get_multiplexed_async_connection()
         .await
         .expect("redis")
+}
+
+/// [`eventually`] for a test without an async runtime: polls `f` every 20 ms.
+pub fn eventually_blocking(what: &str, within: std::time::Duration, mut f: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + within;
+    while !f() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{what}: not within {within:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// `GET {url}/readyz` of a pipeline: the status and the JSON body (`ready`, `nats`, `config`:
+/// the applied configuration's version, `down`, `components`).
+pub async fn readyz(url: &str) -> (u16, Value) {
+    let r = reqwest::get(format!("{url}/readyz")).await.expect("readyz");
+    let st = r.status().as_u16();
+    (st, r.json().await.unwrap_or(Value::Null))
+}
+
+/// Waits until the pipeline at `url` says ready: NATS connected, the configuration loaded, the
+/// store answering, every background task up (the feed's relay subscribed, among them).
+pub async fn ready(url: &str) {
+    eventually(
+        &format!("{url} ready"),
+        std::time::Duration::from_secs(30),
+        || async { readyz(url).await.0 == 200 },
+    )
+    .await;
+}
+
+/// Waits until the pipeline at `url` runs a configuration whose version names each of `wants`
+/// (`global v1`, `commands v2`): a change is applied there, not merely stored.
+pub async fn config_applied(url: &str, wants: &[&str]) {
+    let what = format!("{url} applies {wants:?}");
+    eventually(&what, std::time::Duration::from_secs(20), || async {
+        let (_, v) = readyz(url).await;
+        let version = v["config"].as_str().unwrap_or_default().to_owned();
+        wants
+            .iter()
+            .all(|w| version.split(", ").any(|part| part == *w))
+    })
+    .await;
 }
 
 /// Polls `f` every 50 ms until it holds; fails the test naming `what` after `within`.

@@ -89,18 +89,22 @@ pub(crate) enum AdminError {
         method: String,
         /// The request path.
         path: String,
-        /// Why.
+        /// Why, in short (`no answer in time`, `connection reset`).
         reason: String,
+        /// The HTTP client's error (without the URL), whose causes the report prints.
+        #[source]
+        source: reqwest::Error,
     },
     /// The admin API answered with a body that is not what its contract says.
-    #[error("`{method} {path}` answered something unexpected: {reason}")]
+    #[error("`{method} {path}` answered something unexpected: {source}")]
     Decode {
         /// `GET`.
         method: String,
         /// The request path.
         path: String,
         /// What could not be read.
-        reason: String,
+        #[source]
+        source: serde_json::Error,
     },
     /// The admin URL or token given to [`AdminClient::new`] is unusable.
     #[error("bad admin setting `{what}`: {reason}")]
@@ -325,7 +329,7 @@ impl AdminClient {
             .timeout(timeout)
             .connect_timeout(timeout)
             .build()
-            .map_err(|e| setting("admin url", cause_chain(&e.without_url())))?;
+            .map_err(|e| setting("admin url", crate::format::chain(&e.without_url())))?;
         Ok(Self { base, token, http })
     }
 
@@ -442,7 +446,7 @@ impl AdminClient {
             .map_err(|e| AdminError::Decode {
                 method: Method::GET.to_string(),
                 path: self.path_of(path),
-                reason: e.to_string(),
+                source: e,
             })
     }
 
@@ -549,7 +553,7 @@ impl AdminClient {
                 _ => io.to_string(),
             }
         } else {
-            cause_chain(&error)
+            crate::format::chain(&error)
         };
         let connect = error.is_connect();
         if connect {
@@ -559,6 +563,7 @@ impl AdminClient {
             method: method.to_string(),
             path: self.path_of(path),
             reason,
+            source: error,
         }
     }
 }
@@ -618,20 +623,6 @@ fn io_cause<'a>(error: &'a (dyn StdError + 'static)) -> Option<&'a std::io::Erro
         next = e.source();
     }
     None
-}
-
-/// An error and its causes, `outer: inner: root`, without repeats.
-fn cause_chain(error: &dyn StdError) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut next: Option<&dyn StdError> = Some(error);
-    while let Some(e) = next {
-        let text = e.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        next = e.source();
-    }
-    parts.join(": ")
 }
 
 /// The broker's reason from an error body: its JSON `reason`, else the body, on one line and

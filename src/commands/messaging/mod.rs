@@ -25,23 +25,27 @@ use crate::ui::{DataStream, Printer, Style};
 
 /// The value of an `ARC_*` endpoint from the project's services (overlays applied: the ports
 /// the profile runs on, whichever runtime runs it; every instance of a replicated one), else
-/// `fallback`. The services `arc up` started come first (with a gateway among them, the
-/// pipeline's URL is the gateway's); else the catalog's, without the services that only stand
-/// in front of others.
-pub(crate) fn endpoint(settings: &Settings, key: &str, fallback: &str) -> String {
-    let Ok(catalog) = Catalog::load(settings.project_dir.as_deref(), &settings.overlays) else {
-        return fallback.to_owned();
-    };
+/// `fallback` when no service exports it. The services `arc up` started come first (with a
+/// gateway among them, the pipeline's URL is the gateway's); else the catalog's, without the
+/// services that only stand in front of others. Files that do not load are an error (exit 2,
+/// with their file:line diagnostics), never a silent fallback: a broken overlay would otherwise
+/// send arc to the stock address, the wrong server.
+pub(crate) fn endpoint(
+    settings: &Settings,
+    key: &str,
+    fallback: &str,
+) -> Result<String, crate::error::Error> {
+    let catalog = Catalog::load(settings.project_dir.as_deref(), &settings.overlays)?;
     let recorded = super::started::read(&settings.state_dir);
     let running = super::started::running(&catalog.services, &recorded);
     if let Some(v) =
         crate::spec::fronted_exports(&running, crate::spec::ServiceSpec::resolved_exports)
             .remove(key)
     {
-        return v;
+        return Ok(v);
     }
     // A replicated service's instances give one list (every node of a NATS cluster).
-    crate::spec::join_exports(
+    Ok(crate::spec::join_exports(
         catalog
             .services
             .iter()
@@ -49,22 +53,41 @@ pub(crate) fn endpoint(settings: &Settings, key: &str, fallback: &str) -> String
             .map(crate::spec::ServiceSpec::resolved_exports),
     )
     .remove(key)
-    .unwrap_or_else(|| fallback.to_owned())
+    .unwrap_or_else(|| fallback.to_owned()))
+}
+
+/// `given` (a flag or its `ARC_*` variable), else [`endpoint`]: the files are read only when
+/// no address was given.
+pub(crate) fn endpoint_or(
+    settings: &Settings,
+    given: Option<&String>,
+    key: &str,
+    fallback: &str,
+) -> Result<String, crate::error::Error> {
+    match given {
+        Some(g) => Ok(g.clone()),
+        None => endpoint(settings, key, fallback),
+    }
 }
 
 /// NATS connection options from the flags, with the endpoint default.
-pub(super) fn nats_options(settings: &Settings, c: &ConnectArgs) -> NatsOptions {
-    NatsOptions {
-        server: c
-            .server
-            .clone()
-            .unwrap_or_else(|| endpoint(settings, "ARC_NATS_URL", "nats://127.0.0.1:4222")),
+pub(super) fn nats_options(
+    settings: &Settings,
+    c: &ConnectArgs,
+) -> Result<NatsOptions, crate::error::Error> {
+    Ok(NatsOptions {
+        server: endpoint_or(
+            settings,
+            c.server.as_ref(),
+            "ARC_NATS_URL",
+            "nats://127.0.0.1:4222",
+        )?,
         token: c.token.clone(),
         user: c.user.clone(),
         password: c.password.clone(),
         creds: c.creds.clone(),
         timeout: c.connect_timeout,
-    }
+    })
 }
 
 /// Applies `spec`'s provisioning files against the running service; one summary line each.

@@ -92,7 +92,7 @@ pub(crate) async fn run(
     }
     let headers = parse_headers(&args.headers)?;
     let mut bodies = Bodies::from_args(&args)?;
-    let opts = nats_options(settings, &args.connect);
+    let opts = nats_options(settings, &args.connect)?;
     let client = connect(&opts).await?;
     let max_payload = client.server_info().max_payload;
     let js = args

@@ -69,7 +69,7 @@ pub(crate) async fn run(
         subject::pattern(f)?;
     }
     let w = window(&args)?;
-    let client = connect(&nats_options(settings, &args.connect)).await?;
+    let client = connect(&nats_options(settings, &args.connect)?).await?;
     let js = async_nats::jetstream::new(client.clone());
     let stream = super::streams::open_stream(&js, &source).await?;
     let start = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(

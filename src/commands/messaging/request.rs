@@ -28,7 +28,7 @@ pub(crate) async fn request(
         count: 1,
         ..Context::default()
     });
-    let client = connect(&nats_options(settings, &args.connect)).await?;
+    let client = connect(&nats_options(settings, &args.connect)?).await?;
     let mut req = async_nats::Request::new()
         .payload(body)
         .timeout(Some(args.timeout));
@@ -85,7 +85,7 @@ pub(crate) async fn reply(
         Some(r) => Some(Template::parse(r)?),
         None => None,
     };
-    let client = connect(&nats_options(settings, &args.connect)).await?;
+    let client = connect(&nats_options(settings, &args.connect)?).await?;
     let mut sub =
         crate::bus::nats::subscribe(&client, &args.subject, args.queue.as_deref()).await?;
     printer.info(&format!("replying on `{}`", args.subject));

@@ -49,10 +49,14 @@ pub(crate) fn load_streams(
 }
 
 /// The replicas streams get on a replicated Flash: one per instance, up to JetStream's 5;
-/// `None` when Flash runs one server (the file's own values count).
-pub(crate) fn cluster_replicas(settings: &Settings) -> Option<usize> {
-    let catalog = spec::Catalog::load(settings.project_dir.as_deref(), &settings.overlays).ok()?;
-    replicas_of(&catalog.members("messaging").ok()?)
+/// `None` when Flash runs one server or the project has no Flash (the file's own values count).
+/// Files that do not load are an error (their diagnostics, exit 2), not "one server".
+pub(crate) fn cluster_replicas(settings: &Settings) -> Result<Option<usize>, Error> {
+    let catalog = spec::Catalog::load(settings.project_dir.as_deref(), &settings.overlays)?;
+    Ok(catalog
+        .members("messaging")
+        .ok()
+        .and_then(|m| replicas_of(&m)))
 }
 
 /// [`cluster_replicas`] for the instances `members` of the NATS service.
@@ -76,14 +80,14 @@ async fn apply(
     printer: &Printer,
 ) -> Result<ExitStatus, Error> {
     let mut file = load_streams(settings, args.file.as_deref())?;
-    if let Some(n) = args
-        .replicas
-        .map(usize::from)
-        .or_else(|| cluster_replicas(settings))
-    {
+    let replicas = match args.replicas {
+        Some(n) => Some(usize::from(n)),
+        None => cluster_replicas(settings)?,
+    };
+    if let Some(n) = replicas {
         file.set_replicas(n);
     }
-    let client = connect(&nats_options(settings, &args.connect)).await?;
+    let client = connect(&nats_options(settings, &args.connect)?).await?;
     let js = async_nats::jetstream::new(client);
     let applied = provision::streams::apply(&js, &file, args.dry_run).await?;
     let topics = if args.no_topics {
@@ -147,7 +151,7 @@ async fn ls(
     if let Some(namespace) = &args.namespace {
         return super::list_topics(namespace, &args.connect, settings, printer).await;
     }
-    let client = connect(&nats_options(settings, &args.connect)).await?;
+    let client = connect(&nats_options(settings, &args.connect)?).await?;
     let js = async_nats::jetstream::new(client);
     let mut infos = jetstream::list(&js).await?;
     infos.sort_by(|a, b| a.config.name.cmp(&b.config.name));
@@ -247,7 +251,7 @@ async fn info(
         return super::topic_info(&args.name, &args.connect, settings, printer).await;
     }
     subject::stream_name(&args.name)?;
-    let client = connect(&nats_options(settings, &args.connect)).await?;
+    let client = connect(&nats_options(settings, &args.connect)?).await?;
     let js = async_nats::jetstream::new(client);
     let mut stream = open_stream(&js, &args.name).await?;
     let info = stream
@@ -325,7 +329,7 @@ async fn rm(
     printer: &Printer,
 ) -> Result<ExitStatus, Error> {
     subject::stream_name(&args.name)?;
-    let client = connect(&nats_options(settings, &args.connect)).await?;
+    let client = connect(&nats_options(settings, &args.connect)?).await?;
     let js = async_nats::jetstream::new(client);
     open_stream(&js, &args.name).await?;
     js.delete_stream(&args.name)

@@ -35,7 +35,7 @@ pub(crate) async fn sub(
         raw: args.raw,
         headers: args.headers,
     };
-    let client = connect(&nats_options(settings, &args.connect)).await?;
+    let client = connect(&nats_options(settings, &args.connect)?).await?;
     let subscriber =
         crate::bus::nats::subscribe(&client, &args.subject, args.queue.as_deref()).await?;
     printer.info(&format!(
@@ -64,7 +64,7 @@ pub(crate) async fn tail(
         raw: false,
         headers: false,
     };
-    let client = connect(&nats_options(settings, &args.connect)).await?;
+    let client = connect(&nats_options(settings, &args.connect)?).await?;
     let subscriber = crate::bus::nats::subscribe(&client, &args.pattern, None).await?;
     printer.info(&format!("tailing `{}` (Ctrl-C to stop)", args.pattern));
     let system = args.system;

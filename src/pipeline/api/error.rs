@@ -129,7 +129,7 @@ impl From<StoreError> for ApiError {
 
 impl From<QueueError> for ApiError {
     fn from(e: QueueError) -> Self {
-        Self::unavailable(e.to_string())
+        Self::unavailable(crate::format::chain(&e))
     }
 }
 

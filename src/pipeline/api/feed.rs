@@ -106,11 +106,19 @@ pub async fn relay(
     nats: async_nats::Client,
     tx: broadcast::Sender<Arc<Envelope>>,
     beat: crate::pipeline::supervisor::Beat,
-) -> Result<(), String> {
+) -> Result<(), crate::pipeline::supervisor::TaskError> {
     let mut sub = nats
         .subscribe(COMMITTED)
         .await
-        .map_err(|e| format!("cannot subscribe to {COMMITTED}: {e}"))?;
+        .map_err(crate::pipeline::supervisor::doing(format!(
+            "cannot subscribe to {COMMITTED}"
+        )))?;
+    // Up (and so /readyz) once the server has the interest, not merely once it was sent.
+    nats.flush()
+        .await
+        .map_err(crate::pipeline::supervisor::doing(format!(
+            "cannot subscribe to {COMMITTED}"
+        )))?;
     beat.up();
     while let Some(m) = sub.next().await {
         if tx.receiver_count() == 0 {
@@ -122,5 +130,5 @@ pub async fn relay(
             }
         }
     }
-    Err(format!("the subscription to {COMMITTED} ended"))
+    Err(format!("the subscription to {COMMITTED} ended").into())
 }

@@ -162,22 +162,6 @@ pub fn classify(e: &tokio_postgres::Error) -> StoreErrorKind {
     }
 }
 
-/// The error's text and every cause's, joined by `: ` (a cause whose text its parent already
-/// shows is left out).
-pub fn chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        let text = s.to_string();
-        if !out.contains(&text) {
-            out.push_str(": ");
-            out.push_str(&text);
-        }
-        source = s.source();
-    }
-    out
-}
-
 /// The connection timed out.
 #[derive(Debug, thiserror::Error)]
 #[error("no answer within 3 s")]

@@ -1,6 +1,12 @@
 //! The Pulsar side of the messaging commands: produce (`arc pub persistent://…`), consume
 //! (`arc sub`), replay by publish time, and topic provisioning through the admin API.
 
+mod admin;
+mod replay;
+
+pub(crate) use admin::{apply_topics, list_topics, provision_topics, topic_info};
+pub(crate) use replay::replay_pulsar;
+
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -9,35 +15,21 @@ use serde::Serialize;
 use tokio::signal::unix::{signal, Signal, SignalKind};
 
 use super::publish::Bodies;
-use super::replay::window;
-use super::{emit, endpoint, nats_options, Format};
+use super::{emit, endpoint_or, Format};
 use crate::bus::nats::{parse_headers, redact, Received};
 use crate::bus::pulsar::{
-    connect_owner, fold_partitions, is_dropped, Client, Compression, InitialPosition, Message,
-    OutgoingMessage, PulsarError, SubType, Tls, Topic, TopicConsumer, TopicProducer,
-    DEFAULT_KEEPALIVE,
+    connect_owner, is_dropped, Client, Compression, InitialPosition, Message, OutgoingMessage,
+    PulsarError, SubType, Tls, Topic, TopicConsumer, TopicProducer, DEFAULT_KEEPALIVE,
 };
-use crate::bus::pulsar_admin::{AdminClient, AdminError};
 use crate::bus::{timespec, BusError};
-use crate::cli::{
-    ConnectArgs, Position, PubArgs, PulsarCompression, ReplayArgs, StreamsApplyArgs, SubArgs,
-    SubscriptionType,
-};
+use crate::cli::{ConnectArgs, Position, PubArgs, PulsarCompression, SubArgs, SubscriptionType};
 use crate::commands::ExitStatus;
 use crate::error::Error;
-use crate::provision::topics::{self, TopicsFile};
-use crate::provision::topics_plan::{self, Change, ChangeKind, TopicsError};
 use crate::settings::Settings;
-use crate::spec::ServiceSpec;
-use crate::ui::{Printer, Table};
+use crate::ui::Printer;
 
-/// The stock topics file, relative to the project.
-const TOPICS_FILE: &str = "services/streaming/topics.yaml";
 /// Sends awaited at once when producing.
 const SEND_WINDOW: usize = 1000;
-/// Where the broker cannot name its last message, a replay ends when it has sent nothing for
-/// this long.
-const END_OF_TOPIC: Duration = Duration::from_millis(500);
 /// With the last message known, a replay that has waited this long for one asks the broker
 /// again ([`TopicConsumer::nudge`]) …
 const NUDGE: Duration = Duration::from_secs(2);
@@ -72,10 +64,12 @@ async fn broker(
     settings: &Settings,
     c: &ConnectArgs,
 ) -> Result<(String, SocketAddr, Option<Tls>), Error> {
-    let url = c
-        .pulsar_url
-        .clone()
-        .unwrap_or_else(|| endpoint(settings, "ARC_PULSAR_URL", "pulsar://127.0.0.1:6650"));
+    let url = endpoint_or(
+        settings,
+        c.pulsar_url.as_ref(),
+        "ARC_PULSAR_URL",
+        "pulsar://127.0.0.1:6650",
+    )?;
     let bad = |reason: &str| -> Error {
         BusError::Invalid {
             what: "Pulsar URL",
@@ -115,7 +109,7 @@ async fn broker(
         let tls = Tls::new(host, c.pulsar_tls_ca.as_deref()).map_err(|reason| {
             BusError::PulsarConnect {
                 server: redact(&url),
-                reason,
+                source: reason.into(),
             }
         })?;
         Some(tls)
@@ -126,7 +120,7 @@ async fn broker(
         .await
         .map_err(|e| BusError::PulsarConnect {
             server: redact(&url),
-            reason: e.to_string(),
+            source: e.into(),
         })?
         .next()
         .ok_or_else(|| bad("the host has no address"))?;
@@ -142,7 +136,7 @@ async fn connect(settings: &Settings, c: &ConnectArgs) -> Result<Client, Error> 
         .map_err(|e| {
             BusError::PulsarConnect {
                 server: redact(&url),
-                reason: e.to_string(),
+                source: e.into(),
             }
             .into()
         })
@@ -632,243 +626,6 @@ async fn drain_from(
     })
 }
 
-/// `arc replay persistent://…`: seek by publish time where the broker can, else read from the
-/// earliest message and skip what is older; stop at the end unless `--follow`. The replay's
-/// private subscription is removed on every way out: the end, an error, SIGINT, SIGTERM.
-pub(crate) async fn replay_pulsar(
-    args: ReplayArgs,
-    settings: &Settings,
-    printer: &Printer,
-) -> Result<ExitStatus, Error> {
-    let t = topic(args.source.as_deref().unwrap_or_default())?;
-    if args.subject.is_some() {
-        return Err(BusError::Invalid {
-            what: "option",
-            input: "--subject".into(),
-            reason: "it filters JetStream subjects; a Pulsar topic has none".into(),
-            example: "`arc replay persistent://public/default/audit --since 1h`".into(),
-        }
-        .into());
-    }
-    let w = window(&args)?;
-    let since_ms = u64::try_from(w.since.timestamp_millis()).unwrap_or(0);
-    let until_ms = w
-        .until
-        .map(|u| u64::try_from(u.timestamp_millis()).unwrap_or(0));
-    let mut signals = Signals::new()?;
-    let nats = match &args.to {
-        Some(_) => Some(crate::bus::nats::connect(&nats_options(settings, &args.connect)).await?),
-        None => None,
-    };
-    // A private subscription, removed afterwards, so a replay never moves anyone's cursor.
-    let mut sub = ReplaySubscription {
-        name: format!(
-            "arc-replay-{:x}",
-            std::process::id() ^ chrono::Utc::now().timestamp_subsec_nanos()
-        ),
-        consumer: None,
-        tried: false,
-    };
-    let window = (since_ms, until_ms);
-    // A signal while connecting or subscribing waits in `signals` for `drain`, which stops at
-    // once: every step before it is bounded by the connect timeout.
-    let replayed = replay(
-        &args,
-        settings,
-        printer,
-        &t,
-        &mut sub,
-        window,
-        nats.as_ref(),
-        &mut signals,
-    )
-    .await;
-    sub.remove(settings, &args.connect, &t, printer).await;
-    let Some(n) = replayed? else {
-        return Ok(ExitStatus::Success);
-    };
-    if let Some(c) = &nats {
-        c.flush()
-            .await
-            .map_err(|e| BusError::op("flush re-published messages", e))?;
-    }
-    printer.info(&format!(
-        "replayed {n} message{} from `{t}`{}",
-        if n == 1 { "" } else { "s" },
-        args.to
-            .as_ref()
-            .map(|s| format!(" to `{s}`"))
-            .unwrap_or_default()
-    ));
-    Ok(ExitStatus::Success)
-}
-
-/// The body of [`replay_pulsar`]: the number of messages replayed, or `None` when there was
-/// nothing to replay (said on stderr).
-#[allow(clippy::too_many_arguments)]
-async fn replay(
-    args: &ReplayArgs,
-    settings: &Settings,
-    printer: &Printer,
-    t: &Topic,
-    sub: &mut ReplaySubscription,
-    (since_ms, until_ms): (u64, Option<u64>),
-    nats: Option<&async_nats::Client>,
-    signals: &mut Signals,
-) -> Result<Option<u64>, Error> {
-    let client = connect(settings, &args.connect).await?;
-    // pulsar-lite answers a seek, but under load its delivery after the seek sometimes never
-    // restarts (seen in this repo's tests); there arc reads from the earliest message and skips
-    // by time, which is exact too.
-    let lite = client.server_version().starts_with("Pulsar-Lite");
-    let consumer = sub.subscribe(settings, &args.connect, client, t).await?;
-    let seek = if lite {
-        Ok(())
-    } else {
-        consumer.seek_by_time(since_ms).await
-    };
-    match seek {
-        Ok(()) => {}
-        Err(e) if e.kind() == "unsupported" => {
-            tracing::debug!("seek by time unavailable ({e}); reading from the earliest message");
-            // The broker may have dropped the connection with the refusal: start again.
-            let client = connect(settings, &args.connect).await?;
-            sub.subscribe(settings, &args.connect, client, t).await?;
-        }
-        Err(e) => return Err(pulsar_op(format!("seek `{t}`"))(e)),
-    }
-    // The end of what exists: the topic's last message when the replay began. Where the broker
-    // cannot say, the end is a pause with nothing delivered.
-    let (ends, idle_end) = if args.follow {
-        (false, None)
-    } else {
-        match sub.consumer()?.set_ends().await {
-            Ok(true) => (true, Some(STALL)),
-            Ok(false) => {
-                printer.info(&format!("replayed 0 messages from `{t}` (it is empty)"));
-                return Ok(None);
-            }
-            Err(e) if e.kind() == "unsupported" => {
-                tracing::debug!("last message id unavailable ({e}); ending at the first pause");
-                // The broker may have dropped the connection with the refusal.
-                let client = connect(settings, &args.connect).await?;
-                sub.subscribe(settings, &args.connect, client, t).await?;
-                (false, Some(END_OF_TOPIC))
-            }
-            Err(e) => return Err(pulsar_op(format!("get the last message id of `{t}`"))(e)),
-        }
-    };
-    if args.follow {
-        printer.info(&format!(
-            "following `{t}` (subscription `{}`, removed at the end); Ctrl-C ends",
-            sub.name
-        ));
-    }
-    let format = Format {
-        json: printer.json(),
-        raw: args.raw,
-        headers: false,
-    };
-    let mut total = 0;
-    loop {
-        let stop = Drain {
-            count: None,
-            until_ms,
-            idle_end,
-            to: nats.zip(args.to.as_deref()),
-            ends,
-            resume: args.follow,
-        };
-        // Times are checked here too: exact whether or not the broker could seek.
-        let consumer = sub.consumer()?;
-        let drained = drain_from(consumer, t, printer, format, stop, since_ms, signals).await?;
-        total += drained.seen;
-        let Some(dropped) = drained.dropped else {
-            return Ok(Some(total));
-        };
-        printer.warn(&format!(
-            "lost the connection to the broker ({dropped}); resuming `{}` on a new one: \
-             messages printed were acknowledged, any others are delivered again",
-            sub.name
-        ));
-        let mut backoff = Backoff::new();
-        loop {
-            let attempt = async {
-                let client = connect(settings, &args.connect).await?;
-                sub.subscribe(settings, &args.connect, client, t).await?;
-                Ok::<_, Error>(())
-            };
-            match attempt.await {
-                Ok(()) => break,
-                Err(e) => backoff.wait(signals, e).await?,
-            }
-        }
-        printer.info(&format!("resumed `{t}` (subscription `{}`)", sub.name));
-    }
-}
-
-/// A replay's private subscription, and whether it may exist on the broker.
-struct ReplaySubscription {
-    /// `arc-replay-…`.
-    name: String,
-    /// The consumer on it, once subscribed.
-    consumer: Option<TopicConsumer>,
-    /// Whether a SUBSCRIBE was sent: from then on the subscription may exist.
-    tried: bool,
-}
-
-impl ReplaySubscription {
-    /// Subscribes (Exclusive, from the earliest message) on `client`, replacing any consumer.
-    async fn subscribe(
-        &mut self,
-        settings: &Settings,
-        c: &ConnectArgs,
-        client: Client,
-        t: &Topic,
-    ) -> Result<&mut TopicConsumer, Error> {
-        self.consumer = None;
-        self.tried = true;
-        let consumer = subscribe_earliest(settings, c, client, t, &self.name).await?;
-        Ok(self.consumer.insert(consumer))
-    }
-
-    /// The consumer, once subscribed.
-    fn consumer(&mut self) -> Result<&mut TopicConsumer, Error> {
-        self.consumer
-            .as_mut()
-            .ok_or_else(|| Error::failed("the replay has no subscription".to_owned(), None))
-    }
-
-    /// Removes the subscription from the broker: through its consumer, or where that is gone
-    /// (the connection broke), through a new connection. Says so on stderr if it cannot.
-    async fn remove(&mut self, settings: &Settings, c: &ConnectArgs, t: &Topic, printer: &Printer) {
-        if !self.tried {
-            return;
-        }
-        if let Some(consumer) = self.consumer.take() {
-            match consumer.unsubscribe().await {
-                Ok(()) => return,
-                Err(e) => tracing::debug!("unsubscribe `{}`: {e}; on a new connection", self.name),
-            }
-        }
-        let again = async {
-            let client = connect(settings, c).await?;
-            let consumer = subscribe_earliest(settings, c, client, t, &self.name).await?;
-            consumer
-                .unsubscribe()
-                .await
-                .map_err(pulsar_op(format!("unsubscribe `{}`", self.name)))
-        };
-        if let Err(e) = again.await {
-            printer.warn(&format!(
-                "could not remove this replay's subscription `{}` on `{t}` ({e}); it keeps a \
-                 backlog until removed: `pulsar-admin topics unsubscribe {t} -s {}`",
-                self.name, self.name
-            ));
-        }
-    }
-}
-
 /// The number of partitions of `t`, and for each partition (or the topic) a connection of
 /// its own (see [`TopicConsumer::subscribe`] for why) to the broker that serves it (lookup
 /// Redirects followed: [`connect_owner`]).
@@ -912,26 +669,6 @@ async fn connect_partitions(
     Ok((clients, partitions))
 }
 
-async fn subscribe_earliest(
-    settings: &Settings,
-    c: &ConnectArgs,
-    client: Client,
-    t: &Topic,
-    subscription: &str,
-) -> Result<TopicConsumer, Error> {
-    let (clients, partitions) = connect_partitions(settings, c, client, t).await?;
-    TopicConsumer::subscribe(
-        &clients,
-        partitions,
-        t,
-        subscription,
-        SubType::Exclusive,
-        InitialPosition::Earliest,
-    )
-    .await
-    .map_err(pulsar_op(format!("subscribe to `{t}`")))
-}
-
 /// ` (N partitions)` for a partitioned topic, else nothing.
 fn partitions_note(n: u32) -> String {
     if n == 0 {
@@ -939,224 +676,4 @@ fn partitions_note(n: u32) -> String {
     } else {
         format!(" ({n} partitions)")
     }
-}
-
-/// What `arc streams info persistent://… --json` prints.
-#[derive(Debug, Serialize)]
-struct TopicRow {
-    topic: String,
-    /// 0: not partitioned.
-    partitions: u32,
-}
-
-/// `arc streams info persistent://…`: the topic and its partitions.
-pub(crate) async fn topic_info(
-    name: &str,
-    c: &ConnectArgs,
-    settings: &Settings,
-    printer: &Printer,
-) -> Result<ExitStatus, Error> {
-    let t = topic(name)?;
-    let client = connect(settings, c).await?;
-    let partitions = client
-        .partitions(&t)
-        .await
-        .map_err(pulsar_op(format!("look up the partitions of `{t}`")))?;
-    if printer.json() {
-        printer.json_value(&TopicRow {
-            topic: t.to_string(),
-            partitions,
-        });
-        return Ok(ExitStatus::Success);
-    }
-    printer.data(&format!("{:<17} {t}", "topic"));
-    if partitions == 0 {
-        printer.data(&format!("{:<17} none (not partitioned)", "partitions"));
-    } else {
-        printer.data(&format!("{:<17} {partitions}", "partitions"));
-        for i in 0..partitions {
-            printer.data(&format!("{:<17} {}", "", t.partition(i)));
-        }
-    }
-    Ok(ExitStatus::Success)
-}
-
-/// `arc streams ls NAMESPACE`: the namespace's topics, a partitioned one once with its
-/// partitions.
-pub(crate) async fn list_topics(
-    namespace: &str,
-    c: &ConnectArgs,
-    settings: &Settings,
-    printer: &Printer,
-) -> Result<ExitStatus, Error> {
-    let (domain, ns) = parse_namespace(namespace)?;
-    let client = connect(settings, c).await?;
-    let names = match client.topics_of_namespace(ns).await {
-        Ok(names) => names,
-        Err(PulsarError::Timeout(_)) => {
-            return Err(BusError::op(
-                format!("list the topics of `{ns}`"),
-                format!(
-                    "the broker ({}) did not answer within {}: pulsar-lite does not list \
-                     topics (GetTopicsOfNamespace), Apache Pulsar does; `arc streams info \
-                     persistent://{ns}/TOPIC` shows one topic",
-                    client.server_version(),
-                    crate::format::duration(c.connect_timeout)
-                ),
-            )
-            .into())
-        }
-        Err(e) => return Err(pulsar_op(format!("list the topics of `{ns}`"))(e)),
-    };
-    let names: Vec<String> = names
-        .into_iter()
-        .filter(|n| domain.is_none_or(|d| n.starts_with(d)))
-        .collect();
-    let rows: Vec<TopicRow> = fold_partitions(&names)
-        .into_iter()
-        .map(|(topic, partitions)| TopicRow { topic, partitions })
-        .collect();
-    if printer.json() {
-        printer.json_value(&rows);
-        return Ok(ExitStatus::Success);
-    }
-    if rows.is_empty() {
-        printer.info(&format!("no topics in `{namespace}`"));
-        return Ok(ExitStatus::Success);
-    }
-    let mut t = Table::new(&["topic", "partitions"]);
-    for r in rows {
-        let partitions = if r.partitions == 0 {
-            "-".to_owned()
-        } else {
-            r.partitions.to_string()
-        };
-        t.row(vec![r.topic, partitions]);
-    }
-    printer.data(&t.render());
-    Ok(ExitStatus::Success)
-}
-
-/// `persistent://tenant/ns`, `non-persistent://tenant/ns` or `tenant/ns`: the domain prefix
-/// to keep (`None`: both) and `tenant/ns`.
-fn parse_namespace(input: &str) -> Result<(Option<&str>, &str), Error> {
-    let (domain, ns) = ["persistent://", "non-persistent://"]
-        .into_iter()
-        .find_map(|d| input.strip_prefix(d).map(|rest| (Some(d), rest)))
-        .unwrap_or((None, input));
-    let part_ok = |p: &str| {
-        !p.is_empty()
-            && p.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-_.=:".contains(&b))
-    };
-    match ns.split('/').collect::<Vec<_>>()[..] {
-        [tenant, name] if part_ok(tenant) && part_ok(name) => Ok((domain, ns)),
-        _ => Err(BusError::Invalid {
-            what: "Pulsar namespace",
-            input: input.to_owned(),
-            reason: "a namespace is `tenant/namespace`, optionally after `persistent://` or \
-                     `non-persistent://`"
-                .into(),
-            example: "`arc streams ls persistent://public/default`".into(),
-        }
-        .into()),
-    }
-}
-
-fn admin_error(e: impl std::error::Error) -> Error {
-    BusError::op("apply Pulsar topics", e).into()
-}
-
-/// Applies a topics file; `Ok(None)` means the broker has no admin API (said in one line).
-async fn apply_file(
-    admin_url: &str,
-    token: Option<String>,
-    file: &TopicsFile,
-    dry_run: bool,
-) -> Result<Result<Vec<Change>, String>, Error> {
-    let client =
-        AdminClient::new(admin_url, token, Duration::from_secs(10)).map_err(admin_error)?;
-    match client.probe().await {
-        Ok(()) => topics_plan::apply(&client, file, dry_run)
-            .await
-            .map(Ok)
-            .map_err(|e: TopicsError| admin_error(e)),
-        Err(AdminError::Unavailable { url, reason }) => Ok(Err(format!(
-            "no Pulsar admin API at {url} ({reason}): relying on topic auto-creation"
-        ))),
-        Err(e) => Err(admin_error(e)),
-    }
-}
-
-/// The Pulsar half of `arc streams apply`.
-pub(crate) async fn apply_topics(
-    settings: &Settings,
-    args: &StreamsApplyArgs,
-    printer: &Printer,
-) -> Result<Option<serde_json::Value>, Error> {
-    let file = match &args.topics {
-        Some(p) => topics::load(p)?,
-        None => {
-            let (name, text) =
-                crate::spec::stock_file(settings.project_dir.as_deref(), TOPICS_FILE)?;
-            topics::parse(&name, &text)?
-        }
-    };
-    let admin = args
-        .connect
-        .pulsar_admin_url
-        .clone()
-        .unwrap_or_else(|| endpoint(settings, "ARC_PULSAR_ADMIN_URL", "http://127.0.0.1:8082"));
-    match apply_file(
-        &admin,
-        args.connect.pulsar_token.clone(),
-        &file,
-        args.dry_run,
-    )
-    .await?
-    {
-        Ok(changes) => {
-            if !printer.json() {
-                for c in &changes {
-                    printer.data(&c.to_string());
-                }
-            }
-            Ok(Some(
-                serde_json::json!({ "admin_api": true, "changes": changes }),
-            ))
-        }
-        Err(line) => {
-            printer.info(&line);
-            Ok(Some(
-                serde_json::json!({ "admin_api": false, "note": line }),
-            ))
-        }
-    }
-}
-
-/// `arc up`'s provisioning of a `pulsar-topics` file; one summary line.
-pub(crate) async fn provision_topics(
-    spec: &ServiceSpec,
-    name: &str,
-    text: &str,
-) -> Result<String, Error> {
-    let admin = spec
-        .resolved_exports()
-        .remove("ARC_PULSAR_ADMIN_URL")
-        .unwrap_or_else(|| "http://127.0.0.1:8082".into());
-    let file = topics::parse(name, text)?;
-    Ok(match apply_file(&admin, None, &file, false).await? {
-        Ok(changes) => {
-            let changed = changes
-                .iter()
-                .filter(|c| c.kind != ChangeKind::Unchanged)
-                .count();
-            format!(
-                "{}: topics applied ({changed} changed of {})",
-                spec.display_name(),
-                changes.len()
-            )
-        }
-        Err(line) => format!("{}: {line}", spec.display_name()),
-    })
 }
