@@ -10,7 +10,7 @@ use crate::spec::SpecError;
 
 /// Why a command failed.
 #[derive(Debug, thiserror::Error)]
-pub enum Error {
+pub(crate) enum Error {
     /// The declarative files are wrong (exit 2).
     #[error(transparent)]
     Spec(#[from] SpecError),
@@ -57,7 +57,7 @@ pub enum Error {
 
 impl Error {
     /// A failure with a hint.
-    pub fn failed(message: impl Into<String>, hint: Option<String>) -> Self {
+    pub(crate) fn failed(message: impl Into<String>, hint: Option<String>) -> Self {
         Self::Failed {
             message: message.into(),
             hint,
@@ -65,7 +65,7 @@ impl Error {
     }
 
     /// Bad input, with a hint.
-    pub fn invalid(message: impl Into<String>, hint: Option<String>) -> Self {
+    pub(crate) fn invalid(message: impl Into<String>, hint: Option<String>) -> Self {
         Self::Invalid {
             message: message.into(),
             hint,
@@ -73,7 +73,7 @@ impl Error {
     }
 
     /// A failed call of the pipeline's API, while doing `context`.
-    pub fn pipeline(context: impl Into<String>, source: ClientError) -> Self {
+    pub(crate) fn pipeline(context: impl Into<String>, source: ClientError) -> Self {
         Self::Pipeline {
             context: context.into(),
             source,
@@ -82,7 +82,7 @@ impl Error {
     }
 
     /// The exit status this error ends the command with.
-    pub fn exit_status(&self) -> ExitStatus {
+    pub(crate) fn exit_status(&self) -> ExitStatus {
         match self {
             Self::Spec(_) | Self::Settings(_) | Self::Invalid { .. } => ExitStatus::Usage,
             Self::Bus(e) if e.kind() == BusErrorKind::Usage => ExitStatus::Usage,
@@ -96,7 +96,7 @@ impl Error {
     }
 
     /// What the user can do about it.
-    pub fn hint(&self) -> Option<String> {
+    pub(crate) fn hint(&self) -> Option<String> {
         match self {
             Self::Spec(SpecError::Invalid(_)) => {
                 Some("fix the fields above; `arc config validate` checks the files again".into())

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 /// `340ms`, `1.2s`, `3m04s`, `2h05m`: short and stable for tables.
-pub fn duration(d: Duration) -> String {
+pub(crate) fn duration(d: Duration) -> String {
     let ms = d.as_millis();
     if ms < 10 {
         format!("{:.1}ms", d.as_secs_f64() * 1000.0)

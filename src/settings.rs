@@ -12,7 +12,7 @@ use crate::cli::{ColorChoice, GlobalArgs, RuntimeChoice};
 
 /// Everything a command needs to know about how it was invoked.
 #[derive(Debug, Clone)]
-pub struct Settings {
+pub(crate) struct Settings {
     /// The project directory, or `None` for the stock files built into arc.
     pub project_dir: Option<PathBuf>,
     /// Overlay files, in merge order, as absolute paths.
@@ -39,7 +39,7 @@ pub struct Settings {
 
 /// Whether stdout and stderr are terminals.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Terminals {
+pub(crate) struct Terminals {
     /// stdout is a terminal.
     pub stdout: bool,
     /// stderr is a terminal.
@@ -48,7 +48,7 @@ pub struct Terminals {
 
 /// A setting that cannot be resolved.
 #[derive(Debug, thiserror::Error)]
-pub enum SettingsError {
+pub(crate) enum SettingsError {
     /// `--project-dir` names something that is not a project.
     #[error("`{}` is not an arc project directory: it needs `profiles.yaml` and `services/`", .0.display())]
     NotAProject(PathBuf),
@@ -62,7 +62,7 @@ pub enum SettingsError {
 impl Settings {
     /// Resolves `args` with the process environment `env`, the current directory `cwd`, and
     /// what `terminals` says about the output streams.
-    pub fn resolve(
+    pub(crate) fn resolve(
         args: &GlobalArgs,
         env: &BTreeMap<String, String>,
         cwd: &Path,

@@ -49,7 +49,7 @@ impl From<ExitStatus> for ExitCode {
 }
 
 /// Runs `command`.
-pub async fn dispatch(
+pub(crate) async fn dispatch(
     command: Command,
     settings: &Settings,
     printer: &Printer,

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 /// Why a probe or round trip failed.
 #[derive(Debug, thiserror::Error)]
-pub enum HealthError {
+pub(crate) enum HealthError {
     /// Nothing accepted the connection.
     #[error("connect to {addr}: {source}")]
     Connect {
@@ -31,17 +31,4 @@ pub enum HealthError {
     /// The service answered, and is not healthy.
     #[error("{0}")]
     Unhealthy(String),
-}
-
-impl HealthError {
-    /// The kind of failure, for callers that branch on it.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Self::Connect { .. } => "connect",
-            Self::Io { .. } => "io",
-            Self::Timeout(_) => "timeout",
-            Self::Protocol(_) => "protocol",
-            Self::Unhealthy(_) => "unhealthy",
-        }
-    }
 }

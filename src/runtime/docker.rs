@@ -26,11 +26,11 @@ use super::{LifecycleEvent, Reporter, RuntimeError, ServiceStatus, State};
 use crate::spec::ServiceSpec;
 
 /// The network every backbone container joins; created when missing, kept on `arc down`.
-pub const NETWORK: &str = "arc_platform_net";
+pub(crate) const NETWORK: &str = "arc_platform_net";
 
 /// Runs services as containers.
 #[derive(Debug, Clone)]
-pub struct DockerRuntime {
+pub(crate) struct DockerRuntime {
     docker: Docker,
     project: String,
     /// Services start in parallel; the engine accepts two networks of one name, so the
@@ -84,7 +84,7 @@ struct Hashed<'a> {
 impl DockerRuntime {
     /// Connects to the engine (`DOCKER_HOST`, else the local socket) and checks it answers
     /// within `timeout`.
-    pub async fn connect(project: &str, timeout: Duration) -> Result<Self, RuntimeError> {
+    pub(crate) async fn connect(project: &str, timeout: Duration) -> Result<Self, RuntimeError> {
         let docker = Docker::connect_with_defaults().map_err(|e| RuntimeError::Unavailable {
             runtime: "docker",
             reason: format!("cannot reach the Docker engine: {e}"),
@@ -110,13 +110,13 @@ impl DockerRuntime {
     }
 
     /// The container's name: `arc-<service>`.
-    pub fn container_name(spec: &ServiceSpec) -> String {
+    pub(crate) fn container_name(spec: &ServiceSpec) -> String {
         format!("arc-{}", spec.name)
     }
 
     /// The container command: `command` with `{peers.NAME}` filled in as containers on the
     /// platform network reach the peers (`arc-messaging-2:6222`).
-    pub fn container_command(spec: &ServiceSpec) -> Vec<String> {
+    pub(crate) fn container_command(spec: &ServiceSpec) -> Vec<String> {
         spec.command
             .iter()
             .map(|a| crate::spec::expand_placeholders(a, |key| spec.peers_placeholder(key, true)))
@@ -124,7 +124,7 @@ impl DockerRuntime {
     }
 
     /// The HEALTHCHECK command: `health.docker_test` with container ports filled in.
-    pub fn health_test(spec: &ServiceSpec) -> Vec<String> {
+    pub(crate) fn health_test(spec: &ServiceSpec) -> Vec<String> {
         spec.health
             .docker_test
             .iter()
@@ -139,7 +139,7 @@ impl DockerRuntime {
     }
 
     /// The configuration hash.
-    pub fn config_hash(spec: &ServiceSpec) -> String {
+    pub(crate) fn config_hash(spec: &ServiceSpec) -> String {
         let h = Hashed {
             image: &spec.image,
             command: &spec.command,
@@ -163,7 +163,7 @@ impl DockerRuntime {
     }
 
     /// The published host ports.
-    pub fn listen_ports(spec: &ServiceSpec) -> Vec<(String, u16)> {
+    pub(crate) fn listen_ports(spec: &ServiceSpec) -> Vec<(String, u16)> {
         spec.ports
             .iter()
             .filter_map(|p| p.host.map(|h| (p.name.clone(), h)))
@@ -193,7 +193,7 @@ impl DockerRuntime {
     }
 
     /// Where the service stands, from the engine.
-    pub async fn status(&self, spec: &ServiceSpec) -> Result<ServiceStatus, RuntimeError> {
+    pub(crate) async fn status(&self, spec: &ServiceSpec) -> Result<ServiceStatus, RuntimeError> {
         let stopped = ServiceStatus::stopped();
         let Some(id) = self.find(spec).await? else {
             return Ok(stopped);
@@ -407,7 +407,7 @@ impl DockerRuntime {
 
     /// Builds `spec`'s image from its `build:` context (a tar of the directory) and tags it
     /// `spec.image`.
-    pub async fn build(
+    pub(crate) async fn build(
         &self,
         spec: &ServiceSpec,
         project: &std::path::Path,
@@ -518,7 +518,7 @@ impl DockerRuntime {
 
     /// The configuration hash, with the local image's id: a rebuilt or newly pulled image
     /// recreates the container.
-    pub async fn config_hash_with_image(&self, spec: &ServiceSpec) -> String {
+    pub(crate) async fn config_hash_with_image(&self, spec: &ServiceSpec) -> String {
         let image_id = self
             .docker
             .inspect_image(&spec.image)
@@ -531,12 +531,12 @@ impl DockerRuntime {
     }
 
     /// Whether the engine has `image` locally.
-    pub async fn has_image(&self, image: &str) -> bool {
+    pub(crate) async fn has_image(&self, image: &str) -> bool {
         self.docker.inspect_image(image).await.is_ok()
     }
 
     /// Pulls the image when it is not present, reporting per-layer progress.
-    pub async fn ensure_image(
+    pub(crate) async fn ensure_image(
         &self,
         spec: &ServiceSpec,
         reporter: &dyn Reporter,
@@ -589,7 +589,7 @@ impl DockerRuntime {
     /// Creates (replacing an old one) and starts the service's container.
     // The engine's API shape: exposed ports are a map to empty objects.
     #[allow(clippy::zero_sized_map_values)]
-    pub async fn start(
+    pub(crate) async fn start(
         &self,
         spec: &ServiceSpec,
         reporter: &dyn Reporter,
@@ -716,7 +716,7 @@ impl DockerRuntime {
     }
 
     /// `Some(description)` once the container has stopped (or vanished).
-    pub async fn exited(&self, id: &str) -> Option<String> {
+    pub(crate) async fn exited(&self, id: &str) -> Option<String> {
         match self
             .docker
             .inspect_container(id, None::<InspectContainerOptions>)
@@ -740,7 +740,7 @@ impl DockerRuntime {
     /// Docker's own health verdict: `Some(false)` only once it says `unhealthy`; `None` without
     /// a HEALTHCHECK or before its first check (engines before API 1.44 cannot check sooner
     /// than `interval`, so arc's own protocol probe decides readiness and Docker can veto it).
-    pub async fn engine_healthy(&self, id: &str) -> Option<bool> {
+    pub(crate) async fn engine_healthy(&self, id: &str) -> Option<bool> {
         let info = self
             .docker
             .inspect_container(id, None::<InspectContainerOptions>)
@@ -755,7 +755,11 @@ impl DockerRuntime {
     }
 
     /// Stops and removes the container (volumes stay); `false` when it was not running.
-    pub async fn stop(&self, spec: &ServiceSpec, timeout: Duration) -> Result<bool, RuntimeError> {
+    pub(crate) async fn stop(
+        &self,
+        spec: &ServiceSpec,
+        timeout: Duration,
+    ) -> Result<bool, RuntimeError> {
         let Some(id) = self.find(spec).await? else {
             return Ok(false);
         };
@@ -778,7 +782,7 @@ impl DockerRuntime {
     }
 
     /// Removes the service's named volumes; `false` when there were none.
-    pub async fn remove_data(&self, spec: &ServiceSpec) -> Result<bool, RuntimeError> {
+    pub(crate) async fn remove_data(&self, spec: &ServiceSpec) -> Result<bool, RuntimeError> {
         let mut removed = false;
         for v in &spec.volumes {
             let opts = RemoveVolumeOptionsBuilder::new().force(false).build();
@@ -792,7 +796,7 @@ impl DockerRuntime {
     }
 
     /// The container's log lines: all, or the last `tail`.
-    pub async fn logs(
+    pub(crate) async fn logs(
         &self,
         spec: &ServiceSpec,
         tail: Option<usize>,
@@ -827,7 +831,7 @@ impl DockerRuntime {
 
     /// Follows the container's logs from now; after the stream ends (a restart, a recreate) it
     /// finds the container again and goes on.
-    pub fn follow(&self, spec: &ServiceSpec) -> futures::stream::BoxStream<'static, String> {
+    pub(crate) fn follow(&self, spec: &ServiceSpec) -> futures::stream::BoxStream<'static, String> {
         let (this, spec) = (self.clone(), spec.clone());
         let since = i32::try_from(chrono::Utc::now().timestamp()).unwrap_or(0);
         let stream = async_stream_lines(this, spec, since);

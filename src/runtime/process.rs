@@ -29,7 +29,7 @@ const INIT_MARKER: &str = ".arc-initialized";
 
 /// Runs services as native processes.
 #[derive(Debug, Clone)]
-pub struct ProcessRuntime {
+pub(crate) struct ProcessRuntime {
     state_dir: PathBuf,
     env: BTreeMap<String, String>,
     root: bool,
@@ -73,7 +73,7 @@ struct Resolved {
 impl ProcessRuntime {
     /// A runtime keeping its records under `state_dir`; `env` is the environment variants and
     /// placeholders read.
-    pub fn new(state_dir: PathBuf, env: BTreeMap<String, String>) -> Self {
+    pub(crate) fn new(state_dir: PathBuf, env: BTreeMap<String, String>) -> Self {
         Self {
             state_dir,
             env,
@@ -319,7 +319,7 @@ impl ProcessRuntime {
 impl ProcessRuntime {
     /// Whether any service of the project under `state_dir` has a record (was started natively
     /// and not taken down since).
-    pub fn has_records(state_dir: &Path) -> bool {
+    pub(crate) fn has_records(state_dir: &Path) -> bool {
         std::fs::read_dir(state_dir).is_ok_and(|entries| {
             entries
                 .flatten()

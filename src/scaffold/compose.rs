@@ -95,7 +95,7 @@ fn environment(spec: &ServiceSpec, all: &[ServiceSpec]) -> BTreeMap<String, Stri
 /// `Dockerfile` is built (the thin image carries its own command and configuration);
 /// otherwise the image runs with the service's command. `all` is the catalog, for the
 /// dependencies' endpoints.
-pub fn render_compose(
+pub(crate) fn render_compose(
     templates: &Templates,
     members: &[&ServiceSpec],
     has_dockerfile: bool,
@@ -206,13 +206,16 @@ struct MakefileContext<'a> {
 
 /// The make targets' prefix and file of `spec`: `services/NAME/TARGET.mk`, where TARGET is the
 /// codename when there is one, else the name.
-pub fn makefile_of(spec: &ServiceSpec) -> (&str, String) {
+pub(crate) fn makefile_of(spec: &ServiceSpec) -> (&str, String) {
     let target = spec.display_name();
     (target, format!("services/{}/{target}.mk", spec.name))
 }
 
 /// `services/NAME/TARGET.mk` of `spec`.
-pub fn render_makefile(templates: &Templates, spec: &ServiceSpec) -> Result<String, ScaffoldError> {
+pub(crate) fn render_makefile(
+    templates: &Templates,
+    spec: &ServiceSpec,
+) -> Result<String, ScaffoldError> {
     let (target, _) = makefile_of(spec);
     let ctx = MakefileContext {
         name: &spec.name,

@@ -401,7 +401,7 @@ pub struct NativeVariant {
 }
 
 /// Replaces each `{key}` in `text` with `lookup(key)`; unknown keys are left as written.
-pub fn expand_placeholders(text: &str, lookup: impl Fn(&str) -> Option<String>) -> String {
+pub(crate) fn expand_placeholders(text: &str, lookup: impl Fn(&str) -> Option<String>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(open) = rest.find('{') {
