@@ -7,6 +7,10 @@
 //! task that sends PING and gives the connection up when the broker goes silent. It must not
 //! reconnect (when the connection ends, every waiter fails with [`PulsarError::Io`]
 //! naming the reason) and must not keep the auth token past the handshake.
+//!
+//! Here: [`Client`] (connect, handshake, lookups, creating producers and consumers); in
+//! `conn`: the connection's shared state and its tasks; `producer`, `consumer`, `tls`: one
+//! type each.
 
 mod conn;
 mod consumer;
