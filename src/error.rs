@@ -1,12 +1,34 @@
-//! The error every command returns, its exit code and its hint.
+//! The error every command returns, its exit code and its hint, and the exit status contract.
+
+use std::process::ExitCode;
 
 use crate::bus::{BusError, BusErrorKind};
-use crate::commands::ExitStatus;
 use crate::pipeline::client::ClientError;
 use crate::runtime::RuntimeError;
 use crate::scaffold::ScaffoldError;
 use crate::settings::SettingsError;
 use crate::spec::SpecError;
+
+/// How a command ended: the process exit code contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// 0: it did what was asked.
+    Success,
+    /// 1: it failed, or something is unhealthy.
+    Failure,
+    /// 2: the command line or configuration is wrong.
+    Usage,
+}
+
+impl From<ExitStatus> for ExitCode {
+    fn from(s: ExitStatus) -> Self {
+        match s {
+            ExitStatus::Success => ExitCode::SUCCESS,
+            ExitStatus::Failure => ExitCode::from(1),
+            ExitStatus::Usage => ExitCode::from(2),
+        }
+    }
+}
 
 /// Why a command failed.
 #[derive(Debug, thiserror::Error)]

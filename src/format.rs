@@ -1,4 +1,4 @@
-//! Small formatting helpers shared by every layer (durations, ages).
+//! Small formatting helpers shared by every layer (durations, ages, hex).
 
 use std::time::Duration;
 
@@ -16,6 +16,15 @@ pub(crate) fn duration(d: Duration) -> String {
     } else {
         format!("{}h{:02}m", ms / 3_600_000, (ms / 60_000) % 60)
     }
+}
+
+/// Lowercase hex of `bytes`.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
 }
 
 #[cfg(test)]

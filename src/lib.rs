@@ -57,7 +57,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::cli::Cli;
-use crate::commands::ExitStatus;
+use crate::error::ExitStatus;
 use crate::settings::{Settings, Terminals};
 use crate::ui::Printer;
 

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::cli::{ColorChoice, GlobalArgs, RuntimeChoice};
+use crate::format::hex;
 
 /// Everything a command needs to know about how it was invoked.
 #[derive(Debug, Clone)]
@@ -138,15 +139,6 @@ fn state_dir(
         }
     };
     Ok(base.join("arc").join(key))
-}
-
-/// Lowercase hex of `bytes`.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::new(), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
 }
 
 #[cfg(test)]

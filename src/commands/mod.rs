@@ -15,37 +15,34 @@ mod pipeline;
 mod ps;
 mod up;
 
-use std::process::ExitCode;
-
 use crate::cli::{
     Command, ComposeCommand, ConfigCommand, MessagesCommand, NewCommand, ProfilesCommand,
     RuntimeChoice, ServicesCommand,
 };
 use crate::error::Error;
+pub(crate) use crate::error::ExitStatus;
 use crate::runtime::{Backend, DockerRuntime, ProcessRuntime};
 use crate::settings::Settings;
 use crate::spec::Catalog;
 use crate::ui::Printer;
 
-/// How a command ended: the process exit code contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExitStatus {
-    /// 0: it did what was asked.
-    Success,
-    /// 1: it failed, or something is unhealthy.
-    Failure,
-    /// 2: the command line or configuration is wrong.
-    Usage,
-}
-
-impl From<ExitStatus> for ExitCode {
-    fn from(s: ExitStatus) -> Self {
-        match s {
-            ExitStatus::Success => ExitCode::SUCCESS,
-            ExitStatus::Failure => ExitCode::from(1),
-            ExitStatus::Usage => ExitCode::from(2),
-        }
-    }
+/// The value of an `ARC_*` endpoint from the project's services (overlays applied: the ports
+/// the profile runs on, whichever runtime runs it; every instance of a replicated one), else
+/// `fallback`. Here, not in a command group, because the messaging and the pipeline commands
+/// both use it.
+pub(crate) fn endpoint(settings: &Settings, key: &str, fallback: &str) -> String {
+    let Ok(catalog) = Catalog::load(settings.project_dir.as_deref(), &settings.overlays) else {
+        return fallback.to_owned();
+    };
+    // A replicated service's instances give one list (every node of a NATS cluster).
+    crate::spec::join_exports(
+        catalog
+            .services
+            .iter()
+            .map(crate::spec::ServiceSpec::resolved_exports),
+    )
+    .remove(key)
+    .unwrap_or_else(|| fallback.to_owned())
 }
 
 /// Runs `command`.

@@ -30,7 +30,7 @@ pub(super) async fn serve(
         )
     })?;
     let endpoint = |given: Option<String>, key: &str, fallback: &str| {
-        given.unwrap_or_else(|| super::messaging::endpoint(settings, key, fallback))
+        given.unwrap_or_else(|| super::endpoint(settings, key, fallback))
     };
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
         .map_or_else(|_| "arc".to_owned(), |h| h.trim().to_owned());
@@ -125,7 +125,7 @@ pub(crate) fn secret(state_dir: &Path, name: &str) -> Result<String, Error> {
     std::fs::File::open("/dev/urandom")
         .and_then(|mut f| f.read_exact(&mut bytes))
         .map_err(fail)?;
-    let value = crate::pipeline::config::hex(&bytes);
+    let value = crate::format::hex(&bytes);
     let tmp = dir.join(format!(".{name}.tmp"));
     {
         use std::io::Write as _;
@@ -146,9 +146,10 @@ pub(crate) fn secret(state_dir: &Path, name: &str) -> Result<String, Error> {
 /// `arc replay --log` and `arc tail --log`): `--pipeline-url` or the project's pipeline, and
 /// `--admin-token` or the one `arc up` made.
 pub(super) fn client(settings: &Settings, a: &AdminArgs) -> Result<Client, Error> {
-    let base = a.pipeline_url.clone().unwrap_or_else(|| {
-        super::messaging::endpoint(settings, "ARC_PIPELINE_URL", "http://127.0.0.1:8090")
-    });
+    let base = a
+        .pipeline_url
+        .clone()
+        .unwrap_or_else(|| super::endpoint(settings, "ARC_PIPELINE_URL", "http://127.0.0.1:8090"));
     // Replicated pipeline instances export a list; any one of them answers for all.
     let base = base.split(',').next().unwrap_or_default().trim().to_owned();
     let token = match a.admin_token.clone().filter(|t| !t.is_empty()) {

@@ -11,8 +11,9 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::policy::Policy;
+use super::policy::{Policy, PolicySpec};
 use crate::bus::subject;
+use crate::format::hex;
 
 /// The built-in payload ceiling when neither the topic nor the global document sets one.
 pub(crate) const DEFAULT_MAX_BYTES: usize = 1 << 20;
@@ -113,30 +114,6 @@ pub(crate) struct Rate {
 
 fn one() -> u32 {
     1
-}
-
-/// One policy as written.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct PolicySpec {
-    pub name: String,
-    /// A CEL expression over the envelope that yields a bool.
-    pub when: String,
-    pub action: PolicyAction,
-    /// For `deny`: told to the producer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    /// For `route`: the subject the message goes to instead.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subject: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub(crate) enum PolicyAction {
-    Allow,
-    Deny,
-    Route,
 }
 
 /// A document that cannot be stored: where and why.
@@ -414,14 +391,6 @@ impl Snapshot {
     pub(crate) fn queue_bound(&self) -> u64 {
         self.global.queue_bound.unwrap_or(DEFAULT_QUEUE_BOUND)
     }
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes.iter().fold(String::new(), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
 }
 
 fn unhex(s: &str) -> Option<[u8; 32]> {

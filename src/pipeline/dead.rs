@@ -41,7 +41,7 @@ impl Place {
     /// The list holding this place's letters.
     pub(crate) fn list(self) -> &'static str {
         match self {
-            Place::Ingest => super::ingest::REJECTED_LIST,
+            Place::Ingest => super::queue::REJECTED_LIST,
             Place::Log => "arc:log:dead",
         }
     }
@@ -49,7 +49,7 @@ impl Place {
     /// Where a retried letter goes.
     pub(crate) fn retry_to(self) -> &'static str {
         match self {
-            Place::Ingest => super::ingest::INGEST_LIST,
+            Place::Ingest => super::queue::INGEST_LIST,
             Place::Log => LOG_QUEUE,
         }
     }

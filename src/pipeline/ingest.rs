@@ -31,11 +31,9 @@ use base64::Engine as _;
 use super::dead::{self, DeadLetter, Place};
 use super::envelope::{self, Incoming, Source};
 use super::fanout::{Pipeline, Rejection};
-use super::queue::Redis;
+use super::queue::{Redis, INGEST_LIST};
 use super::supervisor::Beat;
 
-pub(crate) const INGEST_LIST: &str = "arc:ingest";
-pub(crate) const REJECTED_LIST: &str = "arc:ingest:rejected";
 pub(crate) const NATS_INGEST: &str = "ingest.>";
 pub(crate) const NATS_QUEUE_GROUP: &str = "arc-pipeline";
 

@@ -31,8 +31,33 @@ use cel_interpreter::objects::{Key, Map};
 use cel_interpreter::{Context, ExecutionError, Program, Value};
 use cel_parser::ast::{EntryExpr, Expr, IdedExpr};
 
-use super::config::{PolicyAction, PolicySpec};
+use serde::{Deserialize, Serialize};
+
 use super::envelope::{self, Envelope, Payload};
+
+/// One policy as written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PolicySpec {
+    pub name: String,
+    /// A CEL expression over the envelope that yields a bool.
+    pub when: String,
+    pub action: PolicyAction,
+    /// For `deny`: told to the producer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// For `route`: the subject the message goes to instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum PolicyAction {
+    Allow,
+    Deny,
+    Route,
+}
 
 /// The variables a policy may use.
 pub(crate) const VARIABLES: [&str; 8] = [

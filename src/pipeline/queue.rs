@@ -13,6 +13,11 @@ use crate::bus::nats::redact;
 
 /// The list the logger drains.
 pub(crate) const LOG_QUEUE: &str = "arc:log";
+/// The list producers push to (Redis ingress); here with the other keys, so that `dead` names
+/// it without importing `ingest`, which imports `dead`.
+pub(crate) const INGEST_LIST: &str = "arc:ingest";
+/// Where Redis ingress sets aside what it refused.
+pub(crate) const REJECTED_LIST: &str = "arc:ingest:rejected";
 
 #[derive(Debug, Clone, thiserror::Error)]
 pub(crate) enum QueueError {

@@ -96,7 +96,7 @@ impl ProcessRuntime {
             Some(u) if !reachable_by(&self.state_dir, u) => {
                 let hash = Sha256::digest(self.state_dir.as_os_str().as_encoded_bytes());
                 PathBuf::from("/var/lib/arc")
-                    .join(&crate::settings::hex(&hash)[..12])
+                    .join(&crate::format::hex(&hash)[..12])
                     .join(&spec.name)
                     .join("data")
             }
@@ -517,7 +517,7 @@ impl ProcessRuntime {
 /// The configuration hash of a resolved service.
 fn hash_of(r: &Resolved) -> String {
     let json = serde_json::to_vec(r).unwrap_or_default();
-    crate::settings::hex(&Sha256::digest(json))[..12].to_owned()
+    crate::format::hex(&Sha256::digest(json))[..12].to_owned()
 }
 
 /// Watches a child this run spawned.

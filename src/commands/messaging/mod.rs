@@ -17,29 +17,11 @@ pub(super) use pulsar::{
     topic_info,
 };
 
+use super::endpoint;
 use crate::bus::nats::{NatsOptions, Received};
 use crate::cli::ConnectArgs;
 use crate::settings::Settings;
-use crate::spec::Catalog;
 use crate::ui::{DataStream, Printer, Style};
-
-/// The value of an `ARC_*` endpoint from the project's services (overlays applied: the ports
-/// the profile runs on, whichever runtime runs it; every instance of a replicated one), else
-/// `fallback`.
-pub(crate) fn endpoint(settings: &Settings, key: &str, fallback: &str) -> String {
-    let Ok(catalog) = Catalog::load(settings.project_dir.as_deref(), &settings.overlays) else {
-        return fallback.to_owned();
-    };
-    // A replicated service's instances give one list (every node of a NATS cluster).
-    crate::spec::join_exports(
-        catalog
-            .services
-            .iter()
-            .map(crate::spec::ServiceSpec::resolved_exports),
-    )
-    .remove(key)
-    .unwrap_or_else(|| fallback.to_owned())
-}
 
 /// NATS connection options from the flags, with the endpoint default.
 pub(super) fn nats_options(settings: &Settings, c: &ConnectArgs) -> NatsOptions {

@@ -134,7 +134,7 @@ impl DockerRuntime {
             .and_then(|i| i.id)
             .unwrap_or_default();
         let both = format!("{}{image_id}", Self::config_hash(spec));
-        crate::settings::hex(&Sha256::digest(both.as_bytes()))[..12].to_owned()
+        crate::format::hex(&Sha256::digest(both.as_bytes()))[..12].to_owned()
     }
 
     /// Whether the engine has `image` locally.

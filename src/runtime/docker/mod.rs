@@ -158,7 +158,7 @@ impl DockerRuntime {
             labels: &spec.labels,
         };
         let json = serde_json::to_vec(&h).unwrap_or_default();
-        crate::settings::hex(&Sha256::digest(json))[..12].to_owned()
+        crate::format::hex(&Sha256::digest(json))[..12].to_owned()
     }
 
     /// The published host ports.
