@@ -11,6 +11,7 @@ pub(super) mod request;
 pub(crate) mod streams;
 pub(super) mod subscribe;
 mod template;
+mod window;
 
 pub(super) use pulsar::{
     apply_topics, list_topics, provision_topics, publish_pulsar, replay_pulsar, subscribe_pulsar,
