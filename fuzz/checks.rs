@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
-use arc::pipeline::envelope::{self, Incoming};
-use arc::spec::{Catalog, Overlay, ProfilesFile, ServiceSpec, SpecError};
+use arc::testing::envelope::{self, Incoming};
+use arc::testing::{Catalog, Overlay, ProfilesFile, ServiceSpec, SpecError};
 use base64::Engine as _;
 
 /// Whether `bytes` are one JSON text (syntax only: numbers of any size are JSON).
@@ -56,7 +56,7 @@ pub(crate) fn batch(data: &[u8]) -> bool {
     if let Some(ct) = ct {
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
     }
-    let batch = match arc::pipeline::api::parse_batch(&headers, body) {
+    let batch = match arc::testing::parse_batch(&headers, body) {
         Ok(batch) => batch,
         Err(r) => {
             assert!(
@@ -183,7 +183,7 @@ fn message(m: &Incoming, input: &[u8]) {
             m.subject
         );
     }
-    if arc::bus::subject::publish(&m.subject).is_ok() {
+    if arc::testing::subject::publish(&m.subject).is_ok() {
         subject_ok(&m.subject);
     }
 }
@@ -261,7 +261,7 @@ struct Scratch {
 fn scratch() -> &'static Mutex<Scratch> {
     static SCRATCH: OnceLock<Mutex<Scratch>> = OnceLock::new();
     SCRATCH.get_or_init(|| {
-        let repo = arc::spec::find_project_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
+        let repo = arc::testing::find_project_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
             .expect("the checkout holds profiles.yaml and services/");
         let root = std::env::temp_dir().join(format!("arc-fuzz-spec-{}", std::process::id()));
         let mut stock = BTreeMap::new();
@@ -324,9 +324,9 @@ pub(crate) fn spec(data: &[u8]) -> bool {
         return false;
     };
     let not_yaml = serde_yaml_ng::from_str::<serde_yaml_ng::Value>(text).is_err();
-    let service = arc::spec::parse_document::<ServiceSpec>("service.yaml", text);
-    let profiles = arc::spec::parse_document::<ProfilesFile>("profiles.yaml", text);
-    let overlay = arc::spec::parse_document::<Overlay>("overlay.yaml", text);
+    let service = arc::testing::parse_document::<ServiceSpec>("service.yaml", text);
+    let profiles = arc::testing::parse_document::<ProfilesFile>("profiles.yaml", text);
+    let overlay = arc::testing::parse_document::<Overlay>("overlay.yaml", text);
     for err in [
         service.as_ref().err(),
         profiles.as_ref().err(),
@@ -390,7 +390,7 @@ fn yaml_lines(text: &str) -> usize {
 }
 
 /// A diagnostic's position, when it has one, is inside the text it names.
-fn position_ok(d: &arc::spec::Diagnostic, text: &str) {
+fn position_ok(d: &arc::testing::Diagnostic, text: &str) {
     let _ = d.to_string();
     match (d.line, d.column) {
         (Some(line), Some(column)) => {
@@ -430,9 +430,9 @@ fn catalog_ok(loaded: Result<Catalog, SpecError>, file: &str, text: &str) {
         let selected = catalog
             .select(std::slice::from_ref(name))
             .expect("a valid catalog selects each of its profiles");
-        arc::plan::waves(&catalog, &selected).expect("a valid catalog orders its services");
+        arc::testing::waves(&catalog, &selected).expect("a valid catalog orders its services");
     }
-    arc::plan::waves(&catalog, &all).expect("a valid catalog orders its services");
+    arc::testing::waves(&catalog, &all).expect("a valid catalog orders its services");
     for s in &catalog.services {
         assert!(catalog.service(&s.name).is_ok());
         let _ = s.resolved_exports();
@@ -440,7 +440,7 @@ fn catalog_ok(loaded: Result<Catalog, SpecError>, file: &str, text: &str) {
         let _ = s.health.deadline();
         let _ = s.display_name();
         let yaml = serde_yaml_ng::to_string(s).expect("a spec serializes");
-        let back = arc::spec::parse_document::<ServiceSpec>("again.yaml", &yaml)
+        let back = arc::testing::parse_document::<ServiceSpec>("again.yaml", &yaml)
             .unwrap_or_else(|e| panic!("a valid spec does not read back: {e}\n{yaml}"));
         assert_eq!(&back, s, "a valid spec reads back as another");
     }

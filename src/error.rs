@@ -1,7 +1,8 @@
-//! The error every command returns, its exit code and its hint.
+//! The error every command returns, its exit code and its hint, and the exit status contract.
+
+use std::process::ExitCode;
 
 use crate::bus::{BusError, BusErrorKind};
-use crate::commands::ExitStatus;
 use crate::pipeline::client::ClientError;
 use crate::pipeline::ServeError;
 use crate::runtime::RuntimeError;
@@ -9,9 +10,30 @@ use crate::scaffold::ScaffoldError;
 use crate::settings::SettingsError;
 use crate::spec::SpecError;
 
+/// How a command ended: the process exit code contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// 0: it did what was asked.
+    Success,
+    /// 1: it failed, or something is unhealthy.
+    Failure,
+    /// 2: the command line or configuration is wrong.
+    Usage,
+}
+
+impl From<ExitStatus> for ExitCode {
+    fn from(s: ExitStatus) -> Self {
+        match s {
+            ExitStatus::Success => ExitCode::SUCCESS,
+            ExitStatus::Failure => ExitCode::from(1),
+            ExitStatus::Usage => ExitCode::from(2),
+        }
+    }
+}
+
 /// Why a command failed.
 #[derive(Debug, thiserror::Error)]
-pub enum Error {
+pub(crate) enum Error {
     /// The declarative files are wrong (exit 2).
     #[error(transparent)]
     Spec(#[from] SpecError),
@@ -61,7 +83,7 @@ pub enum Error {
 
 impl Error {
     /// A failure with a hint.
-    pub fn failed(message: impl Into<String>, hint: Option<String>) -> Self {
+    pub(crate) fn failed(message: impl Into<String>, hint: Option<String>) -> Self {
         Self::Failed {
             message: message.into(),
             hint,
@@ -69,7 +91,7 @@ impl Error {
     }
 
     /// Bad input, with a hint.
-    pub fn invalid(message: impl Into<String>, hint: Option<String>) -> Self {
+    pub(crate) fn invalid(message: impl Into<String>, hint: Option<String>) -> Self {
         Self::Invalid {
             message: message.into(),
             hint,
@@ -77,7 +99,7 @@ impl Error {
     }
 
     /// A failed call of the pipeline's API, while doing `context`.
-    pub fn pipeline(context: impl Into<String>, source: ClientError) -> Self {
+    pub(crate) fn pipeline(context: impl Into<String>, source: ClientError) -> Self {
         Self::Pipeline {
             context: context.into(),
             source,
@@ -86,7 +108,7 @@ impl Error {
     }
 
     /// The exit status this error ends the command with.
-    pub fn exit_status(&self) -> ExitStatus {
+    pub(crate) fn exit_status(&self) -> ExitStatus {
         match self {
             Self::Spec(_) | Self::Settings(_) | Self::Invalid { .. } => ExitStatus::Usage,
             Self::Bus(e) if e.kind() == BusErrorKind::Usage => ExitStatus::Usage,
@@ -103,7 +125,7 @@ impl Error {
     }
 
     /// What the user can do about it.
-    pub fn hint(&self) -> Option<String> {
+    pub(crate) fn hint(&self) -> Option<String> {
         match self {
             Self::Spec(SpecError::Invalid(_)) => {
                 Some("fix the fields above; `arc config validate` checks the files again".into())

@@ -1,10 +1,10 @@
-//! Small formatting helpers shared by every layer (durations, ages, an error's causes).
+//! Small formatting helpers shared by every layer (durations, ages, hex, an error's causes).
 
 use std::error::Error;
 use std::time::Duration;
 
 /// `340ms`, `1.2s`, `3m04s`, `2h05m`: short and stable for tables.
-pub fn duration(d: Duration) -> String {
+pub(crate) fn duration(d: Duration) -> String {
     let ms = d.as_millis();
     if ms < 10 {
         format!("{:.1}ms", d.as_secs_f64() * 1000.0)
@@ -46,6 +46,15 @@ pub(crate) fn chain(e: &(dyn Error + 'static)) -> String {
         text.push_str(&c);
     }
     text
+}
+
+/// Lowercase hex of `bytes`.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
 }
 
 #[cfg(test)]

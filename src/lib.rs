@@ -3,21 +3,51 @@
 //! [`run`] parses the command line, resolves settings, sets up logging and output, runs the
 //! command and turns its result into the process exit code. Nothing else exits the process.
 
-pub mod bus;
-pub mod cli;
-pub mod commands;
-pub mod error;
-pub mod format;
-pub mod health;
-pub mod pipeline;
-pub mod plan;
-pub mod provision;
-pub mod rand;
-pub mod runtime;
-pub mod scaffold;
-pub mod settings;
-pub mod spec;
-pub mod ui;
+mod bus;
+mod cli;
+mod commands;
+mod error;
+mod format;
+mod health;
+mod pipeline;
+mod plan;
+mod provision;
+mod rand;
+mod runtime;
+mod scaffold;
+mod settings;
+mod spec;
+mod ui;
+
+/// What the integration tests (`tests/`) and the fuzz targets (`fuzz/checks.rs`, also
+/// `include!`d by `tests/fuzz_seeds.rs`) call inside arc, and nothing else: arc is a binary, and
+/// [`run`] is its only API. Hidden from the docs and not a stable interface; an item belongs here
+/// only while a test outside the crate needs it.
+#[doc(hidden)]
+pub mod testing {
+    /// The normalized message and the checks a producer's text goes through.
+    pub mod envelope {
+        pub use crate::pipeline::envelope::{
+            check_headers, check_id, check_subject, content_type, is_json_content_type, new_id,
+            now_ms, parse_incoming, payload_bytes, payload_from_bytes, reserved, Envelope,
+            Incoming, Source, MAX_SUBJECT,
+        };
+    }
+    /// The NATS subject grammar.
+    pub mod subject {
+        pub use crate::bus::subject::publish;
+    }
+    /// Non-cryptographic pseudo-random numbers (the logger test picks what to kill and when).
+    pub mod rand {
+        pub use crate::rand::{next, seed};
+    }
+    pub use crate::pipeline::api::parse_batch;
+    pub use crate::plan::waves;
+    pub use crate::spec::{
+        find_project_dir, parse_document, Catalog, Diagnostic, Overlay, ProfilesFile, ServiceSpec,
+        SpecError,
+    };
+}
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -27,7 +57,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::cli::Cli;
-use crate::commands::ExitStatus;
+use crate::error::ExitStatus;
 use crate::settings::{Settings, Terminals};
 use crate::ui::Printer;
 

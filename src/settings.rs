@@ -9,10 +9,11 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::cli::{ColorChoice, GlobalArgs, RuntimeChoice};
+use crate::format::hex;
 
 /// Everything a command needs to know about how it was invoked.
 #[derive(Debug, Clone)]
-pub struct Settings {
+pub(crate) struct Settings {
     /// The project directory, or `None` for the stock files built into arc.
     pub project_dir: Option<PathBuf>,
     /// Overlay files, in merge order, as absolute paths.
@@ -39,7 +40,7 @@ pub struct Settings {
 
 /// Whether stdout and stderr are terminals.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Terminals {
+pub(crate) struct Terminals {
     /// stdout is a terminal.
     pub stdout: bool,
     /// stderr is a terminal.
@@ -48,7 +49,7 @@ pub struct Terminals {
 
 /// A setting that cannot be resolved.
 #[derive(Debug, thiserror::Error)]
-pub enum SettingsError {
+pub(crate) enum SettingsError {
     /// `--project-dir` names something that is not a project.
     #[error("`{}` is not an arc project directory: it needs `profiles.yaml` and `services/`", .0.display())]
     NotAProject(PathBuf),
@@ -62,7 +63,7 @@ pub enum SettingsError {
 impl Settings {
     /// Resolves `args` with the process environment `env`, the current directory `cwd`, and
     /// what `terminals` says about the output streams.
-    pub fn resolve(
+    pub(crate) fn resolve(
         args: &GlobalArgs,
         env: &BTreeMap<String, String>,
         cwd: &Path,
@@ -138,15 +139,6 @@ fn state_dir(
         }
     };
     Ok(base.join("arc").join(key))
-}
-
-/// Lowercase hex of `bytes`.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::new(), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
 }
 
 #[cfg(test)]

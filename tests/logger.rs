@@ -101,16 +101,16 @@ async fn exactly_once_while_loggers_are_killed() {
     let url = ingress.url.clone();
     let loader = tokio::spawn(async move { load(&url, "log.kill", 0, 200_000, 1000).await });
 
-    let mut seed = arc::rand::seed();
+    let mut seed = arc::testing::rand::seed();
     let mut kills = 0;
     let mut loggers: Vec<Option<Serve>> = vec![
         Some(s.serve(&["--components", "logger", "--consumer", "l1"])),
         Some(s.serve(&["--components", "logger", "--consumer", "l2"])),
     ];
     while !loader.is_finished() || kills < 5 {
-        let wait = 150 + arc::rand::next(&mut seed) % 600;
+        let wait = 150 + arc::testing::rand::next(&mut seed) % 600;
         tokio::time::sleep(Duration::from_millis(wait)).await;
-        let which = usize::try_from(arc::rand::next(&mut seed) % 2).unwrap();
+        let which = usize::try_from(arc::testing::rand::next(&mut seed) % 2).unwrap();
         if let Some(l) = loggers[which].take() {
             l.kill();
             kills += 1;

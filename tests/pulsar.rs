@@ -247,7 +247,7 @@ fn official_compressed_messages_replay_exactly() {
 
 /// Issue 12: what arc publishes with each `--compression` (and with `--key`/`--event-time`)
 /// the official consumer reads back: bodies, key and event time. The official consumer may
-/// see pulsar-lite's duplicate deliveries (see src/bus/pulsar/client.rs), so it keeps the
+/// see pulsar-lite's duplicate deliveries (see src/bus/pulsar/client/consumer.rs), so it keeps the
 /// first delivery of each message id.
 #[test]
 fn official_consumer_reads_what_arc_compresses() {

@@ -1,5 +1,6 @@
 //! Repository hygiene: the GitHub workflows pass actionlint and do what their issue asks for, no
-//! committed file holds anything that looks like a secret, and `rust-version` is true.
+//! committed file holds anything that looks like a secret, `rust-version` is true, and no module
+//! of `src/` imports a module that imports it back.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -1097,5 +1098,180 @@ fn rust_version_covers_the_locked_dependencies_and_the_image_builds_with_it() {
     assert!(
         toolchain >= newest,
         "the pipeline image builds with `{builder}`, but a locked dependency needs {newest:?}"
+    );
+}
+
+/// The modules `src/<rel>` (a `.rs` path) is: `pipeline/api/mod.rs` is `[pipeline, api]`.
+fn module_of(rel: &Path) -> Vec<String> {
+    let mut parts: Vec<String> = rel
+        .with_extension("")
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if parts
+        .last()
+        .is_some_and(|p| matches!(p.as_str(), "mod" | "lib" | "main"))
+    {
+        parts.pop();
+    }
+    parts
+}
+
+/// The leading identifiers of `text` joined by `::` (`a::b::{c, d}` gives `[a, b]` and the
+/// rest), and what follows them.
+fn path_segments(text: &str) -> (Vec<String>, &str) {
+    let mut segs = Vec::new();
+    let mut rest = text;
+    loop {
+        let end = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        if end == 0 {
+            break;
+        }
+        segs.push(rest[..end].to_owned());
+        rest = &rest[end..];
+        match rest.strip_prefix("::") {
+            Some(r) if !r.starts_with('{') => rest = r,
+            Some(r) => {
+                rest = r;
+                break;
+            }
+            None => break,
+        }
+    }
+    (segs, rest)
+}
+
+/// Every module path `file` (at module `me`) names through `crate::` or `super::`, resolved
+/// to a path from the crate root; `use` groups (`crate::{a, b::c}`) give one path per item.
+fn named_paths(me: &[String], text: &str) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    for (at, _) in text
+        .match_indices("crate::")
+        .chain(text.match_indices("super::"))
+    {
+        let before = text[..at].chars().next_back();
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') {
+            continue;
+        }
+        let (mut segs, rest) = path_segments(&text[at..]);
+        let mut base: Vec<String> = if segs[0] == "crate" {
+            segs.remove(0);
+            Vec::new()
+        } else {
+            let ups = segs.iter().take_while(|s| *s == "super").count();
+            segs.drain(..ups);
+            me[..me.len().saturating_sub(ups)].to_vec()
+        };
+        base.extend(segs);
+        match rest.strip_prefix('{') {
+            Some(group) => {
+                let body = &group[..group.find('}').unwrap_or(group.len())];
+                for item in body.split(',') {
+                    let (segs, _) = path_segments(item.trim());
+                    let mut path = base.clone();
+                    path.extend(segs.into_iter().filter(|s| s != "self"));
+                    out.push(path);
+                }
+            }
+            None => out.push(base),
+        }
+    }
+    out
+}
+
+/// Issue 16: no module imports a module that imports it back, at any depth (top-level
+/// modules, and the submodules of each module among themselves). Test code is left out
+/// (`tests.rs`, `*_tests.rs`, the `#[cfg(test)] mod` at the end of a file): a test may use
+/// whatever it checks against.
+#[test]
+fn no_module_imports_a_module_that_imports_it_back() {
+    use std::collections::{BTreeMap, VecDeque};
+    // (parent module, from child, to child) -> the files that make the edge
+    let mut edges: BTreeMap<(Vec<String>, String, String), BTreeSet<String>> = BTreeMap::new();
+    let src = repo().join("src");
+    let mut dirs = vec![src.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in fs::read_dir(&dir).expect("read src/") {
+            let path = entry.expect("a directory entry").path();
+            if path.is_dir() {
+                dirs.push(path);
+                continue;
+            }
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let is_test = name == "tests.rs" || name.ends_with("_tests.rs");
+            if path.extension().is_none_or(|e| e != "rs") || is_test {
+                continue;
+            }
+            let rel = path.strip_prefix(&src).unwrap().to_path_buf();
+            let me = module_of(&rel);
+            let text = fs::read_to_string(&path).expect("read a source file");
+            let code: String = text
+                .lines()
+                .map(|l| l.split("//").next().unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join("\n");
+            let code = match code.find("#[cfg(test)]\nmod ") {
+                Some(at) => &code[..at],
+                None => &code[..],
+            };
+            for target in named_paths(&me, code) {
+                let shared = me.iter().zip(&target).take_while(|(a, b)| a == b).count();
+                if shared < me.len() && shared < target.len() {
+                    let key = (
+                        me[..shared].to_vec(),
+                        me[shared].clone(),
+                        target[shared].clone(),
+                    );
+                    edges
+                        .entry(key)
+                        .or_default()
+                        .insert(rel.display().to_string());
+                }
+            }
+        }
+    }
+    let mut cycles = Vec::new();
+    for (parent, from, to) in edges.keys() {
+        // Does `to` lead back to `from` among the children of `parent`?
+        let mut seen = BTreeMap::from([(to.clone(), from.clone())]);
+        let mut queue = VecDeque::from([to.clone()]);
+        while let Some(at) = queue.pop_front() {
+            if at == *from {
+                // `seen` holds each module's predecessor: walk back from `from` to `to`.
+                let mut way = vec![from.clone()];
+                let mut step = from.clone();
+                while step != *to {
+                    step = seen[&step].clone();
+                    way.push(step.clone());
+                }
+                way.push(from.clone());
+                way.reverse();
+                let files = &edges[&(parent.clone(), from.clone(), to.clone())];
+                cycles.push(format!(
+                    "in `crate::{}`: {} (`{from}` -> `{to}` in {files:?})",
+                    parent.join("::"),
+                    way.join(" -> "),
+                ));
+                break;
+            }
+            for (p, f, t) in edges.keys() {
+                if p == parent && *f == at && !seen.contains_key(t) {
+                    seen.insert(t.clone(), at.clone());
+                    queue.push_back(t.clone());
+                }
+            }
+        }
+    }
+    assert!(
+        cycles.is_empty(),
+        "modules that import each other (ARCHITECTURE.md: dependencies point one way):\n{}",
+        cycles.join("\n")
+    );
+    assert!(
+        edges.len() > 100,
+        "only {} module edges found: is the scan still reading src/?",
+        edges.len()
     );
 }

@@ -48,9 +48,6 @@ pub enum BusError {
         /// The server (redacted).
         server: String,
     },
-    /// A file could not be read or parsed.
-    #[error("{0}")]
-    File(String),
     /// Connecting failed.
     #[error("cannot connect to {server}: {source}")]
     Connect {
@@ -106,9 +103,7 @@ impl BusError {
     /// The kind, for exit codes and callers that branch.
     pub fn kind(&self) -> BusErrorKind {
         match self {
-            Self::Invalid { .. } | Self::PayloadTooLarge { .. } | Self::File(_) => {
-                BusErrorKind::Usage
-            }
+            Self::Invalid { .. } | Self::PayloadTooLarge { .. } => BusErrorKind::Usage,
             Self::Timeout { .. } => BusErrorKind::Timeout,
             Self::NoResponders { .. } => BusErrorKind::NoResponders,
             _ => BusErrorKind::Failed,

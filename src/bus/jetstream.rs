@@ -34,7 +34,10 @@ pub(crate) async fn update(
 /// The stream's config, or `None` when it does not exist. A request nobody answered is asked
 /// again for up to 20 s: a NATS cluster that is electing its JetStream leaders (a node just
 /// restarted or rejoined) answers nothing for a while, though each node is up.
-pub async fn get(js: &jetstream::Context, name: &str) -> Result<Option<stream::Config>, BusError> {
+pub(crate) async fn get(
+    js: &jetstream::Context,
+    name: &str,
+) -> Result<Option<stream::Config>, BusError> {
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
     loop {
         match js.get_stream(name).await {
@@ -57,7 +60,7 @@ pub async fn get(js: &jetstream::Context, name: &str) -> Result<Option<stream::C
 }
 
 /// Every stream's info.
-pub async fn list(js: &jetstream::Context) -> Result<Vec<stream::Info>, BusError> {
+pub(crate) async fn list(js: &jetstream::Context) -> Result<Vec<stream::Info>, BusError> {
     use futures::TryStreamExt;
     js.streams()
         .try_collect()

@@ -3,12 +3,12 @@
 //! admin API. Nothing here prints: results are values, failures are [`BusError`]s.
 
 mod error;
-pub mod jetstream;
-pub mod nats;
+pub(crate) mod jetstream;
+pub(crate) mod nats;
 pub(crate) mod pulsar;
 pub(crate) mod pulsar_admin;
-pub mod subject;
-pub mod timespec;
+pub(crate) mod subject;
+pub(crate) mod timespec;
 
 pub(crate) use error::{BoxError, Scrubbed};
-pub use error::{BusError, BusErrorKind};
+pub(crate) use error::{BusError, BusErrorKind};

@@ -12,7 +12,7 @@ use super::BusError;
 
 /// How to connect to NATS. Debug output never shows secrets.
 #[derive(Clone, Default)]
-pub struct NatsOptions {
+pub(crate) struct NatsOptions {
     /// Server URL (may carry `user:password@`).
     pub server: String,
     /// Token.
@@ -43,7 +43,7 @@ impl fmt::Debug for NatsOptions {
 /// The servers of a list as `ARC_NATS_URL` holds it (`nats://a:4222,nats://b:4223`): each
 /// URL, blanks dropped. A client given several connects to any live one, and on losing it
 /// reconnects to another (including nodes the cluster announces).
-pub fn server_list(urls: &str) -> Vec<String> {
+pub(crate) fn server_list(urls: &str) -> Vec<String> {
     urls.split(',')
         .map(str::trim)
         .filter(|u| !u.is_empty())
@@ -53,7 +53,7 @@ pub fn server_list(urls: &str) -> Vec<String> {
 
 /// `url` (or a comma-separated list of them) with any `user:password@` or `token@` shown as
 /// `***@`.
-pub fn redact(url: &str) -> String {
+pub(crate) fn redact(url: &str) -> String {
     if url.contains(',') {
         return url.split(',').map(redact).collect::<Vec<_>>().join(",");
     }
@@ -80,7 +80,7 @@ pub fn redact(url: &str) -> String {
 /// Connects to the first live server of `o.server` (a URL or a comma-separated list), failing
 /// fast when none answers (no background retry of the first connection); later, a lost
 /// connection is retried on every server of the list.
-pub async fn connect(o: &NatsOptions) -> Result<Client, BusError> {
+pub(crate) async fn connect(o: &NatsOptions) -> Result<Client, BusError> {
     let server = redact(&o.server);
     let fail = |source: super::BoxError| BusError::Connect {
         server: server.clone(),
@@ -124,7 +124,7 @@ pub async fn connect(o: &NatsOptions) -> Result<Client, BusError> {
 
 /// Subscribes to `subject` (in queue group `queue` when given) and flushes, so the server has
 /// the interest before the caller says it listens.
-pub async fn subscribe(
+pub(crate) async fn subscribe(
     client: &Client,
     subject: &str,
     queue: Option<&str>,
@@ -156,7 +156,8 @@ fn scrub(text: &str, o: &NatsOptions) -> String {
 
 /// A message as arc prints it (`--json`, JSON Lines).
 #[derive(Debug, Clone, Serialize)]
-pub struct Received {
+#[allow(clippy::struct_field_names)] // the field names are the `--json` keys
+pub(crate) struct Received {
     /// The subject (or Pulsar topic).
     pub subject: String,
     /// The reply subject.
@@ -192,7 +193,7 @@ pub struct Received {
 
 impl Received {
     /// The envelope of a core NATS message.
-    pub fn from_nats(m: &async_nats::Message) -> Self {
+    pub(crate) fn from_nats(m: &async_nats::Message) -> Self {
         let mut r = Self::new(m.subject.as_str(), &m.payload);
         r.reply = m.reply.as_ref().map(|s| s.as_str().to_owned());
         if let Some(h) = &m.headers {
@@ -202,7 +203,7 @@ impl Received {
     }
 
     /// An envelope with subject and payload; the rest empty.
-    pub fn new(subject: &str, payload: &[u8]) -> Self {
+    pub(crate) fn new(subject: &str, payload: &[u8]) -> Self {
         let (data, encoding) = match std::str::from_utf8(payload) {
             Ok(s) => (s.to_owned(), "utf8"),
             Err(_) => (base64(payload), "base64"),
@@ -225,14 +226,14 @@ impl Received {
 }
 
 /// NATS headers as a sorted map.
-pub fn headers_map(h: &async_nats::HeaderMap) -> BTreeMap<String, Vec<String>> {
+pub(crate) fn headers_map(h: &async_nats::HeaderMap) -> BTreeMap<String, Vec<String>> {
     h.iter()
         .map(|(k, vs)| (k.to_string(), vs.iter().map(ToString::to_string).collect()))
         .collect()
 }
 
 /// Parses `key:value` header flags.
-pub fn parse_headers(flags: &[String]) -> Result<Vec<(String, String)>, BusError> {
+pub(crate) fn parse_headers(flags: &[String]) -> Result<Vec<(String, String)>, BusError> {
     flags
         .iter()
         .map(|f| match f.split_once(':') {
@@ -250,7 +251,7 @@ pub fn parse_headers(flags: &[String]) -> Result<Vec<(String, String)>, BusError
 }
 
 /// Standard base64 with padding.
-pub fn base64(bytes: &[u8]) -> String {
+pub(crate) fn base64(bytes: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {

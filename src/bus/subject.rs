@@ -59,7 +59,7 @@ pub fn publish(subject: &str) -> Result<(), BusError> {
 }
 
 /// A subject pattern to subscribe to: `*` as a whole token, `>` as the whole last token.
-pub fn pattern(pattern: &str) -> Result<(), BusError> {
+pub(crate) fn pattern(pattern: &str) -> Result<(), BusError> {
     const EX: &str = "`agent.*.created` or `agent.events.>`";
     let toks = tokens("subject pattern", pattern, EX)?;
     for (i, t) in toks.iter().enumerate() {
@@ -84,7 +84,7 @@ pub fn pattern(pattern: &str) -> Result<(), BusError> {
 }
 
 /// A JetStream stream name.
-pub fn stream_name(name: &str) -> Result<(), BusError> {
+pub(crate) fn stream_name(name: &str) -> Result<(), BusError> {
     const EX: &str = "`AGENT_EVENTS`";
     if name.is_empty() {
         return Err(invalid("stream name", name, "it is empty", EX));
@@ -112,7 +112,7 @@ pub fn stream_name(name: &str) -> Result<(), BusError> {
 }
 
 /// Whether `subject` matches `pattern` (NATS wildcards).
-pub fn matches(pattern: &str, subject: &str) -> bool {
+pub(crate) fn matches(pattern: &str, subject: &str) -> bool {
     let mut p = pattern.split('.');
     let mut s = subject.split('.');
     loop {

@@ -6,7 +6,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use super::BusError;
 
 /// Parses `text` relative to `now`.
-pub fn parse(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, BusError> {
+pub(crate) fn parse(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, BusError> {
     let t = text.trim();
     let bad = |reason: String| {
         BusError::Invalid {

@@ -9,7 +9,7 @@ use clap::{Args, Subcommand, ValueEnum};
 /// How to reach the backbone. Defaults come from the running profile (`arc env`), else the
 /// stock endpoints.
 #[derive(Debug, Clone, Default, Args)]
-pub struct ConnectArgs {
+pub(crate) struct ConnectArgs {
     /// NATS server URL.
     #[arg(
         long,
@@ -102,7 +102,7 @@ pub struct ConnectArgs {
 
 /// `arc pub`.
 #[derive(Debug, Args)]
-pub struct PubArgs {
+pub(crate) struct PubArgs {
     /// NATS subject (`agent.events.created`), or a Pulsar topic (`persistent://public/default/t`).
     pub subject: String,
     /// The body; templates: {{Count}}, {{ID}}, {{TimeStamp}}, {{Unix}}, {{UnixNano}}, {{Random a b}}.
@@ -145,7 +145,7 @@ pub struct PubArgs {
 
 /// Pulsar compression codecs for `arc pub --compression`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum PulsarCompression {
+pub(crate) enum PulsarCompression {
     /// LZ4 (fast; Pulsar's most common choice).
     Lz4,
     /// zlib.
@@ -158,7 +158,7 @@ pub enum PulsarCompression {
 
 /// Pulsar subscription types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SubscriptionType {
+pub(crate) enum SubscriptionType {
     /// One consumer.
     Exclusive,
     /// Round robin across consumers.
@@ -171,7 +171,7 @@ pub enum SubscriptionType {
 
 /// Where a new Pulsar subscription starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Position {
+pub(crate) enum Position {
     /// The oldest message kept.
     Earliest,
     /// Only new messages.
@@ -180,7 +180,7 @@ pub enum Position {
 
 /// `arc sub`.
 #[derive(Debug, Args)]
-pub struct SubArgs {
+pub(crate) struct SubArgs {
     /// Subject pattern (`agent.events.>`), or a Pulsar topic.
     pub subject: String,
     /// Join a queue group: each message goes to one member.
@@ -211,7 +211,7 @@ pub struct SubArgs {
 
 /// `arc request`.
 #[derive(Debug, Args)]
-pub struct RequestArgs {
+pub(crate) struct RequestArgs {
     /// Subject.
     pub subject: String,
     /// Request body (templates as in `arc pub`).
@@ -233,7 +233,7 @@ pub struct RequestArgs {
 
 /// `arc reply`.
 #[derive(Debug, Args)]
-pub struct ReplyArgs {
+pub(crate) struct ReplyArgs {
     /// Subject (wildcards allowed).
     pub subject: String,
     /// The reply body (templates as in `arc pub`, plus {{Request}} and {{Subject}}).
@@ -255,7 +255,7 @@ pub struct ReplyArgs {
 
 /// `arc streams …`.
 #[derive(Debug, Subcommand)]
-pub enum StreamsCommand {
+pub(crate) enum StreamsCommand {
     /// Create or update the declared JetStream streams (and Pulsar topics), printing what
     /// changed.
     ///
@@ -278,7 +278,7 @@ pub enum StreamsCommand {
 
 /// `arc streams apply`.
 #[derive(Debug, Args)]
-pub struct StreamsApplyArgs {
+pub(crate) struct StreamsApplyArgs {
     /// The streams file; default: `services/messaging/streams.yaml`.
     pub file: Option<PathBuf>,
     /// The Pulsar topics file; default: `services/streaming/topics.yaml`.
@@ -303,7 +303,7 @@ pub struct StreamsApplyArgs {
 
 /// `arc streams ls`.
 #[derive(Debug, Args)]
-pub struct StreamsLsArgs {
+pub(crate) struct StreamsLsArgs {
     /// A Pulsar namespace (`persistent://tenant/namespace`, `non-persistent://…`, or
     /// `tenant/namespace` for both): list its topics instead of the JetStream streams.
     pub namespace: Option<String>,
@@ -314,7 +314,7 @@ pub struct StreamsLsArgs {
 
 /// A stream name and connection options.
 #[derive(Debug, Args)]
-pub struct StreamNameArgs {
+pub(crate) struct StreamNameArgs {
     /// Stream name (`AGENT_EVENTS`), or a Pulsar topic (`persistent://public/default/t`).
     pub name: String,
     /// Connection options.
@@ -324,7 +324,7 @@ pub struct StreamNameArgs {
 
 /// `arc replay`.
 #[derive(Debug, Args)]
-pub struct ReplayArgs {
+pub(crate) struct ReplayArgs {
     /// A JetStream stream (`AGENT_EVENTS`) or a Pulsar topic (`persistent://public/default/t`);
     /// not with --log.
     #[arg(required_unless_present = "log")]
@@ -363,7 +363,7 @@ pub struct ReplayArgs {
 
 /// `arc tail`.
 #[derive(Debug, Args)]
-pub struct TailArgs {
+pub(crate) struct TailArgs {
     /// Subject pattern.
     #[arg(default_value = ">")]
     pub pattern: String,
@@ -389,7 +389,7 @@ pub struct TailArgs {
 
 /// How `--log` reaches the message log: the pipeline's query API and live feed.
 #[derive(Debug, Clone, Default, Args)]
-pub struct LogConnectArgs {
+pub(crate) struct LogConnectArgs {
     /// The pipeline's URL, for --log (default: the project's `pipeline` service).
     #[arg(
         long,
@@ -411,7 +411,7 @@ pub struct LogConnectArgs {
 
 /// `arc messages`.
 #[derive(Debug, Subcommand)]
-pub enum MessagesCommand {
+pub(crate) enum MessagesCommand {
     /// Print one message from the log: its envelope, as pretty JSON (one line with --json).
     /// Exit 2 when the log has no message with that id.
     ///
@@ -432,7 +432,7 @@ pub enum MessagesCommand {
 /// `arc messages dead`.
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true)]
-pub struct DeadArgs {
+pub(crate) struct DeadArgs {
     #[command(subcommand)]
     pub action: Option<DeadAction>,
     /// Only this place: `ingest` (arc:ingest:rejected) or `log` (arc:log:dead).
@@ -447,7 +447,7 @@ pub struct DeadArgs {
 
 /// What to do with dead letters.
 #[derive(Debug, Subcommand)]
-pub enum DeadAction {
+pub(crate) enum DeadAction {
     /// Put a letter back where it came from (or, with --all, every letter of --place).
     Retry(DeadTakeArgs),
     /// Delete a letter (or, with --all, every letter of --place).
@@ -456,7 +456,7 @@ pub enum DeadAction {
 
 /// `arc messages dead retry|drop`.
 #[derive(Debug, Args)]
-pub struct DeadTakeArgs {
+pub(crate) struct DeadTakeArgs {
     /// The letter's `dead_id`, as `arc messages dead` shows it.
     #[arg(required_unless_present = "all", conflicts_with = "all")]
     pub dead_id: Option<String>,
@@ -472,7 +472,7 @@ pub struct DeadTakeArgs {
 
 /// `arc messages get`.
 #[derive(Debug, Args)]
-pub struct MessageGetArgs {
+pub(crate) struct MessageGetArgs {
     /// The message's id (the envelope's `id`: a UUIDv7, or the producer's idempotency key).
     pub id: String,
     #[command(flatten)]

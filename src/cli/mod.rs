@@ -8,8 +8,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 mod messaging;
 mod pipeline;
 
-pub use messaging::*;
-pub use pipeline::*;
+pub(crate) use messaging::*;
+pub(crate) use pipeline::*;
 
 /// arc: bring up and operate the A.R.C. messaging backbone.
 ///
@@ -20,7 +20,7 @@ pub use pipeline::*;
 /// error.
 #[derive(Debug, Parser)]
 #[command(name = "arc", version, propagate_version = true, max_term_width = 100)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// Options every command takes.
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -31,7 +31,7 @@ pub struct Cli {
 
 /// Options every command takes.
 #[derive(Debug, Clone, Args)]
-pub struct GlobalArgs {
+pub(crate) struct GlobalArgs {
     /// The project directory (holding `profiles.yaml` and `services/`).
     ///
     /// Default: the nearest ancestor of the current directory that has them, else the stock
@@ -93,7 +93,7 @@ pub struct GlobalArgs {
 
 /// Which runtime runs the services.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum RuntimeChoice {
+pub(crate) enum RuntimeChoice {
     /// Docker when the daemon answers, else native processes.
     Auto,
     /// Containers through the Docker engine.
@@ -104,7 +104,7 @@ pub enum RuntimeChoice {
 
 /// When to use colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
+pub(crate) enum ColorChoice {
     /// Colour when stdout/stderr is a terminal.
     Auto,
     /// Always colour.
@@ -115,7 +115,7 @@ pub enum ColorChoice {
 
 /// The commands.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Bring a profile or services up, in dependency order, and wait until healthy.
     ///
     /// $ arc up think
@@ -268,7 +268,7 @@ pub enum Command {
 
 /// `arc up`.
 #[derive(Debug, Args)]
-pub struct UpArgs {
+pub(crate) struct UpArgs {
     /// Profiles or services (names or codenames); default: the default profile.
     pub targets: Vec<String>,
     /// The longest to wait for all services to become healthy (e.g. `90s`).
@@ -295,7 +295,7 @@ pub struct UpArgs {
 
 /// How lifecycle progress is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ProgressMode {
+pub(crate) enum ProgressMode {
     /// Live bars on a terminal, plain lines otherwise.
     Auto,
     /// One line per event.
@@ -308,14 +308,14 @@ pub enum ProgressMode {
 
 /// `arc compose …`.
 #[derive(Debug, Subcommand)]
-pub enum ComposeCommand {
+pub(crate) enum ComposeCommand {
     /// Print (or write, or check) each service's `docker-compose.yml`.
     Export(ComposeExportArgs),
 }
 
 /// `arc compose export`.
 #[derive(Debug, Args)]
-pub struct ComposeExportArgs {
+pub(crate) struct ComposeExportArgs {
     /// Services; default: all.
     pub services: Vec<String>,
     /// Write `services/<dir>/docker-compose.yml` in the project instead of printing.
@@ -328,7 +328,7 @@ pub struct ComposeExportArgs {
 
 /// `arc new …`.
 #[derive(Debug, Subcommand)]
-pub enum NewCommand {
+pub(crate) enum NewCommand {
     /// A new service in the platform's pattern. Every check (the name, the host ports, the
     /// dependencies, the profiles, and everything `arc config validate` checks) passes before a
     /// file is written; a refused request leaves the tree as it was.
@@ -341,7 +341,7 @@ pub enum NewCommand {
 
 /// `arc new service`.
 #[derive(Debug, Args)]
-pub struct NewServiceArgs {
+pub(crate) struct NewServiceArgs {
     /// The service's name and directory (`services/NAME/`): lowercase letters, digits and `-`.
     pub name: String,
     /// The platform codename; commands accept it as the name, and it names the make targets
@@ -381,14 +381,14 @@ pub struct NewServiceArgs {
 
 /// `arc build`.
 #[derive(Debug, Args)]
-pub struct BuildArgs {
+pub(crate) struct BuildArgs {
     /// Services to build; default: every service that declares `build:`.
     pub services: Vec<String>,
 }
 
 /// `arc down`.
 #[derive(Debug, Args)]
-pub struct DownArgs {
+pub(crate) struct DownArgs {
     /// Profiles or services; default: everything running in this project.
     pub targets: Vec<String>,
     /// Also delete the services' data (the volumes or data directories).
@@ -401,7 +401,7 @@ pub struct DownArgs {
 
 /// `arc ps`.
 #[derive(Debug, Args)]
-pub struct PsArgs {
+pub(crate) struct PsArgs {
     /// Show every declared service, running or not.
     #[arg(short, long)]
     pub all: bool,
@@ -409,7 +409,7 @@ pub struct PsArgs {
 
 /// `arc health`.
 #[derive(Debug, Args)]
-pub struct HealthArgs {
+pub(crate) struct HealthArgs {
     /// Services to probe; default: every running service.
     pub services: Vec<String>,
     /// Keep probing until all are healthy or this much time has passed (e.g. `30s`).
@@ -422,7 +422,7 @@ pub struct HealthArgs {
 
 /// `arc logs`.
 #[derive(Debug, Args)]
-pub struct LogsArgs {
+pub(crate) struct LogsArgs {
     /// Services; default: every service with a log.
     pub services: Vec<String>,
     /// Keep printing new lines as they are written.
@@ -438,7 +438,7 @@ pub struct LogsArgs {
 
 /// `arc env`.
 #[derive(Debug, Args)]
-pub struct EnvArgs {
+pub(crate) struct EnvArgs {
     /// Output format (`--json` is the same as `--format json`).
     #[arg(long, value_enum, default_value_t = EnvFormat::Env)]
     pub format: EnvFormat,
@@ -446,7 +446,7 @@ pub struct EnvArgs {
 
 /// The format of `arc env`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum EnvFormat {
+pub(crate) enum EnvFormat {
     /// `KEY=value` lines for `eval` or an env file.
     Env,
     /// One JSON object.
@@ -455,21 +455,21 @@ pub enum EnvFormat {
 
 /// `arc services …`.
 #[derive(Debug, Subcommand)]
-pub enum ServicesCommand {
+pub(crate) enum ServicesCommand {
     /// List the declared services.
     Ls,
 }
 
 /// `arc profiles …`.
 #[derive(Debug, Subcommand)]
-pub enum ProfilesCommand {
+pub(crate) enum ProfilesCommand {
     /// List the declared profiles.
     Ls,
 }
 
 /// `arc config …`.
 #[derive(Debug, Subcommand)]
-pub enum ConfigCommand {
+pub(crate) enum ConfigCommand {
     /// Load and check every file, overlays included; report every problem found.
     Validate,
     /// Print a stored pipeline config document (global, topic NAME, or topics).
@@ -488,7 +488,7 @@ pub enum ConfigCommand {
 
 /// `arc completions`.
 #[derive(Debug, Args)]
-pub struct CompletionsArgs {
+pub(crate) struct CompletionsArgs {
     /// The shell.
     pub shell: clap_complete::Shell,
 }

@@ -7,7 +7,7 @@ use clap::{Args, Subcommand, ValueEnum};
 
 /// `arc serve`.
 #[derive(Debug, Args)]
-pub struct ServeArgs {
+pub(crate) struct ServeArgs {
     /// Where the HTTP API listens (ingress, admin, health, metrics).
     #[arg(long, env = "ARC_PIPELINE_LISTEN", default_value = "127.0.0.1:8090")]
     pub listen: SocketAddr,
@@ -70,7 +70,7 @@ pub struct ServeArgs {
 
 /// How admin commands reach the pipeline.
 #[derive(Debug, Clone, Args)]
-pub struct AdminArgs {
+pub(crate) struct AdminArgs {
     /// The pipeline's URL (default: the project's `pipeline` service).
     // `--server` is the older name on these commands: a hidden alias, so scripts keep working.
     #[arg(
@@ -92,7 +92,7 @@ pub struct AdminArgs {
 
 /// Which config document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ConfigKind {
+pub(crate) enum ConfigKind {
     /// The global document (limits, queue bound, identities).
     Global,
     /// One topic (give its name).
@@ -103,7 +103,7 @@ pub enum ConfigKind {
 
 /// `arc config get`.
 #[derive(Debug, Args)]
-pub struct ConfigGetArgs {
+pub(crate) struct ConfigGetArgs {
     /// global, topic NAME, or topics.
     pub kind: ConfigKind,
     /// The topic's name.
@@ -114,7 +114,7 @@ pub struct ConfigGetArgs {
 
 /// `arc config set`.
 #[derive(Debug, Args)]
-pub struct ConfigSetArgs {
+pub(crate) struct ConfigSetArgs {
     /// global or topic NAME.
     pub kind: ConfigKind,
     /// The topic's name.
@@ -132,7 +132,7 @@ pub struct ConfigSetArgs {
 
 /// `arc config rm`.
 #[derive(Debug, Args)]
-pub struct ConfigRmArgs {
+pub(crate) struct ConfigRmArgs {
     /// global or topic NAME.
     pub kind: ConfigKind,
     /// The topic's name.
@@ -143,7 +143,7 @@ pub struct ConfigRmArgs {
 
 /// `arc backbones`.
 #[derive(Debug, Subcommand)]
-pub enum BackbonesCommand {
+pub(crate) enum BackbonesCommand {
     /// List the registered backbones.
     Ls(AdminOnly),
     /// Show one backbone.
@@ -157,13 +157,13 @@ pub enum BackbonesCommand {
 }
 
 #[derive(Debug, Args)]
-pub struct AdminOnly {
+pub(crate) struct AdminOnly {
     #[command(flatten)]
     pub admin: AdminArgs,
 }
 
 #[derive(Debug, Args)]
-pub struct BackboneId {
+pub(crate) struct BackboneId {
     /// The backbone's system id.
     pub system_id: String,
     #[command(flatten)]
@@ -171,7 +171,7 @@ pub struct BackboneId {
 }
 
 #[derive(Debug, Args)]
-pub struct BackboneAddArgs {
+pub(crate) struct BackboneAddArgs {
     /// The backbone's system id.
     pub system_id: String,
     /// The organisation whose messages it carries (messages with header `org: ORG`).

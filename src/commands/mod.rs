@@ -16,41 +16,67 @@ mod ps;
 mod started;
 mod up;
 
-use std::process::ExitCode;
-
 use crate::cli::{
     Command, ComposeCommand, ConfigCommand, MessagesCommand, NewCommand, ProfilesCommand,
     RuntimeChoice, ServicesCommand,
 };
 use crate::error::Error;
+pub(crate) use crate::error::ExitStatus;
 use crate::runtime::{Backend, DockerRuntime, ProcessRuntime};
 use crate::settings::Settings;
 use crate::spec::Catalog;
 use crate::ui::Printer;
 
-/// How a command ended: the process exit code contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExitStatus {
-    /// 0: it did what was asked.
-    Success,
-    /// 1: it failed, or something is unhealthy.
-    Failure,
-    /// 2: the command line or configuration is wrong.
-    Usage,
+/// The value of an `ARC_*` endpoint from the project's services (overlays applied: the ports
+/// the profile runs on, whichever runtime runs it; every instance of a replicated one), else
+/// `fallback` when no service exports it. The services `arc up` started come first (with a
+/// gateway among them, the pipeline's URL is the gateway's); else the catalog's, without the
+/// services that only stand in front of others. Files that do not load are an error (exit 2,
+/// with their file:line diagnostics), never a silent fallback: a broken overlay would otherwise
+/// send arc to the stock address, the wrong server. Here, not in a command group, because the
+/// messaging and the pipeline commands both use it.
+pub(crate) fn endpoint(
+    settings: &Settings,
+    key: &str,
+    fallback: &str,
+) -> Result<String, crate::error::Error> {
+    let catalog = Catalog::load(settings.project_dir.as_deref(), &settings.overlays)?;
+    let recorded = started::read(&settings.state_dir);
+    let running = started::running(&catalog.services, &recorded);
+    if let Some(v) =
+        crate::spec::fronted_exports(&running, crate::spec::ServiceSpec::resolved_exports)
+            .remove(key)
+    {
+        return Ok(v);
+    }
+    // A replicated service's instances give one list (every node of a NATS cluster).
+    Ok(crate::spec::join_exports(
+        catalog
+            .services
+            .iter()
+            .filter(|s| s.fronts.is_empty())
+            .map(crate::spec::ServiceSpec::resolved_exports),
+    )
+    .remove(key)
+    .unwrap_or_else(|| fallback.to_owned()))
 }
 
-impl From<ExitStatus> for ExitCode {
-    fn from(s: ExitStatus) -> Self {
-        match s {
-            ExitStatus::Success => ExitCode::SUCCESS,
-            ExitStatus::Failure => ExitCode::from(1),
-            ExitStatus::Usage => ExitCode::from(2),
-        }
+/// `given` (a flag or its `ARC_*` variable), else [`endpoint`]: the files are read only when
+/// no address was given.
+pub(crate) fn endpoint_or(
+    settings: &Settings,
+    given: Option<&String>,
+    key: &str,
+    fallback: &str,
+) -> Result<String, crate::error::Error> {
+    match given {
+        Some(g) => Ok(g.clone()),
+        None => endpoint(settings, key, fallback),
     }
 }
 
 /// Runs `command`.
-pub async fn dispatch(
+pub(crate) async fn dispatch(
     command: Command,
     settings: &Settings,
     printer: &Printer,

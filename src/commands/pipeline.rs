@@ -30,7 +30,7 @@ pub(super) async fn serve(
         )
     })?;
     let endpoint = |given: Option<String>, key: &str, fallback: &str| {
-        super::messaging::endpoint_or(settings, given.as_ref(), key, fallback)
+        super::endpoint_or(settings, given.as_ref(), key, fallback)
     };
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
         .map_or_else(|_| "arc".to_owned(), |h| h.trim().to_owned());
@@ -120,7 +120,7 @@ pub(crate) fn secret(state_dir: &Path, name: &str) -> Result<String, Error> {
     std::fs::File::open("/dev/urandom")
         .and_then(|mut f| f.read_exact(&mut bytes))
         .map_err(fail)?;
-    let value = crate::pipeline::config::hex(&bytes);
+    let value = crate::format::hex(&bytes);
     let tmp = dir.join(format!(".{name}.tmp"));
     {
         use std::io::Write as _;
@@ -141,7 +141,7 @@ pub(crate) fn secret(state_dir: &Path, name: &str) -> Result<String, Error> {
 /// `arc replay --log` and `arc tail --log`): `--pipeline-url` or the project's pipeline, and
 /// `--admin-token` or the one `arc up` made.
 pub(super) fn client(settings: &Settings, a: &AdminArgs) -> Result<Client, Error> {
-    let base = super::messaging::endpoint_or(
+    let base = super::endpoint_or(
         settings,
         a.pipeline_url.as_ref(),
         "ARC_PIPELINE_URL",

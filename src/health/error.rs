@@ -5,7 +5,7 @@ use std::time::Duration;
 
 /// Why a probe or round trip failed.
 #[derive(Debug, thiserror::Error)]
-pub enum HealthError {
+pub(crate) enum HealthError {
     /// Nothing accepted the connection.
     #[error("connect to {addr}: {}", root(source.as_ref()))]
     Connect {
@@ -25,9 +25,6 @@ pub enum HealthError {
     /// No answer in time.
     #[error("no answer within {}", crate::format::duration(*.0))]
     Timeout(Duration),
-    /// The peer does not speak the expected protocol.
-    #[error("unexpected answer: {0}")]
-    Protocol(String),
     /// The service answered, and is not healthy.
     #[error("{0}")]
     Unhealthy(String),
@@ -39,19 +36,6 @@ pub enum HealthError {
         /// Why.
         source: Box<dyn std::error::Error + Send + Sync>,
     },
-}
-
-impl HealthError {
-    /// The kind of failure, for callers that branch on it.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Self::Connect { .. } => "connect",
-            Self::Io { .. } => "io",
-            Self::Timeout(_) => "timeout",
-            Self::Protocol(_) => "protocol",
-            Self::Unhealthy(_) | Self::Failed { .. } => "unhealthy",
-        }
-    }
 }
 
 /// The innermost cause of `e` (`Connection refused (os error 111)`, not the client's

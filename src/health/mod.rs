@@ -13,13 +13,13 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-pub use error::HealthError;
+pub(crate) use error::HealthError;
 
 use crate::spec::{ProbeKind, ServiceSpec};
 
 /// Where and how to probe one service.
 #[derive(Debug, Clone)]
-pub struct Target {
+pub(crate) struct Target {
     /// The probe's protocol.
     pub kind: ProbeKind,
     /// The main address.
@@ -37,7 +37,7 @@ pub struct Target {
 
 impl Target {
     /// The target of `spec`'s health check on this machine (published ports on 127.0.0.1).
-    pub fn of(spec: &ServiceSpec) -> Self {
+    pub(crate) fn of(spec: &ServiceSpec) -> Self {
         let addr_of = |port: &str| {
             let p = spec
                 .port(port)
@@ -66,7 +66,7 @@ impl Target {
 
 /// The result of one probe.
 #[derive(Debug, Clone, Serialize)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     /// Whether the service answered as a healthy one does.
     pub healthy: bool,
     /// How long the probe took.
@@ -78,7 +78,8 @@ pub struct Outcome {
 
 /// One step of a deep check.
 #[derive(Debug, Clone, Serialize)]
-pub struct Step {
+#[allow(clippy::struct_field_names)] // the field names are the `--json` keys
+pub(crate) struct Step {
     /// The step (`publish+receive`, `set`, `get`, …).
     pub step: String,
     /// Whether it worked.
@@ -137,7 +138,7 @@ async fn nats_cluster(addr: SocketAddr, nodes: u32) -> Result<String, HealthErro
 }
 
 /// Probes `target` once, within `timeout`.
-pub async fn probe(target: &Target, timeout: Duration) -> Outcome {
+pub(crate) async fn probe(target: &Target, timeout: Duration) -> Outcome {
     let start = Instant::now();
     let result = tokio::time::timeout(timeout, probe_inner(target, timeout))
         .await
@@ -301,7 +302,7 @@ async fn postgres_connect(t: &Target, timeout: Duration) -> Result<PgSession, He
 }
 
 /// A functional round trip through the service, step by step, within `timeout`.
-pub async fn deep(target: &Target, timeout: Duration) -> Vec<Step> {
+pub(crate) async fn deep(target: &Target, timeout: Duration) -> Vec<Step> {
     let mut steps = Vec::new();
     let run = deep_inner(target, timeout, &mut steps);
     if tokio::time::timeout(timeout, run).await.is_err() {

@@ -22,27 +22,27 @@ type Waiter = (u64, oneshot::Sender<Result<(), String>>);
 
 /// The barrier of one connection.
 #[derive(Clone)]
-pub struct Barrier {
+pub(crate) struct Barrier {
     client: async_nats::Client,
     tx: mpsc::UnboundedSender<Waiter>,
 }
 
 impl Barrier {
     /// Starts the barrier's task on `client` (it subscribes to an inbox of its own).
-    pub fn start(client: async_nats::Client) -> Barrier {
+    pub(crate) fn start(client: async_nats::Client) -> Barrier {
         let (tx, rx) = mpsc::unbounded_channel();
         tokio::spawn(run(client.clone(), rx));
         Barrier { client, tx }
     }
 
     /// The connection's generation: take it before publishing, hand it to [`Barrier::wait`].
-    pub fn generation(&self) -> u64 {
+    pub(crate) fn generation(&self) -> u64 {
         self.client.statistics().connects.load(Ordering::Relaxed)
     }
 
     /// Returns once NATS has processed everything this connection published before the call,
     /// on the connection of `generation`.
-    pub async fn wait(&self, generation: u64) -> Result<(), String> {
+    pub(crate) async fn wait(&self, generation: u64) -> Result<(), String> {
         let (reply, rx) = oneshot::channel();
         self.tx
             .send((generation, reply))

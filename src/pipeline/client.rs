@@ -27,7 +27,7 @@ const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Why a call to the pipeline's API did not succeed.
 #[derive(Debug, thiserror::Error)]
-pub enum ClientError {
+pub(crate) enum ClientError {
     /// The pipeline's URL cannot be used.
     #[error("`{base}` is not a usable pipeline URL (like http://127.0.0.1:8090)")]
     BadUrl {
@@ -82,7 +82,7 @@ pub enum ClientError {
 
 impl ClientError {
     /// The HTTP status of a refusal.
-    pub fn status(&self) -> Option<u16> {
+    pub(crate) fn status(&self) -> Option<u16> {
         match self {
             ClientError::Refused { status, .. } => Some(*status),
             _ => None,
@@ -90,7 +90,7 @@ impl ClientError {
     }
 
     /// The API's `reason` code of a refusal.
-    pub fn reason(&self) -> Option<&str> {
+    pub(crate) fn reason(&self) -> Option<&str> {
         match self {
             ClientError::Refused { reason, .. } => reason.as_deref(),
             _ => None,
@@ -100,7 +100,7 @@ impl ClientError {
 
 /// A versioned resource and its `ETag`.
 #[derive(Debug)]
-pub struct Versioned<T> {
+pub(crate) struct Versioned<T> {
     pub body: T,
     pub etag: Option<String>,
     /// The answer was 201 Created.
@@ -109,7 +109,7 @@ pub struct Versioned<T> {
 
 /// A config document of the config store.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ConfigDoc {
+pub(crate) enum ConfigDoc {
     Global,
     Topic(String),
     /// Every topic (read only).
@@ -127,7 +127,7 @@ impl ConfigDoc {
 }
 
 /// The pipeline's API, as its admin.
-pub struct Client {
+pub(crate) struct Client {
     base: Url,
     token: String,
     http: reqwest::Client,
@@ -142,7 +142,7 @@ struct Reply {
 
 impl Client {
     /// A client of the pipeline at `base` (`http://host:port`), with the admin token.
-    pub fn new(base: &str, token: String) -> Result<Self, ClientError> {
+    pub(crate) fn new(base: &str, token: String) -> Result<Self, ClientError> {
         let bad = |source: Box<dyn std::error::Error + Send + Sync>| ClientError::BadUrl {
             base: base.to_owned(),
             source,
@@ -167,7 +167,7 @@ impl Client {
     }
 
     /// The pipeline's URL, as given.
-    pub fn base(&self) -> &str {
+    pub(crate) fn base(&self) -> &str {
         self.base.as_str().trim_end_matches('/')
     }
 
@@ -240,7 +240,7 @@ impl Client {
     }
 
     /// `GET` a config document (or every topic's).
-    pub async fn config(
+    pub(crate) async fn config(
         &self,
         doc: &ConfigDoc,
     ) -> Result<Versioned<serde_json::Value>, ClientError> {
@@ -255,7 +255,7 @@ impl Client {
     }
 
     /// `PUT` a config document, replacing version `if_match` (none: creating it).
-    pub async fn put_config(
+    pub(crate) async fn put_config(
         &self,
         doc: &ConfigDoc,
         body: &serde_json::Value,
@@ -272,14 +272,14 @@ impl Client {
     }
 
     /// `DELETE` a config document.
-    pub async fn delete_config(&self, doc: &ConfigDoc) -> Result<(), ClientError> {
+    pub(crate) async fn delete_config(&self, doc: &ConfigDoc) -> Result<(), ClientError> {
         self.call(Method::DELETE, &doc.segments(), &[], None, None)
             .await
             .map(drop)
     }
 
     /// Every registered backbone.
-    pub async fn backbones(&self) -> Result<Vec<Backbone>, ClientError> {
+    pub(crate) async fn backbones(&self) -> Result<Vec<Backbone>, ClientError> {
         let r = self
             .call(Method::GET, &["v1", "backbones"], &[], None, None)
             .await?;
@@ -287,7 +287,7 @@ impl Client {
     }
 
     /// One backbone.
-    pub async fn backbone(&self, system_id: &str) -> Result<Backbone, ClientError> {
+    pub(crate) async fn backbone(&self, system_id: &str) -> Result<Backbone, ClientError> {
         let r = self
             .call(
                 Method::GET,
@@ -301,7 +301,7 @@ impl Client {
     }
 
     /// Registers a backbone; answers the stored record.
-    pub async fn add_backbone(&self, b: &Backbone) -> Result<Backbone, ClientError> {
+    pub(crate) async fn add_backbone(&self, b: &Backbone) -> Result<Backbone, ClientError> {
         let body = serde_json::to_value(b).unwrap_or_default();
         let r = self
             .call(Method::POST, &["v1", "backbones"], &[], Some(&body), None)
@@ -310,7 +310,7 @@ impl Client {
     }
 
     /// Removes a backbone from the registry.
-    pub async fn remove_backbone(&self, system_id: &str) -> Result<(), ClientError> {
+    pub(crate) async fn remove_backbone(&self, system_id: &str) -> Result<(), ClientError> {
         self.call(
             Method::DELETE,
             &["v1", "backbones", system_id],
@@ -323,7 +323,7 @@ impl Client {
     }
 
     /// The logged message `id`.
-    pub async fn message(&self, id: &str) -> Result<Envelope, ClientError> {
+    pub(crate) async fn message(&self, id: &str) -> Result<Envelope, ClientError> {
         let r = self
             .call(Method::GET, &["v1", "messages", id], &[], None, None)
             .await?;
@@ -331,7 +331,7 @@ impl Client {
     }
 
     /// One page of the log.
-    pub async fn messages(&self, q: &ListQuery) -> Result<Page, ClientError> {
+    pub(crate) async fn messages(&self, q: &ListQuery) -> Result<Page, ClientError> {
         let limit = q.limit.map(|l| l.to_string());
         let query: Vec<(&str, &str)> = [
             ("subject", q.subject.as_deref()),
@@ -351,7 +351,7 @@ impl Client {
     }
 
     /// The dead letters of `place` (every place when `None`), up to `limit` a place.
-    pub async fn dead(
+    pub(crate) async fn dead(
         &self,
         place: Option<&str>,
         limit: usize,
@@ -368,7 +368,7 @@ impl Client {
     }
 
     /// Retries or drops one dead letter; answers it.
-    pub async fn take_dead(
+    pub(crate) async fn take_dead(
         &self,
         dead_id: &str,
         action: Action,
@@ -391,7 +391,11 @@ impl Client {
 
     /// Retries or drops every dead letter of `place` (as given: the API checks it); answers
     /// how many.
-    pub async fn take_all_dead(&self, place: &str, action: Action) -> Result<u64, ClientError> {
+    pub(crate) async fn take_all_dead(
+        &self,
+        place: &str,
+        action: Action,
+    ) -> Result<u64, ClientError> {
         let (method, segments) = match action {
             Action::Retry => (Method::POST, vec!["v1", "dead", "retry"]),
             Action::Drop => (Method::DELETE, vec!["v1", "dead"]),
@@ -405,7 +409,7 @@ impl Client {
     }
 
     /// Follows the live feed of messages matching `pattern`.
-    pub async fn feed(&self, pattern: &str) -> Result<Feed, ClientError> {
+    pub(crate) async fn feed(&self, pattern: &str) -> Result<Feed, ClientError> {
         let mut url = self.url(&["v1", "feed"], &[("subject", pattern)]);
         let scheme = if url.scheme() == "https" { "wss" } else { "ws" };
         let bad = |source: Box<dyn std::error::Error + Send + Sync>| ClientError::BadUrl {
@@ -501,7 +505,7 @@ type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// The live feed: envelopes as the loggers write them.
-pub struct Feed {
+pub(crate) struct Feed {
     ws: Socket,
     base: String,
 }
@@ -509,7 +513,7 @@ pub struct Feed {
 impl Feed {
     /// The next envelope; an error when the feed ends (with the pipeline's reason when it gave
     /// one). Cancel-safe: a dropped call loses nothing.
-    pub async fn next(&mut self) -> Result<Envelope, ClientError> {
+    pub(crate) async fn next(&mut self) -> Result<Envelope, ClientError> {
         loop {
             let text = match self.ws.next().await {
                 Some(Ok(Message::Text(t))) => t.as_str().to_owned(),
@@ -545,7 +549,7 @@ impl Feed {
     }
 
     /// Closes the feed (waits up to a second for the pipeline to agree).
-    pub async fn close(mut self) {
+    pub(crate) async fn close(mut self) {
         let _ = tokio::time::timeout(Duration::from_secs(1), self.ws.close(None)).await;
     }
 }

@@ -11,20 +11,21 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::policy::Policy;
+use super::policy::{Policy, PolicySpec};
 use crate::bus::subject;
+use crate::format::hex;
 
 /// The built-in payload ceiling when neither the topic nor the global document sets one.
-pub const DEFAULT_MAX_BYTES: usize = 1 << 20;
+pub(crate) const DEFAULT_MAX_BYTES: usize = 1 << 20;
 /// The built-in bound of the log queue (messages waiting for the logger).
-pub const DEFAULT_QUEUE_BOUND: u64 = 1_000_000;
+pub(crate) const DEFAULT_QUEUE_BOUND: u64 = 1_000_000;
 /// The topic a message falls into when no topic's pattern matches it.
-pub const DEFAULT_TOPIC: &str = "default";
+pub(crate) const DEFAULT_TOPIC: &str = "default";
 
 /// `/v1/config/global`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct GlobalConfig {
+pub(crate) struct GlobalConfig {
     /// Payload ceiling in bytes for topics that set none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_bytes: Option<usize>,
@@ -39,7 +40,7 @@ pub struct GlobalConfig {
 /// A producer identity: who a bearer token stands for and where it may publish.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Identity {
+pub(crate) struct Identity {
     pub name: String,
     /// The token in clear, accepted on write only: the store keeps its SHA-256.
     #[serde(default, skip_serializing)]
@@ -59,7 +60,7 @@ fn everything() -> Vec<String> {
 /// `/v1/config/topics/{topic}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TopicConfig {
+pub(crate) struct TopicConfig {
     /// The subjects this topic covers (NATS wildcards). The topic `default` needs none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
@@ -87,7 +88,7 @@ pub struct TopicConfig {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RateLimits {
+pub(crate) struct RateLimits {
     /// Shared by every sender on the topic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_topic: Option<Rate>,
@@ -105,7 +106,7 @@ impl RateLimits {
 /// A sustained rate with a burst allowance (GCRA).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Rate {
+pub(crate) struct Rate {
     pub per_second: f64,
     #[serde(default = "one")]
     pub burst: u32,
@@ -115,33 +116,9 @@ fn one() -> u32 {
     1
 }
 
-/// One policy as written.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PolicySpec {
-    pub name: String,
-    /// A CEL expression over the envelope that yields a bool.
-    pub when: String,
-    pub action: PolicyAction,
-    /// For `deny`: told to the producer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    /// For `route`: the subject the message goes to instead.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subject: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PolicyAction {
-    Allow,
-    Deny,
-    Route,
-}
-
 /// A document that cannot be stored: where and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Invalid {
+pub(crate) struct Invalid {
     pub field: String,
     pub reason: String,
 }
@@ -160,7 +137,7 @@ fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Invalid {
 }
 
 /// Parses a JSON document, naming the field that is wrong.
-pub fn parse_document<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Invalid> {
+pub(crate) fn parse_document<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Invalid> {
     let mut de = serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| {
         let path = e.path().to_string();
@@ -171,7 +148,7 @@ pub fn parse_document<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, 
 }
 
 /// A topic name: 1–64 characters of `a-z A-Z 0-9 _ -`.
-pub fn check_topic_name(name: &str) -> Result<(), Invalid> {
+pub(crate) fn check_topic_name(name: &str) -> Result<(), Invalid> {
     if name.is_empty()
         || name.len() > 64
         || !name
@@ -192,7 +169,7 @@ fn check_pattern(field: &str, p: &str) -> Result<(), Invalid> {
 
 impl GlobalConfig {
     /// Validates the document and replaces clear tokens by their hashes.
-    pub fn prepare(mut self) -> Result<Self, Invalid> {
+    pub(crate) fn prepare(mut self) -> Result<Self, Invalid> {
         if self.max_bytes == Some(0) {
             return Err(invalid("max_bytes", "must be at least 1"));
         }
@@ -254,7 +231,7 @@ impl GlobalConfig {
 
 impl TopicConfig {
     /// Validates the document and compiles its policies.
-    pub fn compile(&self, name: &str) -> Result<CompiledTopic, Invalid> {
+    pub(crate) fn compile(&self, name: &str) -> Result<CompiledTopic, Invalid> {
         check_topic_name(name)?;
         match &self.pattern {
             Some(p) => check_pattern("pattern", p)?,
@@ -316,7 +293,7 @@ impl TopicConfig {
 
 /// A topic ready for the checker.
 #[derive(Debug)]
-pub struct CompiledTopic {
+pub(crate) struct CompiledTopic {
     pub name: String,
     pub spec: TopicConfig,
     pub policies: Vec<Policy>,
@@ -324,7 +301,7 @@ pub struct CompiledTopic {
 
 /// Everything the checker needs, swapped as a whole when the configuration changes.
 #[derive(Debug)]
-pub struct Snapshot {
+pub(crate) struct Snapshot {
     pub global: GlobalConfig,
     /// Matched in order; the first whose pattern matches wins.
     pub topics: Vec<Arc<CompiledTopic>>,
@@ -340,7 +317,7 @@ pub struct Snapshot {
 impl Snapshot {
     /// Builds a snapshot from stored documents. A stored document that no longer compiles (written
     /// by another arc version) is skipped with a warning rather than stopping the pipeline.
-    pub fn build(
+    pub(crate) fn build(
         global: GlobalConfig,
         topics: Vec<(String, TopicConfig)>,
         backbones: BTreeMap<String, String>,
@@ -391,7 +368,7 @@ impl Snapshot {
     }
 
     /// The topic a subject falls into.
-    pub fn topic_for(&self, subject_: &str) -> &Arc<CompiledTopic> {
+    pub(crate) fn topic_for(&self, subject_: &str) -> &Arc<CompiledTopic> {
         self.topics
             .iter()
             .find(|t| {
@@ -403,7 +380,7 @@ impl Snapshot {
             .unwrap_or(&self.default_topic)
     }
 
-    pub fn max_bytes(&self, topic: &CompiledTopic) -> usize {
+    pub(crate) fn max_bytes(&self, topic: &CompiledTopic) -> usize {
         topic
             .spec
             .max_bytes
@@ -411,17 +388,9 @@ impl Snapshot {
             .unwrap_or(DEFAULT_MAX_BYTES)
     }
 
-    pub fn queue_bound(&self) -> u64 {
+    pub(crate) fn queue_bound(&self) -> u64 {
         self.global.queue_bound.unwrap_or(DEFAULT_QUEUE_BOUND)
     }
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes.iter().fold(String::new(), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
 }
 
 fn unhex(s: &str) -> Option<[u8; 32]> {

@@ -20,15 +20,15 @@ use serde::{Deserialize, Serialize};
 use super::queue::{QueueError, Redis, LOG_QUEUE};
 
 /// The most letters a place keeps.
-pub const MAX_COUNT: u64 = 10_000;
+pub(crate) const MAX_COUNT: u64 = 10_000;
 /// The most bytes a place keeps (Redis runs with `maxmemory 512mb` and `noeviction`: an
 /// unbounded list would end in every write refused).
-pub const MAX_BYTES: u64 = 64 << 20;
+pub(crate) const MAX_BYTES: u64 = 64 << 20;
 
 /// Where a letter lies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Place {
+pub(crate) enum Place {
     /// Refused or unreadable at ingress.
     Ingest,
     /// Accepted, but the log store would not take it.
@@ -36,32 +36,32 @@ pub enum Place {
 }
 
 impl Place {
-    pub const ALL: [Place; 2] = [Place::Ingest, Place::Log];
+    pub(crate) const ALL: [Place; 2] = [Place::Ingest, Place::Log];
 
     /// The list holding this place's letters.
-    pub fn list(self) -> &'static str {
+    pub(crate) fn list(self) -> &'static str {
         match self {
-            Place::Ingest => super::ingest::REJECTED_LIST,
+            Place::Ingest => super::queue::REJECTED_LIST,
             Place::Log => "arc:log:dead",
         }
     }
 
     /// Where a retried letter goes.
-    pub fn retry_to(self) -> &'static str {
+    pub(crate) fn retry_to(self) -> &'static str {
         match self {
-            Place::Ingest => super::ingest::INGEST_LIST,
+            Place::Ingest => super::queue::INGEST_LIST,
             Place::Log => LOG_QUEUE,
         }
     }
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Place::Ingest => "ingest",
             Place::Log => "log",
         }
     }
 
-    pub fn parse(s: &str) -> Option<Place> {
+    pub(crate) fn parse(s: &str) -> Option<Place> {
         Place::ALL.into_iter().find(|p| p.as_str() == s)
     }
 
@@ -77,7 +77,7 @@ impl Place {
 /// One letter. `entry` is the text that could not be taken (base64 when it was not UTF-8, then
 /// `encoding` says so).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DeadLetter {
+pub(crate) struct DeadLetter {
     /// This letter's own id (retry and drop name it).
     #[serde(default)]
     pub dead_id: String,
@@ -117,7 +117,12 @@ fn is_text(s: &str) -> bool {
 
 impl DeadLetter {
     /// A new letter for `entry` (any bytes).
-    pub fn new(place: Place, entry: &[u8], reason: &str, error: impl Into<String>) -> DeadLetter {
+    pub(crate) fn new(
+        place: Place,
+        entry: &[u8],
+        reason: &str,
+        error: impl Into<String>,
+    ) -> DeadLetter {
         let (entry, encoding) = match std::str::from_utf8(entry) {
             Ok(t) => (t.to_owned(), "text"),
             Err(_) => (
@@ -140,7 +145,7 @@ impl DeadLetter {
     }
 
     /// The entry's bytes as they arrived.
-    pub fn entry_bytes(&self) -> Vec<u8> {
+    pub(crate) fn entry_bytes(&self) -> Vec<u8> {
         if self.encoding == "base64" {
             base64::engine::general_purpose::STANDARD
                 .decode(&self.entry)
@@ -150,7 +155,7 @@ impl DeadLetter {
         }
     }
 
-    pub fn to_json(&self) -> String {
+    pub(crate) fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
 }
@@ -192,7 +197,7 @@ return 1
 
 /// Sets `letters` aside in `place` (one atomic call); returns how many old ones the bound
 /// dropped.
-pub async fn push(
+pub(crate) async fn push(
     conn: &mut redis::aio::ConnectionManager,
     place: Place,
     letters: &[DeadLetter],
@@ -221,7 +226,7 @@ pub async fn push(
 
 /// The adds of [`push`] as commands for a caller's atomic pipeline (so that setting a letter
 /// aside and releasing its entry happen together).
-pub fn push_cmd(pipe: &mut redis::Pipeline, place: Place, letters: &[DeadLetter]) {
+pub(crate) fn push_cmd(pipe: &mut redis::Pipeline, place: Place, letters: &[DeadLetter]) {
     if letters.is_empty() {
         return;
     }
@@ -242,7 +247,7 @@ pub fn push_cmd(pipe: &mut redis::Pipeline, place: Place, letters: &[DeadLetter]
 /// What a place holds: its letters (newest first, up to `limit`), how many in all, and how many
 /// the bound has dropped so far.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Listing {
+pub(crate) struct Listing {
     pub place: Place,
     pub count: u64,
     pub dropped: u64,
@@ -250,7 +255,7 @@ pub struct Listing {
 }
 
 /// The letters of `place`.
-pub async fn list(redis: &Redis, place: Place, limit: usize) -> Result<Listing, QueueError> {
+pub(crate) async fn list(redis: &Redis, place: Place, limit: usize) -> Result<Listing, QueueError> {
     let mut conn = redis.conn().await?;
     let err = |e: redis::RedisError| redis.error(e);
     let (count, dropped, raw): (u64, Option<u64>, Vec<Vec<u8>>) = redis::pipe()
@@ -291,14 +296,14 @@ pub async fn list(redis: &Redis, place: Place, limit: usize) -> Result<Listing, 
 
 /// What [`take`] does with a letter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
+pub(crate) enum Action {
     Retry,
     Drop,
 }
 
 impl Action {
     /// The word the API answers with (`{"retried": …}`, `{"dropped": …}`).
-    pub fn done(self) -> &'static str {
+    pub(crate) fn done(self) -> &'static str {
         match self {
             Action::Retry => "retried",
             Action::Drop => "dropped",
@@ -327,7 +332,7 @@ async fn take_raw(
 
 /// Retries or drops the letter `dead_id` (looked for in every place). `Ok(None)`: no such
 /// letter (already taken by someone else, or dropped by the bound).
-pub async fn take(
+pub(crate) async fn take(
     redis: &Redis,
     dead_id: &str,
     action: Action,
@@ -367,7 +372,11 @@ async fn whole_list(
 
 /// Retries or drops every letter of `place` (one read of the list, one atomic take a letter);
 /// returns how many.
-pub async fn take_all(redis: &Redis, place: Place, action: Action) -> Result<u64, QueueError> {
+pub(crate) async fn take_all(
+    redis: &Redis,
+    place: Place,
+    action: Action,
+) -> Result<u64, QueueError> {
     let mut conn = redis.conn().await?;
     let err = |e: redis::RedisError| redis.error(e);
     let raw = whole_list(&mut conn, place).await.map_err(err)?;

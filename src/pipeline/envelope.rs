@@ -273,7 +273,7 @@ pub fn check_subject(subject: &str) -> Result<(), Malformed> {
 
 /// Subjects nobody may publish to through the pipeline: its own ingress (a loop) and arc's and
 /// NATS's internals.
-pub const RESERVED: [&str; 5] = ["ingest.>", "arc.>", "_INBOX.>", "$JS.>", "$SYS.>"];
+pub(crate) const RESERVED: [&str; 5] = ["ingest.>", "arc.>", "_INBOX.>", "$JS.>", "$SYS.>"];
 
 /// The reserved pattern `subject` falls under, if any.
 pub fn reserved(subject: &str) -> Option<&'static str> {
@@ -371,7 +371,7 @@ pub fn payload_from_bytes(
 
 /// The size of a header block as NATS sends it (`NATS/1.0\r\n`, `name: value\r\n` each, a
 /// blank line); NATS counts it against `max_payload` with the payload.
-pub fn nats_header_len<'a>(headers: impl IntoIterator<Item = (&'a str, &'a str)>) -> usize {
+pub(crate) fn nats_header_len<'a>(headers: impl IntoIterator<Item = (&'a str, &'a str)>) -> usize {
     let mut n = "NATS/1.0\r\n".len() + 2;
     for (k, v) in headers {
         n += k.len() + 2 + v.len() + 2;
@@ -394,7 +394,7 @@ pub fn new_id() -> String {
 
 /// `ts` as RFC 3339 with milliseconds and `Z`. Messages of one batch share their timestamp, so
 /// the last text made on this thread is kept and reused.
-pub fn format_ts(ts: &chrono::DateTime<chrono::Utc>) -> std::sync::Arc<str> {
+pub(crate) fn format_ts(ts: &chrono::DateTime<chrono::Utc>) -> std::sync::Arc<str> {
     use std::cell::RefCell;
     thread_local! {
         static LAST: RefCell<(i64, std::sync::Arc<str>)> = RefCell::new((i64::MIN, "".into()));

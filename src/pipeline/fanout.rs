@@ -164,13 +164,13 @@ impl Rejection {
 
 /// Who a request comes from.
 #[derive(Debug, Clone)]
-pub struct Identity {
+pub(crate) struct Identity {
     pub name: String,
     pub publish: Vec<String>,
 }
 
 /// The Fanout: shared by every ingress.
-pub struct Pipeline {
+pub(crate) struct Pipeline {
     snapshot: RwLock<Option<Arc<Snapshot>>>,
     nats: async_nats::Client,
     nats_url: String,
@@ -188,7 +188,7 @@ pub struct Pipeline {
 }
 
 impl Pipeline {
-    pub fn new(
+    pub(crate) fn new(
         nats: async_nats::Client,
         nats_url: String,
         queue: LogQueue,
@@ -212,15 +212,15 @@ impl Pipeline {
         }
     }
 
-    pub fn nats(&self) -> &async_nats::Client {
+    pub(crate) fn nats(&self) -> &async_nats::Client {
         &self.nats
     }
 
-    pub fn snapshot(&self) -> Option<Arc<Snapshot>> {
+    pub(crate) fn snapshot(&self) -> Option<Arc<Snapshot>> {
         self.snapshot.read().ok().and_then(|s| s.clone())
     }
 
-    pub fn set_snapshot(&self, s: Snapshot) {
+    pub(crate) fn set_snapshot(&self, s: Snapshot) {
         if let Ok(mut slot) = self.snapshot.write() {
             *slot = Some(Arc::new(s));
         }
@@ -280,12 +280,14 @@ impl Pipeline {
         Ok(listing.iter().any(|p| subject::matches(p, subject)))
     }
 
-    pub fn nats_connected(&self) -> bool {
+    pub(crate) fn nats_connected(&self) -> bool {
         self.nats.connection_state() == NatsState::Connected
     }
 
     /// Who `token` stands for. No identities configured: everyone is `anonymous`.
-    pub fn authenticate(
+    // A method, so callers ask the pipeline they are serving who a token is.
+    #[allow(clippy::unused_self)]
+    pub(crate) fn authenticate(
         &self,
         snap: &Snapshot,
         token: Option<&str>,
@@ -318,7 +320,7 @@ impl Pipeline {
     }
 
     /// Runs a batch through the pipeline; returns the accepted ids in order.
-    pub async fn accept(
+    pub(crate) async fn accept(
         &self,
         batch: Vec<Incoming>,
         source: Source,

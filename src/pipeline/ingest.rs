@@ -31,22 +31,20 @@ use base64::Engine as _;
 use super::dead::{self, DeadLetter, Place};
 use super::envelope::{self, Incoming, Source};
 use super::fanout::{Pipeline, Rejection};
-use super::queue::Redis;
+use super::queue::{Redis, INGEST_LIST};
 use super::supervisor::{doing, Beat, TaskError};
 
-pub const INGEST_LIST: &str = "arc:ingest";
-pub const REJECTED_LIST: &str = "arc:ingest:rejected";
-pub const NATS_INGEST: &str = "ingest.>";
-pub const NATS_QUEUE_GROUP: &str = "arc-pipeline";
+pub(crate) const NATS_INGEST: &str = "ingest.>";
+pub(crate) const NATS_QUEUE_GROUP: &str = "arc-pipeline";
 
 /// The processing list of consumer `name`.
-pub fn processing_list(name: &str) -> String {
+pub(crate) fn processing_list(name: &str) -> String {
     format!("arc:ingest:processing:{name}")
 }
 
 /// One run of the Redis ingress (the supervisor restarts it when Redis fails): recover what this
 /// consumer left behind, then move and process until the connection fails.
-pub async fn redis_consumer(
+pub(crate) async fn redis_consumer(
     pipeline: Arc<Pipeline>,
     redis: Redis,
     consumer: String,
@@ -207,7 +205,7 @@ fn header_token(headers: &BTreeMap<String, String>) -> Option<String> {
 /// Serves `ingest.>` until the subscription ends (an error: the supervisor subscribes again).
 /// Messages are taken one at a time, in order; a refused one without a reply subject to tell is
 /// set aside on `arc:ingest:rejected`.
-pub async fn nats_consumer(
+pub(crate) async fn nats_consumer(
     pipeline: Arc<Pipeline>,
     redis: Redis,
     beat: Beat,

@@ -36,13 +36,13 @@ use super::supervisor::Beat;
 use super::supervisor::{doing, TaskError};
 
 /// Where committed messages are announced for the live feed (NDJSON chunks).
-pub const COMMITTED: &str = "arc.log.committed";
+pub(crate) const COMMITTED: &str = "arc.log.committed";
 /// The largest announcement (NATS's default max_payload is 1 MiB).
 const ANNOUNCE_CHUNK: usize = 512 * 1024;
 
 /// How the logger batches.
 #[derive(Debug, Clone, Copy)]
-pub struct Batching {
+pub(crate) struct Batching {
     pub count: usize,
     pub bytes: usize,
     pub wait: Duration,
@@ -79,14 +79,14 @@ return out
 
 /// The processing lists of logger `name`: one per batch in flight (one being written while the
 /// next is taken).
-pub fn processing_lists(name: &str) -> [String; 2] {
+pub(crate) fn processing_lists(name: &str) -> [String; 2] {
     [0, 1].map(|slot| format!("arc:log:processing:{name}:{slot}"))
 }
 
 /// One life of the connections (the supervisor starts another when it fails): write what this
 /// logger holds, then take and write batches, taking the next batch while the last one is being
 /// written.
-pub async fn run(
+pub(crate) async fn run(
     store: Arc<Store>,
     redis: Redis,
     nats: async_nats::Client,
@@ -325,7 +325,7 @@ async fn announce<'a>(nats: &async_nats::Client, lines: impl Iterator<Item = &'a
 
 /// Deletes messages older than `days`, every hour (TimescaleDB: whole chunks). A failed pass is
 /// logged and tried again at the next hour.
-pub async fn retention(store: Arc<Store>, days: u32, beat: Beat) -> Result<(), TaskError> {
+pub(crate) async fn retention(store: Arc<Store>, days: u32, beat: Beat) -> Result<(), TaskError> {
     let mut tick = tokio::time::interval(Duration::from_secs(3600));
     beat.up();
     loop {

@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::envelope::Source;
 
 /// Why a message was refused (the `reason` label).
-pub const REASONS: [&str; 10] = [
+pub(crate) const REASONS: [&str; 10] = [
     "malformed",
     "unauthenticated",
     "forbidden",
@@ -26,7 +26,7 @@ const BUCKETS: [f64; 12] = [
 ];
 
 #[derive(Default)]
-pub struct Metrics {
+pub(crate) struct Metrics {
     accepted: [AtomicU64; 4],
     rejected: [AtomicU64; REASONS.len()],
     buckets: [AtomicU64; BUCKETS.len()],
@@ -47,18 +47,18 @@ fn source_index(s: Source) -> usize {
 }
 
 impl Metrics {
-    pub fn accepted(&self, source: Source, n: usize) {
+    pub(crate) fn accepted(&self, source: Source, n: usize) {
         self.accepted[source_index(source)].fetch_add(n as u64, Ordering::Relaxed);
     }
 
-    pub fn rejected(&self, reason: &str, n: usize) {
+    pub(crate) fn rejected(&self, reason: &str, n: usize) {
         if let Some(i) = REASONS.iter().position(|r| *r == reason) {
             self.rejected[i].fetch_add(n as u64, Ordering::Relaxed);
         }
     }
 
     /// Records how long one request (one message or one batch) took from arrival to answer.
-    pub fn observe(&self, took: Duration) {
+    pub(crate) fn observe(&self, took: Duration) {
         let secs = took.as_secs_f64();
         if let Some(i) = BUCKETS.iter().position(|b| secs <= *b) {
             self.buckets[i].fetch_add(1, Ordering::Relaxed);
@@ -70,26 +70,26 @@ impl Metrics {
         );
     }
 
-    pub fn queue_depth(&self, depth: u64) {
+    pub(crate) fn queue_depth(&self, depth: u64) {
         self.queue_depth.store(depth, Ordering::Relaxed);
     }
 
     /// The last depth seen (a push, or the once-a-second refresh).
-    pub fn current_queue_depth(&self) -> u64 {
+    pub(crate) fn current_queue_depth(&self) -> u64 {
         self.queue_depth.load(Ordering::Relaxed)
     }
 
     /// Letters set aside by this process (see `dead`).
-    pub fn dead_letters(&self, place: super::dead::Place, n: usize) {
+    pub(crate) fn dead_letters(&self, place: super::dead::Place, n: usize) {
         self.dead_letters[place as usize].fetch_add(n as u64, Ordering::Relaxed);
     }
 
-    pub fn config_reloaded(&self) {
+    pub(crate) fn config_reloaded(&self) {
         self.config_reloads.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Prometheus text exposition format 0.0.4.
-    pub fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         let mut s = String::with_capacity(2048);
         s.push_str("# HELP arc_pipeline_accepted_total Messages accepted (on NATS and in the log queue).\n# TYPE arc_pipeline_accepted_total counter\n");
         for src in Source::ALL {

@@ -5,20 +5,20 @@
 //! Components run together in one process by default, or a subset each for scale-out; they share
 //! nothing but the backends, so any number of instances may run side by side.
 
-pub mod api;
-pub mod barrier;
-pub mod client;
-pub mod config;
-pub mod dead;
-pub mod envelope;
-pub mod fanout;
-pub mod ingest;
-pub mod logger;
-pub mod metrics;
-pub mod policy;
-pub mod queue;
-pub mod store;
-pub mod supervisor;
+pub(crate) mod api;
+pub(crate) mod barrier;
+pub(crate) mod client;
+pub(crate) mod config;
+pub(crate) mod dead;
+pub(crate) mod envelope;
+pub(crate) mod fanout;
+pub(crate) mod ingest;
+pub(crate) mod logger;
+pub(crate) mod metrics;
+pub(crate) mod policy;
+pub(crate) mod queue;
+pub(crate) mod store;
+pub(crate) mod supervisor;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -32,13 +32,13 @@ use self::store::{Backbone, Store};
 use crate::bus::nats::redact;
 
 /// Where config changes are announced, so every instance reloads at once.
-pub const CONFIG_CHANGED: &str = "arc.config.changed";
+pub(crate) const CONFIG_CHANGED: &str = "arc.config.changed";
 /// The safety net: instances reload this often even when no announcement arrives.
 const RELOAD_EVERY: Duration = Duration::from_secs(30);
 
 /// Which parts of the pipeline this process runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Components {
+pub(crate) struct Components {
     /// Ingress: HTTP, WebSocket, Redis list and NATS, with the constraint checker.
     pub fanout: bool,
     /// The config store's REST API.
@@ -52,20 +52,10 @@ pub struct Components {
 }
 
 impl Components {
-    pub const NAMES: [&'static str; 5] = ["fanout", "config", "registry", "logger", "query"];
-
-    pub fn all() -> Self {
-        Components {
-            fanout: true,
-            config: true,
-            registry: true,
-            logger: true,
-            query: true,
-        }
-    }
+    pub(crate) const NAMES: [&'static str; 5] = ["fanout", "config", "registry", "logger", "query"];
 
     /// Which are on, in `NAMES` order.
-    pub fn enabled(self) -> Vec<&'static str> {
+    pub(crate) fn enabled(self) -> Vec<&'static str> {
         Self::NAMES
             .iter()
             .zip([
@@ -81,7 +71,7 @@ impl Components {
     }
 
     /// Parses `fanout,config,…`.
-    pub fn parse(list: &[String]) -> Result<Self, String> {
+    pub(crate) fn parse(list: &[String]) -> Result<Self, String> {
         let mut c = Components {
             fanout: false,
             config: false,
@@ -110,7 +100,7 @@ impl Components {
 
 /// Everything `arc serve` needs, resolved from flags and environment by the command.
 #[derive(Debug, Clone)]
-pub struct ServeOptions {
+pub(crate) struct ServeOptions {
     pub listen: SocketAddr,
     pub components: Components,
     pub nats_url: String,
@@ -133,7 +123,7 @@ pub struct ServeOptions {
 /// Why `arc serve` could not start, or stopped: each variant that wraps a library error keeps it
 /// as its `source`.
 #[derive(Debug, thiserror::Error)]
-pub enum ServeError {
+pub(crate) enum ServeError {
     #[error("cannot listen on {addr}{}", holder.as_ref().map(|h| format!(": port {} is held by {h}", addr.port())).unwrap_or_default())]
     Listen {
         addr: SocketAddr,
@@ -164,7 +154,7 @@ impl ServeError {
 }
 
 /// Runs the pipeline until `shutdown` resolves. `ready` is told the bound address.
-pub async fn serve(
+pub(crate) async fn serve(
     o: ServeOptions,
     ready: impl FnOnce(SocketAddr),
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,

@@ -31,11 +31,36 @@ use cel_interpreter::objects::{Key, Map};
 use cel_interpreter::{Context, ExecutionError, Program, Value};
 use cel_parser::ast::{EntryExpr, Expr, IdedExpr};
 
-use super::config::{PolicyAction, PolicySpec};
+use serde::{Deserialize, Serialize};
+
 use super::envelope::{self, Envelope, Payload};
 
+/// One policy as written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PolicySpec {
+    pub name: String,
+    /// A CEL expression over the envelope that yields a bool.
+    pub when: String,
+    pub action: PolicyAction,
+    /// For `deny`: told to the producer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// For `route`: the subject the message goes to instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum PolicyAction {
+    Allow,
+    Deny,
+    Route,
+}
+
 /// The variables a policy may use.
-pub const VARIABLES: [&str; 8] = [
+pub(crate) const VARIABLES: [&str; 8] = [
     "id",
     "subject",
     "topic",
@@ -47,21 +72,21 @@ pub const VARIABLES: [&str; 8] = [
 ];
 
 /// How long one message's policies may take at run time; past it the message is refused.
-pub const BUDGET: Duration = Duration::from_millis(50);
+pub(crate) const BUDGET: Duration = Duration::from_millis(50);
 /// How long the trial run on an empty message may take when a policy is written.
-pub const TRIAL_BUDGET: Duration = Duration::from_millis(20);
+pub(crate) const TRIAL_BUDGET: Duration = Duration::from_millis(20);
 /// The most nodes an expression may have.
-pub const MAX_NODES: usize = 400;
+pub(crate) const MAX_NODES: usize = 400;
 /// The deepest nesting of comprehensions (`all`, `exists`, `map`, `filter`, …): the cost of
 /// each level multiplies with the size of the list it runs over.
-pub const MAX_NESTING: usize = 2;
+pub(crate) const MAX_NESTING: usize = 2;
 /// The most iterations the comprehensions of one expression may be estimated to run (a list in
 /// the message counts as 100 elements; literal lists as their length; nested ones multiply).
-pub const MAX_COST: u64 = 20_000;
+pub(crate) const MAX_COST: u64 = 20_000;
 
 /// A compiled policy.
 #[derive(Debug)]
-pub struct Policy {
+pub(crate) struct Policy {
     pub name: String,
     program: Program,
     pub action: PolicyAction,
@@ -71,7 +96,7 @@ pub struct Policy {
 
 /// What the policies decided.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Verdict {
+pub(crate) enum Verdict {
     Accept,
     Deny {
         policy: String,
@@ -221,7 +246,7 @@ fn panic_text(p: &(dyn std::any::Any + Send)) -> String {
 
 impl Policy {
     /// Compiles a policy, refusing what it could never run safely (see the module header).
-    pub fn compile(spec: &PolicySpec) -> Result<Policy, String> {
+    pub(crate) fn compile(spec: &PolicySpec) -> Result<Policy, String> {
         let name = &spec.name;
         // cel-parser panics on some malformed input instead of returning an error; a policy
         // written over the API must never take the server down.
@@ -309,7 +334,7 @@ impl Policy {
     /// The trial run of a policy being written: on an empty message it must not panic, must not
     /// name anything the context lacks, and must finish within [`TRIAL_BUDGET`]. Blocking: call it
     /// off the async runtime.
-    pub fn trial(&self) -> Result<(), String> {
+    pub(crate) fn trial(&self) -> Result<(), String> {
         let sample = Envelope {
             id: String::new(),
             subject: String::new(),
@@ -354,7 +379,7 @@ impl Policy {
     }
 
     /// Whether this policy's `when` holds for `e`; a panic inside the interpreter is an error.
-    pub fn holds(&self, e: &Envelope, payload_size: usize) -> Result<bool, String> {
+    pub(crate) fn holds(&self, e: &Envelope, payload_size: usize) -> Result<bool, String> {
         let outcome = catch_unwind(AssertUnwindSafe(|| run(&self.program, e, payload_size)));
         match outcome {
             Ok(Ok(Value::Bool(b))) => Ok(b),
@@ -410,7 +435,7 @@ fn run(program: &Program, e: &Envelope, payload_size: usize) -> Result<Value, Ex
 }
 
 /// Evaluates `policies` in order (blocking: run it off the async runtime).
-pub fn decide(policies: &[Policy], e: &Envelope, payload_size: usize) -> Verdict {
+pub(crate) fn decide(policies: &[Policy], e: &Envelope, payload_size: usize) -> Verdict {
     for p in policies {
         let began = Instant::now();
         let outcome = p.holds(e, payload_size);

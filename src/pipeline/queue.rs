@@ -12,10 +12,15 @@ use tokio::sync::{mpsc, oneshot, Mutex};
 use crate::bus::nats::redact;
 
 /// The list the logger drains.
-pub const LOG_QUEUE: &str = "arc:log";
+pub(crate) const LOG_QUEUE: &str = "arc:log";
+/// The list producers push to (Redis ingress); here with the other keys, so that `dead` names
+/// it without importing `ingest`, which imports `dead`.
+pub(crate) const INGEST_LIST: &str = "arc:ingest";
+/// Where Redis ingress sets aside what it refused.
+pub(crate) const REJECTED_LIST: &str = "arc:ingest:rejected";
 
 #[derive(Debug, Clone, thiserror::Error)]
-pub enum QueueError {
+pub(crate) enum QueueError {
     /// Redis did not answer, or refused; the client's error is kept (shared: one failed push
     /// answers every job of its batch).
     #[error("Redis at {url} is unavailable: {source}")]
@@ -34,21 +39,17 @@ pub enum QueueError {
 /// A Redis connection made on first use and re-made after failures; commands time out instead of
 /// hanging while Redis is down.
 #[derive(Clone)]
-pub struct Redis {
+pub(crate) struct Redis {
     url: String,
     conn: std::sync::Arc<Mutex<Option<ConnectionManager>>>,
 }
 
 impl Redis {
-    pub fn new(url: String) -> Self {
+    pub(crate) fn new(url: String) -> Self {
         Redis {
             url,
             conn: std::sync::Arc::default(),
         }
-    }
-
-    pub fn url(&self) -> String {
-        redact(&self.url)
     }
 
     fn unavailable(&self, e: redis::RedisError) -> QueueError {
@@ -59,7 +60,7 @@ impl Redis {
     }
 
     /// The shared connection (commands on it are pipelined; never block on it).
-    pub async fn conn(&self) -> Result<ConnectionManager, QueueError> {
+    pub(crate) async fn conn(&self) -> Result<ConnectionManager, QueueError> {
         let mut slot = self.conn.lock().await;
         if let Some(c) = slot.as_ref() {
             return Ok(c.clone());
@@ -70,7 +71,7 @@ impl Redis {
     }
 
     /// A connection of its own (for blocking commands such as `BLMOVE`).
-    pub async fn connect(
+    pub(crate) async fn connect(
         &self,
         response_timeout: Duration,
     ) -> Result<ConnectionManager, QueueError> {
@@ -85,7 +86,7 @@ impl Redis {
             .map_err(|e| self.unavailable(e))
     }
 
-    pub fn error(&self, e: redis::RedisError) -> QueueError {
+    pub(crate) fn error(&self, e: redis::RedisError) -> QueueError {
         self.unavailable(e)
     }
 }
@@ -125,13 +126,13 @@ struct Job {
 /// The log queue's writer: concurrent pushes are gathered into one script call (group commit),
 /// so a busy pipeline makes one Redis round trip for many requests.
 #[derive(Clone)]
-pub struct LogQueue {
+pub(crate) struct LogQueue {
     tx: mpsc::Sender<Job>,
 }
 
 impl LogQueue {
     /// Starts the writer under `supervisor` (a restarted writer takes the same channel again).
-    pub fn start(redis: Redis, supervisor: &super::supervisor::Supervisor) -> Self {
+    pub(crate) fn start(redis: Redis, supervisor: &super::supervisor::Supervisor) -> Self {
         let (tx, rx) = mpsc::channel(8192);
         let rx = std::sync::Arc::new(Mutex::new(rx));
         supervisor.spawn("log-queue", move |beat| {
@@ -147,7 +148,7 @@ impl LogQueue {
     }
 
     /// Appends serialized envelopes; returns the queue's depth after the push.
-    pub async fn push(&self, items: Vec<String>, bound: u64) -> Result<u64, QueueError> {
+    pub(crate) async fn push(&self, items: Vec<String>, bound: u64) -> Result<u64, QueueError> {
         let (reply, rx) = oneshot::channel();
         let closed = || QueueError::WriterStopped;
         self.tx
@@ -246,7 +247,7 @@ return '0'
 
 /// One limit to take from.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Take {
+pub(crate) struct Take {
     pub key: String,
     pub per_second: f64,
     pub burst: u32,
@@ -255,13 +256,13 @@ pub struct Take {
 
 /// The shared rate limiter.
 #[derive(Clone)]
-pub struct RateLimiter {
+pub(crate) struct RateLimiter {
     redis: Redis,
     script: std::sync::Arc<redis::Script>,
 }
 
 impl RateLimiter {
-    pub fn new(redis: Redis) -> Self {
+    pub(crate) fn new(redis: Redis) -> Self {
         RateLimiter {
             redis,
             script: std::sync::Arc::new(redis::Script::new(GCRA)),
@@ -269,7 +270,7 @@ impl RateLimiter {
     }
 
     /// Takes from every limit or from none; `Ok(None)` when allowed, `Ok(Some(wait))` when not.
-    pub async fn take(&self, takes: &[Take]) -> Result<Option<Duration>, QueueError> {
+    pub(crate) async fn take(&self, takes: &[Take]) -> Result<Option<Duration>, QueueError> {
         if takes.is_empty() {
             return Ok(None);
         }

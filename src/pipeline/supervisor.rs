@@ -36,32 +36,27 @@ pub(crate) fn doing<E: Into<TaskError>>(what: impl Into<String>) -> impl FnOnce(
 
 /// Retry pauses: 100 ms, doubling, at most 5 s; back to the start after a good run.
 #[derive(Debug, Clone)]
-pub struct Backoff {
+pub(crate) struct Backoff {
     next: Duration,
 }
 
 impl Backoff {
-    pub const FIRST: Duration = Duration::from_millis(100);
-    pub const MAX: Duration = Duration::from_secs(5);
+    pub(crate) const FIRST: Duration = Duration::from_millis(100);
+    pub(crate) const MAX: Duration = Duration::from_secs(5);
 
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Backoff { next: Self::FIRST }
     }
 
     /// The pause to take now; the one after it is longer.
-    pub fn next_pause(&mut self) -> Duration {
+    pub(crate) fn next_pause(&mut self) -> Duration {
         let d = self.next;
         self.next = (self.next * 2).min(Self::MAX);
         d
     }
 
-    pub fn reset(&mut self) {
+    pub(crate) fn reset(&mut self) {
         self.next = Self::FIRST;
-    }
-
-    /// Sleeps for the next pause.
-    pub async fn wait(&mut self) {
-        tokio::time::sleep(self.next_pause()).await;
     }
 }
 
@@ -74,7 +69,7 @@ impl Default for Backoff {
 /// Where a task stands.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase", tag = "state", content = "error")]
-pub enum State {
+pub(crate) enum State {
     /// Started (or restarted), not yet working.
     Starting,
     Up,
@@ -92,20 +87,20 @@ struct Entry {
 
 /// The tasks and their states.
 #[derive(Clone, Default)]
-pub struct Supervisor {
+pub(crate) struct Supervisor {
     tasks: Arc<Mutex<BTreeMap<&'static str, Entry>>>,
 }
 
 /// A task's handle on its own state: it says when it is working.
 #[derive(Clone)]
-pub struct Beat {
+pub(crate) struct Beat {
     name: &'static str,
     tasks: Arc<Mutex<BTreeMap<&'static str, Entry>>>,
 }
 
 impl Beat {
     /// The task is connected and doing its job.
-    pub fn up(&self) {
+    pub(crate) fn up(&self) {
         if let Ok(mut t) = self.tasks.lock() {
             if let Some(e) = t.get_mut(self.name) {
                 e.state = State::Up;
@@ -118,7 +113,7 @@ impl Beat {
 const GOOD_RUN: Duration = Duration::from_secs(10);
 
 impl Supervisor {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self::default()
     }
 
@@ -137,7 +132,7 @@ impl Supervisor {
 
     /// Starts `task` under supervision: `make` makes a fresh run of it, given its [`Beat`]. A run
     /// that returns `Ok` is done; one that returns `Err` or panics is restarted.
-    pub fn spawn<F, Fut>(&self, name: &'static str, make: F)
+    pub(crate) fn spawn<F, Fut>(&self, name: &'static str, make: F)
     where
         F: Fn(Beat) -> Fut + Send + 'static,
         Fut: Future<Output = Result<(), TaskError>> + Send + 'static,
@@ -182,7 +177,7 @@ impl Supervisor {
     }
 
     /// Every task's state and restart count, by name.
-    pub fn states(&self) -> Vec<(&'static str, State, u64)> {
+    pub(crate) fn states(&self) -> Vec<(&'static str, State, u64)> {
         self.tasks
             .lock()
             .map(|t| {
@@ -194,7 +189,7 @@ impl Supervisor {
     }
 
     /// The tasks that are not working, with why (empty: all are up or done).
-    pub fn not_ready(&self) -> Vec<String> {
+    pub(crate) fn not_ready(&self) -> Vec<String> {
         self.states()
             .into_iter()
             .filter_map(|(n, s, _)| match s {
@@ -206,7 +201,7 @@ impl Supervisor {
     }
 
     /// Prometheus lines: `arc_component_up` and `arc_component_restarts_total` per task.
-    pub fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         let states = self.states();
         let mut out = String::new();
         out.push_str("# HELP arc_component_up Whether a pipeline task is working (1) or not (0).\n# TYPE arc_component_up gauge\n");

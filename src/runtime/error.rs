@@ -6,7 +6,7 @@ use super::PortConflict;
 
 /// What went wrong running a service.
 #[derive(Debug, thiserror::Error)]
-pub enum RuntimeError {
+pub(crate) enum RuntimeError {
     /// A program the service needs is not installed.
     #[error("`{program}` (needed by `{service}`) is not installed or not on PATH")]
     MissingBinary {
@@ -116,7 +116,7 @@ pub enum RuntimeError {
 
 impl RuntimeError {
     /// What the user can do about it.
-    pub fn hint(&self) -> Option<String> {
+    pub(crate) fn hint(&self) -> Option<String> {
         match self {
             Self::MissingBinary { hint, .. } => Some(match hint {
                 Some(h) => format!("install it: `{h}` (or run `make deps` in the arc checkout)"),

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Local, NaiveDateTime, TimeZone, Utc};
 
 /// The last `n` lines of `path` (all when `None`), ANSI escapes removed.
-pub fn read_lines(path: &Path) -> Vec<String> {
+pub(crate) fn read_lines(path: &Path) -> Vec<String> {
     let mut text = String::new();
     if let Ok(mut f) = File::open(path) {
         let mut bytes = Vec::new();
@@ -21,7 +21,7 @@ pub fn read_lines(path: &Path) -> Vec<String> {
 }
 
 /// The last `n` lines written since the service was last started (for failure reports).
-pub fn tail_of_last_run(path: &Path, n: usize) -> Vec<String> {
+pub(crate) fn tail_of_last_run(path: &Path, n: usize) -> Vec<String> {
     let lines = read_lines(path);
     let start = lines
         .iter()
@@ -32,7 +32,7 @@ pub fn tail_of_last_run(path: &Path, n: usize) -> Vec<String> {
 }
 
 /// Keeps lines written at or after `since`; untimed lines follow the line before them.
-pub fn filter_since(lines: Vec<String>, since: DateTime<Utc>) -> Vec<String> {
+pub(crate) fn filter_since(lines: Vec<String>, since: DateTime<Utc>) -> Vec<String> {
     let mut keep = true;
     lines
         .into_iter()
@@ -46,7 +46,7 @@ pub fn filter_since(lines: Vec<String>, since: DateTime<Utc>) -> Vec<String> {
 }
 
 /// The time a log line was written, when it starts with a timestamp arc recognises.
-pub fn line_time(line: &str) -> Option<DateTime<Utc>> {
+pub(crate) fn line_time(line: &str) -> Option<DateTime<Utc>> {
     // arc's own markers: `--- arc 2026-11-23T13:20:37.123+00:00: …`
     if let Some(rest) = line.strip_prefix("--- arc ") {
         let stamp = rest.split_whitespace().next()?.trim_end_matches(':');
@@ -102,7 +102,7 @@ fn local(t: NaiveDateTime) -> Option<DateTime<Utc>> {
 }
 
 /// Removes ANSI colour escapes.
-pub fn strip_ansi(line: &str) -> String {
+pub(crate) fn strip_ansi(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut chars = line.chars().peekable();
     while let Some(c) = chars.next() {
@@ -122,7 +122,7 @@ pub fn strip_ansi(line: &str) -> String {
 
 /// Follows a log file from a position, like `tail -f`, surviving truncation and re-creation.
 #[derive(Debug)]
-pub struct Follower {
+pub(crate) struct Follower {
     path: PathBuf,
     pos: u64,
     partial: String,
@@ -130,7 +130,7 @@ pub struct Follower {
 
 impl Follower {
     /// Follows `path` from its current end.
-    pub fn from_end(path: PathBuf) -> Self {
+    pub(crate) fn from_end(path: PathBuf) -> Self {
         let pos = std::fs::metadata(&path).map_or(0, |m| m.len());
         Self {
             path,
@@ -140,7 +140,7 @@ impl Follower {
     }
 
     /// Complete lines written since the last call.
-    pub fn poll(&mut self) -> Vec<String> {
+    pub(crate) fn poll(&mut self) -> Vec<String> {
         let Ok(mut f) = File::open(&self.path) else {
             return Vec::new();
         };

@@ -5,10 +5,10 @@
 //! (progress goes through [`Reporter`]) and never probes health (that is `health`).
 
 mod binaries;
-pub mod docker;
+pub(crate) mod docker;
 mod error;
-pub mod logfile;
-pub mod ports;
+pub(crate) mod logfile;
+pub(crate) mod ports;
 mod process;
 
 use std::collections::BTreeMap;
@@ -19,17 +19,17 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-pub use docker::DockerRuntime;
-pub use error::RuntimeError;
-pub use ports::PortConflict;
-pub use process::ProcessRuntime;
+pub(crate) use docker::DockerRuntime;
+pub(crate) use error::RuntimeError;
+pub(crate) use ports::PortConflict;
+pub(crate) use process::ProcessRuntime;
 
 use crate::spec::ServiceSpec;
 
 /// Where a service stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum State {
+pub(crate) enum State {
     /// Its process is alive.
     Running,
     /// It was started and has since died.
@@ -50,7 +50,7 @@ impl fmt::Display for State {
 
 /// What a runtime knows of one service.
 #[derive(Debug, Clone, Serialize)]
-pub struct ServiceStatus {
+pub(crate) struct ServiceStatus {
     /// Where it stands.
     pub state: State,
     /// The process id (or container id) when started.
@@ -74,7 +74,7 @@ pub struct ServiceStatus {
 
 impl ServiceStatus {
     /// A service that is not started.
-    pub fn stopped() -> Self {
+    pub(crate) fn stopped() -> Self {
         Self {
             state: State::Stopped,
             pid: None,
@@ -90,7 +90,7 @@ impl ServiceStatus {
 
 /// Something that happened to a service during a lifecycle command.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LifecycleEvent {
+pub(crate) enum LifecycleEvent {
     /// Pulling the image: a progress line.
     Pulling(String),
     /// Running one-time initialisation (a new data directory).
@@ -103,8 +103,6 @@ pub enum LifecycleEvent {
     Healthy(Duration),
     /// Started without waiting for health.
     Started,
-    /// Already running with the same configuration.
-    UpToDate,
     /// Running with another configuration: restarting.
     Recreating,
     /// It failed.
@@ -121,20 +119,15 @@ pub enum LifecycleEvent {
 
 impl LifecycleEvent {
     /// Whether this is the last event for the service in this command.
-    pub fn is_final(&self) -> bool {
+    pub(crate) fn is_final(&self) -> bool {
         matches!(
             self,
-            Self::Healthy(_)
-                | Self::Started
-                | Self::UpToDate
-                | Self::Failed(_)
-                | Self::Stopped
-                | Self::NotRunning
+            Self::Healthy(_) | Self::Started | Self::Failed(_) | Self::Stopped | Self::NotRunning
         )
     }
 
     /// Whether it reports a failure.
-    pub fn is_failure(&self) -> bool {
+    pub(crate) fn is_failure(&self) -> bool {
         matches!(self, Self::Failed(_))
     }
 }
@@ -148,7 +141,6 @@ impl fmt::Display for LifecycleEvent {
             Self::Waiting => f.write_str("waiting until healthy"),
             Self::Healthy(d) => write!(f, "healthy in {}", crate::format::duration(*d)),
             Self::Started => f.write_str("started (not waiting for health)"),
-            Self::UpToDate => f.write_str("up to date"),
             Self::Recreating => f.write_str("configuration changed: restarting"),
             Self::Failed(why) => write!(f, "failed: {why}"),
             Self::Stopping => f.write_str("stopping"),
@@ -160,19 +152,19 @@ impl fmt::Display for LifecycleEvent {
 }
 
 /// Receives lifecycle progress; `ui` renders it.
-pub trait Reporter: Send + Sync {
+pub(crate) trait Reporter: Send + Sync {
     /// `service` reached `event`.
     fn report(&self, service: &str, event: LifecycleEvent);
 }
 
 /// A service this run started, watched for an early exit.
-pub trait Started: Send + Sync {
+pub(crate) trait Started: Send + Sync {
     /// `Some(description)` once the service has exited.
     fn exited(&mut self) -> Option<String>;
 }
 
 /// A watch on a service this run started.
-pub enum Watch {
+pub(crate) enum Watch {
     /// A native child process.
     Process(Box<dyn Started>),
     /// A container, by id.
@@ -180,7 +172,7 @@ pub enum Watch {
 }
 
 /// New log lines of one service, as they are written.
-pub enum LogFollow {
+pub(crate) enum LogFollow {
     /// A log file, polled.
     File(logfile::Follower),
     /// A container's log stream, re-attached across restarts.
@@ -189,7 +181,7 @@ pub enum LogFollow {
 
 impl LogFollow {
     /// Lines written since the last call (may wait briefly).
-    pub async fn next_lines(&mut self) -> Vec<String> {
+    pub(crate) async fn next_lines(&mut self) -> Vec<String> {
         match self {
             Self::File(f) => {
                 let lines = f.poll();
@@ -215,7 +207,7 @@ impl LogFollow {
 /// The runtime in use. An enum rather than a trait object: its operations are async, and an
 /// enum keeps their futures `Send` without boxing, so commands can run them in parallel tasks.
 #[derive(Clone)]
-pub enum Backend {
+pub(crate) enum Backend {
     /// Native processes.
     Process(Arc<ProcessRuntime>),
     /// Containers through the Docker engine.
@@ -238,7 +230,7 @@ fn joined<T>(
 #[allow(clippy::unused_async)]
 impl Backend {
     /// The runtime's name (`process`, `docker`).
-    pub fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         match self {
             Self::Process(_) => "process",
             Self::Docker(_) => "docker",
@@ -247,7 +239,7 @@ impl Backend {
 
     /// Checks the service can run here (binaries present); errors say how to fix it. Images
     /// are checked (and pulled) when the container starts.
-    pub async fn check(&self, spec: &ServiceSpec) -> Result<(), RuntimeError> {
+    pub(crate) async fn check(&self, spec: &ServiceSpec) -> Result<(), RuntimeError> {
         match self {
             Self::Process(p) => p.check(spec),
             Self::Docker(_) => Ok(()),
@@ -257,7 +249,7 @@ impl Backend {
     /// What a service that depends on `dep` is told about it: `dep`'s exports as reachable from
     /// where the dependent runs (127.0.0.1 natively; the container's name and port on
     /// `arc_platform_net` for containers).
-    pub fn exports_for_dependents(
+    pub(crate) fn exports_for_dependents(
         &self,
         dep: &ServiceSpec,
     ) -> std::collections::BTreeMap<String, String> {
@@ -268,7 +260,7 @@ impl Backend {
     }
 
     /// The hash of everything that, changed, means the service must be recreated.
-    pub async fn config_hash(&self, spec: &ServiceSpec) -> Result<String, RuntimeError> {
+    pub(crate) async fn config_hash(&self, spec: &ServiceSpec) -> Result<String, RuntimeError> {
         match self {
             Self::Process(p) => p.config_hash(spec),
             Self::Docker(d) => Ok(d.config_hash_with_image(spec).await),
@@ -276,7 +268,7 @@ impl Backend {
     }
 
     /// The host ports the service will listen on.
-    pub async fn listen_ports(
+    pub(crate) async fn listen_ports(
         &self,
         spec: &ServiceSpec,
     ) -> Result<Vec<(String, u16)>, RuntimeError> {
@@ -287,7 +279,7 @@ impl Backend {
     }
 
     /// Where the service stands.
-    pub async fn status(&self, spec: &ServiceSpec) -> Result<ServiceStatus, RuntimeError> {
+    pub(crate) async fn status(&self, spec: &ServiceSpec) -> Result<ServiceStatus, RuntimeError> {
         match self {
             Self::Process(p) => p.status(spec),
             Self::Docker(d) => d.status(spec).await,
@@ -295,7 +287,7 @@ impl Backend {
     }
 
     /// Starts the service (initialising its data, or pulling its image, when needed).
-    pub async fn start(
+    pub(crate) async fn start(
         &self,
         spec: &ServiceSpec,
         reporter: Arc<dyn Reporter>,
@@ -311,7 +303,7 @@ impl Backend {
     }
 
     /// `Some(description)` once a started service has exited.
-    pub async fn exited(&self, watch: &mut Watch) -> Option<String> {
+    pub(crate) async fn exited(&self, watch: &mut Watch) -> Option<String> {
         match (self, watch) {
             (_, Watch::Process(w)) => w.exited(),
             (Self::Docker(d), Watch::Docker(id)) => d.exited(id).await,
@@ -320,7 +312,7 @@ impl Backend {
     }
 
     /// Whether the engine agrees the started service is healthy (no HEALTHCHECK: yes).
-    pub async fn engine_healthy(&self, watch: &Watch) -> bool {
+    pub(crate) async fn engine_healthy(&self, watch: &Watch) -> bool {
         match (self, watch) {
             (Self::Docker(d), Watch::Docker(id)) => d.engine_healthy(id).await.unwrap_or(true),
             _ => true,
@@ -328,7 +320,11 @@ impl Backend {
     }
 
     /// Stops the service, killing it after `timeout`; `false` when it was not running.
-    pub async fn stop(&self, spec: &ServiceSpec, timeout: Duration) -> Result<bool, RuntimeError> {
+    pub(crate) async fn stop(
+        &self,
+        spec: &ServiceSpec,
+        timeout: Duration,
+    ) -> Result<bool, RuntimeError> {
         match self {
             Self::Process(p) => {
                 let (p, spec) = (p.clone(), spec.clone());
@@ -340,7 +336,7 @@ impl Backend {
 
     /// Deletes the service's data (its data directory or named volumes); `false` when there
     /// was none.
-    pub async fn remove_data(&self, spec: &ServiceSpec) -> Result<bool, RuntimeError> {
+    pub(crate) async fn remove_data(&self, spec: &ServiceSpec) -> Result<bool, RuntimeError> {
         match self {
             Self::Process(p) => {
                 let (p, spec) = (p.clone(), spec.clone());
@@ -351,7 +347,7 @@ impl Backend {
     }
 
     /// Whether the service has any logs.
-    pub async fn has_logs(&self, spec: &ServiceSpec) -> bool {
+    pub(crate) async fn has_logs(&self, spec: &ServiceSpec) -> bool {
         match self {
             Self::Process(p) => p.log_file(spec).exists(),
             Self::Docker(d) => d
@@ -362,7 +358,7 @@ impl Backend {
     }
 
     /// Every log line of the service (ANSI escapes removed).
-    pub async fn read_logs(&self, spec: &ServiceSpec) -> Result<Vec<String>, RuntimeError> {
+    pub(crate) async fn read_logs(&self, spec: &ServiceSpec) -> Result<Vec<String>, RuntimeError> {
         match self {
             Self::Process(p) => Ok(logfile::read_lines(&p.log_file(spec))),
             Self::Docker(d) => d.logs(spec, None).await,
@@ -370,7 +366,7 @@ impl Backend {
     }
 
     /// The last `n` lines written since the service was last started.
-    pub async fn last_run_lines(&self, spec: &ServiceSpec, n: usize) -> Vec<String> {
+    pub(crate) async fn last_run_lines(&self, spec: &ServiceSpec, n: usize) -> Vec<String> {
         match self {
             Self::Process(p) => logfile::tail_of_last_run(&p.log_file(spec), n),
             Self::Docker(d) => d.logs(spec, Some(n)).await.unwrap_or_default(),
@@ -378,7 +374,7 @@ impl Backend {
     }
 
     /// Where the logs are, for messages.
-    pub fn log_location(&self, spec: &ServiceSpec) -> String {
+    pub(crate) fn log_location(&self, spec: &ServiceSpec) -> String {
         match self {
             Self::Process(p) => p.log_file(spec).display().to_string(),
             Self::Docker(_) => format!("container `{}`", DockerRuntime::container_name(spec)),
@@ -386,7 +382,7 @@ impl Backend {
     }
 
     /// Follows the service's logs from now on.
-    pub async fn follow_logs(&self, spec: &ServiceSpec) -> LogFollow {
+    pub(crate) async fn follow_logs(&self, spec: &ServiceSpec) -> LogFollow {
         match self {
             Self::Process(p) => LogFollow::File(logfile::Follower::from_end(p.log_file(spec))),
             Self::Docker(d) => LogFollow::Docker(d.follow(spec)),

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 /// A port another process already holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PortConflict {
+pub(crate) struct PortConflict {
     /// The service that wants it.
     pub service: String,
     /// The port's name in the service.
@@ -33,12 +33,12 @@ impl fmt::Display for PortConflict {
 }
 
 /// Whether `port` can be bound on 127.0.0.1 now.
-pub fn is_free(port: u16) -> bool {
+pub(crate) fn is_free(port: u16) -> bool {
     TcpListener::bind((Ipv4Addr::LOCALHOST, port)).is_ok()
 }
 
 /// The process listening on `port`, as `pid N (name)`, when `/proc` tells.
-pub fn holder(port: u16) -> Option<String> {
+pub(crate) fn holder(port: u16) -> Option<String> {
     let inodes = listening_inodes(port);
     if inodes.is_empty() {
         return None;

@@ -29,7 +29,7 @@ const INIT_MARKER: &str = ".arc-initialized";
 
 /// Runs services as native processes.
 #[derive(Debug, Clone)]
-pub struct ProcessRuntime {
+pub(crate) struct ProcessRuntime {
     state_dir: PathBuf,
     env: BTreeMap<String, String>,
     root: bool,
@@ -73,7 +73,7 @@ struct Resolved {
 impl ProcessRuntime {
     /// A runtime keeping its records under `state_dir`; `env` is the environment variants and
     /// placeholders read.
-    pub fn new(state_dir: PathBuf, env: BTreeMap<String, String>) -> Self {
+    pub(crate) fn new(state_dir: PathBuf, env: BTreeMap<String, String>) -> Self {
         Self {
             state_dir,
             env,
@@ -96,7 +96,7 @@ impl ProcessRuntime {
             Some(u) if !reachable_by(&self.state_dir, u) => {
                 let hash = Sha256::digest(self.state_dir.as_os_str().as_encoded_bytes());
                 PathBuf::from("/var/lib/arc")
-                    .join(&crate::settings::hex(&hash)[..12])
+                    .join(&crate::format::hex(&hash)[..12])
                     .join(&spec.name)
                     .join("data")
             }
@@ -326,7 +326,7 @@ impl ProcessRuntime {
 impl ProcessRuntime {
     /// Whether any service of the project under `state_dir` has a record (was started natively
     /// and not taken down since).
-    pub fn has_records(state_dir: &Path) -> bool {
+    pub(crate) fn has_records(state_dir: &Path) -> bool {
         std::fs::read_dir(state_dir).is_ok_and(|entries| {
             entries
                 .flatten()
@@ -524,7 +524,7 @@ impl ProcessRuntime {
 /// The configuration hash of a resolved service.
 fn hash_of(r: &Resolved) -> String {
     let json = serde_json::to_vec(r).unwrap_or_default();
-    crate::settings::hex(&Sha256::digest(json))[..12].to_owned()
+    crate::format::hex(&Sha256::digest(json))[..12].to_owned()
 }
 
 /// Watches a child this run spawned.

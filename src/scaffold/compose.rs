@@ -95,7 +95,7 @@ fn environment(spec: &ServiceSpec, all: &[ServiceSpec]) -> BTreeMap<String, Stri
 /// `Dockerfile` is built (the thin image carries its own command and configuration);
 /// otherwise the image runs with the service's command. `all` is the catalog, for the
 /// dependencies' endpoints.
-pub fn render_compose(
+pub(crate) fn render_compose(
     templates: &Templates,
     members: &[&ServiceSpec],
     has_dockerfile: bool,
@@ -204,7 +204,7 @@ fn service(spec: &ServiceSpec, has_dockerfile: bool, all: &[ServiceSpec]) -> Ser
 /// The service's `files` as its compose file mounts them: (file beside the compose file,
 /// target in the container, content with the containers' addresses). `arc compose export
 /// --write` writes them, `--check` compares them.
-pub fn compose_files(spec: &ServiceSpec) -> Vec<(String, String, String)> {
+pub(crate) fn compose_files(spec: &ServiceSpec) -> Vec<(String, String, String)> {
     crate::runtime::DockerRuntime::container_files(spec)
         .into_iter()
         .map(|(target, content)| {
@@ -229,13 +229,16 @@ struct MakefileContext<'a> {
 
 /// The make targets' prefix and file of `spec`: `services/NAME/TARGET.mk`, where TARGET is the
 /// codename when there is one, else the name.
-pub fn makefile_of(spec: &ServiceSpec) -> (&str, String) {
+pub(crate) fn makefile_of(spec: &ServiceSpec) -> (&str, String) {
     let target = spec.display_name();
     (target, format!("services/{}/{target}.mk", spec.name))
 }
 
 /// `services/NAME/TARGET.mk` of `spec`.
-pub fn render_makefile(templates: &Templates, spec: &ServiceSpec) -> Result<String, ScaffoldError> {
+pub(crate) fn render_makefile(
+    templates: &Templates,
+    spec: &ServiceSpec,
+) -> Result<String, ScaffoldError> {
     let (target, _) = makefile_of(spec);
     let ctx = MakefileContext {
         name: &spec.name,

@@ -8,11 +8,11 @@
 
 mod compose;
 mod edit;
-pub mod new;
+pub(crate) mod new;
 
 use std::path::{Path, PathBuf};
 
-pub use compose::{compose_files, makefile_of, render_compose, render_makefile};
+pub(crate) use compose::{compose_files, makefile_of, render_compose, render_makefile};
 
 /// A template: its file name under `templates/`, and the copy built into arc.
 const BUILT_IN: &[(&str, &str)] = &[
@@ -26,17 +26,17 @@ const BUILT_IN: &[(&str, &str)] = &[
 ];
 
 /// `templates/docker-compose.yml.j2`: a service's docker-compose.yml.
-pub const COMPOSE: &str = "docker-compose.yml.j2";
+pub(crate) const COMPOSE: &str = "docker-compose.yml.j2";
 /// `templates/service.mk.j2`: a service's make targets.
-pub const MAKEFILE: &str = "service.mk.j2";
+pub(crate) const MAKEFILE: &str = "service.mk.j2";
 /// `templates/Dockerfile.j2`: a new service's thin Dockerfile.
-pub const DOCKERFILE: &str = "Dockerfile.j2";
+pub(crate) const DOCKERFILE: &str = "Dockerfile.j2";
 /// `templates/service.yaml.j2`: a new service's service.yaml.
-pub const SERVICE: &str = "service.yaml.j2";
+pub(crate) const SERVICE: &str = "service.yaml.j2";
 
 /// What went wrong rendering or planning.
 #[derive(Debug, thiserror::Error)]
-pub enum ScaffoldError {
+pub(crate) enum ScaffoldError {
     /// A template could not be read.
     #[error("cannot read the template `{}`: {source}", path.display())]
     Read {
@@ -82,12 +82,12 @@ pub enum ScaffoldError {
 
 impl ScaffoldError {
     /// Whether the request or the files are at fault (exit 2) rather than the machine (exit 1).
-    pub fn is_usage(&self) -> bool {
+    pub(crate) fn is_usage(&self) -> bool {
         !matches!(self, Self::Write { .. } | Self::Read { .. })
     }
 
     /// What the user can do about it.
-    pub fn hint(&self) -> Option<String> {
+    pub(crate) fn hint(&self) -> Option<String> {
         match self {
             Self::Refused { hint, .. } => hint.clone(),
             Self::Invalid(_) => Some(
@@ -105,7 +105,7 @@ impl ScaffoldError {
 
 /// The templates of one project: each found in the overlays' `templates/` directories (the
 /// last overlay first), then the project's `templates/`, else built into arc.
-pub struct Templates {
+pub(crate) struct Templates {
     env: minijinja::Environment<'static>,
     /// Each template's file name under `templates/`, and the name it was loaded under (its path).
     names: std::collections::BTreeMap<&'static str, String>,
@@ -114,7 +114,10 @@ pub struct Templates {
 impl Templates {
     /// Finds the templates for `project` and `overlays` (overlay files; their directory's
     /// `templates/` is looked in).
-    pub fn load(project: Option<&Path>, overlays: &[PathBuf]) -> Result<Self, ScaffoldError> {
+    pub(crate) fn load(
+        project: Option<&Path>,
+        overlays: &[PathBuf],
+    ) -> Result<Self, ScaffoldError> {
         let mut dirs: Vec<PathBuf> = overlays
             .iter()
             .rev()
@@ -164,7 +167,7 @@ impl Templates {
     }
 
     /// Renders the template `file` (one of [`COMPOSE`], [`MAKEFILE`], …) with `ctx`.
-    pub fn render<S: serde::Serialize>(
+    pub(crate) fn render<S: serde::Serialize>(
         &self,
         file: &str,
         ctx: &S,

@@ -13,11 +13,11 @@ use super::{edit, render_compose, render_makefile, ScaffoldError, Templates, DOC
 use crate::spec::{Catalog, ProbeKind, ServiceSpec};
 
 /// The image workflow whose service list a new service joins.
-pub const IMAGE_WORKFLOW: &str = ".github/workflows/messaging-images.yml";
+pub(crate) const IMAGE_WORKFLOW: &str = ".github/workflows/messaging-images.yml";
 
 /// `--port NAME:CONTAINER[:HOST]`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PortArg {
+pub(crate) struct PortArg {
     /// The port's name (`{port.NAME}`).
     pub name: String,
     /// The port inside the container.
@@ -27,7 +27,7 @@ pub struct PortArg {
 }
 
 /// Parses `NAME:CONTAINER[:HOST]`.
-pub fn parse_port(s: &str) -> Result<PortArg, String> {
+pub(crate) fn parse_port(s: &str) -> Result<PortArg, String> {
     let parts: Vec<&str> = s.split(':').collect();
     let port = |p: &str, what: &str| {
         p.parse::<u16>()
@@ -62,7 +62,7 @@ pub fn parse_port(s: &str) -> Result<PortArg, String> {
 
 /// `--health http:PATH|tcp|nats|redis|postgres|pulsar`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HealthArg {
+pub(crate) struct HealthArg {
     /// The probe.
     pub kind: ProbeKind,
     /// The HTTP path (`http` only).
@@ -70,7 +70,7 @@ pub struct HealthArg {
 }
 
 /// Parses `http:PATH` or a probe kind.
-pub fn parse_health(s: &str) -> Result<HealthArg, String> {
+pub(crate) fn parse_health(s: &str) -> Result<HealthArg, String> {
     if let Some(path) = s.strip_prefix("http:") {
         if !path.starts_with('/') {
             return Err(format!(
@@ -100,7 +100,7 @@ pub fn parse_health(s: &str) -> Result<HealthArg, String> {
 
 /// What `arc new service` was asked for.
 #[derive(Debug, Clone)]
-pub struct NewService {
+pub(crate) struct NewService {
     /// The service's name (its directory).
     pub name: String,
     /// The platform codename.
@@ -124,7 +124,7 @@ pub struct NewService {
 /// Whether a file is new or changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Action {
+pub(crate) enum Action {
     /// Written where there was no file.
     Create,
     /// An existing file, changed.
@@ -133,7 +133,7 @@ pub enum Action {
 
 /// One file the plan writes.
 #[derive(Debug, Clone, Serialize)]
-pub struct Change {
+pub(crate) struct Change {
     /// Relative to the project.
     pub path: String,
     /// New or changed.
@@ -148,7 +148,7 @@ pub struct Change {
 impl Change {
     /// What `--dry-run` shows: a new file whole; for a changed one, its removed (`- `) and added
     /// (`+ `) lines.
-    pub fn shown_lines(&self) -> Vec<String> {
+    pub(crate) fn shown_lines(&self) -> Vec<String> {
         let Some(before) = &self.before else {
             return self.content.lines().map(str::to_owned).collect();
         };
@@ -184,7 +184,7 @@ impl Change {
 
 /// Everything `arc new service` would write, checked.
 #[derive(Debug, Clone)]
-pub struct Plan {
+pub(crate) struct Plan {
     /// The files, in the order they are written.
     pub changes: Vec<Change>,
     /// What it left out, and why (a project without a Makefile or an image workflow).
@@ -252,7 +252,7 @@ fn container_command(req: &NewService) -> Option<Vec<String>> {
 
 /// Renders and checks everything `arc new service` writes in `project`; `overlays` take part in
 /// the final validation as they do in `arc config validate`.
-pub fn plan(
+pub(crate) fn plan(
     project: &Path,
     overlays: &[PathBuf],
     templates: &Templates,
@@ -535,7 +535,7 @@ fn read_optional(path: &Path) -> Result<Option<String>, ScaffoldError> {
 
 /// Writes `plan` in `project`. When a write fails, what was written is undone (new files and
 /// the service directory removed, changed files restored) and the error returned.
-pub fn apply(project: &Path, plan: &Plan) -> Result<(), ScaffoldError> {
+pub(crate) fn apply(project: &Path, plan: &Plan) -> Result<(), ScaffoldError> {
     let mut done: Vec<&Change> = Vec::new();
     let mut made_dirs: Vec<PathBuf> = Vec::new();
     let result = (|| {

@@ -8,7 +8,7 @@ use std::time::Duration;
 use serde::{Deserialize, Deserializer, Serializer};
 
 /// Parses `90s`, `1m30s`, `500ms`, `2h`; a bare number means seconds.
-pub fn parse(text: &str) -> Result<Duration, String> {
+pub(crate) fn parse(text: &str) -> Result<Duration, String> {
     let text = text.trim();
     if let Ok(secs) = text.parse::<u64>() {
         return Ok(Duration::from_secs(secs));
@@ -18,7 +18,7 @@ pub fn parse(text: &str) -> Result<Duration, String> {
 }
 
 /// Formats a duration the way it is written in YAML.
-pub fn format(d: Duration) -> String {
+pub(crate) fn format(d: Duration) -> String {
     humantime::format_duration(d).to_string()
 }
 

@@ -3,31 +3,28 @@
 //! Owns the types, loading (project directory or the stock files embedded in the binary),
 //! overlay merging and validation with file:line:column diagnostics. It never starts anything.
 
-pub mod duration;
+pub(crate) mod duration;
 mod error;
 mod locate;
 mod overlay;
 mod profile;
 mod replicas;
 mod service;
-pub mod size;
+pub(crate) mod size;
 mod validate;
 
-pub use validate::find_cycle;
+pub(crate) use validate::find_cycle;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub use error::{Diagnostic, SpecError};
 pub use overlay::Overlay;
-pub use profile::{ProfileSpec, ProfilesFile};
-pub(crate) use replicas::{fronted_exports, placeholder_list_keys};
-pub use replicas::{join_exports, MAX_REPLICAS};
-pub use service::{
-    expand_placeholders, BuildSpec, ContainerFile, HealthSpec, InitStep, NativeFile, NativeSpec,
-    NativeVariant, Peer, PortSpec, ProbeKind, ProvisionKind, ProvisionSpec, Replica, ServiceSpec,
-    VolumeSpec,
-};
+pub(crate) use profile::ProfileSpec;
+pub use profile::ProfilesFile;
+pub(crate) use replicas::{fronted_exports, join_exports, placeholder_list_keys};
+pub use service::ServiceSpec;
+pub(crate) use service::{expand_placeholders, PortSpec, ProbeKind, ProvisionKind, Replica};
 
 use locate::Positions;
 
@@ -87,7 +84,7 @@ const PROVISIONING: &[(&str, &str)] = &[
 /// A stock file by its path in the project (`services/messaging/streams.yaml`): read from the
 /// project directory when there is one, else the copy built into arc. Returns the name to show
 /// in errors and the text.
-pub fn stock_file(project: Option<&Path>, rel: &str) -> Result<(String, String), SpecError> {
+pub(crate) fn stock_file(project: Option<&Path>, rel: &str) -> Result<(String, String), SpecError> {
     if let Some(dir) = project {
         let path = dir.join(rel);
         return std::fs::read_to_string(&path)
@@ -120,7 +117,7 @@ pub fn parse_document<T: serde::de::DeserializeOwned>(
 /// Like [`parse_document`], then `check` finds what serde cannot see one value at a time
 /// (duplicates, empty lists): each `(field path, message)` it returns becomes a diagnostic at
 /// that field's line and column.
-pub fn parse_checked<T: serde::de::DeserializeOwned>(
+pub(crate) fn parse_checked<T: serde::de::DeserializeOwned>(
     name: &str,
     text: &str,
     check: impl FnOnce(&T) -> Vec<(String, String)>,

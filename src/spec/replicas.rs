@@ -17,7 +17,7 @@ use super::service::{expand_placeholders, Peer, Replica, ServiceSpec};
 use super::Diagnostic;
 
 /// The most instances one service may have.
-pub const MAX_REPLICAS: u32 = 9;
+pub(crate) const MAX_REPLICAS: u32 = 9;
 
 /// `services` with every replicated service replaced by its instances. A bad count is a
 /// diagnostic located by `at(service, field)`; `alias(instance, service)` is told each new name.
@@ -233,7 +233,7 @@ pub(crate) fn fronted_exports<'a>(
 /// Exports of several services as one map: a key several of them export (the instances of a
 /// replicated service) gets their values joined by commas, in order, without repeats. That is
 /// how `ARC_NATS_URL` lists every node of a cluster.
-pub fn join_exports(
+pub(crate) fn join_exports(
     maps: impl IntoIterator<Item = BTreeMap<String, String>>,
 ) -> BTreeMap<String, String> {
     let mut out: BTreeMap<String, String> = BTreeMap::new();

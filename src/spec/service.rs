@@ -527,7 +527,7 @@ pub(crate) fn placeholder_keys(text: &str) -> impl Iterator<Item = &str> {
 
 /// Replaces each `{key}` in `text` with `lookup(key)`; unknown keys, and braces around text that
 /// cannot be a key (see [`is_placeholder_key`]), are left as written.
-pub fn expand_placeholders(text: &str, lookup: impl Fn(&str) -> Option<String>) -> String {
+pub(crate) fn expand_placeholders(text: &str, lookup: impl Fn(&str) -> Option<String>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(open) = rest.find('{') {

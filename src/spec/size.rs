@@ -25,11 +25,12 @@ const UNITS: &[(&str, u64)] = &[
 ];
 
 /// What a size looks like, for error messages.
-pub const EXAMPLES: &str = "`512MiB`, `1GiB` (powers of 1024), `500MB`, `1GB` (powers of 1000) \
+pub(crate) const EXAMPLES: &str =
+    "`512MiB`, `1GiB` (powers of 1024), `500MB`, `1GB` (powers of 1000) \
                             or `1048576` (bytes)";
 
 /// Parses `1GiB`, `512 MiB`, `10KB`, `100`, `100B` into bytes.
-pub fn parse(text: &str) -> Result<u64, String> {
+pub(crate) fn parse(text: &str) -> Result<u64, String> {
     let t = text.trim();
     let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
@@ -68,7 +69,7 @@ fn single_letter(unit: &str) -> Option<char> {
 
 /// Prints bytes in the largest unit that holds them exactly (`1GiB`, `500MB`, `1536B`); what
 /// it prints parses back to the same number.
-pub fn format(bytes: u64) -> String {
+pub(crate) fn format(bytes: u64) -> String {
     if bytes == 0 {
         return "0B".to_owned();
     }

@@ -1,5 +1,6 @@
 //! Loading, overlays and every validation error, with its exact message.
 
+use super::service::HealthSpec;
 use super::*;
 
 const CACHE: &str = "name: cache

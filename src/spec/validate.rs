@@ -404,7 +404,7 @@ fn check_placeholders(s: &ServiceSpec, arg: &str) -> Result<(), String> {
 }
 
 /// The first dependency cycle, as names with the first repeated at the end.
-pub fn find_cycle(services: &[ServiceSpec]) -> Option<Vec<String>> {
+pub(crate) fn find_cycle(services: &[ServiceSpec]) -> Option<Vec<String>> {
     fn visit(
         services: &[ServiceSpec],
         i: usize,

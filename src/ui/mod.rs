@@ -5,6 +5,6 @@ mod printer;
 mod progress;
 mod table;
 
-pub use printer::{DataStream, Printer, Style};
-pub use progress::{LifecycleReporter, ProgressKind};
-pub use table::Table;
+pub(crate) use printer::{DataStream, Printer, Style};
+pub(crate) use progress::{LifecycleReporter, ProgressKind};
+pub(crate) use table::Table;

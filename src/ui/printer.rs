@@ -10,7 +10,7 @@ use serde::Serialize;
 
 /// A colour role; rendered only when colour is on.
 #[derive(Debug, Clone, Copy)]
-pub enum Style {
+pub(crate) enum Style {
     /// Healthy, done.
     Good,
     /// Needs attention.
@@ -37,19 +37,19 @@ impl Style {
 
 /// Buffered stdout for streams of data (`sub`, `tail`, `replay`): callers flush when they are
 /// idle, so a burst is written in large chunks and a trickle still shows at once.
-pub struct DataStream {
+pub(crate) struct DataStream {
     out: std::io::BufWriter<std::io::Stdout>,
     closed: bool,
 }
 
 impl DataStream {
     /// Writes one line; `false` once the reader has gone away (`| head`).
-    pub fn line(&mut self, line: &str) -> bool {
+    pub(crate) fn line(&mut self, line: &str) -> bool {
         self.bytes(line.as_bytes()) && self.bytes(b"\n")
     }
 
     /// Writes raw bytes; `false` once the reader has gone away.
-    pub fn bytes(&mut self, b: &[u8]) -> bool {
+    pub(crate) fn bytes(&mut self, b: &[u8]) -> bool {
         if !self.closed && self.out.write_all(b).is_err() {
             self.closed = true;
         }
@@ -57,7 +57,7 @@ impl DataStream {
     }
 
     /// Flushes; `false` once the reader has gone away.
-    pub fn flush(&mut self) -> bool {
+    pub(crate) fn flush(&mut self) -> bool {
         if !self.closed && self.out.flush().is_err() {
             self.closed = true;
         }
@@ -73,7 +73,7 @@ impl Drop for DataStream {
 
 /// Writes data to stdout and messages to stderr, honouring `--json`, `--quiet` and colour.
 #[derive(Debug, Clone)]
-pub struct Printer {
+pub(crate) struct Printer {
     json: bool,
     quiet: bool,
     color_stdout: bool,
@@ -82,7 +82,7 @@ pub struct Printer {
 
 impl Printer {
     /// A printer for the given output choices.
-    pub fn new(json: bool, quiet: bool, color_stdout: bool, color_stderr: bool) -> Self {
+    pub(crate) fn new(json: bool, quiet: bool, color_stdout: bool, color_stderr: bool) -> Self {
         Self {
             json,
             quiet,
@@ -92,30 +92,29 @@ impl Printer {
     }
 
     /// Whether data should be printed as JSON.
-    pub fn json(&self) -> bool {
+    pub(crate) fn json(&self) -> bool {
         self.json
     }
 
     /// Whether colour is on for stdout.
-    pub fn color_stdout(&self) -> bool {
+    pub(crate) fn color_stdout(&self) -> bool {
         self.color_stdout
     }
 
     /// A buffered stream of data lines on stdout.
-    pub fn data_stream(&self) -> DataStream {
+    // Output goes through the Printer even where it needs none of its settings.
+    #[allow(clippy::unused_self)]
+    pub(crate) fn data_stream(&self) -> DataStream {
         DataStream {
             out: std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout()),
             closed: false,
         }
     }
 
-    /// Whether `--quiet` is on.
-    pub fn quiet(&self) -> bool {
-        self.quiet
-    }
-
     /// One line of data on stdout.
-    pub fn data(&self, line: &str) {
+    // Output goes through the Printer even where it needs none of its settings.
+    #[allow(clippy::unused_self)]
+    pub(crate) fn data(&self, line: &str) {
         let mut out = std::io::stdout().lock();
         // A closed pipe (`arc logs | head`) is not an error worth a panic.
         let _ = writeln!(out, "{line}");
@@ -123,7 +122,7 @@ impl Printer {
     }
 
     /// A value as pretty JSON on stdout.
-    pub fn json_value<T: Serialize>(&self, value: &T) {
+    pub(crate) fn json_value<T: Serialize>(&self, value: &T) {
         match serde_json::to_string_pretty(value) {
             Ok(s) => self.data(&s),
             Err(e) => self.error(&format!("cannot encode JSON: {e}")),
@@ -131,7 +130,7 @@ impl Printer {
     }
 
     /// A value as one JSON line on stdout (JSON Lines for streams).
-    pub fn json_line<T: Serialize>(&self, value: &T) {
+    pub(crate) fn json_line<T: Serialize>(&self, value: &T) {
         match serde_json::to_string(value) {
             Ok(s) => self.data(&s),
             Err(e) => self.error(&format!("cannot encode JSON: {e}")),
@@ -139,21 +138,21 @@ impl Printer {
     }
 
     /// A progress or status line on stderr (hidden by `--quiet`).
-    pub fn info(&self, line: &str) {
+    pub(crate) fn info(&self, line: &str) {
         if !self.quiet {
             eprintln!("{line}");
         }
     }
 
     /// A warning on stderr (hidden by `--quiet`).
-    pub fn warn(&self, line: &str) {
+    pub(crate) fn warn(&self, line: &str) {
         if !self.quiet {
             eprintln!("{}: {line}", self.paint_err("warning", Style::Warn));
         }
     }
 
     /// An error on stderr, with its causes and a hint.
-    pub fn error_report(&self, message: &str, causes: &[String], hint: Option<&str>) {
+    pub(crate) fn error_report(&self, message: &str, causes: &[String], hint: Option<&str>) {
         let mut s = format!("{}: {message}", self.paint_err("error", Style::Bad));
         for c in causes {
             s.push_str("\n  Caused by: ");
@@ -169,22 +168,24 @@ impl Printer {
     }
 
     /// A one-line error on stderr.
-    pub fn error(&self, message: &str) {
+    pub(crate) fn error(&self, message: &str) {
         self.error_report(message, &[], None);
     }
 
     /// Raw text on stderr (log tails shown with an error).
-    pub fn stderr_block(&self, text: &str) {
+    // Output goes through the Printer even where it needs none of its settings.
+    #[allow(clippy::unused_self)]
+    pub(crate) fn stderr_block(&self, text: &str) {
         eprintln!("{text}");
     }
 
     /// `text` in `style` when stdout has colour.
-    pub fn paint(&self, text: &str, style: Style) -> String {
+    pub(crate) fn paint(&self, text: &str, style: Style) -> String {
         paint(text, style, self.color_stdout)
     }
 
     /// `text` in `style` when stderr has colour.
-    pub fn paint_err(&self, text: &str, style: Style) -> String {
+    pub(crate) fn paint_err(&self, text: &str, style: Style) -> String {
         paint(text, style, self.color_stderr)
     }
 }

@@ -12,7 +12,7 @@ use crate::ui::{Printer, Style};
 
 /// How progress is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProgressKind {
+pub(crate) enum ProgressKind {
     /// Spinners (a terminal).
     Live,
     /// One line per event.
@@ -24,7 +24,7 @@ pub enum ProgressKind {
 }
 
 /// A [`Reporter`] for `arc up`/`arc down`: everything on stderr.
-pub struct LifecycleReporter {
+pub(crate) struct LifecycleReporter {
     printer: Printer,
     kind: ProgressKind,
     multi: Option<MultiProgress>,
@@ -33,7 +33,7 @@ pub struct LifecycleReporter {
 
 impl LifecycleReporter {
     /// Spinners when `live`, else one line per event (nothing with `--quiet`).
-    pub fn new(printer: Printer, live: bool) -> Self {
+    pub(crate) fn new(printer: Printer, live: bool) -> Self {
         Self::with_kind(
             printer,
             if live {
@@ -45,7 +45,7 @@ impl LifecycleReporter {
     }
 
     /// A reporter of the given kind.
-    pub fn with_kind(printer: Printer, kind: ProgressKind) -> Self {
+    pub(crate) fn with_kind(printer: Printer, kind: ProgressKind) -> Self {
         let multi = (kind == ProgressKind::Live)
             .then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr()));
         Self {

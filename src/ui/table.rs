@@ -4,13 +4,13 @@ use comfy_table::presets::NOTHING;
 use comfy_table::{ContentArrangement, Table as Comfy};
 
 /// A borderless table with a header row.
-pub struct Table {
+pub(crate) struct Table {
     inner: Comfy,
 }
 
 impl Table {
     /// A table with these column headers.
-    pub fn new(headers: &[&str]) -> Self {
+    pub(crate) fn new(headers: &[&str]) -> Self {
         let mut inner = Comfy::new();
         inner
             .load_preset(NOTHING)
@@ -23,12 +23,12 @@ impl Table {
     }
 
     /// Adds a row.
-    pub fn row(&mut self, cells: Vec<String>) {
+    pub(crate) fn row(&mut self, cells: Vec<String>) {
         self.inner.add_row(cells);
     }
 
     /// The rendered table, trailing spaces trimmed.
-    pub fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         self.inner
             .to_string()
             .lines()

@@ -50,7 +50,6 @@ pub(crate) use client::Tls;
 pub(crate) use client::{
     is_dropped, Client, InitialPosition, OutgoingMessage, SubType, DEFAULT_KEEPALIVE,
 };
-#[cfg_attr(not(test), allow(unused_imports))]
 pub(crate) use codec::{Message, MessageId};
 pub(crate) use compression::Compression;
 pub(crate) use topic::{fold_partitions, TopicConsumer, TopicProducer};

@@ -7,7 +7,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use futures::FutureExt as _;
 
-use super::replay::window;
+use super::window::window;
 use crate::bus::subject;
 use crate::cli::{AdminArgs, LogConnectArgs, MessageGetArgs, ReplayArgs, TailArgs};
 use crate::commands::pipeline::client;

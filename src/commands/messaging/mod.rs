@@ -11,64 +11,18 @@ pub(super) mod request;
 pub(crate) mod streams;
 pub(super) mod subscribe;
 mod template;
+mod window;
 
 pub(super) use pulsar::{
     apply_topics, list_topics, provision_topics, publish_pulsar, replay_pulsar, subscribe_pulsar,
     topic_info,
 };
 
+use super::endpoint_or;
 use crate::bus::nats::{NatsOptions, Received};
 use crate::cli::ConnectArgs;
 use crate::settings::Settings;
-use crate::spec::Catalog;
 use crate::ui::{DataStream, Printer, Style};
-
-/// The value of an `ARC_*` endpoint from the project's services (overlays applied: the ports
-/// the profile runs on, whichever runtime runs it; every instance of a replicated one), else
-/// `fallback` when no service exports it. The services `arc up` started come first (with a
-/// gateway among them, the pipeline's URL is the gateway's); else the catalog's, without the
-/// services that only stand in front of others. Files that do not load are an error (exit 2,
-/// with their file:line diagnostics), never a silent fallback: a broken overlay would otherwise
-/// send arc to the stock address, the wrong server.
-pub(crate) fn endpoint(
-    settings: &Settings,
-    key: &str,
-    fallback: &str,
-) -> Result<String, crate::error::Error> {
-    let catalog = Catalog::load(settings.project_dir.as_deref(), &settings.overlays)?;
-    let recorded = super::started::read(&settings.state_dir);
-    let running = super::started::running(&catalog.services, &recorded);
-    if let Some(v) =
-        crate::spec::fronted_exports(&running, crate::spec::ServiceSpec::resolved_exports)
-            .remove(key)
-    {
-        return Ok(v);
-    }
-    // A replicated service's instances give one list (every node of a NATS cluster).
-    Ok(crate::spec::join_exports(
-        catalog
-            .services
-            .iter()
-            .filter(|s| s.fronts.is_empty())
-            .map(crate::spec::ServiceSpec::resolved_exports),
-    )
-    .remove(key)
-    .unwrap_or_else(|| fallback.to_owned()))
-}
-
-/// `given` (a flag or its `ARC_*` variable), else [`endpoint`]: the files are read only when
-/// no address was given.
-pub(crate) fn endpoint_or(
-    settings: &Settings,
-    given: Option<&String>,
-    key: &str,
-    fallback: &str,
-) -> Result<String, crate::error::Error> {
-    match given {
-        Some(g) => Ok(g.clone()),
-        None => endpoint(settings, key, fallback),
-    }
-}
 
 /// NATS connection options from the flags, with the endpoint default.
 pub(super) fn nats_options(

@@ -2,53 +2,18 @@
 //! (and optionally re-publish it live with `--to`), and exit at the end of what exists.
 
 use async_nats::jetstream::consumer::{pull::OrderedConfig, DeliverPolicy};
-use chrono::{DateTime, Utc};
 use futures::{FutureExt, StreamExt};
 
+// Also imported from here by pulsar.rs.
+pub(super) use super::window::window;
 use super::{emit, is_pulsar_topic, nats_options, Format, HumanLine};
 use crate::bus::nats::{connect, headers_map, Received};
-use crate::bus::{subject, timespec, BusError};
+use crate::bus::{subject, BusError};
 use crate::cli::ReplayArgs;
 use crate::commands::ExitStatus;
 use crate::error::Error;
 use crate::settings::Settings;
 use crate::ui::Printer;
-
-/// The time window, parsed once against one `now`.
-pub(super) struct Window {
-    pub since: DateTime<Utc>,
-    pub until: Option<DateTime<Utc>>,
-}
-
-/// Validates the arguments shared by both backends.
-pub(super) fn window(args: &ReplayArgs) -> Result<Window, Error> {
-    let now = Utc::now();
-    let since = timespec::parse(&args.since, now)?;
-    let until = args
-        .until
-        .as_deref()
-        .map(|u| timespec::parse(u, now))
-        .transpose()?;
-    if let Some(u) = until {
-        if u < since {
-            return Err(BusError::Invalid {
-                what: "time window",
-                input: format!(
-                    "--since {} --until {}",
-                    args.since,
-                    args.until.as_deref().unwrap_or_default()
-                ),
-                reason: "`--until` is before `--since`".into(),
-                example: "`--since 2h --until 1h`".into(),
-            }
-            .into());
-        }
-    }
-    if let Some(to) = &args.to {
-        subject::publish(to)?;
-    }
-    Ok(Window { since, until })
-}
 
 /// Replays.
 pub(crate) async fn run(

@@ -10,13 +10,13 @@ use subtle::ConstantTimeEq;
 use super::{ApiError, AppState};
 
 /// The request carries the admin token in its `Authorization` header.
-pub struct Admin;
+pub(crate) struct Admin;
 
 /// The request carries the admin token in its `Authorization` header or its `?token=`.
-pub struct AdminOrQuery;
+pub(crate) struct AdminOrQuery;
 
 /// The bearer token of a request's `Authorization` header.
-pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers
         .get(header::AUTHORIZATION)?
         .to_str()

@@ -13,7 +13,7 @@ use super::{ApiError, AppState};
 use crate::pipeline::config::{self as cfg, Invalid};
 use crate::pipeline::store::{Backbone, Precondition, WriteError};
 
-pub async fn list_backbones(
+pub(crate) async fn list_backbones(
     _: Admin,
     State(s): State<AppState>,
 ) -> Result<Json<Vec<Backbone>>, ApiError> {
@@ -44,7 +44,7 @@ fn parse_backbone(body: &[u8], system_id: Option<&str>) -> Result<Backbone, ApiE
     Ok(b)
 }
 
-pub async fn create_backbone(
+pub(crate) async fn create_backbone(
     _: Admin,
     State(s): State<AppState>,
     body: Bytes,
@@ -85,7 +85,7 @@ async fn backbone_response(
     ))
 }
 
-pub async fn get_backbone(
+pub(crate) async fn get_backbone(
     _: Admin,
     State(s): State<AppState>,
     Path(system_id): Path<String>,
@@ -93,7 +93,7 @@ pub async fn get_backbone(
     backbone_response(&s, &system_id, StatusCode::OK).await
 }
 
-pub async fn put_backbone(
+pub(crate) async fn put_backbone(
     _: Admin,
     State(s): State<AppState>,
     headers: HeaderMap,
@@ -111,7 +111,7 @@ pub async fn put_backbone(
     backbone_response(&s, &system_id, written(created)).await
 }
 
-pub async fn delete_backbone(
+pub(crate) async fn delete_backbone(
     _: Admin,
     State(s): State<AppState>,
     headers: HeaderMap,

@@ -16,14 +16,14 @@ use crate::pipeline::config::{self as cfg, GlobalConfig, Invalid, TopicConfig};
 const GLOBAL: &str = "global";
 const TOPIC: &str = "topic";
 
-pub async fn get_global(_: Admin, State(s): State<AppState>) -> Result<Response, ApiError> {
+pub(crate) async fn get_global(_: Admin, State(s): State<AppState>) -> Result<Response, ApiError> {
     let d = s.store.get(GLOBAL, GLOBAL).await?.ok_or_else(|| {
         ApiError::not_found("no global configuration is stored (built-in defaults apply); PUT one")
     })?;
     Ok(with_etag(StatusCode::OK, d.body, d.version))
 }
 
-pub async fn put_global(
+pub(crate) async fn put_global(
     _: Admin,
     State(s): State<AppState>,
     headers: HeaderMap,
@@ -41,7 +41,7 @@ pub async fn put_global(
     Ok(with_etag(written(created), value, version))
 }
 
-pub async fn delete_global(
+pub(crate) async fn delete_global(
     _: Admin,
     State(s): State<AppState>,
     headers: HeaderMap,
@@ -68,7 +68,7 @@ async fn delete_doc(
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub async fn list_topics(_: Admin, State(s): State<AppState>) -> Result<Response, ApiError> {
+pub(crate) async fn list_topics(_: Admin, State(s): State<AppState>) -> Result<Response, ApiError> {
     let items: Vec<serde_json::Value> = s
         .store
         .list(TOPIC)
@@ -81,7 +81,7 @@ pub async fn list_topics(_: Admin, State(s): State<AppState>) -> Result<Response
     Ok(Json(items).into_response())
 }
 
-pub async fn get_topic(
+pub(crate) async fn get_topic(
     _: Admin,
     State(s): State<AppState>,
     Path(topic): Path<String>,
@@ -94,7 +94,7 @@ pub async fn get_topic(
     Ok(with_etag(StatusCode::OK, d.body, d.version))
 }
 
-pub async fn put_topic(
+pub(crate) async fn put_topic(
     _: Admin,
     State(s): State<AppState>,
     headers: HeaderMap,
@@ -142,7 +142,7 @@ async fn trial_policies(compiled: cfg::CompiledTopic) -> Result<(), Invalid> {
     }
 }
 
-pub async fn delete_topic(
+pub(crate) async fn delete_topic(
     _: Admin,
     State(s): State<AppState>,
     headers: HeaderMap,

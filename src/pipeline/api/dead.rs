@@ -12,7 +12,7 @@ use crate::pipeline::dead::{list, take, take_all, Action, Listing, Place};
 
 /// `?place=ingest|log&limit=N`.
 #[derive(Debug, Deserialize)]
-pub struct PlaceQuery {
+pub(crate) struct PlaceQuery {
     place: Option<String>,
     limit: Option<usize>,
 }
@@ -36,12 +36,12 @@ fn unknown_place(p: &str) -> ApiError {
 
 /// `GET /v1/dead`'s answer.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct DeadList {
+pub(crate) struct DeadList {
     pub places: Vec<Listing>,
 }
 
 /// `GET /v1/dead`: the letters of each place, newest first (default 100 a place, at most 1,000).
-pub async fn list_dead(
+pub(crate) async fn list_dead(
     _: AdminOrQuery,
     State(s): State<AppState>,
     Query(q): Query<PlaceQuery>,
@@ -68,7 +68,7 @@ async fn take_one(
 }
 
 /// `POST /v1/dead/{dead_id}/retry`: puts the letter back where it came from.
-pub async fn retry_dead(
+pub(crate) async fn retry_dead(
     _: Admin,
     State(s): State<AppState>,
     Path(dead_id): Path<String>,
@@ -77,7 +77,7 @@ pub async fn retry_dead(
 }
 
 /// `DELETE /v1/dead/{dead_id}`: deletes the letter.
-pub async fn drop_dead(
+pub(crate) async fn drop_dead(
     _: Admin,
     State(s): State<AppState>,
     Path(dead_id): Path<String>,
@@ -103,7 +103,7 @@ async fn take_every(
 }
 
 /// `POST /v1/dead/retry?place=P`: every letter of P back where it came from.
-pub async fn retry_all(
+pub(crate) async fn retry_all(
     _: Admin,
     State(s): State<AppState>,
     Query(q): Query<PlaceQuery>,
@@ -112,7 +112,7 @@ pub async fn retry_all(
 }
 
 /// `DELETE /v1/dead?place=P`: deletes every letter of P.
-pub async fn drop_all(
+pub(crate) async fn drop_all(
     _: Admin,
     State(s): State<AppState>,
     Query(q): Query<PlaceQuery>,

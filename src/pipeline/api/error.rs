@@ -13,7 +13,7 @@ use crate::pipeline::store::{StoreError, StoreErrorKind, WriteError};
 
 /// Why a request was refused.
 #[derive(Debug)]
-pub enum ApiError {
+pub(crate) enum ApiError {
     /// `{"error": message, "reason": reason, "field": …}`.
     Refused {
         status: StatusCode,
@@ -28,7 +28,11 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, reason: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(
+        status: StatusCode,
+        reason: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
         ApiError::Refused {
             status,
             reason,
@@ -39,12 +43,12 @@ impl ApiError {
     }
 
     /// 404 `not_found`.
-    pub fn not_found(message: impl Into<String>) -> Self {
+    pub(crate) fn not_found(message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, "not_found", message)
     }
 
     /// 400 `invalid`, naming the field at fault.
-    pub fn invalid(field: &str, reason: impl Into<String>) -> Self {
+    pub(crate) fn invalid(field: &str, reason: impl Into<String>) -> Self {
         Self::from(Invalid {
             field: field.to_owned(),
             reason: reason.into(),
@@ -52,12 +56,12 @@ impl ApiError {
     }
 
     /// 503 `unavailable`.
-    pub fn unavailable(message: impl Into<String>) -> Self {
+    pub(crate) fn unavailable(message: impl Into<String>) -> Self {
         Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message)
     }
 
     /// A failed write of `what` (a document, a backbone).
-    pub fn write(e: WriteError, what: &str) -> Self {
+    pub(crate) fn write(e: WriteError, what: &str) -> Self {
         match e {
             WriteError::Conflict { current } => {
                 let message = match current {
@@ -86,7 +90,7 @@ impl ApiError {
     }
 
     /// The status answered.
-    pub fn status(&self) -> StatusCode {
+    pub(crate) fn status(&self) -> StatusCode {
         match self {
             ApiError::Refused { status, .. } => *status,
             ApiError::Rejected(r) => {
@@ -134,7 +138,7 @@ impl From<QueueError> for ApiError {
 }
 
 /// `"v3"`, the ETag of version 3.
-pub fn etag(version: i64) -> HeaderValue {
+pub(crate) fn etag(version: i64) -> HeaderValue {
     HeaderValue::from_str(&format!("\"v{version}\"")).unwrap_or(HeaderValue::from_static("\"v0\""))
 }
 

@@ -18,21 +18,21 @@ use crate::pipeline::envelope::Envelope;
 use crate::pipeline::logger::COMMITTED;
 
 /// How far a feed client may fall behind before it is dropped.
-pub const FEED_BUFFER: usize = 4096;
+pub(crate) const FEED_BUFFER: usize = 4096;
 
 /// The page at `/`.
 const PAGE: &str = include_str!("../../../assets/feed.html");
 
-pub async fn page() -> Html<&'static str> {
+pub(crate) async fn page() -> Html<&'static str> {
     Html(PAGE)
 }
 
 #[derive(Deserialize)]
-pub struct FeedQuery {
+pub(crate) struct FeedQuery {
     subject: Option<String>,
 }
 
-pub async fn feed(
+pub(crate) async fn feed(
     _: AdminOrQuery,
     State(s): State<AppState>,
     Query(q): Query<FeedQuery>,
@@ -102,7 +102,7 @@ async fn close(socket: &mut WebSocket, reason: &str) {
 
 /// Feeds the broadcast channel from the loggers' announcements (whichever process logged); ends
 /// with an error when the subscription does (the supervisor subscribes again).
-pub async fn relay(
+pub(crate) async fn relay(
     nats: async_nats::Client,
     tx: broadcast::Sender<Arc<Envelope>>,
     beat: crate::pipeline::supervisor::Beat,

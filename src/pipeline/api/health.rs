@@ -9,11 +9,11 @@ use axum::Json;
 use super::AppState;
 use crate::pipeline::Components;
 
-pub async fn healthz() -> Response {
+pub(crate) async fn healthz() -> Response {
     (StatusCode::OK, Json(serde_json::json!({"status": "ok"}))).into_response()
 }
 
-pub async fn readyz(State(s): State<AppState>) -> Response {
+pub(crate) async fn readyz(State(s): State<AppState>) -> Response {
     let nats = s.pipeline.nats_connected();
     let config = s.pipeline.snapshot().map(|c| c.version.clone());
     let store = s.store.ping().await.map_err(|e| e.describe());
@@ -52,7 +52,7 @@ fn needs_store(c: Components) -> bool {
     c.config || c.registry || c.logger || c.query
 }
 
-pub async fn metrics(State(s): State<AppState>) -> Response {
+pub(crate) async fn metrics(State(s): State<AppState>) -> Response {
     (
         [(
             header::CONTENT_TYPE,

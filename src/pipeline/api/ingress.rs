@@ -75,7 +75,7 @@ pub fn parse_batch(headers: &HeaderMap, body: &[u8]) -> Result<Vec<Incoming>, Re
     ])
 }
 
-pub async fn post_messages(
+pub(crate) async fn post_messages(
     State(s): State<AppState>,
     headers: HeaderMap,
     body: Bytes,
@@ -95,11 +95,11 @@ pub async fn post_messages(
 }
 
 #[derive(serde::Deserialize)]
-pub struct WsQuery {
+pub(crate) struct WsQuery {
     token: Option<String>,
 }
 
-pub async fn ws_upgrade(
+pub(crate) async fn ws_upgrade(
     State(s): State<AppState>,
     headers: HeaderMap,
     Query(q): Query<WsQuery>,

@@ -15,12 +15,12 @@ use crate::pipeline::envelope::Envelope;
 use crate::pipeline::store::messages::MessageFilter;
 
 /// The most messages a page holds (and the default).
-pub const MAX_PAGE: i64 = 1000;
+pub(crate) const MAX_PAGE: i64 = 1000;
 const DEFAULT_PAGE: i64 = 100;
 
 /// `GET /v1/messages?…`: what selects a page.
 #[derive(Debug, Default, Serialize, Deserialize)]
-pub struct ListQuery {
+pub(crate) struct ListQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// RFC 3339.
@@ -40,13 +40,13 @@ pub struct ListQuery {
 
 /// `GET /v1/messages`'s answer.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct Page<M = Envelope> {
+pub(crate) struct Page<M = Envelope> {
     pub messages: Vec<M>,
     /// The cursor of the next page; `None` on the last.
     pub next_cursor: Option<String>,
 }
 
-pub async fn get_message(
+pub(crate) async fn get_message(
     _: AdminOrQuery,
     State(s): State<AppState>,
     Path(id): Path<String>,
@@ -58,7 +58,7 @@ pub async fn get_message(
         .ok_or_else(|| ApiError::not_found(format!("no message `{id}` in the log")))
 }
 
-pub async fn list_messages(
+pub(crate) async fn list_messages(
     _: AdminOrQuery,
     State(s): State<AppState>,
     Query(q): Query<ListQuery>,

@@ -16,18 +16,18 @@ use super::fanout::Pipeline;
 use super::store::Store;
 use super::Components;
 
-pub mod auth;
-pub mod backbones;
-pub mod config;
-pub mod dead;
-pub mod error;
-pub mod feed;
-pub mod health;
-pub mod ingress;
-pub mod messages;
+pub(crate) mod auth;
+pub(crate) mod backbones;
+pub(crate) mod config;
+pub(crate) mod dead;
+pub(crate) mod error;
+pub(crate) mod feed;
+pub(crate) mod health;
+pub(crate) mod ingress;
+pub(crate) mod messages;
 mod versioned;
 
-pub use error::ApiError;
+pub(crate) use error::ApiError;
 pub use ingress::parse_batch;
 
 /// The largest request body (a batch); a single message's limit is its topic's.
@@ -35,7 +35,7 @@ const MAX_BODY: usize = 64 << 20;
 
 /// What every handler shares.
 #[derive(Clone)]
-pub struct AppState {
+pub(crate) struct AppState {
     pub pipeline: Arc<Pipeline>,
     pub store: Arc<Store>,
     pub admin_token: Option<Arc<str>>,
@@ -51,7 +51,7 @@ pub struct AppState {
 }
 
 /// The routes of the components `state` runs.
-pub fn router(state: AppState) -> Router {
+pub(crate) fn router(state: AppState) -> Router {
     let mut r = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

@@ -39,7 +39,7 @@ fn envelope(r: &tokio_postgres::Row) -> Envelope {
 
 /// What a page of the log is cut from.
 #[derive(Debug, Clone, Default)]
-pub struct MessageFilter {
+pub(crate) struct MessageFilter {
     /// A NATS subject pattern, already checked (`None` or `>`: every subject).
     pub subject: Option<String>,
     /// Logged at or after this time.
@@ -55,7 +55,7 @@ pub struct MessageFilter {
 
 impl Store {
     /// The logged message `id`.
-    pub async fn message(&self, id: &str) -> Result<Option<Envelope>, StoreError> {
+    pub(crate) async fn message(&self, id: &str) -> Result<Option<Envelope>, StoreError> {
         let c = self.client().await?;
         let row = c
             .query_opt(
@@ -68,7 +68,7 @@ impl Store {
     }
 
     /// The logged messages `f` selects, oldest first.
-    pub async fn messages(&self, f: &MessageFilter) -> Result<Vec<Envelope>, StoreError> {
+    pub(crate) async fn messages(&self, f: &MessageFilter) -> Result<Vec<Envelope>, StoreError> {
         // The page's keys first, from the indexes alone where the filters allow (an index-only
         // scan of (subject, ts, id) for a subject pattern), then the rows of just that page.
         const SQL: &str = "WITH page AS (
@@ -98,7 +98,7 @@ impl Store {
     }
 
     /// A connection of the logger's own, ready to write batches.
-    pub async fn log_writer(&self) -> Result<LogWriter, StoreError> {
+    pub(crate) async fn log_writer(&self) -> Result<LogWriter, StoreError> {
         let pg = self.dedicated().await?;
         pg.batch_execute(
             "CREATE TEMP TABLE IF NOT EXISTS arc_messages_staging
@@ -112,7 +112,7 @@ impl Store {
 
     /// Deletes messages older than `days` (TimescaleDB: whole chunks); returns how many rows
     /// (chunks) went.
-    pub async fn drop_older_than(&self, days: u32) -> Result<u64, StoreError> {
+    pub(crate) async fn drop_older_than(&self, days: u32) -> Result<u64, StoreError> {
         let c = self.client().await?;
         let op = query_err("apply retention");
         let timescale: bool = c
@@ -143,7 +143,7 @@ impl Store {
 }
 
 /// A SQL `LIKE` prefix and a POSIX regex for a NATS subject pattern (`None`: everything).
-pub fn pattern_sql(p: &str) -> Option<(String, String)> {
+pub(crate) fn pattern_sql(p: &str) -> Option<(String, String)> {
     if p == ">" {
         return None;
     }
@@ -189,7 +189,7 @@ pub fn pattern_sql(p: &str) -> Option<(String, String)> {
 /// One queue entry, borrowed from its text: the JSON of headers and payload go to PostgreSQL as
 /// they are, without being parsed into values and printed again.
 #[derive(serde::Deserialize)]
-pub struct LogEntry<'a> {
+pub(crate) struct LogEntry<'a> {
     #[serde(borrow)]
     pub id: std::borrow::Cow<'a, str>,
     #[serde(borrow)]
@@ -208,13 +208,13 @@ pub struct LogEntry<'a> {
 }
 
 /// The logger's connection and what it knows of the log's schema.
-pub struct LogWriter {
+pub(crate) struct LogWriter {
     pg: Client,
     payload_type: Type,
 }
 
 /// Why a write failed.
-pub enum WriteFail {
+pub(crate) enum WriteFail {
     /// Something in the rows: the same rows fail again (split the batch to find which).
     Data(String),
     /// The store: down, or a problem no row causes (retry later).
@@ -222,7 +222,7 @@ pub enum WriteFail {
 }
 
 /// Which rows a write added.
-pub enum Inserted {
+pub(crate) enum Inserted {
     All,
     Some(std::collections::HashSet<String>),
 }
@@ -319,7 +319,7 @@ impl LogWriter {
     /// COPY straight into the log. When a row is already there (a batch written again after a crash)
     /// the COPY fails on the unique key; then the batch goes through the staging table and
     /// `INSERT … ON CONFLICT DO NOTHING` instead.
-    pub async fn write(&mut self, entries: &[LogEntry<'_>]) -> Result<Inserted, WriteFail> {
+    pub(crate) async fn write(&mut self, entries: &[LogEntry<'_>]) -> Result<Inserted, WriteFail> {
         let payload_type = &self.payload_type;
         if entries.is_empty() {
             return Ok(Inserted::Some(std::collections::HashSet::new()));

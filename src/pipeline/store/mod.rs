@@ -15,7 +15,7 @@ use tokio_postgres::{Client, NoTls};
 
 use crate::bus::nats::redact;
 
-pub mod messages;
+pub(crate) mod messages;
 
 /// Schema versions, applied in order, each once, in a transaction, under an advisory lock so
 /// that several pipeline instances starting together do not race.
@@ -91,7 +91,7 @@ const MIGRATION_LOCK: i64 = 0x0061_7263_0001;
 
 /// Why the log store did not answer a request.
 #[derive(Debug, thiserror::Error)]
-pub enum StoreError {
+pub(crate) enum StoreError {
     /// No connection could be made (or it was lost): try again later.
     #[error("the log store at {url} is unreachable")]
     Unreachable {
@@ -110,7 +110,7 @@ pub enum StoreError {
 
 /// What kind of failure a [`StoreError`] is, for the API's status code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StoreErrorKind {
+pub(crate) enum StoreErrorKind {
     /// The request itself is wrong (a value PostgreSQL will not take, SQLSTATE classes 22 and
     /// 42, or a parameter the client could not encode): the same request fails again.
     BadRequest,
@@ -120,7 +120,7 @@ pub enum StoreErrorKind {
 
 impl StoreError {
     /// Whether retrying can help.
-    pub fn kind(&self) -> StoreErrorKind {
+    pub(crate) fn kind(&self) -> StoreErrorKind {
         match self {
             StoreError::Unreachable { .. } => StoreErrorKind::Unavailable,
             StoreError::Query { source, .. } => classify(source),
@@ -128,7 +128,7 @@ impl StoreError {
     }
 
     /// What failed and why, in one line (`… failed to read a message: <PostgreSQL's reason>`).
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         format!("{self}: {}", self.reason())
     }
 
@@ -147,7 +147,7 @@ impl StoreError {
 /// A request's fault or the store's: data exceptions (22) and syntax or access rule violations
 /// (42) are the request's, as is a parameter the client could not serialize; the rest (a lost
 /// connection, a server shutting down, a resource exhausted) is the store's.
-pub fn classify(e: &tokio_postgres::Error) -> StoreErrorKind {
+pub(crate) fn classify(e: &tokio_postgres::Error) -> StoreErrorKind {
     match e.code() {
         Some(code) if code.code().starts_with("22") || code.code().starts_with("42") => {
             StoreErrorKind::BadRequest
@@ -176,7 +176,7 @@ fn query_err(op: &str) -> impl Fn(tokio_postgres::Error) -> StoreError + '_ {
 
 /// What a write requires of the stored version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Precondition {
+pub(crate) enum Precondition {
     /// `If-Match`: the stored version must be this one.
     Match(i64),
     /// `If-None-Match: *`: nothing may be stored yet.
@@ -187,7 +187,7 @@ pub enum Precondition {
 
 /// Why a write did not happen.
 #[derive(Debug)]
-pub enum WriteError {
+pub(crate) enum WriteError {
     /// The precondition failed; the stored version (if any) is given.
     Conflict {
         current: Option<i64>,
@@ -207,7 +207,7 @@ impl From<StoreError> for WriteError {
 
 /// A stored document.
 #[derive(Debug, Clone)]
-pub struct Document {
+pub(crate) struct Document {
     pub name: String,
     pub body: serde_json::Value,
     pub version: i64,
@@ -216,7 +216,7 @@ pub struct Document {
 /// A registered messaging backbone.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Backbone {
+pub(crate) struct Backbone {
     pub system_id: String,
     pub org_id: String,
     pub cluster_id: String,
@@ -257,7 +257,7 @@ const OUT_OF_SERVICE: [&str; 4] = ["down", "inactive", "draining", "decommission
 
 impl Backbone {
     /// Checks a record a client sent; `system_id` comes from the URL when there is one.
-    pub fn check(&self) -> Result<(), super::config::Invalid> {
+    pub(crate) fn check(&self) -> Result<(), super::config::Invalid> {
         let bad = |field: &str, reason: &str| super::config::Invalid {
             field: field.to_owned(),
             reason: reason.to_owned(),
@@ -315,13 +315,13 @@ impl Backbone {
 }
 
 /// The pipeline's handle on PostgreSQL.
-pub struct Store {
+pub(crate) struct Store {
     url: String,
     client: Mutex<Option<Arc<Client>>>,
 }
 
 impl Store {
-    pub fn new(url: String) -> Self {
+    pub(crate) fn new(url: String) -> Self {
         Store {
             url,
             client: Mutex::new(None),
@@ -340,7 +340,7 @@ impl Store {
     }
 
     /// A connection of its own (the logger's long COPY transactions), migrated.
-    pub async fn dedicated(&self) -> Result<Client, StoreError> {
+    pub(crate) async fn dedicated(&self) -> Result<Client, StoreError> {
         let unreachable =
             |source: Box<dyn std::error::Error + Send + Sync>| StoreError::Unreachable {
                 url: redact(&self.url),
@@ -362,13 +362,8 @@ impl Store {
         Ok(client)
     }
 
-    /// The shared connection, for queries.
-    pub async fn shared(&self) -> Result<Arc<Client>, StoreError> {
-        self.client().await
-    }
-
     /// Connects and migrates now (for startup and `/readyz`).
-    pub async fn ping(&self) -> Result<(), StoreError> {
+    pub(crate) async fn ping(&self) -> Result<(), StoreError> {
         let c = self.client().await?;
         c.simple_query("SELECT 1")
             .await
@@ -376,7 +371,7 @@ impl Store {
         Ok(())
     }
 
-    pub async fn get(&self, kind: &str, name: &str) -> Result<Option<Document>, StoreError> {
+    pub(crate) async fn get(&self, kind: &str, name: &str) -> Result<Option<Document>, StoreError> {
         let c = self.client().await?;
         let row = c
             .query_opt(
@@ -392,7 +387,7 @@ impl Store {
         }))
     }
 
-    pub async fn list(&self, kind: &str) -> Result<Vec<Document>, StoreError> {
+    pub(crate) async fn list(&self, kind: &str) -> Result<Vec<Document>, StoreError> {
         let c = self.client().await?;
         let rows = c
             .query(
@@ -412,7 +407,7 @@ impl Store {
     }
 
     /// Writes a document under `pre`; returns its new version and whether it was created.
-    pub async fn put(
+    pub(crate) async fn put(
         &self,
         kind: &str,
         name: &str,
@@ -461,7 +456,7 @@ impl Store {
     }
 
     /// Deletes a document; `Ok(false)` when there was none.
-    pub async fn delete(
+    pub(crate) async fn delete(
         &self,
         kind: &str,
         name: &str,
@@ -486,7 +481,7 @@ impl Store {
         Ok(n > 0)
     }
 
-    pub async fn backbones(&self) -> Result<Vec<Backbone>, StoreError> {
+    pub(crate) async fn backbones(&self) -> Result<Vec<Backbone>, StoreError> {
         let c = self.client().await?;
         let rows = c
             .query(
@@ -498,7 +493,7 @@ impl Store {
         Ok(rows.iter().map(backbone_row).collect())
     }
 
-    pub async fn backbone(&self, system_id: &str) -> Result<Option<Backbone>, StoreError> {
+    pub(crate) async fn backbone(&self, system_id: &str) -> Result<Option<Backbone>, StoreError> {
         let c = self.client().await?;
         let row = c
             .query_opt(
@@ -512,7 +507,7 @@ impl Store {
 
     /// Writes a backbone record under `pre` (same rules as documents); returns the new version
     /// and whether it was created.
-    pub async fn put_backbone(
+    pub(crate) async fn put_backbone(
         &self,
         b: &Backbone,
         pre: Precondition,
@@ -567,7 +562,7 @@ impl Store {
     }
 
     /// Writes a backbone record whatever is stored (the pipeline registering its own backbone).
-    pub async fn upsert_backbone(&self, b: &Backbone) -> Result<(), StoreError> {
+    pub(crate) async fn upsert_backbone(&self, b: &Backbone) -> Result<(), StoreError> {
         let c = self.client().await?;
         let meta = serde_json::Value::Object(b.metadata.clone()).to_string();
         c.execute(
@@ -585,7 +580,7 @@ impl Store {
         Ok(())
     }
 
-    pub async fn delete_backbone(
+    pub(crate) async fn delete_backbone(
         &self,
         system_id: &str,
         if_match: Option<i64>,
@@ -609,7 +604,7 @@ impl Store {
 
     /// org id -> NATS URL, for routing: among an org's routable backbones, the most recently
     /// updated.
-    pub async fn routes(&self) -> Result<BTreeMap<String, String>, StoreError> {
+    pub(crate) async fn routes(&self) -> Result<BTreeMap<String, String>, StoreError> {
         let mut all = self.backbones().await?;
         all.retain(Backbone::routable);
         all.sort_by(|a, b| a.updated_at.cmp(&b.updated_at));

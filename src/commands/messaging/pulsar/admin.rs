@@ -10,7 +10,7 @@ use crate::bus::pulsar::{fold_partitions, PulsarError};
 use crate::bus::pulsar_admin::{AdminClient, AdminError};
 use crate::bus::BusError;
 use crate::cli::{ConnectArgs, StreamsApplyArgs};
-use crate::commands::messaging::endpoint_or;
+use crate::commands::endpoint_or;
 use crate::commands::ExitStatus;
 use crate::error::Error;
 use crate::provision::topics::{self, TopicsFile};

@@ -15,7 +15,7 @@ use serde::Serialize;
 use tokio::signal::unix::{signal, Signal, SignalKind};
 
 use super::publish::Bodies;
-use super::{emit, endpoint_or, Format};
+use super::{emit, Format};
 use crate::bus::nats::{parse_headers, redact, Received};
 use crate::bus::pulsar::{
     connect_owner, is_dropped, Client, Compression, InitialPosition, Message, OutgoingMessage,
@@ -23,6 +23,7 @@ use crate::bus::pulsar::{
 };
 use crate::bus::{timespec, BusError};
 use crate::cli::{ConnectArgs, Position, PubArgs, PulsarCompression, SubArgs, SubscriptionType};
+use crate::commands::endpoint_or;
 use crate::commands::ExitStatus;
 use crate::error::Error;
 use crate::settings::Settings;
