@@ -284,10 +284,29 @@ async fn feed_filters_and_drops_slow_clients() {
     // be larger than what the kernel buffers on loopback (up to ~10 MB here) plus the feed's own
     // buffer, or the server never has to give up on the client: 100,000 envelopes are ~25 MB.
     load(&serve.url, "feed.c.x", 10, 100_000, 1000).await;
-    // Read only once the logger has written the burst (the feed pushes what was logged): a
-    // client that began reading while a loaded machine's logger still lagged would keep up with
-    // it and rightly never be closed.
-    drained(&s.redis, Duration::from_secs(120)).await;
+    // Read once the server has given up on the client (its counter says so): a client that
+    // began reading earlier, while a loaded machine's logger still lagged, would keep up and
+    // rightly never be closed; one that waited too long would miss the close frame the server
+    // holds for it only so long.
+    let metrics = format!("{}/metrics", serve.url);
+    support::eventually(
+        "the server drops the slow client",
+        Duration::from_secs(120),
+        || {
+            let metrics = metrics.clone();
+            async move {
+                let Ok(r) = reqwest::get(&metrics).await else {
+                    return false;
+                };
+                r.text()
+                    .await
+                    .unwrap_or_default()
+                    .lines()
+                    .any(|l| l == "arc_feed_clients_dropped_total 1")
+            }
+        },
+    )
+    .await;
     let mut slow = slow;
     let mut reason = None;
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -303,4 +322,6 @@ async fn feed_filters_and_drops_slow_clients() {
     }
     let reason = reason.expect("the slow client was closed with a reason");
     assert!(reason.starts_with("too slow"), "{reason}");
+    // The logger kept going meanwhile.
+    drained(&s.redis, Duration::from_secs(60)).await;
 }

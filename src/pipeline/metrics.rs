@@ -35,6 +35,7 @@ pub(crate) struct Metrics {
     queue_depth: AtomicU64,
     config_reloads: AtomicU64,
     dead_letters: [AtomicU64; 2],
+    feed_dropped: AtomicU64,
 }
 
 fn source_index(s: Source) -> usize {
@@ -82,6 +83,11 @@ impl Metrics {
     /// Letters set aside by this process (see `dead`).
     pub(crate) fn dead_letters(&self, place: super::dead::Place, n: usize) {
         self.dead_letters[place as usize].fetch_add(n as u64, Ordering::Relaxed);
+    }
+
+    /// A live-feed client dropped for being too slow.
+    pub(crate) fn feed_client_dropped(&self) {
+        self.feed_dropped.fetch_add(1, Ordering::Relaxed);
     }
 
     pub(crate) fn config_reloaded(&self) {
@@ -146,6 +152,12 @@ impl Metrics {
                 self.dead_letters[place as usize].load(Ordering::Relaxed)
             );
         }
+        s.push_str("# HELP arc_feed_clients_dropped_total Live-feed clients closed for being too slow.\n# TYPE arc_feed_clients_dropped_total counter\n");
+        let _ = writeln!(
+            s,
+            "arc_feed_clients_dropped_total {}",
+            self.feed_dropped.load(Ordering::Relaxed)
+        );
         s
     }
 }

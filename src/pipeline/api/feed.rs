@@ -41,13 +41,15 @@ pub(crate) async fn feed(
     let pattern = q.subject.unwrap_or_else(|| ">".to_owned());
     subject::pattern(&pattern).map_err(|e| ApiError::invalid("subject", e.to_string()))?;
     let rx = s.feed.subscribe();
-    Ok(ws.on_upgrade(move |socket| feed_session(socket, rx, pattern)))
+    let metrics = s.pipeline.metrics.clone();
+    Ok(ws.on_upgrade(move |socket| feed_session(socket, rx, pattern, metrics)))
 }
 
 async fn feed_session(
     mut socket: WebSocket,
     mut rx: broadcast::Receiver<Arc<Envelope>>,
     pattern: String,
+    metrics: Arc<crate::pipeline::metrics::Metrics>,
 ) {
     loop {
         tokio::select! {
@@ -67,12 +69,14 @@ async fn feed_session(
                         Ok(Ok(())) => {}
                         Ok(Err(_)) => return,
                         Err(_) => {
+                            metrics.feed_client_dropped();
                             close(&mut socket, "too slow: a frame waited over 1 s").await;
                             return;
                         }
                     }
                 }
                 Err(broadcast::error::RecvError::Lagged(n)) => {
+                    metrics.feed_client_dropped();
                     close(&mut socket, &format!("too slow: fell {n} messages behind the log")).await;
                     return;
                 }
