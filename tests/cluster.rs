@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+use support::load::{self, Answer};
 use support::{free_port, repo, require_servers, Project};
 
 /// The first of `n` consecutive ports that are free now (instance `i` of a replicated service
@@ -336,158 +337,6 @@ fn p99(latencies: &[(Instant, Duration)], from: Instant, to: Instant) -> Duratio
         .unwrap_or_default()
 }
 
-/// One request of a producer: its id, when it was sent, how long the answer took and what it
-/// was (an HTTP status; for a WebSocket ack 202 or the rejection's code; 0: no answer).
-struct Answer {
-    id: String,
-    began: Instant,
-    took: Duration,
-    status: u16,
-}
-
-impl Answer {
-    fn ok(&self) -> bool {
-        (200..300).contains(&self.status)
-    }
-}
-
-/// Single messages `POST`ed to the gateway one after the other (ids `http-N`) until `stop`;
-/// `ok` counts the 2xx.
-async fn http_producer(gateway: String, stop: Arc<AtomicBool>, ok: Arc<AtomicU64>) -> Vec<Answer> {
-    let http = reqwest::Client::builder()
-        .timeout(Duration::from_secs(5))
-        .build()
-        .expect("client");
-    let mut answers = Vec::new();
-    let mut n = 0u64;
-    while !stop.load(Ordering::Relaxed) {
-        n += 1;
-        let id = format!("http-{n}");
-        let body = format!(r#"{{"subject": "agent.events.pl", "id": "{id}", "payload": {n}}}"#);
-        let began = Instant::now();
-        let status = match http
-            .post(format!("{gateway}/v1/messages"))
-            .body(body)
-            .send()
-            .await
-        {
-            Ok(r) => r.status().as_u16(),
-            Err(_) => 0,
-        };
-        let a = Answer {
-            id,
-            began,
-            took: began.elapsed(),
-            status,
-        };
-        if a.ok() {
-            ok.fetch_add(1, Ordering::Relaxed);
-        } else {
-            // What a producer does when refused: waits a little, goes on.
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        answers.push(a);
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
-    answers
-}
-
-/// A WebSocket producer on the gateway's `/v1/ws` (ids `ws-N`): one frame, then its ack, then
-/// the next; a connection that breaks (its instance killed) leaves the frame in flight
-/// unanswered, and the producer connects again (the gateway picks a live instance).
-async fn ws_producer(gateway: String, stop: Arc<AtomicBool>, ok: Arc<AtomicU64>) -> Vec<Answer> {
-    use futures::{SinkExt as _, StreamExt as _};
-    use tokio_tungstenite::tungstenite::Message;
-    let url = format!("{}/v1/ws", gateway.replace("http://", "ws://"));
-    let mut answers = Vec::new();
-    let mut n = 0u64;
-    'connect: while !stop.load(Ordering::Relaxed) {
-        let Ok(Ok((mut ws, _))) = tokio::time::timeout(
-            Duration::from_secs(5),
-            tokio_tungstenite::connect_async(&url),
-        )
-        .await
-        else {
-            tokio::time::sleep(Duration::from_millis(50)).await;
-            continue;
-        };
-        while !stop.load(Ordering::Relaxed) {
-            n += 1;
-            let id = format!("ws-{n}");
-            let frame =
-                format!(r#"{{"subject": "agent.events.pl", "id": "{id}", "payload": {n}}}"#);
-            let began = Instant::now();
-            let mut answer = Answer {
-                id,
-                began,
-                took: Duration::ZERO,
-                status: 0,
-            };
-            let sent = ws.send(Message::text(frame)).await.is_ok();
-            let ack = if sent {
-                tokio::time::timeout(Duration::from_secs(10), ws.next()).await
-            } else {
-                Ok(None)
-            };
-            answer.took = began.elapsed();
-            let Ok(Some(Ok(Message::Text(t)))) = ack else {
-                answers.push(answer);
-                continue 'connect;
-            };
-            let v: Value = serde_json::from_str(&t).unwrap_or_default();
-            answer.status = if v["status"] == "accepted" {
-                202
-            } else {
-                v["code"]
-                    .as_u64()
-                    .and_then(|c| u16::try_from(c).ok())
-                    .unwrap_or(500)
-            };
-            if answer.ok() {
-                ok.fetch_add(1, Ordering::Relaxed);
-            } else {
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            }
-            answers.push(answer);
-            tokio::time::sleep(Duration::from_millis(2)).await;
-        }
-    }
-    answers
-}
-
-/// The longest stretch without a 2xx, and the p99 latency of the 2xx sent in `[from, to)`.
-fn figures(answers: &[Answer], marks: [Instant; 3]) -> String {
-    let mut gap = Duration::ZERO;
-    let mut last = answers.first().map_or(marks[0], |a| a.began);
-    for a in answers.iter().filter(|a| a.ok()) {
-        let at = a.began + a.took;
-        gap = gap.max(at.saturating_duration_since(last));
-        last = at;
-    }
-    let p99 = |from: Instant, to: Instant| {
-        let mut l: Vec<Duration> = answers
-            .iter()
-            .filter(|a| a.ok() && a.began >= from && a.began < to)
-            .map(|a| a.took)
-            .collect();
-        l.sort();
-        l.get((l.len() * 99 / 100).min(l.len().saturating_sub(1)))
-            .copied()
-            .unwrap_or_default()
-    };
-    let start = answers.first().map_or(marks[0], |a| a.began);
-    format!(
-        "sent {}, 2xx {}, 5xx {}, no answer {}; longest gap without a 2xx {gap:?}; p99 latency before {:?}, during {:?}, after {:?}",
-        answers.len(),
-        answers.iter().filter(|a| a.ok()).count(),
-        answers.iter().filter(|a| a.status >= 500).count(),
-        answers.iter().filter(|a| a.status == 0).count(),
-        p99(start, marks[0]),
-        p99(marks[0], marks[1]),
-        p99(marks[1], marks[2]),
-    )
-}
-
 /// Issue 14: `arc up cluster` natively (three NATS nodes, two pipeline instances sharing Redis
 /// and PostgreSQL, Caddy as the gateway in front of them). An HTTP producer and a WebSocket
 /// producer send single messages through the gateway while the NATS node leading the stream and
@@ -506,14 +355,18 @@ async fn pipelines_and_nodes_killed_under_load_lose_no_accepted_message() {
     let gateway = format!("http://127.0.0.1:{}", c.gateway);
     let stop = Arc::new(AtomicBool::new(false));
     let ok = Arc::new(AtomicU64::new(0));
-    let http = tokio::spawn(http_producer(gateway.clone(), stop.clone(), ok.clone()));
-    let ws = tokio::spawn(ws_producer(gateway.clone(), stop.clone(), ok.clone()));
+    let http = tokio::spawn(load::http_producer(
+        gateway.clone(),
+        stop.clone(),
+        ok.clone(),
+    ));
+    let ws = tokio::spawn(load::ws_producer(gateway.clone(), stop.clone(), ok.clone()));
     let count_ok = || async { ok.load(Ordering::Relaxed) };
     eventually_at_least(&count_ok, 200).await;
     // The node that leads AGENT_EVENTS: the one whose death a core publish does not survive
     // (the stream has no leader until the others elect one; the connected node took the
     // message all the same).
-    let leader = stream_leader(&c.urls(), "AGENT_EVENTS").await;
+    let leader = load::stream_leader(&c.urls(), "AGENT_EVENTS").await;
     let killed_at = Instant::now();
     sigkill(c.pid(&leader));
     let pipeline_killed_at = Instant::now();
@@ -548,39 +401,14 @@ async fn pipelines_and_nodes_killed_under_load_lose_no_accepted_message() {
         "postgres://arc@127.0.0.1:{}/arc",
         c.project.ports["postgres"]
     );
-    let pg = support::pg(&db).await;
     let want = i64::try_from(accepted.len()).unwrap_or(i64::MAX);
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let (logged, distinct) = loop {
-        let row = pg
-            .query_one(
-                "SELECT count(*), count(DISTINCT id) FROM arc_messages WHERE id = ANY($1)",
-                &[&accepted],
-            )
-            .await
-            .expect("query");
-        let (logged, distinct): (i64, i64) = (row.get(0), row.get(1));
-        if distinct >= want || Instant::now() > deadline {
-            break (logged, distinct);
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
     assert_eq!(
-        (logged, distinct),
+        load::logged(&db, &accepted).await,
         (want, want),
         "every accepted id in the log exactly once"
     );
     let refused_ids: Vec<String> = refused.iter().map(|a| a.id.clone()).collect();
-    let refused_logged: Vec<String> = pg
-        .query(
-            "SELECT id FROM arc_messages WHERE id = ANY($1)",
-            &[&refused_ids],
-        )
-        .await
-        .expect("query")
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    let refused_logged = load::logged_of(&db, &refused_ids).await;
     // Only a request that was inside the killed instance may have been accepted and its answer
     // lost (the gateway answers 502 for it).
     let in_flight =
@@ -595,23 +423,7 @@ async fn pipelines_and_nodes_killed_under_load_lose_no_accepted_message() {
     );
 
     // And in the R3 stream that covers the subject, once (by the id the pipeline gave NATS).
-    let nats = async_nats::connect(c.urls().split(',').collect::<Vec<_>>().as_slice())
-        .await
-        .expect("nats");
-    let js = async_nats::jetstream::new(nats);
-    let mut stream = js.get_stream("AGENT_EVENTS").await.expect("stream");
-    let info = stream.info().await.expect("info").clone();
-    assert_eq!(info.config.num_replicas, 3);
-    let mut in_stream: BTreeMap<String, u64> = BTreeMap::new();
-    for seq in info.state.first_sequence..=info.state.last_sequence {
-        let m = stream.get_raw_message(seq).await.expect("message");
-        let id = m
-            .headers
-            .get(async_nats::header::NATS_MESSAGE_ID)
-            .map(|v| v.as_str().to_owned())
-            .unwrap_or_default();
-        *in_stream.entry(id).or_default() += 1;
-    }
+    let in_stream = load::ids_in_stream(&c.urls(), "AGENT_EVENTS").await;
     if std::env::var_os("ARC_DEBUG_CLUSTER").is_some() {
         for p in ["pipeline-1", "pipeline-2"] {
             let l = c.arc(&["logs", p]);
@@ -624,10 +436,9 @@ async fn pipelines_and_nodes_killed_under_load_lose_no_accepted_message() {
         .collect();
     assert!(
         missing.is_empty(),
-        "{} of {} accepted ids are not in the stream once (stream state {:?}, {} ids read; missing {:?})",
+        "{} of {} accepted ids are not in the stream once ({} ids read; missing {:?})",
         missing.len(),
         accepted.len(),
-        info.state,
         in_stream.len(),
         missing
     );
@@ -638,29 +449,10 @@ async fn pipelines_and_nodes_killed_under_load_lose_no_accepted_message() {
     let marks = [killed_at, back_at, end];
     eprintln!(
         "pipeline failover through the gateway (SIGKILL of {leader}, the leader of AGENT_EVENTS, and of pipeline-1; both back by `arc up cluster`):\n  HTTP: {}\n  WebSocket: {}\n  5xx in the stream: {refused_in_stream} (JetStream stored it, its ack did not come back in time; none in the log); 5xx in the log: {} (in flight inside the killed instance)",
-        figures(&http, marks),
-        figures(&ws, marks),
+        load::figures(&http, marks),
+        load::figures(&ws, marks),
         refused_logged.len(),
     );
-}
-
-/// The instance (`messaging-N`) whose node leads `stream`: nodes are named `arc-flash-N`.
-async fn stream_leader(urls: &str, stream: &str) -> String {
-    let nats = async_nats::connect(urls.split(',').collect::<Vec<_>>().as_slice())
-        .await
-        .expect("nats");
-    let mut s = async_nats::jetstream::new(nats)
-        .get_stream(stream)
-        .await
-        .expect("stream");
-    let info = s.info().await.expect("info");
-    let leader = info
-        .cluster
-        .as_ref()
-        .and_then(|c| c.leader.clone())
-        .expect("the stream has a leader");
-    let n = leader.strip_prefix("arc-flash-").expect("arc-flash-N");
-    format!("messaging-{n}")
 }
 
 /// Polls `count` until it reaches `at_least` (60 s at most).

