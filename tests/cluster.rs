@@ -8,121 +8,19 @@
 mod support;
 
 use std::collections::BTreeMap;
-use std::net::{Ipv4Addr, TcpListener};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+use support::cluster::{sigkill, Cluster};
 use support::load::{self, Answer};
-use support::{free_port, repo, require_servers, Project};
-
-/// The first of `n` consecutive ports that are free now (instance `i` of a replicated service
-/// takes the declared port plus `i - 1`).
-fn free_run(n: u16) -> u16 {
-    for _ in 0..200 {
-        let base = free_port();
-        if base > u16::MAX - n {
-            continue;
-        }
-        let held: Vec<_> = (0..n)
-            .map_while(|i| TcpListener::bind((Ipv4Addr::LOCALHOST, base + i)).ok())
-            .collect();
-        if held.len() == usize::from(n) {
-            return base;
-        }
-    }
-    panic!("no {n} consecutive free ports");
-}
-
-/// A project running `overlays/cluster.yaml`'s three NATS nodes on free ports.
-struct Cluster {
-    project: Project,
-    client: u16,
-    monitor: u16,
-    /// The gateway's published port (when the `cluster` profile runs it).
-    gateway: u16,
-}
-
-impl Drop for Cluster {
-    /// The project's own `arc down` does not read the cluster overlay, so it would not know
-    /// the instances: stop them here, first.
-    fn drop(&mut self) {
-        let _ = self.arc(&["down", "--volumes"]);
-    }
-}
-
-impl Cluster {
-    /// `arc up TARGET` (`flash`, or the whole `cluster` profile).
-    fn up_target(target: &str) -> Self {
-        require_servers();
-        let (client, monitor, cluster, http) = (free_run(3), free_run(3), free_run(3), free_run(2));
-        // The `cluster` profile's gateway too (tests/gateway.rs tests it).
-        let (gateway, ping) = (free_port(), free_port());
-        let project = Project::with_overlay(&format!(
-            "  flash:
-    ports:
-      - {{ name: client, host: {client} }}
-      - {{ name: monitor, host: {monitor} }}
-      - {{ name: cluster, container: {cluster} }}
-  pipeline:
-    ports:
-      - {{ name: http, host: {http} }}
-  gateway:
-    ports:
-      - {{ name: http, host: {gateway} }}
-      - {{ name: ping, host: {ping} }}
-"
-        ));
-        let c = Self {
-            project,
-            client,
-            monitor,
-            gateway,
-        };
-        c.arc(&["up", target]).success();
-        c
-    }
-
-    fn up() -> Self {
-        Self::up_target("flash")
-    }
-
-    /// The pid of instance `service`, from `arc ps --json`.
-    fn pid(&self, service: &str) -> u64 {
-        let ps = self.json(&["ps"]);
-        ps.as_array()
-            .and_then(|r| r.iter().find(|r| r["service"] == service))
-            .and_then(|r| r["pid"].as_u64())
-            .unwrap_or_else(|| panic!("{service}'s pid: {ps}"))
-    }
-
-    fn arc(&self, args: &[&str]) -> support::Done {
-        let overlay = repo().join("overlays/cluster.yaml").display().to_string();
-        let mut all = vec!["-f", overlay.as_str()];
-        all.extend_from_slice(args);
-        self.project.arc(all).run()
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let mut all = vec!["--json"];
-        all.extend_from_slice(args);
-        self.arc(&all).json()
-    }
-
-    fn urls(&self) -> String {
-        (0..3)
-            .map(|i| format!("nats://127.0.0.1:{}", self.client + i))
-            .collect::<Vec<_>>()
-            .join(",")
-    }
-}
 
 /// Issue 14: three nodes from one declaration: each instance listed with its own ports, the
 /// cluster formed (routes, a JetStream meta leader), one URL list exported, streams at R3.
 #[test]
 fn a_declared_cluster_comes_up_as_one() {
-    let c = Cluster::up();
+    let c = Cluster::up("flash");
     let ps = c.json(&["ps"]);
     let rows = ps.as_array().expect("rows");
     let names: Vec<&str> = rows.iter().filter_map(|r| r["service"].as_str()).collect();
@@ -168,7 +66,9 @@ struct Load {
 /// back (`arc up`), and the longest stretch without an acknowledgement is printed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_node_loses_no_acknowledged_message() {
-    let c = tokio::task::spawn_blocking(Cluster::up).await.expect("up");
+    let c = tokio::task::spawn_blocking(|| Cluster::up("flash"))
+        .await
+        .expect("up");
     let urls = c.urls();
     let servers = urls.split(',').collect::<Vec<_>>();
     let client = async_nats::ConnectOptions::new()
@@ -316,14 +216,6 @@ async fn a_killed_node_loses_no_acknowledged_message() {
     );
 }
 
-fn sigkill(pid: u64) {
-    let status = std::process::Command::new("kill")
-        .args(["-KILL", &pid.to_string()])
-        .status()
-        .expect("kill");
-    assert!(status.success());
-}
-
 /// p99 of the latencies of requests that began in `[from, to)`.
 fn p99(latencies: &[(Instant, Duration)], from: Instant, to: Instant) -> Duration {
     let mut l: Vec<Duration> = latencies
@@ -349,10 +241,10 @@ fn p99(latencies: &[(Instant, Duration)], from: Instant, to: Instant) -> Duratio
 /// for JetStream. `ARC_DEBUG_CLUSTER=1` prints both pipelines' logs.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pipelines_and_nodes_killed_under_load_lose_no_accepted_message() {
-    let c = tokio::task::spawn_blocking(|| Cluster::up_target("cluster"))
+    let c = tokio::task::spawn_blocking(|| Cluster::up("cluster"))
         .await
         .expect("up");
-    let gateway = format!("http://127.0.0.1:{}", c.gateway);
+    let gateway = c.gateway.clone();
     let stop = Arc::new(AtomicBool::new(false));
     let ok = Arc::new(AtomicU64::new(0));
     let http = tokio::spawn(load::http_producer(

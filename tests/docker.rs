@@ -902,7 +902,7 @@ fn a_nats_cluster_survives_a_killed_and_a_partitioned_node() {
     let _turn = ENGINE
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let (client, monitor) = (consecutive_free(3), consecutive_free(3));
+    let (client, monitor) = (support::cluster::free_run(3), support::cluster::free_run(3));
     let p = project("");
     // The offline overlay already patches flash: the cluster's ports go in a file of their own.
     let ports = p.dir.path().join("cluster-ports.yaml");
@@ -1086,21 +1086,4 @@ impl Drop for Guard {
             let _ = r.run();
         }
     }
-}
-
-/// The first of `n` consecutive ports free now.
-fn consecutive_free(n: u16) -> u16 {
-    for _ in 0..200 {
-        let base = support::free_port();
-        if base > u16::MAX - n {
-            continue;
-        }
-        let held: Vec<_> = (0..n)
-            .map_while(|i| std::net::TcpListener::bind(("127.0.0.1", base + i)).ok())
-            .collect();
-        if held.len() == usize::from(n) {
-            return base;
-        }
-    }
-    panic!("no {n} consecutive free ports");
 }

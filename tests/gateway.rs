@@ -12,112 +12,15 @@
 
 mod support;
 
-use std::net::{Ipv4Addr, TcpListener};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::{SinkExt as _, StreamExt as _};
 use serde_json::Value;
-use support::{eventually, free_port, load, repo, require_servers, Project};
+use support::cluster::{free_run, sigkill, Cluster};
+use support::{eventually, free_port, load, repo, Project};
 use tokio_tungstenite::tungstenite::Message;
-
-/// The first of `n` consecutive ports that are free now (instance `i` of a replicated service
-/// takes the declared port plus `i - 1`).
-fn free_run(n: u16) -> u16 {
-    for _ in 0..200 {
-        let base = free_port();
-        if base > u16::MAX - n {
-            continue;
-        }
-        let held: Vec<_> = (0..n)
-            .map_while(|i| TcpListener::bind((Ipv4Addr::LOCALHOST, base + i)).ok())
-            .collect();
-        if held.len() == usize::from(n) {
-            return base;
-        }
-    }
-    panic!("no {n} consecutive free ports");
-}
-
-/// `arc up cluster` with the gateway, on free ports.
-struct Cluster {
-    project: Project,
-    /// Pipeline instance `i` listens on `http + i - 1`.
-    http: u16,
-    gateway: String,
-}
-
-impl Drop for Cluster {
-    fn drop(&mut self) {
-        let _ = self.arc(&["down", "--volumes"]);
-    }
-}
-
-impl Cluster {
-    fn up() -> Self {
-        require_servers();
-        assert!(
-            std::process::Command::new("caddy")
-                .arg("version")
-                .output()
-                .is_ok_and(|o| o.status.success()),
-            "`caddy` is not installed: apt-get install caddy, or run `make deps`"
-        );
-        let (client, monitor, cluster, http) = (free_run(3), free_run(3), free_run(3), free_run(2));
-        let (gateway, ping) = (free_port(), free_port());
-        let project = Project::with_overlay(&format!(
-            "  flash:
-    ports:
-      - {{ name: client, host: {client} }}
-      - {{ name: monitor, host: {monitor} }}
-      - {{ name: cluster, container: {cluster} }}
-  pipeline:
-    ports:
-      - {{ name: http, host: {http} }}
-  gateway:
-    ports:
-      - {{ name: http, host: {gateway} }}
-      - {{ name: ping, host: {ping} }}
-"
-        ));
-        let c = Self {
-            project,
-            http,
-            gateway: format!("http://127.0.0.1:{gateway}"),
-        };
-        c.arc(&["up", "cluster"]).success();
-        c
-    }
-
-    /// `arc -f overlays/cluster.yaml ARGS…` in this project.
-    fn arc(&self, args: &[&str]) -> support::Done {
-        let overlay = repo().join("overlays/cluster.yaml").display().to_string();
-        let mut all = vec!["-f", overlay.as_str()];
-        all.extend_from_slice(args);
-        self.project.arc(all).run()
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let mut all = vec!["--json"];
-        all.extend_from_slice(args);
-        self.arc(&all).json()
-    }
-
-    /// The pid of `service`, from `arc ps --json`.
-    fn pid(&self, service: &str) -> u64 {
-        let ps = self.json(&["ps"]);
-        ps.as_array()
-            .and_then(|r| r.iter().find(|r| r["service"] == service))
-            .and_then(|r| r["pid"].as_u64())
-            .unwrap_or_else(|| panic!("{service}'s pid: {ps}"))
-    }
-
-    /// Instance `i`'s own URL (not through the gateway).
-    fn instance(&self, i: u16) -> String {
-        format!("http://127.0.0.1:{}", self.http + i - 1)
-    }
-}
 
 /// Messages instance `url` accepted over HTTP, from its `/metrics` (0 when it does not answer).
 async fn accepted(http: &reqwest::Client, url: &str) -> u64 {
@@ -151,7 +54,9 @@ async fn post(http: &reqwest::Client, base: &str, id: &str) -> u16 {
 /// `arc down` on the stock files stops the instances the cluster overlay started.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_gateway_spreads_load_over_the_instances_and_survives_one() {
-    let c = tokio::task::spawn_blocking(Cluster::up).await.expect("up");
+    let c = tokio::task::spawn_blocking(|| Cluster::up("cluster"))
+        .await
+        .expect("up");
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(5))
         .build()
@@ -317,14 +222,6 @@ async fn the_gateway_spreads_load_over_the_instances_and_survives_one() {
     for row in ps.as_array().expect("rows") {
         assert_ne!(row["state"], "running", "{row}");
     }
-}
-
-fn sigkill(pid: u64) {
-    let status = std::process::Command::new("kill")
-        .args(["-KILL", &pid.to_string()])
-        .status()
-        .expect("kill");
-    assert!(status.success());
 }
 
 /// The local image the Docker tests run servers from (`scripts/test-image.sh`).
