@@ -162,22 +162,7 @@ impl ServiceSpec {
         let Some(r) = &self.replica else {
             return String::new();
         };
-        r.peers
-            .iter()
-            .filter_map(|p| {
-                let (container, native) = p.ports.get(port)?;
-                let addr = if containers {
-                    format!("arc-{}:{container}", p.name)
-                } else {
-                    format!("127.0.0.1:{native}")
-                };
-                Some(match scheme {
-                    Some(s) => format!("{s}://{addr}"),
-                    None => addr,
-                })
-            })
-            .collect::<Vec<_>>()
-            .join(",")
+        addresses(&r.peers, port, scheme, containers).join(",")
     }
 
     /// The addresses of every instance of `service` on its port `port` (`SCHEME://` before each
@@ -191,23 +176,7 @@ impl ServiceSpec {
         containers: bool,
     ) -> Option<Vec<String>> {
         let members = self.others.get(service)?;
-        Some(
-            members
-                .iter()
-                .filter_map(|p| {
-                    let (container, native) = p.ports.get(port)?;
-                    let addr = if containers {
-                        format!("arc-{}:{container}", p.name)
-                    } else {
-                        format!("127.0.0.1:{native}")
-                    };
-                    Some(match scheme {
-                        Some(s) => format!("{s}://{addr}"),
-                        None => addr,
-                    })
-                })
-                .collect(),
-        )
+        Some(addresses(members, port, scheme, containers))
     }
 
     /// Expands an `{instances.SERVICE.PORT[.SCHEME]}` key (every instance of another service,
@@ -498,6 +467,27 @@ pub struct NativeVariant {
     pub when_env: String,
     /// Program and arguments.
     pub command: Vec<String>,
+}
+
+/// Where `peers` are reached on their port `port`: `arc-NAME:PORT` between containers, else
+/// `127.0.0.1:PORT`, with `SCHEME://` before each when `scheme` is given (a peer without that
+/// port is left out).
+fn addresses(peers: &[Peer], port: &str, scheme: Option<&str>, containers: bool) -> Vec<String> {
+    peers
+        .iter()
+        .filter_map(|p| {
+            let (container, native) = p.ports.get(port)?;
+            let addr = if containers {
+                format!("arc-{}:{container}", p.name)
+            } else {
+                format!("127.0.0.1:{native}")
+            };
+            Some(match scheme {
+                Some(s) => format!("{s}://{addr}"),
+                None => addr,
+            })
+        })
+        .collect()
 }
 
 /// Whether `key` (the text between `{` and `}`) can be a placeholder: not empty, and without

@@ -251,6 +251,35 @@ pub async fn logged(db: &str, accepted: &[String]) -> (i64, i64) {
     }
 }
 
+/// Every id of `accepted` in the log (`db`) exactly once and in `stream` (read through `urls`)
+/// exactly once; what the stream holds, by id.
+pub async fn assert_placed(
+    db: &str,
+    urls: &str,
+    stream: &str,
+    accepted: &[String],
+) -> BTreeMap<String, u64> {
+    let want = i64::try_from(accepted.len()).unwrap_or(i64::MAX);
+    assert_eq!(
+        logged(db, accepted).await,
+        (want, want),
+        "every accepted id in the log exactly once"
+    );
+    let in_stream = ids_in_stream(urls, stream).await;
+    let missing: Vec<&String> = accepted
+        .iter()
+        .filter(|id| in_stream.get(*id) != Some(&1))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "{} of {} accepted ids are not in {stream} once ({} ids read): {missing:?}",
+        missing.len(),
+        accepted.len(),
+        in_stream.len(),
+    );
+    in_stream
+}
+
 /// Which of `ids` the log holds.
 pub async fn logged_of(db: &str, ids: &[String]) -> Vec<String> {
     super::pg(db)
