@@ -157,7 +157,18 @@ fn lifecycle_through_the_engine() {
     let port = p.ports["redis"];
     assert_eq!(redis(port, &["SET", "arc:test", "kept"]), "OK");
     assert!(!redis(port, &["BGREWRITEAOF"]).is_empty());
-    std::thread::sleep(std::time::Duration::from_millis(1200));
+    // The rewrite is done when Redis says so (INFO persistence), not after a guessed pause.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while redis(port, &["INFO", "persistence"])
+        .lines()
+        .any(|l| l.trim() == "aof_rewrite_in_progress:1" || l.trim() == "aof_rewrite_scheduled:1")
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the AOF rewrite never ended"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     std::fs::write(
         p.dir.path().join("env.yaml"),
         "services:\n  sonic:\n    env: { ARC_TEST: \"1\" }\n",
