@@ -604,6 +604,7 @@ impl Pipeline {
             Duration::from_secs(2),
             async_nats::ConnectOptions::new()
                 .name("arc-pipeline")
+                .ping_interval(super::NATS_PING)
                 .connect(crate::bus::nats::server_list(url)),
         )
         .await

@@ -206,19 +206,54 @@ pub async fn stream_leader(urls: &str, stream: &str) -> String {
     format!("messaging-{n}")
 }
 
+/// `f()` until it succeeds, for up to `deadline`; `what` names it when it never does.
+async fn again<T, E, F>(deadline: Instant, what: &str, mut f: impl FnMut() -> F) -> T
+where
+    E: std::fmt::Debug,
+    F: std::future::Future<Output = Result<T, E>>,
+{
+    loop {
+        match f().await {
+            Ok(v) => return v,
+            Err(e) => {
+                assert!(Instant::now() < deadline, "{what}: {e:?}");
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+        }
+    }
+}
+
 /// How often each id is in `stream` (by the `Nats-Msg-Id` the pipeline gives every message),
-/// read through the server list `urls`.
+/// read through the server list `urls` once the stream has settled: a leader, and both other
+/// replicas current (a node that just got back catches up first; until then a leader that was
+/// cut off may still answer with what it had). A cluster electing leaders answers "JetStream
+/// system temporarily unavailable" for a while: each read is asked again for up to 60 s.
 pub async fn ids_in_stream(urls: &str, stream: &str) -> BTreeMap<String, u64> {
+    let deadline = Instant::now() + Duration::from_secs(60);
     let nats = async_nats::connect(urls.split(',').collect::<Vec<_>>().as_slice())
         .await
         .expect("nats");
     let js = async_nats::jetstream::new(nats);
-    let mut stream = js.get_stream(stream).await.expect("stream");
-    let info = stream.info().await.expect("info").clone();
+    let s = loop {
+        let s = again(deadline, "the stream", || js.get_stream(stream)).await;
+        let settled = s.cached_info().cluster.as_ref().is_some_and(|c| {
+            c.leader.is_some() && c.replicas.len() == 2 && c.replicas.iter().all(|r| r.current)
+        });
+        if settled {
+            break s;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{stream} never settled: {:?}",
+            s.cached_info().cluster
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    };
+    let info = s.cached_info().clone();
     assert_eq!(info.config.num_replicas, 3);
     let mut ids: BTreeMap<String, u64> = BTreeMap::new();
     for seq in info.state.first_sequence..=info.state.last_sequence {
-        let m = stream.get_raw_message(seq).await.expect("message");
+        let m = again(deadline, "a message", || s.get_raw_message(seq)).await;
         let id = m
             .headers
             .get(async_nats::header::NATS_MESSAGE_ID)
