@@ -95,7 +95,11 @@ pub(crate) async fn connect(o: &NatsOptions) -> Result<Client, BusError> {
         // A burst is buffered rather than dropped as a slow consumer while arc prints it.
         .subscription_capacity(1 << 18)
         .connection_timeout(o.timeout)
-        .request_timeout(Some(o.timeout));
+        .request_timeout(Some(o.timeout))
+        // A node cut off the network leaves a silent connection, noticed only when pings go
+        // unanswered: every 5 s, so a long `arc sub` or `arc tail` moves to another node of the
+        // list within about 15 s rather than the default's minutes.
+        .ping_interval(std::time::Duration::from_secs(5));
     if let Some(t) = &o.token {
         opts = opts.token(t.clone());
     }
