@@ -41,12 +41,33 @@ pub fn require_servers() {
     );
 }
 
-/// A free TCP port on 127.0.0.1 (free when asked; tests use it at once).
+/// A free TCP port on 127.0.0.1 (free when asked; tests use it at once), never one this test
+/// binary handed out before: the kernel may give a port that was just released again, and two
+/// services of one test on the same port fail `arc up`'s checks.
 pub fn free_port() -> u16 {
-    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
+    loop {
+        let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("a free port");
+        if claim(&[port]) {
+            return port;
+        }
+    }
+}
+
+/// Records `ports` as handed out to a test; false (and nothing recorded) when one already was.
+pub fn claim(ports: &[u16]) -> bool {
+    static GIVEN: std::sync::Mutex<std::collections::BTreeSet<u16>> =
+        std::sync::Mutex::new(std::collections::BTreeSet::new());
+    let mut given = GIVEN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if ports.iter().any(|p| given.contains(p)) {
+        return false;
+    }
+    given.extend(ports);
+    true
 }
 
 /// The repository root: the project directory with the stock files.
@@ -93,6 +114,10 @@ impl Project {
             .map(|(k, l)| (*k, l.local_addr().expect("bound").port()))
             .collect();
         drop(held);
+        // Nor one that another project or a `free_port` of this test binary was given.
+        if !claim(&ports.values().copied().collect::<Vec<_>>()) {
+            return Self::with_overlay(extra);
+        }
         let p = Self {
             dir,
             ports,
