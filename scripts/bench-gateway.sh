@@ -71,16 +71,8 @@ wrk.body = '{"subject":"bench.single","payload":{"agent":"a1","op":"think","n":4
 wrk.headers["Content-Type"] = "application/json"
 LUA
 
-# "Requests/sec" and the 99% latency (in ms) of a wrk run on $1; fails on any non-2xx answer.
-run_wrk() {
-  local out
-  out=$(wrk -t1 -c32 -d"${SECS}s" --latency -s "$work/single.lua" "$1/v1/messages")
-  if grep -q "Non-2xx" <<<"$out"; then echo "$out" >&2; echo "bench: some requests were refused" >&2; exit 1; fi
-  local rps p99
-  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-  p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us/, "", v); v/=1000} else if (v ~ /ms$/) {sub(/ms/, "", v)} else if (v ~ /s$/) {sub(/s/, "", v); v*=1000}; print v}' <<<"$out")
-  echo "$rps $p99"
-}
+# run_wrk CONNECTIONS SECONDS SCRIPT URL: "Requests/sec p99_ms"; fails on any non-2xx answer.
+. scripts/wrk.sh
 
 direct="http://127.0.0.1:$http"
 gateway="http://127.0.0.1:$gw"
@@ -89,9 +81,9 @@ wrk -t1 -c32 -d2s -s "$work/single.lua" "$gateway/v1/messages" >/dev/null
 printf '%-6s %-34s %12s %10s\n' "run" "target" "msg/s" "p99 ms"
 d_all=(); g_all=()
 for r in $(seq 1 "$RUNS"); do
-  read -r d_rps d_p99 < <(run_wrk "$direct")
+  read -r d_rps d_p99 < <(run_wrk 32 "$SECS" "$work/single.lua" "$direct/v1/messages")
   printf '%-6s %-34s %12.0f %10.2f\n' "$r" "one instance, direct" "$d_rps" "$d_p99"
-  read -r g_rps g_p99 < <(run_wrk "$gateway")
+  read -r g_rps g_p99 < <(run_wrk 32 "$SECS" "$work/single.lua" "$gateway/v1/messages")
   printf '%-6s %-34s %12.0f %10.2f\n' "$r" "gateway, two instances" "$g_rps" "$g_p99"
   d_all+=("$d_rps"); g_all+=("$g_rps")
 done

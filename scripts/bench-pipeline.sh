@@ -64,21 +64,13 @@ f:close()
 wrk.headers["Content-Type"] = "application/x-ndjson"
 LUA
 
-# "Requests/sec" and the 99% latency (in ms) of a wrk run; fails on any non-2xx answer.
-run_wrk() {
-  local out
-  out=$(wrk -t1 -c"$1" -d"${SECS}s" --latency -s "$2" "$url/v1/messages")
-  if grep -q "Non-2xx" <<<"$out"; then echo "$out" >&2; echo "bench: some requests were refused" >&2; exit 1; fi
-  local rps p99
-  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-  p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us/, "", v); v/=1000} else if (v ~ /ms$/) {sub(/ms/, "", v)} else if (v ~ /s$/) {sub(/s/, "", v); v*=1000}; print v}' <<<"$out")
-  echo "$rps $p99"
-}
+# run_wrk CONNECTIONS SECONDS SCRIPT URL: "Requests/sec p99_ms"; fails on any non-2xx answer.
+. scripts/wrk.sh
 
 # Warm up (connections, allocator, JIT-free but caches).
 wrk -t1 -c32 -d2s -s "$work/single.lua" "$url/v1/messages" >/dev/null
-read -r single_rps single_p99 < <(run_wrk 32 "$work/single.lua")
-read -r batch_rps _ < <(run_wrk 8 "$work/batch.lua")
+read -r single_rps single_p99 < <(run_wrk 32 "$SECS" "$work/single.lua" "$url/v1/messages")
+read -r batch_rps _ < <(run_wrk 8 "$SECS" "$work/batch.lua" "$url/v1/messages")
 batch_mps=$(awk -v r="$batch_rps" 'BEGIN {printf "%.0f", r * 1000}')
 
 printf '%-44s %14s %10s %8s\n' "figure" "measured" "target" "ratio"

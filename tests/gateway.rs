@@ -34,6 +34,24 @@ async fn accepted(http: &reqwest::Client, url: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// POSTs through `base` (ids `{prefix}-N`) until twenty in a row are answered 2xx: the gateway
+/// has noticed an instance is gone (30 s at most).
+async fn until_twenty_in_a_row(http: &reqwest::Client, base: &str, prefix: &str) {
+    let mut streak = 0;
+    let mut n = 0;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while streak < 20 {
+        assert!(Instant::now() < deadline, "no run of 20 2xx within 30 s");
+        n += 1;
+        let status = post(http, base, &format!("{prefix}-{n}")).await;
+        streak = if (200..300).contains(&status) {
+            streak + 1
+        } else {
+            0
+        };
+    }
+}
+
 /// POSTs one message through `base`; its status (0: no answer).
 async fn post(http: &reqwest::Client, base: &str, id: &str) -> u16 {
     let body = format!(r#"{{"subject": "agent.gw.http", "id": "{id}", "payload": 1}}"#);
@@ -166,19 +184,7 @@ async fn the_gateway_spreads_load_over_the_instances_and_survives_one() {
     // SIGKILL instance 1: once the gateway's health check has noticed (twenty 2xx in a row),
     // every request through it gets a 2xx, all from instance 2.
     sigkill(c.pid("pipeline-1"));
-    let mut streak = 0;
-    let mut n = 0;
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while streak < 20 {
-        assert!(Instant::now() < deadline, "no run of 20 2xx within 30 s");
-        n += 1;
-        let status = post(&http, &c.gateway, &format!("gw-kill-{n}")).await;
-        streak = if (200..300).contains(&status) {
-            streak + 1
-        } else {
-            0
-        };
-    }
+    until_twenty_in_a_row(&http, &c.gateway, "gw-kill").await;
     let before = accepted(&http, &two).await;
     for n in 0..100 {
         let status = post(&http, &c.gateway, &format!("gw-one-{n}")).await;
@@ -357,19 +363,7 @@ fn on_docker_the_gateway_balances_containers_from_a_generated_file() {
             .output()
             .expect("docker kill");
         assert!(killed.status.success(), "{killed:?}");
-        let mut streak = 0;
-        let mut n = 0;
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while streak < 20 {
-            assert!(Instant::now() < deadline, "no run of 20 2xx within 30 s");
-            n += 1;
-            let status = post(&http_client, &base, &format!("gwd-kill-{n}")).await;
-            streak = if (200..300).contains(&status) {
-                streak + 1
-            } else {
-                0
-            };
-        }
+        until_twenty_in_a_row(&http_client, &base, "gwd-kill").await;
         for n in 0..50 {
             let status = post(&http_client, &base, &format!("gwd-one-{n}")).await;
             assert!(

@@ -299,7 +299,7 @@ pub(crate) fn plan(
             return Err(refused(
                 format!(
                     "unknown dependency `{dep}` (--depends-on); known: {}",
-                    known(&base)
+                    crate::spec::known_services(&base.services)
                 ),
                 None,
             ));
@@ -508,18 +508,6 @@ fn update(path: &str, before: String, content: String) -> Change {
         content,
         before: Some(before),
     }
-}
-
-fn known(catalog: &Catalog) -> String {
-    catalog
-        .services
-        .iter()
-        .map(|s| match &s.codename {
-            Some(c) => format!("`{}` ({c})", s.name),
-            None => format!("`{}`", s.name),
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 fn read_optional(path: &Path) -> Result<Option<String>, ScaffoldError> {

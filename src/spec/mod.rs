@@ -435,7 +435,8 @@ impl Catalog {
     }
 }
 
-fn known_services(services: &[ServiceSpec]) -> String {
+/// The services by name (and codename), for a message that lists what there is.
+pub(crate) fn known_services(services: &[ServiceSpec]) -> String {
     services
         .iter()
         .map(|s| match &s.codename {

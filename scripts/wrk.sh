@@ -1,0 +1,12 @@
+# Sourced by the bench scripts: one wrk run and its two figures.
+#   run_wrk CONNECTIONS SECONDS LUA_SCRIPT URL   prints "Requests/sec p99_ms"; exits 1 (with wrk's
+#                                                report on stderr) when any answer was not 2xx.
+run_wrk() {
+  local out
+  out=$(wrk -t1 -c"$1" -d"$2s" --latency -s "$3" "$4")
+  if grep -q "Non-2xx" <<<"$out"; then echo "$out" >&2; echo "bench: some requests were refused" >&2; exit 1; fi
+  local rps p99
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us/, "", v); v/=1000} else if (v ~ /ms$/) {sub(/ms/, "", v)} else if (v ~ /s$/) {sub(/s/, "", v); v*=1000}; print v}' <<<"$out")
+  echo "$rps $p99"
+}
