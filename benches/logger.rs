@@ -65,12 +65,10 @@ fn serve(components: &str, port: u16) -> Proc {
     )
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("port")
-}
+/// Ports for the bench's servers: the tests' allocator (below the kernel's ephemeral range).
+#[path = "../tests/support/ports.rs"]
+mod ports;
+use ports::free_port;
 
 fn envelope(i: usize, ts: &str) -> String {
     // ~1 KiB: the fields plus a 900-byte text in the payload.

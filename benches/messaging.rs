@@ -14,7 +14,7 @@
 )]
 
 use std::io::{BufRead, BufReader};
-use std::net::{Ipv4Addr, TcpListener};
+use std::net::Ipv4Addr;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -22,12 +22,10 @@ use futures::StreamExt;
 
 const SIZE: usize = 128;
 
-fn free_port() -> u16 {
-    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("port")
-}
+/// Ports for the bench's servers: the tests' allocator (below the kernel's ephemeral range).
+#[path = "../tests/support/ports.rs"]
+mod ports;
+use ports::free_port;
 
 /// nats-server and its data directory, both gone on drop.
 struct Server {

@@ -17,8 +17,8 @@ command -v docker-compose >/dev/null || { echo "docker-compose is missing: apt-g
 
 work=$(mktemp -d)
 export ARC_STATE_DIR="$work/state" CI=true
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-NC=$(free_port); NM=$(free_port); PB=$(free_port); PA=$(free_port); RP=$(free_port); PG=$(free_port); HP=$(free_port)
+. "$(dirname "$0")/ports.sh"
+for v in NC NM PB PA RP PG HP; do free_port "$v"; done
 PIPELINE_IMAGE=arc-pipeline:offline
 TOKEN=bench-admin-token-0123456789
 # The release binary is what the pipeline image runs (the offline overlay's default).

@@ -27,26 +27,9 @@ cleanup() {
 }
 trap cleanup EXIT
 export ARC_STATE_DIR="$work/state" ARC_RUNTIME=process CI=true
-# The first of N consecutive free ports (instance i takes the declared port plus i - 1).
-free_run() {
-  python3 - "$1" <<'PY'
-import socket, sys
-n = int(sys.argv[1])
-while True:
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); base = s.getsockname()[1]; s.close()
-    held = []
-    try:
-        for i in range(n):
-            t = socket.socket(); t.bind(("127.0.0.1", base + i)); held.append(t)
-        print(base); break
-    except OSError:
-        pass
-    finally:
-        for t in held: t.close()
-PY
-}
-nats=$(free_run 3); monitor=$(free_run 3); route=$(free_run 3); http=$(free_run 2)
-redis=$(free_run 1); pg=$(free_run 1); gw=$(free_run 1); ping=$(free_run 1)
+. "$(dirname "$0")/ports.sh"
+free_run nats 3; free_run monitor 3; free_run route 3; free_run http 2
+free_port redis; free_port pg; free_port gw; free_port ping
 cat > "$work/ports.yaml" <<YAML
 services:
   flash:

@@ -10,11 +10,11 @@ cargo build --release --locked >&2
 work=$(mktemp -d)
 trap '"$ARC" -q -f "$work/ports.yaml" down --volumes >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 export ARC_STATE_DIR="$work/state" ARC_RUNTIME=process CI=true
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-nats=$(free_port); redis=$(free_port); pg=$(free_port)
+. "$(dirname "$0")/ports.sh"
+for v in nats monitor redis pg; do free_port "$v"; done
 cat > "$work/ports.yaml" <<YAML
 services:
-  flash: { ports: [ { name: client, host: $nats }, { name: monitor, host: $(free_port) } ] }
+  flash: { ports: [ { name: client, host: $nats }, { name: monitor, host: $monitor } ] }
   sonic: { ports: [ { name: client, host: $redis } ] }
   logstore: { ports: [ { name: client, host: $pg } ] }
 YAML

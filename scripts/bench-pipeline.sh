@@ -26,11 +26,11 @@ cleanup() {
 }
 trap cleanup EXIT
 export ARC_STATE_DIR="$work/state" ARC_RUNTIME=process CI=true
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-nats=$(free_port); redis=$(free_port); pg=$(free_port); http=$(free_port)
+. "$(dirname "$0")/ports.sh"
+for v in nats monitor redis pg http; do free_port "$v"; done
 cat > "$work/ports.yaml" <<YAML
 services:
-  flash: { ports: [ { name: client, host: $nats }, { name: monitor, host: $(free_port) } ] }
+  flash: { ports: [ { name: client, host: $nats }, { name: monitor, host: $monitor } ] }
   sonic: { ports: [ { name: client, host: $redis } ] }
   logstore: { ports: [ { name: client, host: $pg } ] }
   pipeline:

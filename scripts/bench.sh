@@ -13,14 +13,15 @@ work=$(mktemp -d)
 trap '"$ARC" -f "$work/ports.yaml" down --volumes >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 # Native processes unless asked otherwise (auto would pick Docker wherever an engine answers).
 export ARC_STATE_DIR="$work/state" CI=true ARC_RUNTIME=${ARC_RUNTIME:-process}
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. "$(dirname "$0")/ports.sh"
+for v in p_nats p_monitor p_broker p_admin p_redis p_pg p_http; do free_port "$v"; done
 cat > "$work/ports.yaml" <<YAML
 services:
-  flash: { ports: [ { name: client, host: $(free_port) }, { name: monitor, host: $(free_port) } ] }
-  strange: { ports: [ { name: broker, host: $(free_port) }, { name: admin, host: $(free_port) } ] }
-  sonic: { ports: [ { name: client, host: $(free_port) } ] }
-  logstore: { ports: [ { name: client, host: $(free_port) } ] }
-  pipeline: { ports: [ { name: http, host: $(free_port) } ] }
+  flash: { ports: [ { name: client, host: $p_nats }, { name: monitor, host: $p_monitor } ] }
+  strange: { ports: [ { name: broker, host: $p_broker }, { name: admin, host: $p_admin } ] }
+  sonic: { ports: [ { name: client, host: $p_redis } ] }
+  logstore: { ports: [ { name: client, host: $p_pg } ] }
+  pipeline: { ports: [ { name: http, host: $p_http } ] }
 YAML
 arc() { "$ARC" -q -f "$work/ports.yaml" "$@" >/dev/null; }
 # Runs "$@" (output discarded) and prints its wall time in ms.

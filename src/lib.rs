@@ -19,6 +19,12 @@ mod settings;
 mod spec;
 mod ui;
 
+/// Ports for the unit tests' servers: the integration tests' allocator (below the kernel's
+/// ephemeral range, claimed across processes), one rule for every test on the machine.
+#[cfg(test)]
+#[path = "../tests/support/ports.rs"]
+mod test_ports;
+
 /// What the integration tests (`tests/`) and the fuzz targets (`fuzz/checks.rs`, also
 /// `include!`d by `tests/fuzz_seeds.rs`) call inside arc, and nothing else: arc is a binary, and
 /// [`run`] is its only API. Hidden from the docs and not a stable interface; an item belongs here

@@ -679,7 +679,7 @@ fn a_cause_reaches_stderr() {
         assert!(out.stdout().is_empty(), "{}", out.stdout());
     }
 
-    let taken = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind");
+    let taken = TcpListener::bind((Ipv4Addr::LOCALHOST, support::free_port())).expect("bind");
     let addr = taken.local_addr().expect("addr");
     let out = Run::new([
         "serve",
@@ -733,5 +733,27 @@ fn a_broken_overlay_is_an_error_not_a_fallback() {
         );
         assert!(!err.contains("cannot connect"), "{args:?}: {err}");
         assert!(out.stdout().is_empty(), "{args:?}: {}", out.stdout());
+    }
+}
+
+/// Issue 23: test servers never take a port from the kernel's ephemeral range, where any outgoing
+/// connection can take it between the choice and the server's bind; a port is claimed for the
+/// whole machine (another process cannot get it) and handed out once.
+#[test]
+fn test_ports_come_from_below_the_ephemeral_range_and_are_claimed() {
+    use std::fs::{File, TryLockError};
+    let text = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range").unwrap();
+    let low: u16 = text.split_whitespace().next().unwrap().parse().unwrap();
+    let run = support::cluster::free_run(3);
+    let one = support::free_port();
+    assert!(run + 2 < low && one < low, "{run} {one} below {low}");
+    assert!(!(run..run + 3).contains(&one));
+    for p in [run, run + 1, run + 2, one] {
+        // Another open of the lock (as another process would) finds it held.
+        let f = File::open(support::ports::lock_dir().join(p.to_string())).unwrap();
+        assert!(
+            matches!(f.try_lock_shared(), Err(TryLockError::WouldBlock)),
+            "port {p} is not claimed"
+        );
     }
 }

@@ -33,6 +33,10 @@ pub(crate) struct ServeArgs {
     /// Drop logged messages older than this many days (default: keep everything).
     #[arg(long, value_name = "DAYS")]
     pub retention_days: Option<u32>,
+    /// A live-feed client (`/v1/feed`, `arc tail --log`) is closed with the reason once it falls
+    /// this many messages behind the log.
+    #[arg(long, env = "ARC_FEED_BUFFER", default_value_t = 4096, value_parser = clap::value_parser!(u32).range(1..=1_000_000), value_name = "N")]
+    pub feed_buffer: u32,
     /// Flash's URL (default: the project's `messaging` service).
     #[arg(long, env = "ARC_NATS_URL", value_name = "URL")]
     pub nats_url: Option<String>,

@@ -257,10 +257,7 @@ mod tests {
 
     #[tokio::test]
     async fn nothing_listening_is_a_connect_error_with_its_cause() {
-        let addr = {
-            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-            l.local_addr().unwrap()
-        };
+        let addr = std::net::SocketAddr::from(([127, 0, 0, 1], crate::test_ports::free_port()));
         let e = http_get(addr, "/").await.unwrap_err();
         assert!(matches!(e, HealthError::Connect { .. }), "{e:?}");
         assert!(

@@ -119,6 +119,8 @@ pub(crate) struct ServeOptions {
     pub batching: logger::Batching,
     /// Drop logged messages older than this many days.
     pub retention_days: Option<u32>,
+    /// How many messages a live-feed client may fall behind before it is closed.
+    pub feed_buffer: usize,
 }
 
 /// Why `arc serve` could not start, or stopped: each variant that wraps a library error keeps it
@@ -278,7 +280,7 @@ pub(crate) async fn serve(
             });
         }
     }
-    let (feed, _) = tokio::sync::broadcast::channel(api::feed::FEED_BUFFER);
+    let (feed, _) = tokio::sync::broadcast::channel(o.feed_buffer.max(1));
     if o.components.query {
         let (n, f) = (nats.clone(), feed.clone());
         supervisor.spawn("feed", move |beat| {

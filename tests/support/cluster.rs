@@ -2,34 +2,10 @@
 //! instances and (with the `cluster` profile) the gateway. Used by tests/cluster.rs and
 //! tests/gateway.rs.
 
-use std::net::{Ipv4Addr, TcpListener};
-
 use serde_json::Value;
 
-use super::{claim, free_port, repo, require_servers, Done, Project};
-
-/// The first of `n` consecutive ports that are free now (instance `i` of a replicated service
-/// takes the declared port plus `i - 1`).
-pub fn free_run(n: u16) -> u16 {
-    for _ in 0..200 {
-        let Ok(base) = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-        else {
-            continue;
-        };
-        if base > u16::MAX - n {
-            continue;
-        }
-        let held: Vec<_> = (0..n)
-            .map_while(|i| TcpListener::bind((Ipv4Addr::LOCALHOST, base + i)).ok())
-            .collect();
-        if held.len() == usize::from(n) && claim(&(base..base + n).collect::<Vec<_>>()) {
-            return base;
-        }
-    }
-    panic!("no {n} consecutive free ports");
-}
+pub use super::ports::free_run;
+use super::{free_port, repo, require_servers, Done, Project};
 
 /// A project running the cluster overlay on free ports.
 pub struct Cluster {

@@ -8,9 +8,10 @@
 
 pub mod cluster;
 pub mod load;
+pub mod ports;
 
 use std::collections::BTreeMap;
-use std::net::{Ipv4Addr, TcpListener};
+use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -41,34 +42,7 @@ pub fn require_servers() {
     );
 }
 
-/// A free TCP port on 127.0.0.1 (free when asked; tests use it at once), never one this test
-/// binary handed out before: the kernel may give a port that was just released again, and two
-/// services of one test on the same port fail `arc up`'s checks.
-pub fn free_port() -> u16 {
-    loop {
-        let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .expect("a free port");
-        if claim(&[port]) {
-            return port;
-        }
-    }
-}
-
-/// Records `ports` as handed out to a test; false (and nothing recorded) when one already was.
-pub fn claim(ports: &[u16]) -> bool {
-    static GIVEN: std::sync::Mutex<std::collections::BTreeSet<u16>> =
-        std::sync::Mutex::new(std::collections::BTreeSet::new());
-    let mut given = GIVEN
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if ports.iter().any(|p| given.contains(p)) {
-        return false;
-    }
-    given.extend(ports);
-    true
-}
+pub use ports::free_port;
 
 /// The repository root: the project directory with the stock files.
 pub fn repo() -> PathBuf {
@@ -92,9 +66,7 @@ impl Project {
     /// Like [`Project::new`], with `extra` (service patches) as a second overlay.
     pub fn with_overlay(extra: &str) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        // Every listener is held until all are bound, so the project's ports are distinct (one
-        // bound and dropped at a time, the kernel can hand the same port out twice).
-        let held: Vec<(&'static str, TcpListener)> = [
+        let ports: BTreeMap<&'static str, u16> = [
             "nats_client",
             "nats_monitor",
             "pulsar_broker",
@@ -104,20 +76,8 @@ impl Project {
             "pipeline",
         ]
         .into_iter()
-        .map(|k| {
-            let l = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("a free port");
-            (k, l)
-        })
+        .map(|k| (k, free_port()))
         .collect();
-        let ports: BTreeMap<&'static str, u16> = held
-            .iter()
-            .map(|(k, l)| (*k, l.local_addr().expect("bound").port()))
-            .collect();
-        drop(held);
-        // Nor one that another project or a `free_port` of this test binary was given.
-        if !claim(&ports.values().copied().collect::<Vec<_>>()) {
-            return Self::with_overlay(extra);
-        }
         let p = Self {
             dir,
             ports,

@@ -17,9 +17,6 @@ use crate::bus::subject;
 use crate::pipeline::envelope::Envelope;
 use crate::pipeline::logger::COMMITTED;
 
-/// How far a feed client may fall behind before it is dropped.
-pub(crate) const FEED_BUFFER: usize = 4096;
-
 /// The page at `/`.
 const PAGE: &str = include_str!("../../../assets/feed.html");
 

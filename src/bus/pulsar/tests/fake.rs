@@ -7,8 +7,7 @@ use super::*;
 
 #[tokio::test]
 async fn nothing_listening_is_io_error() {
-    let free = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr());
-    let addr = free.expect("free port");
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], crate::test_ports::free_port()));
     let err = connect_and_lookup(addr, PROBE_TOPIC, Duration::from_secs(5)).await;
     assert!(matches!(err, Err(PulsarError::Io(_))), "{err:?}");
     let err = round_trip(addr, PROBE_TOPIC, Duration::from_secs(5)).await;

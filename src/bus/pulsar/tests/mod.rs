@@ -21,8 +21,7 @@ struct Broker {
 
 impl Broker {
     async fn start() -> Self {
-        let free = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr());
-        let addr = free.expect("free port");
+        let addr = SocketAddr::from(([127, 0, 0, 1], crate::test_ports::free_port()));
         let dir = tempfile::tempdir().expect("temp dir");
         // Without this the broker also serves metrics on 0.0.0.0:8080.
         let config = dir.path().join("pulsar-lite.toml");
@@ -471,9 +470,8 @@ async fn token_is_sent_but_never_shown() {
         "{shown}"
     );
     // Failures do not show it either: a closed port, and a broker that rejects it.
-    let free = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr());
     let err = Client::connect(
-        free.expect("port"),
+        SocketAddr::from(([127, 0, 0, 1], crate::test_ports::free_port())),
         Some(TOKEN.into()),
         Duration::from_secs(5),
     );
