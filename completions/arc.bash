@@ -711,7 +711,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__build)
-            opts="-q -v -h -V --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --no-block --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1103,7 +1103,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__down)
-            opts="-q -v -h -V --volumes --timeout --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --volumes --timeout --no-block --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3539,7 +3539,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__up)
-            opts="-q -v -h -V --timeout --no-wait --keep --build --no-build --progress --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --timeout --no-wait --keep --build --no-build --progress --no-block --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -77,6 +77,7 @@ complete -c arc -n "__fish_arc_using_subcommand up" -l no-wait -d 'Start the ser
 complete -c arc -n "__fish_arc_using_subcommand up" -l keep -d 'On failure, leave what started running, for debugging'
 complete -c arc -n "__fish_arc_using_subcommand up" -l build -d 'Build the images of services that declare `build:` first, even those already built (docker runtime; a missing one is built without it, as docker compose does)'
 complete -c arc -n "__fish_arc_using_subcommand up" -l no-build -d 'Never build: fail when a service\'s image that declares `build:` is not built yet'
+complete -c arc -n "__fish_arc_using_subcommand up" -l no-block -d 'Fail at once when another `arc up`, `down` or `build` is changing this project, instead of waiting for it to finish'
 complete -c arc -n "__fish_arc_using_subcommand up" -l json -d 'Print data as JSON (JSON Lines for streams)'
 complete -c arc -n "__fish_arc_using_subcommand up" -s q -l quiet -d 'Print only errors'
 complete -c arc -n "__fish_arc_using_subcommand up" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
@@ -91,6 +92,7 @@ complete -c arc -n "__fish_arc_using_subcommand down" -l color -d 'When to colou
 always\t'Always colour'
 never\t'Never colour'"
 complete -c arc -n "__fish_arc_using_subcommand down" -l volumes -d 'Also delete the services\' data (the volumes or data directories)'
+complete -c arc -n "__fish_arc_using_subcommand down" -l no-block -d 'Fail at once when another `arc up`, `down` or `build` is changing this project, instead of waiting for it to finish'
 complete -c arc -n "__fish_arc_using_subcommand down" -l json -d 'Print data as JSON (JSON Lines for streams)'
 complete -c arc -n "__fish_arc_using_subcommand down" -s q -l quiet -d 'Print only errors'
 complete -c arc -n "__fish_arc_using_subcommand down" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
@@ -472,6 +474,7 @@ process\t'Native processes from binaries on this machine'"
 complete -c arc -n "__fish_arc_using_subcommand build" -l color -d 'When to colour output; `NO_COLOR` set to anything turns colour off' -r -f -a "auto\t'Colour when stdout/stderr is a terminal'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c arc -n "__fish_arc_using_subcommand build" -l no-block -d 'Fail at once when another `arc up`, `down` or `build` is changing this project, instead of waiting for it to finish'
 complete -c arc -n "__fish_arc_using_subcommand build" -l json -d 'Print data as JSON (JSON Lines for streams)'
 complete -c arc -n "__fish_arc_using_subcommand build" -s q -l quiet -d 'Print only errors'
 complete -c arc -n "__fish_arc_using_subcommand build" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'

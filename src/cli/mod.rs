@@ -291,6 +291,17 @@ pub(crate) struct UpArgs {
     /// lines on stderr, or nothing.
     #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
     pub progress: ProgressMode,
+    #[command(flatten)]
+    pub lock: LockArgs,
+}
+
+/// How a command that changes what runs shares the project with another one.
+#[derive(Debug, Args)]
+pub(crate) struct LockArgs {
+    /// Fail at once when another `arc up`, `down` or `build` is changing this project, instead
+    /// of waiting for it to finish.
+    #[arg(long)]
+    pub no_block: bool,
 }
 
 /// How lifecycle progress is shown.
@@ -384,6 +395,8 @@ pub(crate) struct NewServiceArgs {
 pub(crate) struct BuildArgs {
     /// Services to build; default: every service that declares `build:`.
     pub services: Vec<String>,
+    #[command(flatten)]
+    pub lock: LockArgs,
 }
 
 /// `arc down`.
@@ -397,6 +410,8 @@ pub(crate) struct DownArgs {
     /// How long a service may take to stop before it is killed.
     #[arg(long, value_parser = crate::spec::duration::parse, default_value = "10s")]
     pub timeout: std::time::Duration,
+    #[command(flatten)]
+    pub lock: LockArgs,
 }
 
 /// `arc ps`.

@@ -42,6 +42,13 @@ pub(super) async fn run(
         printer.info("no service declares `build:`; nothing to build");
         return Ok(ExitStatus::Success);
     }
+    let _lock = super::lock_project(
+        settings,
+        printer,
+        format!("arc build {}", args.services.join(" ")).trim_end(),
+        args.lock.no_block,
+    )
+    .await?;
     let rt = runtime(settings).await?;
     let reporter: Arc<dyn Reporter> =
         Arc::new(LifecycleReporter::new(printer.clone(), settings.progress));

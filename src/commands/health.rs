@@ -33,8 +33,8 @@ pub(super) async fn run(
     printer: &Printer,
 ) -> Result<ExitStatus, Error> {
     let catalog = load_catalog(settings)?;
+    let rt = runtime(settings).await?;
     let specs: Vec<ServiceSpec> = if args.services.is_empty() {
-        let rt = runtime(settings).await?;
         let known = known_to_runtime(&catalog, &rt).await?;
         if known.is_empty() {
             return Err(Error::failed(
@@ -51,12 +51,14 @@ pub(super) async fn run(
     };
     let deadline = args.wait.map(|w| Instant::now() + w);
     let mut rows = probe_all(&specs, args.deep).await;
+    answered_by_ours(&rt, &specs, &mut rows).await?;
     while let Some(deadline) = deadline {
         if rows.iter().all(|r| r.healthy) || Instant::now() >= deadline {
             break;
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
         rows = probe_all(&specs, args.deep).await;
+        answered_by_ours(&rt, &specs, &mut rows).await?;
     }
     let all_healthy = rows.iter().all(|r| r.healthy);
     if printer.json() {
@@ -100,6 +102,37 @@ pub(super) async fn run(
     } else {
         ExitStatus::Failure
     })
+}
+
+/// A probe counts only when arc's own server answered it: a service arc started that has
+/// exited, or whose port another process holds, is unhealthy whatever that port answers. (A
+/// service arc never started, named on the command line, is probed as it is.)
+async fn answered_by_ours(
+    rt: &crate::runtime::Backend,
+    specs: &[ServiceSpec],
+    rows: &mut [HealthRow],
+) -> Result<(), Error> {
+    use crate::runtime::State;
+    for (spec, row) in specs.iter().zip(rows.iter_mut()) {
+        let st = rt.status(spec).await?;
+        let why = match st.state {
+            State::Exited => Some(format!(
+                "the process arc started (pid {}) has exited",
+                st.pid.unwrap_or_default()
+            )),
+            State::Running => rt.impostor(spec, st.pid),
+            State::Stopped => None,
+        };
+        if let Some(why) = why {
+            row.healthy = false;
+            row.detail = if row.detail.is_empty() {
+                why
+            } else {
+                format!("{why}; the port answered: {}", row.detail)
+            };
+        }
+    }
+    Ok(())
 }
 
 async fn probe_all(specs: &[ServiceSpec], deep: bool) -> Vec<HealthRow> {

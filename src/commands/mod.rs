@@ -75,6 +75,41 @@ pub(crate) fn endpoint_or(
     }
 }
 
+/// Takes the project's lock for a command that changes what runs (`what`, e.g. `arc up think`):
+/// at once when it is free; else, unless `no_block`, after saying on stderr whom it waits for.
+/// Ctrl-C while waiting ends the command.
+pub(crate) async fn lock_project(
+    settings: &Settings,
+    printer: &Printer,
+    what: &str,
+    no_block: bool,
+) -> Result<crate::runtime::ProjectLock, Error> {
+    use crate::runtime::{ProjectLock, TryLock};
+    let holder = match ProjectLock::try_acquire(&settings.state_dir, what)? {
+        TryLock::Held(lock) => return Ok(lock),
+        TryLock::Busy(holder) => holder.map_or_else(|| "another arc".to_owned(), |h| h.to_string()),
+    };
+    if no_block {
+        return Err(Error::failed(
+            format!(
+                "{holder} is changing this project ({})",
+                settings.state_dir.display()
+            ),
+            Some("wait for it to finish, or run again without `--no-block` to wait".into()),
+        ));
+    }
+    printer.warn(&format!(
+        "waiting for {holder} to finish with this project (`--no-block` fails at once instead)"
+    ));
+    tokio::select! {
+        lock = ProjectLock::acquire(&settings.state_dir, what) => Ok(lock?),
+        _ = tokio::signal::ctrl_c() => Err(Error::failed(
+            format!("interrupted while waiting for {holder}"),
+            None,
+        )),
+    }
+}
+
 /// Runs `command`.
 pub(crate) async fn dispatch(
     command: Command,

@@ -122,7 +122,9 @@ pub(crate) fn secret(state_dir: &Path, name: &str) -> Result<String, Error> {
         .and_then(|mut f| f.read_exact(&mut bytes))
         .map_err(fail)?;
     let value = crate::format::hex(&bytes);
-    let tmp = dir.join(format!(".{name}.tmp"));
+    // A temporary file of this process's own, linked into place only if no other process
+    // made the secret meanwhile: two commands racing on a new project agree on one value.
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     {
         use std::io::Write as _;
         let mut f = std::fs::OpenOptions::new()
@@ -134,8 +136,21 @@ pub(crate) fn secret(state_dir: &Path, name: &str) -> Result<String, Error> {
             .map_err(fail)?;
         f.write_all(value.as_bytes()).map_err(fail)?;
     }
-    std::fs::rename(&tmp, &path).map_err(fail)?;
-    Ok(value)
+    let linked = std::fs::hard_link(&tmp, &path);
+    let _ = std::fs::remove_file(&tmp);
+    match linked {
+        Ok(()) => Ok(value),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            let theirs = std::fs::read_to_string(&path).map_err(fail)?;
+            if theirs.trim().is_empty() {
+                // An empty file (an older arc's, or a hand-made one): replace it.
+                std::fs::write(&path, &value).map_err(fail)?;
+                return Ok(value);
+            }
+            Ok(theirs.trim().to_owned())
+        }
+        Err(e) => Err(fail(e)),
+    }
 }
 
 /// The client of the pipeline's API (admin, and the message log's query API for `arc messages`,

@@ -49,6 +49,16 @@ pub(super) async fn run(
     let mut probes = tokio::task::JoinSet::new();
     for spec in &catalog.services {
         let st = rt.status(spec).await?;
+        if let Some(why) = rt.damaged_record(spec) {
+            printer.warn(&format!(
+                "the state record of `{}` is damaged ({why}); {}",
+                spec.name,
+                match st.pid {
+                    Some(pid) => format!("found it by its marker as pid {pid}; `arc up` restarts it with a new record, `arc down` stops it"),
+                    None => "none of its processes runs; `arc up` starts it with a new record".to_owned(),
+                }
+            ));
+        }
         if st.state == State::Stopped && !args.all {
             continue;
         }

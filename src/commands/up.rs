@@ -71,6 +71,13 @@ pub(super) async fn run(
 ) -> Result<ExitStatus, Error> {
     let began = Instant::now();
     let mut catalog = load_catalog(settings)?;
+    let _lock = super::lock_project(
+        settings,
+        printer,
+        format!("arc up {}", args.targets.join(" ")).trim_end(),
+        args.lock.no_block,
+    )
+    .await?;
     let kind = match args.progress {
         ProgressMode::Auto if settings.progress => ProgressKind::Live,
         ProgressMode::Auto | ProgressMode::Plain => ProgressKind::Plain,
@@ -138,6 +145,10 @@ pub(super) async fn run(
 
     let overall = args.timeout.map(|t| began + t);
     let started: Arc<Mutex<Vec<ServiceSpec>>> = Arc::default();
+    // From here on this run starts things, so every way it can be told to end rolls back:
+    // Ctrl-C, SIGTERM (a service manager, `kill`) and SIGHUP (a closed terminal). Before here
+    // the default actions stand: nothing this run started would be left.
+    let mut interrupt = Interrupt::listen()?;
     let work = run_waves(
         &waves,
         &actions,
@@ -148,10 +159,23 @@ pub(super) async fn run(
     );
     let results = tokio::select! {
         r = work => r?,
-        _ = tokio::signal::ctrl_c() => {
-            printer.warn("interrupted: stopping what this run started");
+        signal = interrupt.recv() => {
+            printer.warn(&format!("{signal}: stopping what this run started"));
+            // Starts under way finish (their init steps are ended and undone) before the
+            // rollback, which then stops every service this run was to start or restart.
+            rt.settle(Duration::from_secs(30)).await;
+            {
+                let mut all = started.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                all.clear();
+                all.extend(
+                    services
+                        .iter()
+                        .filter(|s| actions[&s.name] != Action::UpToDate)
+                        .cloned(),
+                );
+            }
             rollback(&rt, &reporter, &started, settings).await;
-            return Err(Error::failed("`arc up` was interrupted", None));
+            return Err(Error::failed(format!("`arc up` was interrupted ({signal})"), None));
         }
     };
 
@@ -645,8 +669,13 @@ async fn wait_healthy(
             return Err(Error::failed(format!("the process {exit}"), None));
         }
         let outcome = health::probe(&target, spec.health.timeout).await;
-        // Both must agree: arc's protocol probe and, for containers, Docker's HEALTHCHECK.
+        // Both must agree: arc's protocol probe and, for containers, Docker's HEALTHCHECK;
+        // and the answer must come from the process this run started, not whatever holds
+        // its port (a stranger that bound it first: the service cannot bind it any more).
         if outcome.healthy && rt.engine_healthy(&watch).await {
+            if let Some(stranger) = watch.foreign_listener() {
+                return Err(Error::failed(stranger, None));
+            }
             return Ok(t0.elapsed());
         }
         if Instant::now() >= deadline {
@@ -666,6 +695,36 @@ async fn wait_healthy(
             spec.health.interval.min(Duration::from_millis(500))
         };
         tokio::time::sleep(pause).await;
+    }
+}
+
+/// The signals that end `arc up` with a rollback.
+struct Interrupt {
+    int: tokio::signal::unix::Signal,
+    term: tokio::signal::unix::Signal,
+    hup: tokio::signal::unix::Signal,
+}
+
+impl Interrupt {
+    fn listen() -> Result<Self, Error> {
+        use tokio::signal::unix::{signal, SignalKind};
+        let listen = |kind: SignalKind| {
+            signal(kind).map_err(|e| Error::failed(format!("cannot listen for signals: {e}"), None))
+        };
+        Ok(Self {
+            int: listen(SignalKind::interrupt())?,
+            term: listen(SignalKind::terminate())?,
+            hup: listen(SignalKind::hangup())?,
+        })
+    }
+
+    /// The next one, named.
+    async fn recv(&mut self) -> &'static str {
+        tokio::select! {
+            _ = self.int.recv() => "interrupted (SIGINT)",
+            _ = self.term.recv() => "terminated (SIGTERM)",
+            _ = self.hup.recv() => "hung up (SIGHUP)",
+        }
     }
 }
 

@@ -70,14 +70,6 @@ pub(crate) enum RuntimeError {
         /// Why.
         source: nix::Error,
     },
-    /// The service's state record is unreadable.
-    #[error("the state record `{}` is damaged: {reason}", path.display())]
-    BadRecord {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        reason: String,
-    },
     /// An engine operation failed.
     #[error("failed to {op}: {reason}")]
     Docker {
@@ -132,10 +124,6 @@ impl RuntimeError {
             Self::Build { .. } => Some(
                 "a `FROM` image must be here or pullable; where no registry answers, build on local images through the Dockerfile's build args in an overlay (`build: { args: { BASE: … } }`, as overlays/offline.yaml does)".into(),
             ),
-            Self::BadRecord { path, .. } => Some(format!(
-                "if the service is not running, delete `{}`",
-                path.display()
-            )),
             Self::NoSuchUser { user, .. } => Some(format!(
                 "create it (`useradd --system {user}`) or set `native.run_as` in an overlay"
             )),

@@ -7,6 +7,7 @@
 mod binaries;
 pub(crate) mod docker;
 mod error;
+mod lock;
 pub(crate) mod logfile;
 pub(crate) mod ports;
 mod process;
@@ -21,6 +22,7 @@ use serde::Serialize;
 
 pub(crate) use docker::DockerRuntime;
 pub(crate) use error::RuntimeError;
+pub(crate) use lock::{ProjectLock, TryLock};
 pub(crate) use ports::PortConflict;
 pub(crate) use process::ProcessRuntime;
 
@@ -95,6 +97,8 @@ pub(crate) enum LifecycleEvent {
     Pulling(String),
     /// Running one-time initialisation (a new data directory).
     Initializing,
+    /// An earlier initialisation did not finish: its data directory is made again.
+    Reinitializing,
     /// Starting the process.
     Starting,
     /// Started; waiting until healthy.
@@ -137,6 +141,9 @@ impl fmt::Display for LifecycleEvent {
         match self {
             Self::Pulling(what) => f.write_str(what),
             Self::Initializing => f.write_str("initializing data directory"),
+            Self::Reinitializing => f.write_str(
+                "the last initialization did not finish: initializing the data directory again",
+            ),
             Self::Starting => f.write_str("starting"),
             Self::Waiting => f.write_str("waiting until healthy"),
             Self::Healthy(d) => write!(f, "healthy in {}", crate::format::duration(*d)),
@@ -161,6 +168,10 @@ pub(crate) trait Reporter: Send + Sync {
 pub(crate) trait Started: Send + Sync {
     /// `Some(description)` once the service has exited.
     fn exited(&mut self) -> Option<String>;
+
+    /// `Some(description)` when another process holds one of the ports the service listens on
+    /// (a probe of that port would ask a stranger).
+    fn foreign_listener(&self) -> Option<String>;
 }
 
 /// A watch on a service this run started.
@@ -169,6 +180,17 @@ pub(crate) enum Watch {
     Process(Box<dyn Started>),
     /// A container, by id.
     Docker(String),
+}
+
+impl Watch {
+    /// A process other than the one this run started holding one of its ports, described
+    /// (a container's ports are published by the engine: none).
+    pub(crate) fn foreign_listener(&self) -> Option<String> {
+        match self {
+            Self::Process(w) => w.foreign_listener(),
+            Self::Docker(_) => None,
+        }
+    }
 }
 
 /// New log lines of one service, as they are written.
@@ -281,8 +303,17 @@ impl Backend {
     /// Where the service stands.
     pub(crate) async fn status(&self, spec: &ServiceSpec) -> Result<ServiceStatus, RuntimeError> {
         match self {
-            Self::Process(p) => p.status(spec),
+            Self::Process(p) => Ok(p.status(spec)),
             Self::Docker(d) => d.status(spec).await,
+        }
+    }
+
+    /// Why the service's state record cannot be read (process runtime), when it cannot: the
+    /// service is then found by the marker its processes carry.
+    pub(crate) fn damaged_record(&self, spec: &ServiceSpec) -> Option<String> {
+        match self {
+            Self::Process(p) => p.damaged_record(spec),
+            Self::Docker(_) => None,
         }
     }
 
@@ -311,11 +342,29 @@ impl Backend {
         }
     }
 
+    /// For a running service (its status's pid): another process holding one of its ports
+    /// (process runtime; a container's ports are published by the engine).
+    pub(crate) fn impostor(&self, spec: &ServiceSpec, pid: Option<u32>) -> Option<String> {
+        match (self, pid) {
+            (Self::Process(p), Some(pid)) => p.impostor(spec, pid),
+            _ => None,
+        }
+    }
+
     /// Whether the engine agrees the started service is healthy (no HEALTHCHECK: yes).
     pub(crate) async fn engine_healthy(&self, watch: &Watch) -> bool {
         match (self, watch) {
             (Self::Docker(d), Watch::Docker(id)) => d.engine_healthy(id).await.unwrap_or(true),
             _ => true,
+        }
+    }
+
+    /// For an interrupted `arc up`: ends the init steps under way and waits (up to `timeout`)
+    /// for the starts under way to return (process runtime; containers start through the
+    /// engine, whose calls end with this process).
+    pub(crate) async fn settle(&self, timeout: Duration) {
+        if let Self::Process(_) = self {
+            let _ = tokio::task::spawn_blocking(move || ProcessRuntime::settle(timeout)).await;
         }
     }
 

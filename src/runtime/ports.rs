@@ -39,6 +39,11 @@ pub(crate) fn is_free(port: u16) -> bool {
 
 /// The process listening on `port`, as `pid N (name)`, when `/proc` tells.
 pub(crate) fn holder(port: u16) -> Option<String> {
+    holder_pid(port).map(|(pid, comm)| format!("pid {pid} ({comm})"))
+}
+
+/// The process listening on `port` (pid, command name), when `/proc` tells.
+pub(crate) fn holder_pid(port: u16) -> Option<(u32, String)> {
     let inodes = listening_inodes(port);
     if inodes.is_empty() {
         return None;
@@ -67,7 +72,7 @@ pub(crate) fn holder(port: u16) -> Option<String> {
                 if inodes.iter().any(|i| i == inode) {
                     let comm = std::fs::read_to_string(entry.path().join("comm"))
                         .map_or_else(|_| "?".into(), |c| c.trim().to_owned());
-                    return Some(format!("pid {pid} ({comm})"));
+                    return Some((pid, comm));
                 }
             }
         }

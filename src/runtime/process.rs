@@ -27,6 +27,18 @@ use crate::spec::ServiceSpec;
 /// The marker a data directory gets once its init steps have run.
 const INIT_MARKER: &str = ".arc-initialized";
 
+/// The environment variable every server arc starts carries (`STATE_DIR#SERVICE`): how arc
+/// finds its own processes when a record is missing or damaged.
+const MARKER: &str = "ARC_SERVICE_MARKER";
+
+/// A service's record file, as read.
+enum Recorded {
+    Missing,
+    Found(Record),
+    /// Unreadable or not a record; why.
+    Damaged(String),
+}
+
 /// Runs services as native processes.
 #[derive(Debug, Clone)]
 pub(crate) struct ProcessRuntime {
@@ -179,24 +191,64 @@ impl ProcessRuntime {
         })
     }
 
-    fn read_record(&self, spec: &ServiceSpec) -> Result<Option<Record>, RuntimeError> {
+    /// The service's record: missing, readable, or damaged (with why: a truncated or edited
+    /// file, an unreadable one). A damaged record never stops a command: the service is found
+    /// by its marker instead ([`ProcessRuntime::marked`]).
+    fn load_record(&self, spec: &ServiceSpec) -> Recorded {
         let path = self.record_path(spec);
         match fs::read_to_string(&path) {
-            Ok(text) => {
-                serde_json::from_str(&text)
-                    .map(Some)
-                    .map_err(|e| RuntimeError::BadRecord {
-                        path,
-                        reason: e.to_string(),
-                    })
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(source) => Err(RuntimeError::Io {
-                op: "read",
-                path,
-                source,
-            }),
+            Ok(text) => serde_json::from_str(&text).map_or_else(
+                |e| Recorded::Damaged(format!("{}: {e}", path.display())),
+                Recorded::Found,
+            ),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Recorded::Missing,
+            Err(e) => Recorded::Damaged(format!("{}: {e}", path.display())),
         }
+    }
+
+    /// The value of [`MARKER`] in the environment of the service's processes.
+    fn marker(&self, spec: &ServiceSpec) -> String {
+        format!("{}#{}", self.state_dir.display(), spec.name)
+    }
+
+    /// The live processes arc started for this service, found whatever their record says:
+    /// group leaders (arc gives each server a process group of its own) that either run in the
+    /// service's data directory (arc starts each there; the servers keep it) or carry its
+    /// marker in their environment (a server that rewrites its process title, as Redis does,
+    /// overwrites that copy, hence both). (pid, start time), oldest first.
+    fn marked(&self, spec: &ServiceSpec) -> Vec<(u32, u64)> {
+        let want = format!("{MARKER}={}", self.marker(spec));
+        let user = match (&spec.native.run_as, self.root) {
+            (Some(name), true) => User::from_name(name).ok().flatten(),
+            _ => None,
+        };
+        let dirs = [
+            self.data_dir(spec, None),
+            self.data_dir(spec, user.as_ref()),
+        ];
+        let mut found: Vec<(u32, u64)> = fs::read_dir("/proc")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+            .filter_map(|pid| {
+                let st = proc_stat(pid)?;
+                (st.pgrp == pid && st.state != 'Z' && st.state != 'X')
+                    .then_some((pid, st.start_ticks))
+            })
+            .filter(|(pid, _)| {
+                fs::read_link(format!("/proc/{pid}/cwd"))
+                    .is_ok_and(|cwd| dirs.iter().any(|d| cwd.starts_with(d)))
+                    || fs::read(format!("/proc/{pid}/environ"))
+                        .is_ok_and(|env| env.split(|b| *b == 0).any(|kv| kv == want.as_bytes()))
+            })
+            .collect();
+        // The server itself, not its workers (PostgreSQL's backends make groups of their own
+        // and share its directory): a process whose parent was found too is left out.
+        let pids: Vec<u32> = found.iter().map(|(p, _)| *p).collect();
+        found.retain(|(pid, _)| proc_stat(*pid).is_none_or(|s| !pids.contains(&s.ppid)));
+        found.sort_by_key(|(_, ticks)| *ticks);
+        found
     }
 
     fn write_record(&self, spec: &ServiceSpec, record: &Record) -> Result<(), RuntimeError> {
@@ -236,9 +288,28 @@ impl ProcessRuntime {
         if marker.exists() {
             return Ok(());
         }
+        // Beside the data directory, not in it: an init step such as initdb wants it empty.
+        let pending = pending_marker(&r.data_dir);
+        if pending.exists() {
+            // An earlier initialization did not finish (arc was killed in the middle): what it
+            // left is not a database to keep, so it is made again from scratch.
+            let _ = writeln!(
+                &*log,
+                "--- arc {}: the last initialization of {} did not finish; starting it again",
+                Utc::now().to_rfc3339(),
+                r.data_dir.display()
+            );
+            reporter.report(&spec.name, LifecycleEvent::Reinitializing);
+            empty_dir(&r.data_dir);
+        }
         let empty = fs::read_dir(&r.data_dir).map_or(true, |mut d| d.next().is_none());
         if empty && !r.init.is_empty() {
             reporter.report(&spec.name, LifecycleEvent::Initializing);
+            fs::write(&pending, b"").map_err(|source| RuntimeError::Io {
+                op: "write",
+                path: pending.clone(),
+                source,
+            })?;
             for (program, args, stdin) in &r.init {
                 let step = format!("{} {}", program.display(), args.join(" "));
                 let _ = writeln!(&*log, "--- arc {}: init: {step}", Utc::now().to_rfc3339());
@@ -249,16 +320,8 @@ impl ProcessRuntime {
                     Err(e) => format!("could not start: {e}"),
                 };
                 // Leave nothing half-made behind: the directory was empty before we began.
-                if let Ok(entries) = fs::read_dir(&r.data_dir) {
-                    for e in entries.flatten() {
-                        let p = e.path();
-                        let _ = if p.is_dir() {
-                            fs::remove_dir_all(&p)
-                        } else {
-                            fs::remove_file(&p)
-                        };
-                    }
-                }
+                empty_dir(&r.data_dir);
+                let _ = fs::remove_file(&pending);
                 return Err(RuntimeError::Init {
                     service: spec.name.clone(),
                     step,
@@ -270,7 +333,10 @@ impl ProcessRuntime {
             op: "write",
             path: marker,
             source,
-        })
+        })?;
+        // Only now, with every step done, does the directory count as initialized.
+        let _ = fs::remove_file(&pending);
+        Ok(())
     }
 
     fn run_step(
@@ -294,7 +360,11 @@ impl ProcessRuntime {
         if let Some(u) = &r.user {
             cmd.uid(u.uid.as_raw()).gid(u.gid.as_raw());
         }
+        // Its own process group, so a terminal's Ctrl-C to arc's group does not cut it short;
+        // an interrupted `arc up` ends it itself ([`ProcessRuntime::settle`]) and undoes it.
+        cmd.process_group(0);
         let mut child = cmd.spawn()?;
+        let _init = InFlight::init(child.id());
         if let (Some(text), Some(mut pipe)) = (stdin, child.stdin.take()) {
             pipe.write_all(text.as_bytes())?;
         }
@@ -353,25 +423,69 @@ impl ProcessRuntime {
     }
 
     /// Where the service stands, from its record and `/proc`.
-    pub(crate) fn status(&self, spec: &ServiceSpec) -> Result<ServiceStatus, RuntimeError> {
-        let Some(rec) = self.read_record(spec)? else {
-            return Ok(ServiceStatus::stopped());
-        };
-        let state = if alive(rec.pid, rec.start_ticks) {
-            State::Running
-        } else {
-            State::Exited
-        };
-        Ok(ServiceStatus {
-            state,
-            pid: Some(rec.pid),
-            started_at: Some(rec.started_at),
-            config_hash: Some(rec.config_hash),
-            ports: rec.ports,
-            container: None,
-            image: None,
-            engine_health: None,
-        })
+    /// Where the service stands, from its record and `/proc`; when the record is missing,
+    /// damaged or names a process that is gone, from the processes that carry its marker (then
+    /// with no configuration hash, so `arc up` restarts it and writes a new record).
+    pub(crate) fn status(&self, spec: &ServiceSpec) -> ServiceStatus {
+        let recorded = self.load_record(spec);
+        if let Recorded::Found(rec) = &recorded {
+            if alive(rec.pid, rec.start_ticks) {
+                return ServiceStatus {
+                    state: State::Running,
+                    pid: Some(rec.pid),
+                    started_at: Some(rec.started_at),
+                    config_hash: Some(rec.config_hash.clone()),
+                    ports: rec.ports.clone(),
+                    container: None,
+                    image: None,
+                    engine_health: None,
+                };
+            }
+        }
+        if let Some((pid, _)) = self.marked(spec).first() {
+            let mut st = ServiceStatus::stopped();
+            st.state = State::Running;
+            st.pid = Some(*pid);
+            st.ports = spec
+                .ports
+                .iter()
+                .map(|p| (p.name.clone(), p.native_port()))
+                .collect();
+            return st;
+        }
+        match recorded {
+            Recorded::Found(rec) => ServiceStatus {
+                state: State::Exited,
+                pid: Some(rec.pid),
+                started_at: Some(rec.started_at),
+                config_hash: Some(rec.config_hash),
+                ports: rec.ports,
+                container: None,
+                image: None,
+                engine_health: None,
+            },
+            Recorded::Missing | Recorded::Damaged(_) => ServiceStatus::stopped(),
+        }
+    }
+
+    /// For a running service: another process holding one of its ports, described.
+    pub(crate) fn impostor(&self, spec: &ServiceSpec, pid: u32) -> Option<String> {
+        let listen: Vec<u16> = self
+            .resolve(spec)
+            .ok()?
+            .listen
+            .iter()
+            .map(|(_, p)| *p)
+            .collect();
+        foreign_listener(&spec.name, pid, &listen)
+    }
+
+    /// Why the service's record cannot be read, when it cannot.
+    pub(crate) fn damaged_record(&self, spec: &ServiceSpec) -> Option<String> {
+        match self.load_record(spec) {
+            Recorded::Damaged(why) => Some(why),
+            _ => None,
+        }
     }
 
     /// Initialises a new data directory, writes config files, and spawns the process detached.
@@ -380,6 +494,7 @@ impl ProcessRuntime {
         spec: &ServiceSpec,
         reporter: &dyn Reporter,
     ) -> Result<Box<dyn Started>, RuntimeError> {
+        let _starting = InFlight::start();
         let r = self.resolve(spec)?;
         let config_hash = hash_of(&r);
         self.make_dirs(spec, &r)?;
@@ -425,6 +540,8 @@ impl ProcessRuntime {
             .stdin(Stdio::null())
             .stdout(log.try_clone().map_err(spawn_err)?)
             .stderr(log.try_clone().map_err(spawn_err)?)
+            // Found again by this when its record is lost (see `marked`).
+            .env(MARKER, self.marker(spec))
             // Its own process group: Ctrl-C in this shell does not reach it, and stop can
             // signal the whole group.
             .process_group(0);
@@ -445,15 +562,25 @@ impl ProcessRuntime {
             data_dir: r.data_dir.clone(),
         };
         self.write_record(spec, &record)?;
-        Ok(Box::new(ChildWatch { child }))
+        Ok(Box::new(ChildWatch {
+            child,
+            service: spec.name.clone(),
+            listen: r.listen.iter().map(|(_, p)| *p).collect(),
+        }))
     }
 
-    /// Sends the stop signal, waits up to `timeout`, then kills the process group.
+    /// Sends the stop signal, waits up to `timeout`, then kills the process group. Stops the
+    /// recorded process and every other one that carries the service's marker (a record lost,
+    /// damaged or overwritten leaves none running); a process arc cannot prove it started (no
+    /// start time, or another process now at the recorded pid) is never signalled.
     pub(crate) fn stop(&self, spec: &ServiceSpec, timeout: Duration) -> Result<bool, RuntimeError> {
-        let Some(rec) = self.read_record(spec)? else {
-            return Ok(false);
-        };
-        if !alive(rec.pid, rec.start_ticks) {
+        let mut targets = self.marked(spec);
+        if let Recorded::Found(rec) = self.load_record(spec) {
+            if alive(rec.pid, rec.start_ticks) && !targets.iter().any(|t| t.0 == rec.pid) {
+                targets.push((rec.pid, rec.start_ticks));
+            }
+        }
+        if targets.is_empty() {
             self.remove_record(spec)?;
             return Ok(false);
         }
@@ -463,29 +590,36 @@ impl ProcessRuntime {
             "HUP" => Signal::SIGHUP,
             _ => Signal::SIGTERM,
         };
-        let pid = Pid::from_raw(i32::try_from(rec.pid).unwrap_or(i32::MAX));
-        let sig_err = |source| RuntimeError::Signal {
-            service: spec.name.clone(),
-            pid: rec.pid,
-            source,
-        };
-        match kill(pid, signal) {
-            Ok(()) | Err(nix::errno::Errno::ESRCH) => {}
-            Err(e) => return Err(sig_err(e)),
-        }
-        let deadline = Instant::now() + timeout;
-        while alive(rec.pid, rec.start_ticks) && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        // Whatever is left of the group (the leader past its deadline, or orphaned workers)
-        // is killed.
-        match killpg(pid, Signal::SIGKILL) {
-            Ok(()) | Err(nix::errno::Errno::ESRCH) => {}
-            Err(e) => return Err(sig_err(e)),
-        }
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while alive(rec.pid, rec.start_ticks) && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(20));
+        for &(pid_u32, ticks) in &targets {
+            let pid = Pid::from_raw(i32::try_from(pid_u32).unwrap_or(i32::MAX));
+            let sig_err = |source| RuntimeError::Signal {
+                service: spec.name.clone(),
+                pid: pid_u32,
+                source,
+            };
+            match kill(pid, signal) {
+                Ok(()) | Err(nix::errno::Errno::ESRCH) => {}
+                Err(e) => return Err(sig_err(e)),
+            }
+            let deadline = Instant::now() + timeout;
+            while alive(pid_u32, ticks) && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            // Whatever is left of the group (the leader past its deadline, or orphaned
+            // workers) is killed: the group arc made for it, and only while the leader is
+            // still the process arc started (or gone, leaving its workers).
+            let ours =
+                proc_stat(pid_u32).is_none_or(|s| s.start_ticks == ticks && s.pgrp == pid_u32);
+            if ours {
+                match killpg(pid, Signal::SIGKILL) {
+                    Ok(()) | Err(nix::errno::Errno::ESRCH) => {}
+                    Err(e) => return Err(sig_err(e)),
+                }
+            }
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while alive(pid_u32, ticks) && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(20));
+            }
         }
         self.remove_record(spec)?;
         Ok(true)
@@ -521,6 +655,100 @@ impl ProcessRuntime {
     }
 }
 
+/// What this process has under way: starts, and the init steps (by process group) they run.
+struct Pending {
+    starts: usize,
+    inits: std::collections::BTreeSet<u32>,
+}
+
+static PENDING: std::sync::Mutex<Pending> = std::sync::Mutex::new(Pending {
+    starts: 0,
+    inits: std::collections::BTreeSet::new(),
+});
+static SETTLED: std::sync::Condvar = std::sync::Condvar::new();
+
+fn pending() -> std::sync::MutexGuard<'static, Pending> {
+    PENDING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Counts a start or an init step as under way while it lives.
+enum InFlight {
+    Start,
+    Init(u32),
+}
+
+impl InFlight {
+    fn start() -> Self {
+        pending().starts += 1;
+        Self::Start
+    }
+
+    fn init(pid: u32) -> Self {
+        pending().inits.insert(pid);
+        Self::Init(pid)
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        let mut p = pending();
+        match self {
+            Self::Start => p.starts = p.starts.saturating_sub(1),
+            Self::Init(pid) => {
+                p.inits.remove(pid);
+            }
+        }
+        SETTLED.notify_all();
+    }
+}
+
+impl ProcessRuntime {
+    /// For an interrupted `arc up`: ends every init step under way (its whole process group;
+    /// the failed step empties its data directory, so the next `arc up` initializes it anew),
+    /// then waits up to `timeout` for the starts under way to return, so that what they started
+    /// has a record the rollback can stop.
+    pub(crate) fn settle(timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        let mut p = pending();
+        for pid in &p.inits {
+            let _ = killpg(
+                Pid::from_raw(i32::try_from(*pid).unwrap_or(i32::MAX)),
+                Signal::SIGKILL,
+            );
+        }
+        while p.starts > 0 {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            p = SETTLED
+                .wait_timeout(p, left)
+                .map_or_else(|e| e.into_inner().0, |(g, _)| g);
+        }
+    }
+}
+
+/// Where an initialization under way is marked: beside the data directory (`data.initializing`).
+fn pending_marker(data_dir: &Path) -> PathBuf {
+    data_dir.with_extension("initializing")
+}
+
+/// Removes everything inside `dir`, keeping `dir`.
+fn empty_dir(dir: &Path) {
+    if let Ok(entries) = fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let p = e.path();
+            let _ = if p.is_dir() {
+                fs::remove_dir_all(&p)
+            } else {
+                fs::remove_file(&p)
+            };
+        }
+    }
+}
+
 /// The configuration hash of a resolved service.
 fn hash_of(r: &Resolved) -> String {
     let json = serde_json::to_vec(r).unwrap_or_default();
@@ -530,6 +758,9 @@ fn hash_of(r: &Resolved) -> String {
 /// Watches a child this run spawned.
 struct ChildWatch {
     child: Child,
+    service: String,
+    /// The ports its command listens on.
+    listen: Vec<u16>,
 }
 
 impl Started for ChildWatch {
@@ -539,6 +770,22 @@ impl Started for ChildWatch {
             Ok(None) | Err(_) => None,
         }
     }
+
+    fn foreign_listener(&self) -> Option<String> {
+        foreign_listener(&self.service, self.child.id(), &self.listen)
+    }
+}
+
+/// Whether another process than `pid` (or one of the process group arc made for it) listens on
+/// one of `ports`: then a probe of that port asks a stranger, and says nothing of the service.
+pub(crate) fn foreign_listener(service: &str, pid: u32, ports: &[u16]) -> Option<String> {
+    ports.iter().find_map(|&port| {
+        let (holder, comm) = super::ports::holder_pid(port)?;
+        let ours = holder == pid || proc_stat(holder).is_some_and(|s| s.pgrp == pid);
+        (!ours).then(|| {
+            format!("port {port} is held by pid {holder} ({comm}), not by the `{service}` arc started (pid {pid})")
+        })
+    })
 }
 
 fn describe_exit(status: std::process::ExitStatus) -> String {
@@ -580,6 +827,9 @@ fn expand(
 
 struct ProcStat {
     state: char,
+    ppid: u32,
+    /// The process group.
+    pgrp: u32,
     start_ticks: u64,
 }
 
@@ -590,16 +840,19 @@ fn proc_stat(pid: u32) -> Option<ProcStat> {
     let fields: Vec<&str> = after.split_whitespace().collect();
     Some(ProcStat {
         state: fields.first()?.chars().next()?,
+        ppid: fields.get(1)?.parse().ok()?,
+        pgrp: fields.get(2)?.parse().ok()?,
         start_ticks: fields.get(19)?.parse().ok()?,
     })
 }
 
 /// Whether `pid` is alive and is the process that was started (same start time); zombies and
-/// dead processes are not alive.
+/// dead processes are not alive, and a pid without its start time proves nothing (a record
+/// with `start_ticks: 0` never names a live process).
 fn alive(pid: u32, start_ticks: u64) -> bool {
-    proc_stat(pid).is_some_and(|s| {
-        s.state != 'Z' && s.state != 'X' && (start_ticks == 0 || s.start_ticks == start_ticks)
-    })
+    start_ticks != 0
+        && proc_stat(pid)
+            .is_some_and(|s| s.state != 'Z' && s.state != 'X' && s.start_ticks == start_ticks)
 }
 
 /// Whether `user` can reach `dir` (every existing ancestor searchable by it).

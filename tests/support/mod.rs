@@ -178,6 +178,7 @@ pub struct Run {
     args: Vec<String>,
     env: Vec<(String, String)>,
     cwd: PathBuf,
+    own_group: bool,
 }
 
 impl Run {
@@ -191,7 +192,15 @@ impl Run {
             args: args.into_iter().map(|a| a.as_ref().to_owned()).collect(),
             env: Vec::new(),
             cwd: repo(),
+            own_group: false,
         }
+    }
+
+    /// Runs it as the leader of a process group of its own, as a shell runs a job (so a test
+    /// can signal the group, as a terminal's Ctrl-C does).
+    pub fn own_process_group(mut self) -> Self {
+        self.own_group = true;
+        self
     }
 
     /// Sets an environment variable.
@@ -267,6 +276,9 @@ impl Run {
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
+        if self.own_group {
+            std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        }
         cmd
     }
 
@@ -328,6 +340,31 @@ impl Done {
     }
 }
 
+/// The process listening on TCP `port` (from `/proc`), if any.
+pub fn port_holder(port: u16) -> Option<u32> {
+    let mut inodes = Vec::new();
+    for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+        let text = std::fs::read_to_string(table).unwrap_or_default();
+        for line in text.lines().skip(1) {
+            let c: Vec<&str> = line.split_whitespace().collect();
+            if c.len() > 9 && c[3] == "0A" && c[1].ends_with(&format!(":{port:04X}")) {
+                inodes.push(format!("socket:[{}]", c[9]));
+            }
+        }
+    }
+    std::fs::read_dir("/proc").ok()?.flatten().find_map(|e| {
+        let pid = e.file_name().to_str()?.parse::<u32>().ok()?;
+        std::fs::read_dir(e.path().join("fd"))
+            .ok()?
+            .flatten()
+            .any(|fd| {
+                std::fs::read_link(fd.path())
+                    .is_ok_and(|t| inodes.iter().any(|i| *i == *t.to_string_lossy()))
+            })
+            .then_some(pid)
+    })
+}
+
 /// The local addresses of every TCP socket `pid` listens on (from `/proc`).
 pub fn listen_addrs(pid: u32) -> Vec<String> {
     let mut inodes = Vec::new();
@@ -377,14 +414,15 @@ pub struct Background {
 }
 
 impl Background {
-    /// Waits (up to 10s) for a stderr line containing `needle`.
+    /// Waits (up to 60s: a bound for a stuck arc, not a speed requirement) for a stderr line
+    /// containing `needle`.
     pub fn wait_for(&mut self, needle: &str) {
         self.wait_for_line(needle);
     }
 
-    /// Waits (up to 10s) for a stderr line containing `needle`, and returns it.
+    /// Waits (up to 60s) for a stderr line containing `needle`, and returns it.
     pub fn wait_for_line(&mut self, needle: &str) -> String {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
         while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
             match self.stderr.recv_timeout(left) {
                 Ok(line) => {
@@ -409,8 +447,13 @@ impl Background {
     }
 
     /// Waits (up to 20s) for it to exit; its stdout and exit code.
-    pub fn finish(mut self) -> (i32, String) {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    pub fn finish(self) -> (i32, String) {
+        self.finish_within(std::time::Duration::from_secs(20))
+    }
+
+    /// Waits (up to `within`: a bound for a stuck arc) for it to exit; its stdout and exit code.
+    pub fn finish_within(mut self, within: std::time::Duration) -> (i32, String) {
+        let deadline = std::time::Instant::now() + within;
         loop {
             if let Ok(Some(_)) = self.child.try_wait() {
                 break;
