@@ -791,11 +791,42 @@ async fn deploy_and_remove_through_helm_round_trip_the_registry() {
         .unwrap();
     assert_eq!(got.subject.as_str(), "orders.first");
 
-    // Deploy again: an upgrade; the record follows (the next revision, still one record).
-    let again = arcv(&deploy(&["--replicas", "5"]), &[]).success().json();
+    // Deploy again, with Helm 4: an upgrade with Helm 4's spelling of --atomic; the record
+    // follows (the next revision, still one record).
+    let again = arcv(
+        &deploy(&["--replicas", "5"]),
+        &[("FAKE_HELM_VERSION", "v4.0.1+g12500dd")],
+    )
+    .success();
+    let calls = fake.take();
+    assert!(
+        calls[1].ends_with("--rollback-on-failure --wait --timeout 10m0s"),
+        "{calls:?}"
+    );
+    let again = again.json();
     assert_eq!(again["metadata"]["revision"], 3);
     assert_eq!(again["metadata"]["replicas"], 5);
     assert!(again["version"].as_i64().unwrap() > rec["version"].as_i64().unwrap());
+    // An upgrade whose rollout fails: Helm rolled back, and the record is as it was.
+    let failed = arcv(
+        &deploy(&["--replicas", "1"]),
+        &[("FAKE_HELM_ROLLOUT", "fail")],
+    )
+    .expect_code(1);
+    assert!(
+        failed.stderr().contains("rolled back"),
+        "{}",
+        failed.stderr()
+    );
+    assert!(
+        failed.stderr().contains("is deployed"),
+        "{}",
+        failed.stderr()
+    );
+    let (_, now) = registry().await;
+    assert_eq!(now["version"], again["version"], "{now}");
+    assert_eq!(now["metadata"]["status"], "active");
+    assert_eq!(now["metadata"]["replicas"], 5);
     fake.take();
 
     // remove, with the cluster unreachable: drained (so no longer routed), not uninstalled.
@@ -823,7 +854,15 @@ async fn deploy_and_remove_through_helm_round_trip_the_registry() {
 
     // remove: drain (already), uninstall — the registry said `draining` while Helm ran — then
     // decommissioned, then the volumes.
-    let removed = arc(&["remove", "eu-1"], &[]).success().json();
+    let removed = arc(&["remove", "eu-1"], &[]).success();
+    assert!(
+        removed
+            .stderr()
+            .contains("draining: the pipeline no longer routes org `acme`'s messages"),
+        "{}",
+        removed.stderr()
+    );
+    let removed = removed.json();
     assert_eq!(
         fake.take(),
         vec![
