@@ -691,7 +691,7 @@ async fn deploy_and_remove_through_helm_round_trip_the_registry() {
     let silent = format!("nats://127.0.0.1:{}", free_port());
     let mut nothing = deploy(&["--timeout", "2s"]);
     let at = nothing.iter().position(|a| a == "--public-url").unwrap();
-    nothing[at + 1] = silent;
+    nothing[at + 1].clone_from(&silent);
     let never = arcv(&nothing, &[]).expect_code(1);
     assert!(
         never.stderr().contains("installed but not registered"),
@@ -700,6 +700,42 @@ async fn deploy_and_remove_through_helm_round_trip_the_registry() {
     );
     assert_eq!(registry().await.0, 404);
     fake.take();
+    // `status` of a backbone whose URL does not answer: exit 1, and why.
+    arc(
+        &[
+            "add",
+            "dead-1",
+            "--org",
+            "zeta",
+            "--cluster",
+            "x",
+            "--nats-url",
+            &silent,
+        ],
+        &[],
+    )
+    .success();
+    let dead = arc(&["status", "dead-1"], &[]).expect_code(1).json();
+    assert_eq!(dead["answers"], false, "{dead}");
+    assert!(
+        !dead["error"].as_str().unwrap_or_default().is_empty(),
+        "{dead}"
+    );
+    // A system id that cannot name a Helm release is refused before anything runs.
+    let bad = arcv(
+        &deploy(&[])
+            .into_iter()
+            .map(|a| if a == "eu-1" { "EU_1".to_owned() } else { a })
+            .collect::<Vec<_>>(),
+        &[],
+    )
+    .expect_code(2);
+    assert!(
+        bad.stderr().contains("cannot name a Helm release"),
+        "{}",
+        bad.stderr()
+    );
+    assert_eq!(fake.take(), Vec::<String>::new());
 
     // The deploy: the exact command, the values arc shows are the values Helm got, the streams
     // applied (R3 on this cluster), the backbone registered.
