@@ -402,15 +402,26 @@ async fn the_rendered_nats_conf_forms_a_cluster_that_stores_an_r3_stream() {
     let leader = c.meta_leader().await;
     assert!(leader.starts_with("eu-1-nats-"), "{leader}");
     let js = async_nats::jetstream::new(async_nats::connect(c.url(1)).await.expect("nats"));
-    let mut stream = js
-        .create_stream(async_nats::jetstream::stream::Config {
-            name: "ORDERS".into(),
-            subjects: vec!["orders.>".into()],
-            num_replicas: 3,
-            ..Default::default()
-        })
-        .await
-        .expect("an R3 stream");
+    // Right after the election a peer may not be placeable yet: asked again until it is.
+    let config = async_nats::jetstream::stream::Config {
+        name: "ORDERS".into(),
+        subjects: vec!["orders.>".into()],
+        num_replicas: 3,
+        ..Default::default()
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let mut stream = loop {
+        match js.get_or_create_stream(config.clone()).await {
+            Ok(s) => break s,
+            Err(e) => {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "no R3 stream within 30 s: {e}"
+                );
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    };
     for i in 0..10 {
         js.publish(format!("orders.{i}"), "x".into())
             .await

@@ -470,18 +470,43 @@ async fn deploy(
             return Err(not_answering(&api, existing, &a, &t, e).await);
         }
     };
-    // 6. The stock streams, through the same provisioning as `arc streams apply`.
+    // 6. The stock streams, through the same provisioning as `arc streams apply`. A cluster
+    // that has just elected its meta leader may not place R3 streams yet: retried in the time
+    // left, then an error (and no record: the backbone is not what arc promises without them).
     let mut streams = super::messaging::streams::load_streams(settings, None)?;
     streams.set_replicas(streams_replicas(a.replicas));
-    let nats = crate::bus::nats::connect(&crate::bus::nats::NatsOptions {
-        server: p.spec.public_url.url.clone(),
-        timeout: Duration::from_secs(10),
-        ..Default::default()
-    })
-    .await?;
-    let applied =
-        crate::provision::streams::apply(&async_nats::jetstream::new(nats), &streams, false)
+    let started = std::time::Instant::now();
+    let applied = loop {
+        let attempt = async {
+            let nats = crate::bus::nats::connect(&crate::bus::nats::NatsOptions {
+                server: p.spec.public_url.url.clone(),
+                timeout: Duration::from_secs(10),
+                ..Default::default()
+            })
             .await?;
+            crate::provision::streams::apply(&async_nats::jetstream::new(nats), &streams, false)
+                .await
+        };
+        match attempt.await {
+            Ok(applied) => break applied,
+            Err(e) if started.elapsed() < a.timeout => {
+                steps.line(&format!("streams not applied yet ({e}); trying again"));
+                tokio::time::sleep(Duration::from_secs(2)).await;
+            }
+            Err(e) => {
+                return Err(Error::failed(
+                    format!(
+                        "release `{}` answers, but the streams of services/messaging/streams.yaml could not be applied: {e}",
+                        t.release
+                    ),
+                    Some(format!(
+                        "the registry was not changed; deploy again, or `arc backbones remove {}`",
+                        a.system_id
+                    )),
+                ))
+            }
+        }
+    };
     for s in &applied {
         steps.line(&format!(
             "stream {}: {}",
