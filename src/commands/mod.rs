@@ -1,6 +1,7 @@
 //! One module per command group. Each takes resolved settings and the printer and returns an
 //! exit status; errors bubble up to `lib::run`, which renders them.
 
+mod backbones;
 mod build;
 mod completions;
 mod compose;
@@ -142,7 +143,7 @@ pub(crate) async fn dispatch(
             command: ConfigCommand::Rm(args),
         } => pipeline::config_rm(args, settings, printer).await,
         Command::Serve(args) => Box::pin(pipeline::serve(args, settings, printer)).await,
-        Command::Backbones { command } => pipeline::backbones(command, settings, printer).await,
+        Command::Backbones { command } => backbones::run(command, settings, printer).await,
         Command::Completions(args) => Ok(completions::run(&args, printer)),
         Command::Build(args) => build::run(&args, settings, printer).await,
         Command::Compose {

@@ -1,16 +1,13 @@
-//! `arc serve`, `arc config get|set|rm` and `arc backbones`: the pipeline and its admin API.
+//! `arc serve` and `arc config get|set|rm`: the pipeline and its admin API (`arc backbones` is
+//! in `backbones.rs`).
 
 use std::io::Read as _;
 use std::path::Path;
 
 use super::ExitStatus;
-use crate::cli::{
-    AdminArgs, BackboneAddArgs, BackbonesCommand, ConfigGetArgs, ConfigKind, ConfigRmArgs,
-    ConfigSetArgs, ServeArgs,
-};
+use crate::cli::{AdminArgs, ConfigGetArgs, ConfigKind, ConfigRmArgs, ConfigSetArgs, ServeArgs};
 use crate::error::Error;
 use crate::pipeline::client::{Client, ConfigDoc};
-use crate::pipeline::store::Backbone;
 use crate::pipeline::{Components, ServeOptions};
 use crate::settings::Settings;
 use crate::ui::Printer;
@@ -311,120 +308,5 @@ pub(super) async fn config_rm(
         .await
         .map_err(|e| Error::pipeline(format!("cannot remove {what}"), e))?;
     printer.info(&format!("{what}: removed"));
-    Ok(ExitStatus::Success)
-}
-
-pub(super) async fn backbones(
-    command: BackbonesCommand,
-    settings: &Settings,
-    printer: &Printer,
-) -> Result<ExitStatus, Error> {
-    match command {
-        BackbonesCommand::Ls(a) => {
-            let all = client(settings, &a.admin)?
-                .backbones()
-                .await
-                .map_err(|e| Error::pipeline("cannot list backbones", e))?;
-            if printer.json() {
-                printer.json_value(&all);
-            } else if all.is_empty() {
-                printer.info("no backbones are registered");
-            } else {
-                let mut t = crate::ui::Table::new(&[
-                    "SYSTEM", "ORG", "CLUSTER", "NATS", "REGION", "STATUS",
-                ]);
-                for b in all {
-                    let m = |k: &str| {
-                        b.metadata
-                            .get(k)
-                            .and_then(|v| v.as_str())
-                            .unwrap_or("")
-                            .to_owned()
-                    };
-                    let (region, status) = (m("region"), m("status"));
-                    t.row(vec![
-                        b.system_id,
-                        b.org_id,
-                        b.cluster_id,
-                        b.nats_url,
-                        region,
-                        status,
-                    ]);
-                }
-                printer.data(&t.render());
-            }
-            Ok(ExitStatus::Success)
-        }
-        BackbonesCommand::Show(b) => {
-            let one = client(settings, &b.admin)?
-                .backbone(&b.system_id)
-                .await
-                .map_err(|e| {
-                    Error::pipeline(format!("cannot show backbone `{}`", b.system_id), e)
-                })?;
-            if printer.json() {
-                printer.json_value(&one);
-            } else {
-                printer.data(
-                    serde_yaml_ng::to_string(&one)
-                        .unwrap_or_default()
-                        .trim_end(),
-                );
-            }
-            Ok(ExitStatus::Success)
-        }
-        BackbonesCommand::Add(a) => add_backbone(a, settings, printer).await,
-        BackbonesCommand::Rm(b) => {
-            client(settings, &b.admin)?
-                .remove_backbone(&b.system_id)
-                .await
-                .map_err(|e| {
-                    Error::pipeline(format!("cannot remove backbone `{}`", b.system_id), e)
-                })?;
-            printer.info(&format!("backbone `{}`: removed", b.system_id));
-            Ok(ExitStatus::Success)
-        }
-    }
-}
-
-async fn add_backbone(
-    a: BackboneAddArgs,
-    settings: &Settings,
-    printer: &Printer,
-) -> Result<ExitStatus, Error> {
-    let mut metadata = serde_json::Map::new();
-    for (k, v) in [
-        ("region", &a.region),
-        ("version", &a.backbone_version),
-        ("status", &a.status),
-    ] {
-        if let Some(v) = v {
-            metadata.insert(k.into(), v.clone().into());
-        }
-    }
-    let b = Backbone {
-        system_id: a.system_id.clone(),
-        org_id: a.org_id.clone(),
-        cluster_id: a.cluster_id,
-        nats_url: a.nats_url.clone(),
-        metadata,
-        version: None,
-        created_at: None,
-        updated_at: None,
-    };
-    let stored = client(settings, &a.admin)?
-        .add_backbone(&b)
-        .await
-        .map_err(|e| Error::pipeline(format!("cannot register backbone `{}`", a.system_id), e))?;
-    if printer.json() {
-        printer.json_value(&stored);
-    } else {
-        printer.info(&format!(
-            "backbone `{}` registered: messages with header `org: {}` go to {}",
-            a.system_id,
-            a.org_id,
-            crate::bus::nats::redact(&a.nats_url)
-        ));
-    }
     Ok(ExitStatus::Success)
 }

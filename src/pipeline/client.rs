@@ -309,6 +309,31 @@ impl Client {
         self.read("POST /v1/backbones", &r)
     }
 
+    /// Replaces a registered backbone's record, only if it is still at `version` (the record's
+    /// `version` as [`Client::backbone`] read it); answers the stored record.
+    pub(crate) async fn put_backbone(
+        &self,
+        b: &Backbone,
+        version: i64,
+    ) -> Result<Backbone, ClientError> {
+        let mut record = b.clone();
+        record.version = None;
+        record.created_at = None;
+        record.updated_at = None;
+        let body = serde_json::to_value(&record).unwrap_or_default();
+        let etag = format!("\"v{version}\"");
+        let r = self
+            .call(
+                Method::PUT,
+                &["v1", "backbones", &b.system_id],
+                &[],
+                Some(&body),
+                Some(&etag),
+            )
+            .await?;
+        self.read("PUT /v1/backbones/{system_id}", &r)
+    }
+
     /// Removes a backbone from the registry.
     pub(crate) async fn remove_backbone(&self, system_id: &str) -> Result<(), ClientError> {
         self.call(
