@@ -75,7 +75,10 @@ fn think_profile_round_trip() {
             })
             .collect()
     };
-    assert_eq!(steps("messaging"), ["connect", "publish+receive"]);
+    assert_eq!(
+        steps("messaging"),
+        ["connect", "publish+receive", "jetstream publish+read"]
+    );
     assert_eq!(steps("cache"), ["connect", "set", "get"]);
     assert_eq!(steps("logstore"), ["connect", "write", "read"]);
     assert_eq!(steps("streaming"), ["produce", "consume"]);

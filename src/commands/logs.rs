@@ -5,7 +5,6 @@ use serde::Serialize;
 use super::{load_catalog, runtime, ExitStatus};
 use crate::cli::LogsArgs;
 use crate::error::Error;
-use crate::runtime::logfile;
 use crate::settings::Settings;
 use crate::spec::ServiceSpec;
 use crate::ui::{Printer, Style};
@@ -70,13 +69,7 @@ pub(super) async fn run(
         if args.follow {
             followers.push((*spec, rt.follow_logs(spec).await));
         }
-        let mut lines = rt.read_logs(spec).await?;
-        if let Some(since) = since {
-            lines = logfile::filter_since(lines, since);
-        }
-        if let Some(n) = args.tail {
-            lines = lines.split_off(lines.len().saturating_sub(n));
-        }
+        let lines = rt.read_logs(spec, args.tail, since).await?;
         for l in &lines {
             emit(spec, l);
         }

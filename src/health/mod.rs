@@ -342,10 +342,22 @@ async fn deep_inner(t: &Target, timeout: Duration, steps: &mut Vec<Step>) {
                 return;
             };
             let subject = format!("_arc.health.{token}");
-            step(
+            if step(
                 steps,
                 "publish+receive",
                 wire::nats_round_trip(&nats, addr, &subject, token.as_bytes()),
+            )
+            .await
+            .is_none()
+            {
+                return;
+            }
+            // JetStream too: a core round trip passes while JetStream's store is wedged.
+            let subject = format!("_arc.health.js.{token}");
+            step(
+                steps,
+                "jetstream publish+read",
+                wire::jetstream_round_trip(&nats, &subject, token.as_bytes()),
             )
             .await;
         }

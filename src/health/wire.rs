@@ -161,6 +161,56 @@ pub(super) async fn nats(
     .map_err(|e| client_error(addr, e))
 }
 
+/// The stream the deep check of Flash writes to: its own, small, on file storage (a JetStream
+/// whose store is wedged, by a full disk for one, fails it), old entries dropped.
+const HEALTH_STREAM: &str = "ARC_HEALTH";
+
+/// A JetStream round trip: `payload` published to `subject` (under `_arc.health.js.>`) with an
+/// acknowledgement from the health stream, then read back from it by its sequence.
+pub(super) async fn jetstream_round_trip(
+    client: &async_nats::Client,
+    subject: &str,
+    payload: &[u8],
+) -> Result<(), HealthError> {
+    use async_nats::jetstream::{self, stream};
+    let failed = |what: &str| {
+        let what = what.to_owned();
+        move |e: Box<dyn std::error::Error + Send + Sync>| HealthError::Failed {
+            what: what.clone(),
+            source: e,
+        }
+    };
+    let js = jetstream::new(client.clone());
+    let health = js
+        .get_or_create_stream(stream::Config {
+            name: HEALTH_STREAM.to_owned(),
+            subjects: vec!["_arc.health.js.>".to_owned()],
+            storage: stream::StorageType::File,
+            max_messages: 64,
+            max_age: Duration::from_secs(600),
+            ..Default::default()
+        })
+        .await
+        .map_err(|e| failed(&format!("create the stream {HEALTH_STREAM}"))(e.into()))?;
+    let ack = js
+        .publish(subject.to_owned(), payload.to_vec().into())
+        .await
+        .map_err(|e| failed(&format!("publish to {subject}"))(e.into()))?
+        .await
+        .map_err(|e| failed(&format!("JetStream's acknowledgement of {subject}"))(e.into()))?;
+    let stored = health.get_raw_message(ack.sequence).await.map_err(|e| {
+        failed(&format!("read {HEALTH_STREAM} sequence {}", ack.sequence))(e.into())
+    })?;
+    if stored.payload.as_ref() == payload {
+        Ok(())
+    } else {
+        Err(HealthError::Unhealthy(format!(
+            "{HEALTH_STREAM} sequence {} holds another payload",
+            ack.sequence
+        )))
+    }
+}
+
 /// Subscribes to `subject`, publishes `payload` to it and waits for it to come back.
 pub(super) async fn nats_round_trip(
     client: &async_nats::Client,

@@ -9,26 +9,103 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Local, NaiveDateTime, TimeZone, Utc};
 
-/// The last `n` lines of `path` (all when `None`), ANSI escapes removed.
-pub(crate) fn read_lines(path: &Path) -> Vec<String> {
-    let mut text = String::new();
-    if let Ok(mut f) = File::open(path) {
-        let mut bytes = Vec::new();
-        let _ = f.read_to_end(&mut bytes);
-        text = String::from_utf8_lossy(&bytes).into_owned();
+/// A service's log is rotated, when it starts, once it has grown past this.
+pub(crate) const ROTATE_BYTES: u64 = 64 << 20;
+/// How many rotated logs are kept beside it (`service.log.1` newest … `.3` oldest).
+pub(crate) const ROTATE_KEEP: u32 = 3;
+
+/// Moves `path` to `path.1` (and `.1` to `.2`, …, dropping the oldest) when it is larger than
+/// [`ROTATE_BYTES`]. Called before a service starts writing to it, so no process holds it then.
+pub(crate) fn rotate_if_large(path: &Path) {
+    if std::fs::metadata(path).map_or(true, |m| m.len() <= ROTATE_BYTES) {
+        return;
     }
-    text.lines().map(strip_ansi).collect()
+    let numbered = |i: u32| PathBuf::from(format!("{}.{i}", path.display()));
+    let _ = std::fs::remove_file(numbered(ROTATE_KEEP));
+    for i in (1..ROTATE_KEEP).rev() {
+        let _ = std::fs::rename(numbered(i), numbered(i + 1));
+    }
+    let _ = std::fs::rename(path, numbered(1));
+}
+
+/// Every line of `path`, ANSI escapes removed.
+pub(crate) fn read_lines(path: &Path) -> Vec<String> {
+    lines_from_end(path, |_| false)
+}
+
+/// The lines to show of `path`: the last `n` (when given) of those written at or after `since`
+/// (when given). Read from the end backwards, so a large log costs what is shown, not its size
+/// (the servers' timestamps only grow, so the first line older than `since` ends the search).
+pub(crate) fn read_recent(
+    path: &Path,
+    n: Option<usize>,
+    since: Option<DateTime<Utc>>,
+) -> Vec<String> {
+    let mut lines = match (n, since) {
+        (None, None) => read_lines(path),
+        (Some(n), None) => lines_from_end(path, |ls| ls.len() >= n),
+        (_, Some(since)) => filter_since(
+            lines_from_end(path, |ls| {
+                ls.iter().any(|l| line_time(l).is_some_and(|t| t < since))
+            }),
+            since,
+        ),
+    };
+    if let Some(n) = n {
+        lines = lines.split_off(lines.len().saturating_sub(n));
+    }
+    lines
 }
 
 /// The last `n` lines written since the service was last started (for failure reports).
 pub(crate) fn tail_of_last_run(path: &Path, n: usize) -> Vec<String> {
-    let lines = read_lines(path);
-    let start = lines
-        .iter()
-        .rposition(|l| l.starts_with("--- arc ") && l.contains(": starting "))
-        .map_or(0, |i| i + 1);
+    let lines = lines_from_end(path, |ls| ls.len() > n || ls.iter().any(|l| is_start(l)));
+    let start = lines.iter().rposition(|l| is_start(l)).map_or(0, |i| i + 1);
     let run = &lines[start..];
     run[run.len().saturating_sub(n)..].to_vec()
+}
+
+/// arc's own line before each start of a service.
+fn is_start(line: &str) -> bool {
+    line.starts_with("--- arc ") && line.contains(": starting ")
+}
+
+/// The complete lines at the end of `path`, read backwards a growing chunk at a time until
+/// `enough` says the lines read so far (oldest first) suffice, or the file's start.
+fn lines_from_end(path: &Path, mut enough: impl FnMut(&[String]) -> bool) -> Vec<String> {
+    let Ok(mut f) = File::open(path) else {
+        return Vec::new();
+    };
+    let len = f.metadata().map_or(0, |m| m.len());
+    let mut start = len;
+    let mut chunk: u64 = 64 << 10;
+    let mut bytes: Vec<u8> = Vec::new();
+    loop {
+        let from = start.saturating_sub(chunk);
+        let mut head = Vec::new();
+        if f.seek(SeekFrom::Start(from)).is_err()
+            || Read::by_ref(&mut f)
+                .take(start - from)
+                .read_to_end(&mut head)
+                .is_err()
+        {
+            return Vec::new();
+        }
+        head.extend_from_slice(&bytes);
+        bytes = head;
+        start = from;
+        let text = String::from_utf8_lossy(&bytes);
+        let mut lines: Vec<&str> = text.lines().collect();
+        // Mid-file, the first line read is only the end of a line.
+        if start > 0 && !lines.is_empty() {
+            lines.remove(0);
+        }
+        let lines: Vec<String> = lines.into_iter().map(strip_ansi).collect();
+        if start == 0 || enough(&lines) {
+            return lines;
+        }
+        chunk = chunk.saturating_mul(2);
+    }
 }
 
 /// Keeps lines written at or after `since`; untimed lines follow the line before them.
@@ -202,6 +279,39 @@ mod tests {
             filter_since(lines, since),
             vec!["2026-11-23 14:00:00.000 UTC [1] LOG: new", "continued new"]
         );
+    }
+
+    #[test]
+    fn recent_lines_are_read_from_the_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.log");
+        // Two old lines, then enough to span several chunks, then a timed tail.
+        let mut text = String::from("2026-11-23 13:00:00.000 UTC [1] LOG: old\ncontinued old\n");
+        for i in 0..20_000 {
+            text.push_str(&format!(
+                "2026-11-23 13:10:00.000 UTC [1] LOG: filler {i}\n"
+            ));
+        }
+        text.push_str("2026-11-23 14:00:00.000 UTC [1] LOG: new\ncontinued new\n");
+        std::fs::write(&p, &text).unwrap();
+        assert_eq!(
+            read_recent(&p, Some(2), None),
+            vec!["2026-11-23 14:00:00.000 UTC [1] LOG: new", "continued new"]
+        );
+        let since = DateTime::parse_from_rfc3339("2026-11-23T13:30:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(read_recent(&p, None, Some(since)).len(), 2);
+        assert_eq!(read_recent(&p, Some(1), Some(since)), vec!["continued new"]);
+        assert_eq!(read_recent(&p, None, None).len(), 20_004);
+        assert_eq!(read_recent(&p, Some(30_000), None).len(), 20_004);
+        std::fs::write(
+            &p,
+            "a\n--- arc 2026-11-23T13:20:37.1+00:00: starting cache: x\nb\nc\n",
+        )
+        .unwrap();
+        assert_eq!(tail_of_last_run(&p, 5), vec!["b", "c"]);
+        assert_eq!(tail_of_last_run(&p, 1), vec!["c"]);
     }
 
     #[test]

@@ -406,11 +406,28 @@ impl Backend {
         }
     }
 
-    /// Every log line of the service (ANSI escapes removed).
-    pub(crate) async fn read_logs(&self, spec: &ServiceSpec) -> Result<Vec<String>, RuntimeError> {
+    /// The service's log lines (ANSI escapes removed): the last `tail` (when given) of those
+    /// written at or after `since` (when given). A log file is read from its end.
+    pub(crate) async fn read_logs(
+        &self,
+        spec: &ServiceSpec,
+        tail: Option<usize>,
+        since: Option<DateTime<Utc>>,
+    ) -> Result<Vec<String>, RuntimeError> {
         match self {
-            Self::Process(p) => Ok(logfile::read_lines(&p.log_file(spec))),
-            Self::Docker(d) => d.logs(spec, None).await,
+            Self::Process(p) => Ok(logfile::read_recent(&p.log_file(spec), tail, since)),
+            Self::Docker(d) => {
+                let mut lines = d
+                    .logs(spec, if since.is_some() { None } else { tail })
+                    .await?;
+                if let Some(since) = since {
+                    lines = logfile::filter_since(lines, since);
+                }
+                if let Some(n) = tail {
+                    lines = lines.split_off(lines.len().saturating_sub(n));
+                }
+                Ok(lines)
+            }
         }
     }
 

@@ -499,6 +499,7 @@ impl ProcessRuntime {
         let config_hash = hash_of(&r);
         self.make_dirs(spec, &r)?;
         let log_path = self.log_file(spec);
+        super::logfile::rotate_if_large(&log_path);
         let log = OpenOptions::new()
             .create(true)
             .append(true)

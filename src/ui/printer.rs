@@ -140,14 +140,17 @@ impl Printer {
     /// A progress or status line on stderr (hidden by `--quiet`).
     pub(crate) fn info(&self, line: &str) {
         if !self.quiet {
-            eprintln!("{line}");
+            stderr_line(line);
         }
     }
 
     /// A warning on stderr (hidden by `--quiet`).
     pub(crate) fn warn(&self, line: &str) {
         if !self.quiet {
-            eprintln!("{}: {line}", self.paint_err("warning", Style::Warn));
+            stderr_line(&format!(
+                "{}: {line}",
+                self.paint_err("warning", Style::Warn)
+            ));
         }
     }
 
@@ -164,7 +167,7 @@ impl Printer {
             s.push_str(": ");
             s.push_str(h);
         }
-        eprintln!("{s}");
+        stderr_line(&s);
     }
 
     /// A one-line error on stderr.
@@ -176,7 +179,7 @@ impl Printer {
     // Output goes through the Printer even where it needs none of its settings.
     #[allow(clippy::unused_self)]
     pub(crate) fn stderr_block(&self, text: &str) {
-        eprintln!("{text}");
+        stderr_line(text);
     }
 
     /// `text` in `style` when stdout has colour.
@@ -188,6 +191,14 @@ impl Printer {
     pub(crate) fn paint_err(&self, text: &str, style: Style) -> String {
         paint(text, style, self.color_stderr)
     }
+}
+
+/// One line on stderr. A stderr that cannot be written (a full disk under a service's log, a
+/// closed terminal) drops the line: losing a diagnostic is better than `eprintln!`'s panic,
+/// which would take `arc serve` down with it.
+fn stderr_line(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{text}");
 }
 
 fn paint(text: &str, style: Style, on: bool) -> String {
