@@ -1423,7 +1423,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__down)
-            opts="-q -v -h -V --volumes --timeout --no-block --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --volumes --timeout --cascade --no-block --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -84,6 +84,7 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand --runtime 'Where services run: docker, native processes, or Docker when the daemon answers'
             cand --color 'When to colour output; `NO_COLOR` set to anything turns colour off'
             cand --volumes 'Also delete the services'' data (the volumes or data directories)'
+            cand --cascade 'Also stop the running services that depend on the named ones (without it, arc warns and leaves them running)'
             cand --no-block 'Fail at once when another `arc up`, `down` or `build` is changing this project, instead of waiting for it to finish'
             cand --json 'Print data as JSON (JSON Lines for streams)'
             cand -q 'Print only errors'

@@ -92,6 +92,7 @@ complete -c arc -n "__fish_arc_using_subcommand down" -l color -d 'When to colou
 always\t'Always colour'
 never\t'Never colour'"
 complete -c arc -n "__fish_arc_using_subcommand down" -l volumes -d 'Also delete the services\' data (the volumes or data directories)'
+complete -c arc -n "__fish_arc_using_subcommand down" -l cascade -d 'Also stop the running services that depend on the named ones (without it, arc warns and leaves them running)'
 complete -c arc -n "__fish_arc_using_subcommand down" -l no-block -d 'Fail at once when another `arc up`, `down` or `build` is changing this project, instead of waiting for it to finish'
 complete -c arc -n "__fish_arc_using_subcommand down" -l json -d 'Print data as JSON (JSON Lines for streams)'
 complete -c arc -n "__fish_arc_using_subcommand down" -s q -l quiet -d 'Print only errors'

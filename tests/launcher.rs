@@ -339,3 +339,42 @@ fn kill_pid(pid: Option<u32>) {
         );
     }
 }
+
+/// One rule for names in every command (a profile first, then a service), and stopping a
+/// service others depend on says so (or, with `--cascade`, stops them too).
+#[test]
+fn names_mean_the_same_everywhere_and_down_names_dependants() {
+    require_servers();
+    let p = Project::new();
+    p.arc(["up", "sonic", "flash", "logstore", "pipeline"])
+        .run()
+        .success();
+    // `messaging` is a profile (flash, strange, sonic) and a service's name (flash): every
+    // command reads it as the profile, as `arc up` does.
+    let health = p.arc(["--json", "health", "messaging"]).run();
+    let rows: Vec<String> = health
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["service"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(rows, ["cache", "messaging", "streaming"]);
+    let down = p.arc(["down", "sonic"]).run().success();
+    assert!(
+        down.stderr()
+            .contains("`pipeline` depends on what stops and keeps running without it; `--cascade` stops it too"),
+        "{}",
+        down.stderr()
+    );
+    assert_eq!(
+        ps_pids(&p).len(),
+        3,
+        "the pipeline, NATS and PostgreSQL run on"
+    );
+    p.arc(["up", "sonic"]).run().success();
+    p.arc(["down", "--cascade", "sonic"]).run().success();
+    assert_eq!(ps_pids(&p).len(), 2, "the pipeline stopped with the cache");
+    p.arc(["down"]).run().success();
+    nothing_left(&p);
+}

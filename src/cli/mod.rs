@@ -412,6 +412,10 @@ pub(crate) struct DownArgs {
     /// How long a service may take to stop before it is killed.
     #[arg(long, value_parser = crate::spec::duration::parse, default_value = "10s")]
     pub timeout: std::time::Duration,
+    /// Also stop the running services that depend on the named ones (without it, arc warns
+    /// and leaves them running).
+    #[arg(long)]
+    pub cascade: bool,
     #[command(flatten)]
     pub lock: LockArgs,
 }

@@ -37,11 +37,45 @@ pub(super) async fn run(
     )
     .await?;
     let rt = runtime(settings).await?;
-    let selected: Vec<&ServiceSpec> = if args.targets.is_empty() {
+    let mut selected: Vec<&ServiceSpec> = if args.targets.is_empty() {
         catalog.services.iter().collect()
     } else {
         catalog.select(&args.targets)?
     };
+    // Running services that depend on what stops: stopped too with `--cascade`, else named.
+    loop {
+        let mut dependants = Vec::new();
+        for s in &catalog.services {
+            let depends = s
+                .depends_on
+                .iter()
+                .any(|d| selected.iter().any(|x| x.belongs_to(d)));
+            if depends
+                && !selected.iter().any(|x| x.name == s.name)
+                && rt.status(s).await?.state == State::Running
+            {
+                dependants.push(s);
+            }
+        }
+        if dependants.is_empty() {
+            break;
+        }
+        if !args.cascade {
+            printer.warn(&format!(
+                "{} depend{} on what stops and keep{} running without it; `--cascade` stops {} too",
+                dependants
+                    .iter()
+                    .map(|s| format!("`{}`", s.name))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if dependants.len() == 1 { "s" } else { "" },
+                if dependants.len() == 1 { "s" } else { "" },
+                if dependants.len() == 1 { "it" } else { "them" },
+            ));
+            break;
+        }
+        selected.extend(dependants);
+    }
     // Reverse waves: dependants stop before what they depend on. Only the named services stop,
     // not their dependencies.
     let waves = crate::plan::waves(&catalog, &selected)?;

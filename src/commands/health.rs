@@ -44,10 +44,13 @@ pub(super) async fn run(
         }
         known.into_iter().map(|(s, _)| s.clone()).collect()
     } else {
-        args.services
-            .iter()
-            .map(|n| catalog.service(n).cloned())
-            .collect::<Result<_, _>>()?
+        // A name means what it means to `arc up` and `arc down`: a profile first, then a
+        // service (by name or codename; a replicated one, every instance).
+        catalog
+            .select(&args.services)?
+            .into_iter()
+            .cloned()
+            .collect()
     };
     let deadline = args.wait.map(|w| Instant::now() + w);
     let mut rows = probe_all(&specs, args.deep).await;

@@ -33,10 +33,8 @@ pub(super) async fn run(
         }
         with_logs
     } else {
-        args.services
-            .iter()
-            .map(|n| catalog.service(n))
-            .collect::<Result<_, _>>()?
+        // A profile first, then a service, as `arc up` and `arc down` read a name.
+        catalog.select(&args.services)?
     };
     if specs.is_empty() {
         return Err(Error::failed(
