@@ -378,3 +378,50 @@ fn names_mean_the_same_everywhere_and_down_names_dependants() {
     p.arc(["down"]).run().success();
     nothing_left(&p);
 }
+
+/// Unmounts (lazily) on drop.
+struct Mounted(std::path::PathBuf);
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg("-l")
+            .arg(&self.0)
+            .status();
+    }
+}
+
+/// A full disk under a service's data is said: `arc health` and `arc ps` report it unhealthy
+/// with what is left, and healthy again once space is freed. The state directory is a small
+/// tmpfs the test mounts (as root, as CI runs).
+#[test]
+fn a_full_disk_under_a_service_is_reported() {
+    require_servers();
+    let p = Project::new();
+    std::fs::create_dir_all(p.state()).unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=96m", "tmpfs"])
+        .arg(p.state())
+        .status()
+        .unwrap();
+    assert!(mounted.success(), "mount a tmpfs (the test needs root)");
+    let _mount = Mounted(p.state());
+    p.arc(["up", "sonic"]).run().success();
+    p.arc(["health", "cache"]).run().success();
+    let filler = p.state().join("filler");
+    std::fs::write(&filler, vec![0u8; 48 << 20]).unwrap();
+    let out = p.arc(["--json", "health", "cache"]).run().expect_code(1);
+    assert!(out.stdout().contains("disk full: "), "{}", out.stdout());
+    let ps = p.arc(["--json", "ps"]).run().success().json();
+    assert_eq!(ps[0]["health"], "unhealthy", "{ps}");
+    assert!(
+        ps[0]["health_detail"]
+            .as_str()
+            .unwrap()
+            .contains("disk full"),
+        "{ps}"
+    );
+    std::fs::remove_file(&filler).unwrap();
+    p.arc(["health", "cache"]).run().success();
+    p.arc(["down", "--volumes"]).run().success();
+}

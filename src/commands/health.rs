@@ -123,7 +123,7 @@ async fn answered_by_ours(
                 "the process arc started (pid {}) has exited",
                 st.pid.unwrap_or_default()
             )),
-            State::Running => rt.impostor(spec, st.pid),
+            State::Running => rt.impostor(spec, st.pid).or_else(|| rt.disk_low(spec)),
             State::Stopped => None,
         };
         if let Some(why) = why {

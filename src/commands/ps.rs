@@ -96,13 +96,19 @@ pub(super) async fn run(
     }
     while let Some(Ok((name, outcome))) = probes.join_next().await {
         if let Some(r) = rows.iter_mut().find(|r| r.service == name) {
-            r.health = if outcome.healthy {
+            let spec = catalog.service(&name)?;
+            // Only arc's own server's answer counts, and a full disk is said.
+            let problem = rt.impostor(spec, r.pid).or_else(|| rt.disk_low(spec));
+            r.health = if outcome.healthy && problem.is_none() {
                 "healthy"
             } else {
                 "unhealthy"
             }
             .into();
-            r.health_detail = Some(outcome.detail);
+            r.health_detail = Some(match problem {
+                Some(p) => format!("{p}; the port answered: {}", outcome.detail),
+                None => outcome.detail,
+            });
         }
     }
     if printer.json() {

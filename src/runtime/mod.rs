@@ -308,6 +308,15 @@ impl Backend {
         }
     }
 
+    /// When the filesystem under the service's data directory is (nearly) full (process
+    /// runtime; a container's volumes are the engine's): what is left, described.
+    pub(crate) fn disk_low(&self, spec: &ServiceSpec) -> Option<String> {
+        match self {
+            Self::Process(p) => p.disk_low(spec),
+            Self::Docker(_) => None,
+        }
+    }
+
     /// Why the service's state record cannot be read (process runtime), when it cannot: the
     /// service is then found by the marker its processes carry.
     pub(crate) fn damaged_record(&self, spec: &ServiceSpec) -> Option<String> {

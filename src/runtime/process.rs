@@ -31,6 +31,10 @@ const INIT_MARKER: &str = ".arc-initialized";
 /// finds its own processes when a record is missing or damaged.
 const MARKER: &str = "ARC_SERVICE_MARKER";
 
+/// Below this much free space under a data directory, `arc health` and `arc ps` say the disk is
+/// full.
+const DISK_LOW: u64 = 64 << 20;
+
 /// A service's record file, as read.
 enum Recorded {
     Missing,
@@ -478,6 +482,26 @@ impl ProcessRuntime {
             .map(|(_, p)| *p)
             .collect();
         foreign_listener(&spec.name, pid, &listen)
+    }
+
+    /// When the filesystem under the service's data directory has less than [`DISK_LOW`] free:
+    /// what is left, described (a server there is about to fail its writes, or has).
+    pub(crate) fn disk_low(&self, spec: &ServiceSpec) -> Option<String> {
+        let user = match (&spec.native.run_as, self.root) {
+            (Some(name), true) => User::from_name(name).ok().flatten(),
+            _ => None,
+        };
+        let dir = self.data_dir(spec, user.as_ref());
+        let at = dir.ancestors().find(|a| a.exists())?;
+        let st = nix::sys::statvfs::statvfs(at).ok()?;
+        let free = st.blocks_available().saturating_mul(st.fragment_size());
+        (free < DISK_LOW).then(|| {
+            format!(
+                "disk full: {} KiB free on the filesystem of {}",
+                free / 1024,
+                dir.display()
+            )
+        })
     }
 
     /// Why the service's record cannot be read, when it cannot.
