@@ -45,7 +45,8 @@ pub(super) async fn run(
     let _lock = super::lock_project(
         settings,
         printer,
-        format!("arc build {}", args.services.join(" ")).trim_end(),
+        "build",
+        &args.services,
         args.lock.no_block,
     )
     .await?;

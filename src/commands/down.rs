@@ -29,13 +29,8 @@ pub(super) async fn run(
     printer: &Printer,
 ) -> Result<ExitStatus, Error> {
     let catalog = load_catalog(settings)?;
-    let _lock = super::lock_project(
-        settings,
-        printer,
-        format!("arc down {}", args.targets.join(" ")).trim_end(),
-        args.lock.no_block,
-    )
-    .await?;
+    let _lock =
+        super::lock_project(settings, printer, "down", &args.targets, args.lock.no_block).await?;
     let rt = runtime(settings).await?;
     let mut selected: Vec<&ServiceSpec> = if args.targets.is_empty() {
         catalog.services.iter().collect()

@@ -76,16 +76,22 @@ pub(crate) fn endpoint_or(
     }
 }
 
-/// Takes the project's lock for a command that changes what runs (`what`, e.g. `arc up think`):
-/// at once when it is free; else, unless `no_block`, after saying on stderr whom it waits for.
-/// Ctrl-C while waiting ends the command.
+/// Takes the project's lock for a command that changes what runs (`arc VERB NAMES…`, which is
+/// how a waiting command names the holder): at once when it is free; else, unless `no_block`,
+/// after saying on stderr whom it waits for. Ctrl-C while waiting ends the command.
 pub(crate) async fn lock_project(
     settings: &Settings,
     printer: &Printer,
-    what: &str,
+    verb: &str,
+    names: &[String],
     no_block: bool,
 ) -> Result<crate::runtime::ProjectLock, Error> {
     use crate::runtime::{ProjectLock, TryLock};
+    let what = std::iter::once(format!("arc {verb}"))
+        .chain(names.iter().cloned())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let what = what.as_str();
     let holder = match ProjectLock::try_acquire(&settings.state_dir, what)? {
         TryLock::Held(lock) => return Ok(lock),
         TryLock::Busy(holder) => holder.map_or_else(|| "another arc".to_owned(), |h| h.to_string()),

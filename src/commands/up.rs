@@ -71,13 +71,8 @@ pub(super) async fn run(
 ) -> Result<ExitStatus, Error> {
     let began = Instant::now();
     let mut catalog = load_catalog(settings)?;
-    let _lock = super::lock_project(
-        settings,
-        printer,
-        format!("arc up {}", args.targets.join(" ")).trim_end(),
-        args.lock.no_block,
-    )
-    .await?;
+    let _lock =
+        super::lock_project(settings, printer, "up", &args.targets, args.lock.no_block).await?;
     let kind = match args.progress {
         ProgressMode::Auto if settings.progress => ProgressKind::Live,
         ProgressMode::Auto | ProgressMode::Plain => ProgressKind::Plain,
