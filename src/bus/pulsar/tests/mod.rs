@@ -105,17 +105,36 @@ fn numbered(prefix: &str, n: usize) -> Vec<OutgoingMessage> {
     (0..n).map(one).collect()
 }
 
-/// Reads (and acks) until `next` times out after `quiet`.
-/// Every message until none comes for `quiet`; the first may take up to 10 s (a loaded machine
-/// can make pulsar-lite slow to start a delivery, after a seek especially), so `quiet` measures
-/// the end of the stream, not the broker's start.
-async fn drain(consumer: &mut Consumer, quiet: Duration) -> Vec<Message> {
+/// Receives (and acks) until `n` messages came (up to 60 s: a bound for a stuck broker, not a
+/// speed requirement; a loaded machine may take seconds to redeliver after a seek), then any
+/// that follow within `quiet` (a message too many must show).
+async fn drain_n(consumer: &mut Consumer, n: usize, quiet: Duration) -> Vec<Message> {
     let mut out = Vec::new();
-    let mut wait = Duration::from_secs(10).max(quiet);
-    while let Some(m) = consumer.next(wait).await.expect("next") {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while out.len() < n {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match consumer
+            .next(left.max(Duration::from_millis(1)))
+            .await
+            .expect("next")
+        {
+            Some(m) => {
+                consumer.ack(&m.id).await.expect("ack");
+                out.push(m);
+            }
+            None => break,
+        }
+    }
+    out.extend(drain_quiet(consumer, quiet).await);
+    out
+}
+
+/// Receives (and acks) whatever arrives until `quiet` passes without a message.
+async fn drain_quiet(consumer: &mut Consumer, quiet: Duration) -> Vec<Message> {
+    let mut out = Vec::new();
+    while let Some(m) = consumer.next(quiet).await.expect("next") {
         consumer.ack(&m.id).await.expect("ack");
         out.push(m);
-        wait = quiet;
     }
     out
 }
@@ -194,7 +213,7 @@ async fn earliest_reads_everything_in_order_with_properties() {
     producer.close().await.expect("close producer");
     let sub = client.subscribe(&t, "reader", SubType::Exclusive, InitialPosition::Earliest);
     let mut consumer = sub.await.expect("subscribe");
-    let got = drain(&mut consumer, Duration::from_millis(500)).await;
+    let got = drain_n(&mut consumer, 1000, Duration::from_millis(500)).await;
     assert_eq!(got.len(), 1000);
     for ((m, want), id) in got.iter().zip(&sent).zip(&ids) {
         assert_eq!(
@@ -296,8 +315,17 @@ async fn shared_subscription_splits_messages() {
     let (mut a, mut b) = (subscribe().await.expect("a"), subscribe().await.expect("b"));
     let producer = client.create_producer(&t).await.expect("producer");
     producer.send_batch(numbered("s", 200)).await.expect("send");
-    let quiet = Duration::from_millis(500);
-    let (got_a, got_b) = tokio::join!(drain(&mut a, quiet), drain(&mut b, quiet));
+    // Read from each in turn until all 200 came (60 s: a bound, not a speed requirement).
+    let (mut got_a, mut got_b) = (Vec::new(), Vec::new());
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while got_a.len() + got_b.len() < 200 && std::time::Instant::now() < deadline {
+        for (c, got) in [(&mut a, &mut got_a), (&mut b, &mut got_b)] {
+            if let Some(m) = c.next(Duration::from_millis(100)).await.expect("next") {
+                c.ack(&m.id).await.expect("ack");
+                got.push(m);
+            }
+        }
+    }
     assert!(
         !got_a.is_empty() && !got_b.is_empty(),
         "{} / {}",
@@ -342,13 +370,15 @@ async fn seek_by_time_on_pulsar_lite() {
             .expect("message");
     }
     consumer.seek_by_time(cut).await.expect("seek");
-    let got = drain(&mut consumer, Duration::from_millis(500)).await;
+    let got = drain_n(&mut consumer, 5, Duration::from_millis(500)).await;
     let want: Vec<_> = (0..5).map(|i| format!("after-{i}")).collect();
     assert_eq!(payloads(&got), want);
     assert!(got.iter().all(|m| m.publish_time >= cut));
     consumer.seek_by_time(0).await.expect("seek to the start");
     assert_eq!(
-        drain(&mut consumer, Duration::from_millis(500)).await.len(),
+        drain_n(&mut consumer, 10, Duration::from_millis(500))
+            .await
+            .len(),
         10
     );
     let err = consumer
