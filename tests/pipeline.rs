@@ -891,3 +891,42 @@ async fn a_captured_subject_is_answered_after_the_stream_stores_it() {
     )
     .await;
 }
+
+/// Issue 22: a producer's header whose VALUE contains the text `Nats-Msg-Id` does not switch
+/// JetStream's de-duplication off. nats-server 2.9 looked the header up by the first occurrence
+/// of its name anywhere in the header block, found it inside the value, and then saw no id at
+/// all (8 of 10 sends stored); the server the project installs finds the header itself: ten
+/// sends of one id are stored once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_header_value_naming_nats_msg_id_keeps_deduplication() {
+    use async_nats::jetstream::stream::Config;
+    let s = stack();
+    let js = async_nats::jetstream::new(async_nats::connect(&s.nats).await.expect("nats"));
+    js.create_stream(Config {
+        name: "DEDUP22".to_owned(),
+        subjects: vec!["dedup22.>".to_owned()],
+        duplicate_window: Duration::from_secs(120),
+        ..Config::default()
+    })
+    .await
+    .expect("create DEDUP22");
+    let serve = serve(&s, &[]);
+    let body = json!({
+        "subject": "dedup22.x",
+        "id": "issue-22-dedup",
+        "headers": {"x-note": "see Nats-Msg-Id", "x-trace": "Nats-Msg-Id: other"},
+        "payload": {"n": 1},
+    })
+    .to_string();
+    for i in 0..10 {
+        let (st, v, _) = post(&serve.url, &body, &[]).await;
+        assert_eq!(st, 202, "send {i}: {v}");
+    }
+    let stream = js.get_stream("DEDUP22").await.expect("stream");
+    let state = &stream.cached_info().state;
+    assert_eq!(
+        state.messages, 1,
+        "ten sends of id `issue-22-dedup` must be stored once, {} were (is the nats-server on PATH the pinned one? `make deps`)",
+        state.messages
+    );
+}
