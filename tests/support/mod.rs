@@ -510,6 +510,15 @@ impl Serve {
     pub fn kill(self) {
         drop(self);
     }
+
+    /// Waits (up to 10 s) for a line of its stderr containing `needle`, and returns it.
+    #[allow(dead_code)]
+    pub fn wait_for_line(&mut self, needle: &str) -> String {
+        self.bg
+            .as_mut()
+            .expect("the pipeline runs")
+            .wait_for_line(needle)
+    }
 }
 
 impl Stack {
