@@ -140,6 +140,20 @@ fn lifecycle_through_the_engine() {
     }
     let health = p.arc(["--json", "health", "--deep"]).run().success().json();
     assert_eq!(health.as_array().unwrap().len(), 2);
+    // Issue 22: the test image runs the nats-server the native tests do, the pinned one.
+    let pinned = std::fs::read_to_string(support::repo().join("services/messaging/NATS_VERSION"))
+        .expect("services/messaging/NATS_VERSION");
+    let flash = health
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["service"] == "messaging")
+        .expect("messaging's health");
+    assert_eq!(
+        flash["version"],
+        pinned.trim(),
+        "{IMAGE} runs another nats-server: `scripts/test-image.sh --rebuild`: {flash}"
+    );
 
     // Unchanged: nothing is touched.
     let id = inspect("arc-cache")["Id"].clone();

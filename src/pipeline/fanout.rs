@@ -741,6 +741,12 @@ impl Pending {
                 }
                 Ok(Err(e)) => match e.kind() {
                     Kind::TimedOut | Kind::BrokenPipe => (e.to_string(), true),
+                    // "duplicate message id is in process": an earlier ask of this id is being
+                    // replicated (a stream leader without its quorum holds it so), and may yet
+                    // be stored: not a refusal.
+                    Kind::Other if jetstream_code(&e) == Some(DUPLICATE_IN_PROCESS) => {
+                        (e.to_string(), true)
+                    }
                     // No stream leader answered this ask; an earlier one may have been stored.
                     Kind::StreamNotFound if unknown.is_some() => (e.to_string(), true),
                     _ => return Err(refused(&subject, captured, &e)),
@@ -783,6 +789,17 @@ impl Pending {
             }
         }
     }
+}
+
+/// JetStream's error code for "duplicate message id is in process" (NATS 2.12+): the id is in a
+/// proposal the stream has not committed yet.
+const DUPLICATE_IN_PROCESS: u64 = 10158;
+
+/// The JetStream error code an answer carried, if it was a JetStream error.
+fn jetstream_code(e: &async_nats::jetstream::context::PublishError) -> Option<u64> {
+    std::error::Error::source(e)
+        .and_then(|s| s.downcast_ref::<async_nats::jetstream::Error>())
+        .map(|je| je.error_code().0)
 }
 
 /// The refusal of a message JetStream answered but did not store.
