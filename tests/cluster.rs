@@ -427,7 +427,9 @@ async fn leader_copy(js: &async_nats::jetstream::Context, stream: &str) -> BTree
 /// Issue 22: quorum loss of each pair. Under HTTP and WebSocket load through the gateway, two
 /// of the three NATS nodes are SIGKILLed (first the two that do not lead AGENT_EVENTS, the
 /// issue's split, then each other pair), held down for [`outage`], and brought back by
-/// `arc up cluster`. Afterwards EACH replica's own copy is read (leadership stepped to each node
+/// `arc up cluster`; then once more with the leader that held the stream alone SIGKILLed the moment
+/// the other two are back (the leader killed during recovery). Afterwards EACH replica's own
+/// copy is read (leadership stepped to each node
 /// in turn with a preferred peer): the three copies are the same message for message, every id
 /// answered 2xx is in each exactly once, and no id answered 4xx or 503 (a refusal) is in any. An
 /// id answered 504 (outcome unknown) may be stored: counted and printed.
@@ -484,7 +486,46 @@ async fn quorum_loss_of_each_pair_leaves_every_replica_whole() {
         let back_at = Instant::now();
         let before = count_ok().await;
         eventually_at_least(&count_ok, before + 200).await;
-        faults.push((killed, killed_at, back_at, Instant::now()));
+        faults.push((killed.join(" and "), killed_at, back_at, Instant::now()));
+    }
+    // The leader SIGKILLed during recovery: quorum lost again (the two others killed), and the
+    // moment `arc up cluster` has them back (catching up), the leader that held the stream
+    // alone is killed; the two that came back must carry on without it.
+    {
+        settled(&js, "AGENT_EVENTS").await;
+        let leader = load::stream_leader(&urls, "AGENT_EVENTS").await;
+        let killed_at = Instant::now();
+        for k in ["messaging-1", "messaging-2", "messaging-3"] {
+            if k != leader {
+                sigkill(c.pid(k));
+            }
+        }
+        tokio::time::sleep(outage()).await;
+        let cc = c.clone();
+        let leader_pid = c.pid(&leader);
+        tokio::task::spawn_blocking(move || {
+            cc.arc(&["up", "cluster"]).success();
+        })
+        .await
+        .expect("up again");
+        sigkill(leader_pid);
+        let before = count_ok().await;
+        eventually_at_least(&count_ok, before + 100).await;
+        let cc = c.clone();
+        tokio::task::spawn_blocking(move || {
+            cc.arc(&["up", "cluster"]).success();
+        })
+        .await
+        .expect("up again");
+        let back_at = Instant::now();
+        let before = count_ok().await;
+        eventually_at_least(&count_ok, before + 200).await;
+        faults.push((
+            format!("the two non-leaders, then the leader {leader} during their recovery,"),
+            killed_at,
+            back_at,
+            Instant::now(),
+        ));
     }
     stop.store(true, Ordering::Relaxed);
     let (http, ws) = (
@@ -573,8 +614,7 @@ async fn quorum_loss_of_each_pair_leaves_every_replica_whole() {
                 .collect::<Vec<_>>()
         };
         eprintln!(
-            "quorum loss ({} SIGKILLed for {:?}, back by `arc up cluster`):\n  HTTP: {}\n  WebSocket: {}",
-            killed.join(" and "),
+            "quorum loss ({killed} SIGKILLed for {:?}, back by `arc up cluster`):\n  HTTP: {}\n  WebSocket: {}",
             outage(),
             load::figures(&owned(h), [*at, *back, *end]),
             load::figures(&owned(w), [*at, *back, *end]),
