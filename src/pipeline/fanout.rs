@@ -791,7 +791,7 @@ impl Pending {
     }
 }
 
-/// JetStream's error code for "duplicate message id is in process" (NATS 2.12+): the id is in a
+/// JetStream's error code for "duplicate message id is in process" (seen on nats-server 2.15): the id is in a
 /// proposal the stream has not committed yet.
 const DUPLICATE_IN_PROCESS: u64 = 10158;
 
