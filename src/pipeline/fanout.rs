@@ -791,8 +791,8 @@ impl Pending {
     }
 }
 
-/// JetStream's error code for "duplicate message id is in process" (seen on nats-server 2.15): the id is in a
-/// proposal the stream has not committed yet.
+/// JetStream's error code for "duplicate message id is in process" (seen on nats-server 2.15):
+/// the id is in a proposal the stream has not committed yet.
 const DUPLICATE_IN_PROCESS: u64 = 10158;
 
 /// The JetStream error code an answer carried, if it was a JetStream error.
