@@ -45,7 +45,7 @@ down: build
 health: build
 	$(ARC_RELEASE) --runtime $(RUNTIME) health
 
-## Debian packages (nats-server, redis-server, postgresql) and pulsar-lite from PyPI.
+## Debian packages (redis-server, postgresql, …) and, from PyPI, the pinned nats-server (services/messaging/NATS_VERSION) and pulsar-lite.
 deps:
 	scripts/deps.sh
 

@@ -474,6 +474,7 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
             [CompletionResult]::new('--log-batch-wait', '--log-batch-wait', [CompletionResultType]::ParameterName, '...or its first message has waited this long')
             [CompletionResult]::new('--retention-days', '--retention-days', [CompletionResultType]::ParameterName, 'Drop logged messages older than this many days (default: keep everything)')
             [CompletionResult]::new('--feed-buffer', '--feed-buffer', [CompletionResultType]::ParameterName, 'A live-feed client (`/v1/feed`, `arc tail --log`) is closed with the reason once it falls this many messages behind the log')
+            [CompletionResult]::new('--ack-deadline', '--ack-deadline', [CompletionResultType]::ParameterName, 'How long a request waits for JetStream to say whether it stored a message, asking again with the same `Nats-Msg-Id` every second while no acknowledgement comes; past it the answer is 504 `outcome_unknown` (retry with the same id: it is stored once)')
             [CompletionResult]::new('--nats-url', '--nats-url', [CompletionResultType]::ParameterName, 'Flash''s URL (default: the project''s `messaging` service)')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Sonic''s URL (default: the project''s `cache` service)')
             [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'The log store''s URL (default: the project''s `logstore` service)')

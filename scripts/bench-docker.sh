@@ -4,7 +4,7 @@
 # five containers are healthy (same local images, commands and health checks, the pipeline after
 # its dependencies are healthy in both, same machine, alternating runs); then `arc up` on the
 # healthy profile and `arc ps`. No registry is reachable here, so both run the offline overlay's
-# images: arc-test/backbone:1 (scripts/test-image.sh) and the pipeline image built once, before
+# images: arc-test/backbone:2 (scripts/test-image.sh) and the pipeline image built once, before
 # the runs, from the release binary (overlays/offline.yaml).
 #   scripts/bench-docker.sh [RUNS]    (default 3 alternating runs; medians reported)
 set -euo pipefail
@@ -37,28 +37,28 @@ cat > "$work/docker-compose.yml" <<YAML
 version: "2.4"
 services:
   flash:
-    image: arc-test/backbone:1
+    image: arc-test/backbone:2
     user: "1000:1000"
     command: [nats-server, --jetstream, --store_dir, /data/jetstream, --http_port, "8222", --server_name, arc-flash]
     ports: ["127.0.0.1:$NC:4222", "127.0.0.1:$NM:8222"]
     volumes: ["flash-data:/data"]
     healthcheck: { test: [CMD, bash, -c, "echo > /dev/tcp/127.0.0.1/8222"], interval: 1s, timeout: 1s, retries: 5, start_period: 5s }
   strange:
-    image: arc-test/backbone:1
+    image: arc-test/backbone:2
     user: "10000"
     command: [pulsar-lite, --addr, "0.0.0.0:6650", --db-path, /pulsar/data/db]
     ports: ["127.0.0.1:$PB:6650", "127.0.0.1:$PA:8080"]
     volumes: ["strange-data:/pulsar/data"]
     healthcheck: { test: [CMD, bash, -c, "echo > /dev/tcp/127.0.0.1/6650"], interval: 1s, timeout: 3s, retries: 5, start_period: 5s }
   sonic:
-    image: arc-test/backbone:1
+    image: arc-test/backbone:2
     user: "1000:1000"
     command: [redis-server, --appendonly, "yes", --appendfsync, everysec, --maxmemory, 512mb, --maxmemory-policy, noeviction, --dir, /data]
     ports: ["127.0.0.1:$RP:6379"]
     volumes: ["sonic-data:/data"]
     healthcheck: { test: [CMD-SHELL, "redis-cli -p 6379 ping | grep -q PONG"], interval: 1s, timeout: 1s, retries: 5, start_period: 2s }
   logstore:
-    image: arc-test/backbone:1
+    image: arc-test/backbone:2
     user: postgres
     command: [sh, -c, "$PGCMD"]
     ports: ["127.0.0.1:$PG:5432"]

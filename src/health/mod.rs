@@ -74,6 +74,8 @@ pub(crate) struct Outcome {
     pub latency: Duration,
     /// What was checked, or what went wrong.
     pub detail: String,
+    /// The version the server reports of itself, where its protocol says (NATS: `/varz`).
+    pub version: Option<String>,
 }
 
 /// One step of a deep check.
@@ -140,22 +142,45 @@ async fn nats_cluster(addr: SocketAddr, nodes: u32) -> Result<String, HealthErro
 /// Probes `target` once, within `timeout`.
 pub(crate) async fn probe(target: &Target, timeout: Duration) -> Outcome {
     let start = Instant::now();
-    let result = tokio::time::timeout(timeout, probe_inner(target, timeout))
-        .await
-        .unwrap_or(Err(HealthError::Timeout(timeout)));
+    let result = tokio::time::timeout(timeout, async {
+        let detail = probe_inner(target, timeout).await?;
+        Ok((detail, server_version(target).await?))
+    })
+    .await
+    .unwrap_or(Err(HealthError::Timeout(timeout)));
     let latency = start.elapsed();
     match result {
-        Ok(detail) => Outcome {
+        Ok((detail, version)) => Outcome {
             healthy: true,
             latency,
             detail,
+            version,
         },
         Err(e) => Outcome {
             healthy: false,
             latency,
             detail: e.to_string(),
+            version: None,
         },
     }
+}
+
+/// The version a healthy server reports of itself: NATS's `/varz` `version` (what runs, which
+/// need not be what the service declares). `None` for the kinds whose probe does not learn it.
+async fn server_version(t: &Target) -> Result<Option<String>, HealthError> {
+    if t.kind != ProbeKind::Nats {
+        return Ok(None);
+    }
+    let (status, body) = wire::http_get(t.addr, "/varz").await?;
+    if status != 200 {
+        return Err(HealthError::Unhealthy(format!(
+            "GET /varz answered {status}: {}",
+            body.trim()
+        )));
+    }
+    let varz: serde_json::Value = serde_json::from_str(&body)
+        .map_err(|e| HealthError::Unhealthy(format!("GET /varz: not JSON ({e})")))?;
+    Ok(varz["version"].as_str().map(str::to_owned))
 }
 
 async fn probe_inner(t: &Target, timeout: Duration) -> Result<String, HealthError> {

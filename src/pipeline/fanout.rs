@@ -47,6 +47,10 @@ pub(crate) struct Pipeline {
     max_payload: std::sync::Mutex<(u64, usize)>,
     /// The subjects the local backbone's streams capture (`None` until first listed).
     captured: RwLock<Option<Arc<Vec<String>>>>,
+    /// How long a request waits for JetStream to say whether it stored its messages, asking
+    /// again with the same `Nats-Msg-Id` while no acknowledgement comes; past it the answer is
+    /// 504 `outcome_unknown`.
+    ack_deadline: Duration,
     pub metrics: Arc<Metrics>,
 }
 
@@ -56,6 +60,7 @@ impl Pipeline {
         nats_url: String,
         queue: LogQueue,
         limiter: RateLimiter,
+        ack_deadline: Duration,
     ) -> Self {
         let jetstream = async_nats::jetstream::new(nats.clone());
         let barrier = Barrier::start(nats.clone());
@@ -71,6 +76,7 @@ impl Pipeline {
             barrier,
             max_payload: std::sync::Mutex::new((0, 0)),
             captured: RwLock::new(None),
+            ack_deadline,
             metrics: Arc::new(Metrics::default()),
         }
     }
@@ -229,8 +235,10 @@ impl Pipeline {
             checked = self.apply_policies(checked).await?;
         }
         self.take_rate(&checked).await?;
-        let ids = checked.iter().map(|c| c.envelope.id.clone()).collect();
-        self.deliver(&snap, checked).await?;
+        let ids: Vec<String> = checked.iter().map(|c| c.envelope.id.clone()).collect();
+        self.deliver(&snap, checked)
+            .await
+            .map_err(|r| r.with_ids(&ids))?;
         Ok(ids)
     }
 
@@ -504,6 +512,7 @@ impl Pipeline {
                 redact(&self.nats_url)
             )));
         }
+        let deadline = Instant::now() + self.ack_deadline;
         // Remote backbones used by this request (by URL), flushed at the end.
         let mut clients: Vec<(String, async_nats::Client)> = Vec::new();
         let mut acks = Vec::new();
@@ -522,7 +531,11 @@ impl Pipeline {
                     async_nats::jetstream::new(client.clone())
                 };
                 let ack = js
-                    .publish_with_headers(c.envelope.subject.clone(), headers, payload)
+                    .publish_with_headers(
+                        c.envelope.subject.clone(),
+                        headers.clone(),
+                        payload.clone(),
+                    )
                     .await
                     .map_err(|e| {
                         Rejection::unavailable(format!(
@@ -530,7 +543,15 @@ impl Pipeline {
                             c.envelope.subject
                         ))
                     })?;
-                acks.push((c.envelope.subject.clone(), captured, ack));
+                acks.push(Pending {
+                    js,
+                    subject: c.envelope.subject.clone(),
+                    id: c.envelope.id.clone(),
+                    headers,
+                    payload,
+                    captured,
+                    ack,
+                });
             } else {
                 client
                     .publish_with_headers(c.envelope.subject.clone(), headers, payload)
@@ -559,20 +580,8 @@ impl Pipeline {
                 .map_err(|_| Rejection::unavailable("NATS did not take the messages within 2 s"))?
                 .map_err(|e| Rejection::unavailable(format!("NATS flush failed: {e}")))?;
         }
-        for (subject_, captured, ack) in acks {
-            tokio::time::timeout(Duration::from_secs(5), ack)
-                .await
-                .map_err(|_| Rejection::unavailable(format!("JetStream did not acknowledge `{subject_}` within 5 s")))?
-                .map_err(|e| Rejection::unavailable(if captured {
-                    // The listing says a stream captures it: "no stream" means it has no leader.
-                    format!(
-                        "JetStream did not store `{subject_}`: {e} (a stream captures it; a NATS cluster electing that stream's leader answers so for a few seconds: retry with the same id)"
-                    )
-                } else {
-                    format!(
-                        "JetStream did not store `{subject_}` (does a stream capture it? `arc streams ls`): {e}"
-                    )
-                }))?;
+        for pending in acks {
+            pending.stored(deadline).await?;
         }
         Ok(())
     }
@@ -672,6 +681,145 @@ fn nats_headers(e: &Envelope) -> async_nats::HeaderMap {
     h
 }
 
+/// A message JetStream was asked to store, with what it takes to ask again.
+struct Pending {
+    js: async_nats::jetstream::Context,
+    subject: String,
+    id: String,
+    headers: async_nats::HeaderMap,
+    payload: bytes::Bytes,
+    /// Whether the pipeline's listing says a stream captures the subject.
+    captured: bool,
+    ack: async_nats::jetstream::context::PublishAckFuture,
+}
+
+impl Pending {
+    /// Waits for JetStream's word on the message until `deadline`. An answer decides: stored
+    /// (a duplicate too: an earlier ask was stored) or refused (no stream answered the first
+    /// ask, or the stream refused it). No answer (the acknowledgement timed out, the connection
+    /// was lost after sending) decides nothing: the message is asked for again with the same
+    /// `Nats-Msg-Id` every [`ACK_ATTEMPT`], and when `deadline` (`arc serve --ack-deadline`) passes without an answer the
+    /// outcome is [`Rejection::Unknown`], never a refusal.
+    async fn stored(self, deadline: Instant) -> Result<(), Rejection> {
+        use async_nats::jetstream::context::PublishErrorKind as Kind;
+        let Pending {
+            js,
+            subject,
+            id,
+            headers,
+            payload,
+            captured,
+            ack,
+        } = self;
+        let mut ack = Some(ack);
+        let mut asked = 1_u32;
+        // Why the outcome is not known yet (`None` while no ask went unanswered).
+        let mut unknown: Option<String> = None;
+        loop {
+            let wait = deadline
+                .saturating_duration_since(Instant::now())
+                .min(ACK_ATTEMPT);
+            // (why it is not known, and whether the ask ended before its time)
+            let answer = match ack.take() {
+                Some(ack) => tokio::time::timeout(wait, ack).await.map_err(|_| {
+                    (
+                        format!("no acknowledgement within {} ms", wait.as_millis()),
+                        false,
+                    )
+                }),
+                None => Err((unknown.clone().unwrap_or_default(), true)),
+            };
+            let (why, early) = match answer {
+                Ok(Ok(stored)) => {
+                    if unknown.is_some() {
+                        tracing::info!(
+                            "JetStream stored `{id}` on `{subject}` (asked {asked} times; the answer was {})",
+                            if stored.duplicate { "a duplicate: an earlier ask was stored" } else { "a first store" }
+                        );
+                    }
+                    return Ok(());
+                }
+                Ok(Err(e)) => match e.kind() {
+                    Kind::TimedOut | Kind::BrokenPipe => (e.to_string(), true),
+                    // "duplicate message id is in process": an earlier ask of this id is being
+                    // replicated (a stream leader without its quorum holds it so), and may yet
+                    // be stored: not a refusal.
+                    Kind::Other if jetstream_code(&e) == Some(DUPLICATE_IN_PROCESS) => {
+                        (e.to_string(), true)
+                    }
+                    // No stream leader answered this ask; an earlier one may have been stored.
+                    Kind::StreamNotFound if unknown.is_some() => (e.to_string(), true),
+                    _ => return Err(refused(&subject, captured, &e)),
+                },
+                Err(not_known) => not_known,
+            };
+            if Instant::now() >= deadline {
+                return Err(Rejection::Unknown {
+                    reason: format!(
+                        "JetStream did not say whether it stored `{id}` on `{subject}` within the request's deadline (asked {asked} times with the same Nats-Msg-Id; last: {why})"
+                    ),
+                    ids: Vec::new(),
+                });
+            }
+            if unknown.is_none() {
+                tracing::warn!(
+                    "no answer from JetStream for `{id}` on `{subject}` ({why}): asking again with the same Nats-Msg-Id until the request's deadline"
+                );
+            }
+            // An answer that came early (no responders, a broken connection) is not asked
+            // again at once.
+            if early {
+                tokio::time::sleep(
+                    deadline
+                        .saturating_duration_since(Instant::now())
+                        .min(Duration::from_millis(100)),
+                )
+                .await;
+            }
+            unknown = Some(why);
+            match js
+                .publish_with_headers(subject.clone(), headers.clone(), payload.clone())
+                .await
+            {
+                Ok(again) => {
+                    ack = Some(again);
+                    asked += 1;
+                }
+                Err(e) => unknown = Some(format!("asking again failed: {e}")),
+            }
+        }
+    }
+}
+
+/// JetStream's error code for "duplicate message id is in process" (seen on nats-server 2.15):
+/// the id is in a proposal the stream has not committed yet.
+const DUPLICATE_IN_PROCESS: u64 = 10158;
+
+/// The JetStream error code an answer carried, if it was a JetStream error.
+fn jetstream_code(e: &async_nats::jetstream::context::PublishError) -> Option<u64> {
+    std::error::Error::source(e)
+        .and_then(|s| s.downcast_ref::<async_nats::jetstream::Error>())
+        .map(|je| je.error_code().0)
+}
+
+/// The refusal of a message JetStream answered but did not store.
+fn refused(
+    subject: &str,
+    captured: bool,
+    e: &async_nats::jetstream::context::PublishError,
+) -> Rejection {
+    Rejection::unavailable(if captured {
+        // The listing says a stream captures it: "no stream" means it has no leader.
+        format!(
+            "JetStream did not store `{subject}`: {e} (a stream captures it; a NATS cluster electing that stream's leader answers so for a few seconds: retry with the same id)"
+        )
+    } else {
+        format!(
+            "JetStream did not store `{subject}` (does a stream capture it? `arc streams ls`): {e}"
+        )
+    })
+}
+
 struct Checked {
     envelope: Envelope,
     bytes: Vec<u8>,
@@ -679,6 +827,9 @@ struct Checked {
     /// The message's place in its batch, for error answers.
     index: Option<usize>,
 }
+
+/// How long one ask waits for its acknowledgement before the message is asked for again.
+const ACK_ATTEMPT: Duration = Duration::from_secs(1);
 
 /// How many policy evaluations may run at once (each holds a blocking-pool thread).
 const POLICY_SLOTS: usize = 4;

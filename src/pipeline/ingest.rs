@@ -137,8 +137,14 @@ async fn process(
     for (raw, outcome) in entries.iter().zip(outcomes) {
         match outcome {
             Ok(()) => done.push(raw),
-            // A backend being down is not the message's fault: leave it for the retry.
-            Err(r @ (Rejection::Unavailable { .. } | Rejection::RateLimited { .. })) => {
+            // A backend being down is not the message's fault: leave it for the retry (an
+            // unknown outcome too: the retry carries the entry's id, when it has one, and is
+            // then stored once).
+            Err(
+                r @ (Rejection::Unavailable { .. }
+                | Rejection::RateLimited { .. }
+                | Rejection::Unknown { .. }),
+            ) => {
                 held.get_or_insert(r);
             }
             Err(r) => {
@@ -263,7 +269,7 @@ pub(crate) async fn nats_consumer(
             Ok(ids) => serde_json::json!({"id": ids.first(), "status": "accepted"}),
             Err(r) => {
                 let mut v = r.body();
-                v["status"] = "rejected".into();
+                v["status"] = r.verdict().into();
                 v["code"] = r.status().into();
                 v
             }

@@ -121,6 +121,8 @@ pub(crate) struct ServeOptions {
     pub retention_days: Option<u32>,
     /// How many messages a live-feed client may fall behind before it is closed.
     pub feed_buffer: usize,
+    /// How long a request waits for JetStream's word on its messages (then 504).
+    pub ack_deadline: std::time::Duration,
 }
 
 /// Why `arc serve` could not start, or stopped: each variant that wraps a library error keeps it
@@ -211,6 +213,7 @@ pub(crate) async fn serve(
         o.nats_url.clone(),
         log_queue,
         limiter,
+        o.ack_deadline,
     ));
     let store = Arc::new(Store::new(o.database_url.clone()));
 

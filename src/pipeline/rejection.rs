@@ -1,5 +1,5 @@
-//! Why the pipeline refused a request: one variant per HTTP status, with the reason the
-//! producer is told and the label `/metrics` counts it under.
+//! Why the pipeline refused a request, or could not tell what became of it: one variant per
+//! HTTP status, with the reason the producer is told and the label `/metrics` counts it under.
 
 use std::time::Duration;
 
@@ -39,6 +39,12 @@ pub enum Rejection {
     },
     /// 503
     Unavailable { reason: String, kind: &'static str },
+    /// 504: not a refusal. The backbone did not say whether it stored the messages (JetStream's
+    /// acknowledgement did not come within the request's deadline, though the pipeline asked
+    /// again with the same `Nats-Msg-Id`): they may be stored. A retry with the same `ids`
+    /// lands exactly once (JetStream drops it as a duplicate within the stream's
+    /// `duplicate_window`; the log keys on the id).
+    Unknown { reason: String, ids: Vec<String> },
 }
 
 impl Rejection {
@@ -50,6 +56,7 @@ impl Rejection {
             Rejection::TooLarge { .. } => 413,
             Rejection::RateLimited { .. } => 429,
             Rejection::Unavailable { .. } => 503,
+            Rejection::Unknown { .. } => 504,
         }
     }
 
@@ -61,6 +68,16 @@ impl Rejection {
             Rejection::Forbidden { kind, .. } | Rejection::Unavailable { kind, .. } => kind,
             Rejection::TooLarge { .. } => "too_large",
             Rejection::RateLimited { .. } => "rate_limited",
+            Rejection::Unknown { .. } => "outcome_unknown",
+        }
+    }
+
+    /// What an acknowledgement frame (WebSocket, NATS ingress) says happened: `rejected`, or
+    /// `unknown` when the backbone did not say.
+    pub fn verdict(&self) -> &'static str {
+        match self {
+            Rejection::Unknown { .. } => "unknown",
+            _ => "rejected",
         }
     }
 
@@ -95,6 +112,9 @@ impl Rejection {
             }
             Rejection::RateLimited { reason, .. } => reason.clone(),
             Rejection::Unavailable { reason, .. } => reason.clone(),
+            Rejection::Unknown { reason, .. } => format!(
+                "{reason}: the messages may be stored; retry with the same ids (they are stored once)"
+            ),
         }
     }
 
@@ -123,9 +143,21 @@ impl Rejection {
                     .unwrap_or(u64::MAX)
                     .into();
             }
+            Rejection::Unknown { ids, .. } => v["ids"] = ids.clone().into(),
             _ => {}
         }
         v
+    }
+
+    /// Names the ids an unknown outcome is about (the batch's, once the pipeline knows them).
+    pub(super) fn with_ids(self, batch: &[String]) -> Self {
+        match self {
+            Rejection::Unknown { reason, .. } => Rejection::Unknown {
+                reason,
+                ids: batch.to_vec(),
+            },
+            r => r,
+        }
     }
 
     pub(super) fn malformed(index: Option<usize>, m: Malformed) -> Self {
@@ -141,5 +173,35 @@ impl Rejection {
             reason: reason.into(),
             kind: "unavailable",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Rejection;
+
+    /// Issue 22: an unknown outcome is a 504 that names the batch's ids and says to retry with
+    /// them; it is not a refusal in an acknowledgement frame.
+    #[test]
+    fn an_unknown_outcome_names_the_ids_to_retry_with() {
+        let r = Rejection::Unknown {
+            reason: "JetStream did not say".into(),
+            ids: Vec::new(),
+        }
+        .with_ids(&["a".to_owned(), "b".to_owned()]);
+        assert_eq!(r.status(), 504);
+        assert_eq!(r.verdict(), "unknown");
+        let body = r.body();
+        assert_eq!(body["reason"], "outcome_unknown");
+        assert_eq!(body["ids"], serde_json::json!(["a", "b"]));
+        assert!(body["error"]
+            .as_str()
+            .unwrap()
+            .contains("retry with the same ids"));
+        // Other rejections keep what they were.
+        let refused = Rejection::unavailable("down").with_ids(&["a".to_owned()]);
+        assert_eq!(refused.status(), 503);
+        assert_eq!(refused.verdict(), "rejected");
+        assert!(refused.body().get("ids").is_none());
     }
 }

@@ -17,7 +17,7 @@ exports:
 
 const NATS: &str = "name: messaging
 codename: flash
-image: nats:2.10-alpine
+image: nats:2.15-alpine
 ports:
   - { name: client, container: 4222, host: 4222 }
   - { name: monitor, container: 8222, host: 8222 }

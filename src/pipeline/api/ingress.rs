@@ -128,7 +128,7 @@ async fn ws_session(s: AppState, mut socket: WebSocket, token: Option<String>) {
                         Err(r) => {
                             let mut v = r.body();
                             v["id"] = id.into();
-                            v["status"] = "rejected".into();
+                            v["status"] = r.verdict().into();
                             v["code"] = r.status().into();
                             v
                         }

@@ -194,7 +194,7 @@ impl DockerRuntime {
     }
 }
 
-/// `repo:tag` (`nats:2.10-alpine`, `my.registry:5000/x/y:1`); no tag means `latest`.
+/// `repo:tag` (`nats:2.15-alpine`, `my.registry:5000/x/y:1`); no tag means `latest`.
 fn split_image(image: &str) -> (&str, &str) {
     match image.rsplit_once(':') {
         Some((repo, tag)) if !tag.contains('/') => (repo, tag),
@@ -251,7 +251,7 @@ mod tests {
 
     #[test]
     fn image_names_split_into_repo_and_tag() {
-        assert_eq!(split_image("nats:2.10-alpine"), ("nats", "2.10-alpine"));
+        assert_eq!(split_image("nats:2.15-alpine"), ("nats", "2.15-alpine"));
         assert_eq!(split_image("redis"), ("redis", "latest"));
         assert_eq!(split_image("reg:5000/a/b"), ("reg:5000/a/b", "latest"));
         assert_eq!(split_image("reg:5000/a/b:1"), ("reg:5000/a/b", "1"));
