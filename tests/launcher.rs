@@ -238,7 +238,7 @@ fn damaged_records_never_orphan_or_kill_the_wrong_process() {
     );
     assert_eq!(ps_pids(&p), running, "found by their marker");
     // Health still asks the servers arc started.
-    p.arc(["health", "cache", "messaging", "logstore"])
+    p.arc(["health", "cache", "flash", "logstore"])
         .run()
         .success();
     p.arc(["down"]).run().success();

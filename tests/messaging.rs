@@ -701,17 +701,13 @@ fn pinned_nats() -> (String, String) {
 fn the_pinned_nats_version_is_the_one_that_runs() {
     let (pinned, _) = pinned_nats();
     let p = flash();
-    let health = p
-        .arc(["--json", "health", "messaging"])
-        .run()
-        .success()
-        .json();
+    let health = p.arc(["--json", "health", "flash"]).run().success().json();
     assert_eq!(
         health[0]["version"],
         pinned.as_str(),
         "the nats-server that runs is not the pinned {pinned}: `make deps` installs it: {health}"
     );
-    let table = p.arc(["health", "messaging"]).run().success().stdout();
+    let table = p.arc(["health", "flash"]).run().success().stdout();
     assert!(
         table.to_ascii_lowercase().contains("version") && table.contains(&pinned),
         "{table}"
