@@ -374,3 +374,34 @@ async fn two_instances_claim_an_unregistered_list_once() {
         + metric(&b.url, "arc_queue_entries_claimed_total{kind=\"log\"}").await;
     assert_eq!((lists, entries), (1, 500));
 }
+
+/// Stable names where they help: on Docker each instance's consumer is named after the instance
+/// (`pipeline-1`, `pipeline-2` under the cluster overlay; the single instance's image CMD says
+/// `pipeline`), not after the container's host name.
+#[test]
+fn docker_instances_are_given_their_own_consumer_names() {
+    let out = support::Run::new([
+        "-f",
+        "overlays/cluster.yaml",
+        "compose",
+        "export",
+        "pipeline",
+    ])
+    .run()
+    .success()
+    .stdout();
+    let lines: Vec<&str> = out.lines().map(str::trim).collect();
+    let consumers: Vec<&str> = lines
+        .windows(2)
+        .filter(|w| w[0] == "- --consumer")
+        .map(|w| w[1].trim_start_matches("- "))
+        .collect();
+    assert_eq!(consumers, ["pipeline-1", "pipeline-2"], "{out}");
+    let dockerfile =
+        std::fs::read_to_string(support::repo().join("services/pipeline/Dockerfile")).unwrap();
+    assert!(
+        dockerfile
+            .contains(r#"CMD ["serve", "--listen", "0.0.0.0:8090", "--consumer", "pipeline"]"#),
+        "the image's CMD names its consumer"
+    );
+}
