@@ -368,7 +368,8 @@ complete -c arc -n "__fish_arc_using_subcommand serve" -l nats-url -d 'Flash\'s 
 complete -c arc -n "__fish_arc_using_subcommand serve" -l redis-url -d 'Sonic\'s URL (default: the project\'s `cache` service)' -r
 complete -c arc -n "__fish_arc_using_subcommand serve" -l database-url -d 'The log store\'s URL (default: the project\'s `logstore` service)' -r
 complete -c arc -n "__fish_arc_using_subcommand serve" -l admin-token -d 'The token the admin API (config, registry) requires; at least 16 characters' -r
-complete -c arc -n "__fish_arc_using_subcommand serve" -l consumer -d 'This instance\'s name for its Redis processing list; keep it stable across restarts so the instance recovers what it was processing (default: host name and port)' -r
+complete -c arc -n "__fish_arc_using_subcommand serve" -l consumer -d 'This instance\'s name for its Redis processing lists; kept stable across restarts, the instance runs them again at once when it starts (default: host name and port). Nothing depends on it: the lists of a consumer whose lease lapsed are claimed by a live instance' -r
+complete -c arc -n "__fish_arc_using_subcommand serve" -l lease-ttl -d 'How long a consumer\'s lease lasts without a heartbeat (renewed every fifth of it): after a crash, its processing lists are claimed by another instance within about this long' -r
 complete -c arc -n "__fish_arc_using_subcommand serve" -l system-id -d 'The local backbone\'s system id in the registry' -r
 complete -c arc -n "__fish_arc_using_subcommand serve" -l org-id -d 'The local backbone\'s org id in the registry' -r
 complete -c arc -n "__fish_arc_using_subcommand serve" -l cluster-id -d 'The local backbone\'s cluster id in the registry' -r

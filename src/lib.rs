@@ -48,6 +48,10 @@ pub mod testing {
     pub mod rand {
         pub use crate::rand::{next, seed};
     }
+    /// Consumer leases: one claim of a dead consumer's lists, as a live instance makes it.
+    pub mod lease {
+        pub use crate::pipeline::lease::claim_once;
+    }
     pub use crate::pipeline::api::parse_batch;
     pub use crate::plan::waves;
     pub use crate::spec::{

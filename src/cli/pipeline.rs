@@ -59,10 +59,15 @@ pub(crate) struct ServeArgs {
         value_name = "TOKEN"
     )]
     pub admin_token: Option<String>,
-    /// This instance's name for its Redis processing list; keep it stable across restarts so
-    /// the instance recovers what it was processing (default: host name and port).
+    /// This instance's name for its Redis processing lists; kept stable across restarts, the
+    /// instance runs them again at once when it starts (default: host name and port). Nothing
+    /// depends on it: the lists of a consumer whose lease lapsed are claimed by a live instance.
     #[arg(long, env = "ARC_PIPELINE_CONSUMER", value_name = "NAME")]
     pub consumer: Option<String>,
+    /// How long a consumer's lease lasts without a heartbeat (renewed every fifth of it): after
+    /// a crash, its processing lists are claimed by another instance within about this long.
+    #[arg(long, env = "ARC_LEASE_TTL", default_value = "10s", value_parser = parse_lease_ttl, value_name = "DURATION")]
+    pub lease_ttl: std::time::Duration,
     /// The local backbone's system id in the registry.
     #[arg(long, env = "ARC_SYSTEM_ID", default_value = "local")]
     pub system_id: String,
@@ -75,6 +80,15 @@ pub(crate) struct ServeArgs {
     /// The NATS URL other systems reach this backbone at (default: --nats-url).
     #[arg(long, env = "ARC_PUBLIC_NATS_URL", value_name = "URL")]
     pub public_nats_url: Option<String>,
+}
+
+/// A lease TTL: a duration of at least 1 s (a shorter one lapses on a busy machine).
+fn parse_lease_ttl(text: &str) -> Result<std::time::Duration, String> {
+    let d = crate::spec::duration::parse(text)?;
+    if d < std::time::Duration::from_secs(1) {
+        return Err(format!("`{text}`: a lease must last at least 1s"));
+    }
+    Ok(d)
 }
 
 /// How admin commands reach the pipeline.

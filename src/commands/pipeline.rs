@@ -45,6 +45,7 @@ pub(super) async fn serve(
         consumer: args
             .consumer
             .unwrap_or_else(|| format!("{host}:{}", args.listen.port())),
+        lease_ttl: args.lease_ttl,
         system_id: args.system_id,
         org_id: args.org_id,
         cluster_id: args.cluster_id,

@@ -31,16 +31,12 @@ use base64::Engine as _;
 use super::dead::{self, DeadLetter, Place};
 use super::envelope::{self, Incoming, Source};
 use super::fanout::{Pipeline, Rejection};
+use super::lease::{Kind, Leases};
 use super::queue::{Redis, INGEST_LIST};
 use super::supervisor::{doing, Beat, TaskError};
 
 pub(crate) const NATS_INGEST: &str = "ingest.>";
 pub(crate) const NATS_QUEUE_GROUP: &str = "arc-pipeline";
-
-/// The processing list of consumer `name`.
-pub(crate) fn processing_list(name: &str) -> String {
-    format!("arc:ingest:processing:{name}")
-}
 
 /// One run of the Redis ingress (the supervisor restarts it when Redis fails): recover what this
 /// consumer left behind, then move and process until the connection fails.
@@ -48,11 +44,19 @@ pub(crate) async fn redis_consumer(
     pipeline: Arc<Pipeline>,
     redis: Redis,
     consumer: String,
+    leases: Leases,
     beat: Beat,
 ) -> Result<(), TaskError> {
-    let processing = processing_list(&consumer);
+    let processing = super::lease::ingest_list(&consumer);
     let mut conn = redis.connect(Duration::from_secs(5)).await?;
     let err = |e: redis::RedisError| redis.error(e);
+    // Before the list is touched: a claimer checks the lease in the same step as it moves it.
+    leases
+        .acquire(&mut conn, Kind::Ingest, &consumer)
+        .await
+        .map_err(doing(format!(
+            "could not take the lease of consumer `{consumer}`"
+        )))?;
     beat.up();
     'recover: loop {
         // Recovery: whatever is in our processing list was taken but not finished.

@@ -29,6 +29,7 @@ use std::time::{Duration, Instant};
 use redis::aio::ConnectionManager;
 
 use super::dead::{self, DeadLetter, Place};
+use super::lease::{Kind, Leases};
 use super::queue::{Redis, LOG_QUEUE};
 use super::store::messages::{Inserted, LogEntry, LogWriter, WriteFail};
 use super::store::Store;
@@ -77,28 +78,43 @@ end
 return out
 ";
 
-/// The processing lists of logger `name`: one per batch in flight (one being written while the
-/// next is taken).
-pub(crate) fn processing_lists(name: &str) -> [String; 2] {
-    [0, 1].map(|slot| format!("arc:log:processing:{name}:{slot}"))
+/// What one logger runs with.
+#[derive(Clone)]
+pub(crate) struct LoggerTask {
+    pub store: Arc<Store>,
+    pub redis: Redis,
+    pub nats: async_nats::Client,
+    /// Names its processing lists (see `lease`).
+    pub consumer: String,
+    pub batching: Batching,
+    pub metrics: Arc<super::metrics::Metrics>,
+    pub leases: Leases,
 }
 
-/// One life of the connections (the supervisor starts another when it fails): write what this
-/// logger holds, then take and write batches, taking the next batch while the last one is being
-/// written.
-pub(crate) async fn run(
-    store: Arc<Store>,
-    redis: Redis,
-    nats: async_nats::Client,
-    consumer: String,
-    batching: Batching,
-    metrics: Arc<super::metrics::Metrics>,
-    beat: Beat,
-) -> Result<(), TaskError> {
-    let processing = processing_lists(&consumer);
+/// One life of the connections (the supervisor starts another when it fails): take the lease,
+/// write what this logger holds, then take and write batches, taking the next batch while the
+/// last one is being written.
+pub(crate) async fn run(t: LoggerTask, beat: Beat) -> Result<(), TaskError> {
+    let LoggerTask {
+        store,
+        redis,
+        nats,
+        consumer,
+        batching,
+        metrics,
+        leases,
+    } = t;
+    let processing = Kind::Log.lists(&consumer);
     let processing = &processing;
     let mut conn = redis.connect(Duration::from_secs(5)).await?;
     let mut log = store.log_writer().await?;
+    // Before the lists are touched: a claimer checks the lease in the same step as it moves them.
+    leases
+        .acquire(&mut conn, Kind::Log, &consumer)
+        .await
+        .map_err(doing(format!(
+            "could not take the lease of consumer `{consumer}`"
+        )))?;
     let mut w = Writer {
         log: &mut log,
         nats: &nats,

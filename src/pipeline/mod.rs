@@ -13,6 +13,7 @@ pub(crate) mod dead;
 pub(crate) mod envelope;
 pub(crate) mod fanout;
 pub(crate) mod ingest;
+pub(crate) mod lease;
 pub(crate) mod logger;
 pub(crate) mod metrics;
 pub(crate) mod policy;
@@ -108,8 +109,11 @@ pub(crate) struct ServeOptions {
     pub redis_url: String,
     pub database_url: String,
     pub admin_token: Option<String>,
-    /// Names this instance's Redis processing list; stable across restarts so it recovers.
+    /// Names this instance's Redis processing lists; stable across restarts so it recovers them
+    /// at once (a list whose owner's lease lapsed is claimed by a live instance anyway).
     pub consumer: String,
+    /// How long a consumer's lease lasts without a heartbeat.
+    pub lease_ttl: Duration,
     /// The local backbone's registry record.
     pub system_id: String,
     pub org_id: String,
@@ -216,6 +220,13 @@ pub(crate) async fn serve(
         o.ack_deadline,
     ));
     let store = Arc::new(Store::new(o.database_url.clone()));
+    let leases = lease::Leases::new(o.lease_ttl);
+    if o.components.fanout || o.components.logger {
+        let (held, sonic) = (leases.clone(), redis.clone());
+        supervisor.spawn("leases", move |beat| {
+            lease::run(held.clone(), sonic.clone(), beat)
+        });
+    }
 
     let (reload_tx, reload_rx) = tokio::sync::mpsc::channel(16);
     let reload_rx = Arc::new(tokio::sync::Mutex::new(reload_rx));
@@ -246,9 +257,14 @@ pub(crate) async fn serve(
         supervisor.spawn("queue-depth", move |beat| {
             watch_queue_depth(p.clone(), r.clone(), beat)
         });
-        let (p, r, c) = (pipeline.clone(), redis.clone(), o.consumer.clone());
+        let (p, r, c, held) = (
+            pipeline.clone(),
+            redis.clone(),
+            o.consumer.clone(),
+            leases.clone(),
+        );
         supervisor.spawn("redis-ingress", move |beat| {
-            ingest::redis_consumer(p.clone(), r.clone(), c.clone(), beat)
+            ingest::redis_consumer(p.clone(), r.clone(), c.clone(), held.clone(), beat)
         });
         let (p, r) = (pipeline.clone(), redis.clone());
         supervisor.spawn("nats-ingress", move |beat| {
@@ -257,25 +273,16 @@ pub(crate) async fn serve(
     }
 
     if o.components.logger {
-        let (st, rd, ns, consumer, batching, metrics) = (
-            store.clone(),
-            redis.clone(),
-            nats.clone(),
-            o.consumer.clone(),
-            o.batching,
-            pipeline.metrics.clone(),
-        );
-        supervisor.spawn("logger", move |beat| {
-            logger::run(
-                st.clone(),
-                rd.clone(),
-                ns.clone(),
-                consumer.clone(),
-                batching,
-                metrics.clone(),
-                beat,
-            )
-        });
+        let task = logger::LoggerTask {
+            store: store.clone(),
+            redis: redis.clone(),
+            nats: nats.clone(),
+            consumer: o.consumer.clone(),
+            batching: o.batching,
+            metrics: pipeline.metrics.clone(),
+            leases: leases.clone(),
+        };
+        supervisor.spawn("logger", move |beat| logger::run(task.clone(), beat));
         if let Some(days) = o.retention_days {
             let s = store.clone();
             supervisor.spawn("retention", move |beat| {
@@ -300,6 +307,7 @@ pub(crate) async fn serve(
         feed,
         supervisor,
         redis,
+        leases,
     };
     let app = api::router(state);
     ready(addr);

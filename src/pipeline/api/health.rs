@@ -39,6 +39,7 @@ pub(crate) async fn readyz(State(s): State<AppState>) -> Response {
         "store": store.err().unwrap_or_else(|| "ok".to_owned()),
         "down": down,
         "components": components,
+        "leases": s.leases.report(),
     });
     let status = if ready {
         StatusCode::OK
@@ -58,7 +59,7 @@ pub(crate) async fn metrics(State(s): State<AppState>) -> Response {
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        s.pipeline.metrics.render() + &s.supervisor.render(),
+        s.pipeline.metrics.render() + &s.supervisor.render() + &s.leases.render(),
     )
         .into_response()
 }

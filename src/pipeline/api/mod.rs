@@ -48,6 +48,8 @@ pub(crate) struct AppState {
     pub supervisor: super::supervisor::Supervisor,
     /// Sonic, for the dead letters.
     pub redis: super::queue::Redis,
+    /// This instance's consumer leases and the lists it claimed (for `/readyz` and `/metrics`).
+    pub leases: super::lease::Leases,
 }
 
 /// The routes of the components `state` runs.

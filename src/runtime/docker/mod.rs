@@ -176,9 +176,9 @@ impl DockerRuntime {
         format!("arc-{}", spec.name)
     }
 
-    /// The container command: `command` with `{port.NAME}` (the container port), and
-    /// `{peers.NAME}` and `{instances.SERVICE.PORT}` as containers on the platform network
-    /// reach them (`arc-messaging-2:6222`).
+    /// The container command: `command` with `{port.NAME}` (the container port), `{service}`
+    /// (the instance's name), and `{peers.NAME}` and `{instances.SERVICE.PORT}` as containers on
+    /// the platform network reach them (`arc-messaging-2:6222`).
     pub(crate) fn container_command(spec: &ServiceSpec) -> Vec<String> {
         spec.command
             .iter()
@@ -186,6 +186,9 @@ impl DockerRuntime {
                 crate::spec::expand_placeholders(a, |key| {
                     if let Some(("port", name)) = key.split_once('.') {
                         return spec.port(name).map(|p| p.container.to_string());
+                    }
+                    if key == "service" {
+                        return Some(spec.name.clone());
                     }
                     spec.peers_placeholder(key, true)
                         .or_else(|| spec.instances_placeholder(key, true).map(|l| l.join(",")))
