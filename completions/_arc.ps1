@@ -469,6 +469,7 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
             [CompletionResult]::new('--log-batch', '--log-batch', [CompletionResultType]::ParameterName, 'The logger writes a batch when it holds this many messages...')
             [CompletionResult]::new('--log-batch-bytes', '--log-batch-bytes', [CompletionResultType]::ParameterName, '...or this many bytes...')
             [CompletionResult]::new('--log-batch-wait', '--log-batch-wait', [CompletionResultType]::ParameterName, '...or its first message has waited this long')
+            [CompletionResult]::new('--log-writers', '--log-writers', [CompletionResultType]::ParameterName, 'The logger writes this many batches side by side, each on a PostgreSQL connection of its own (PostgreSQL takes more rows a second over more than one connection)')
             [CompletionResult]::new('--retention-days', '--retention-days', [CompletionResultType]::ParameterName, 'Drop logged messages older than this many days (default: keep everything)')
             [CompletionResult]::new('--feed-buffer', '--feed-buffer', [CompletionResultType]::ParameterName, 'A live-feed client (`/v1/feed`, `arc tail --log`) is closed with the reason once it falls this many messages behind the log')
             [CompletionResult]::new('--nats-url', '--nats-url', [CompletionResultType]::ParameterName, 'Flash''s URL (default: the project''s `messaging` service)')
