@@ -36,6 +36,7 @@ if [ ! -x "$before_bin" ]; then
     --target-dir "$before_dir/target" >&2
   cp "$before_dir/target/release/arc" "$before_bin"
   git worktree remove --force "$before_dir/src"
+  rm -rf "$before_dir/target"   # about 1 GB; the binary is what is kept
 fi
 command -v wrk >/dev/null || { echo "bench: installing wrk (Debian)" >&2; sudo_=""; [ "$(id -u)" -eq 0 ] || sudo_=sudo; $sudo_ apt-get install -y -qq wrk >/dev/null; }
 
