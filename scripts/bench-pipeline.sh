@@ -67,7 +67,7 @@ YAML
 url="http://127.0.0.1:$http"
 before_url="http://127.0.0.1:$http_before"
 ARC_NATS_URL="nats://127.0.0.1:$nats" ARC_REDIS_URL="redis://127.0.0.1:$redis" \
-  ARC_DATABASE_URL="postgres://arc@127.0.0.1:$pg/arc" \
+  ARC_DATABASE_URL="postgres://arc@127.0.0.1:$pg/arc" ARC_ADMIN_TOKEN="bench-before-admin-token-0123456789" \
   "$before_bin" serve --listen "127.0.0.1:$http_before" --components fanout,config,registry \
   >"$work/before.log" 2>&1 &
 before_pid=$!
