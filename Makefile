@@ -9,7 +9,7 @@ ARC ?= $(ARC_RELEASE)
 # (or plain `arc up think` where Docker can pull the upstream images) uses containers.
 RUNTIME ?= process
 
-.PHONY: up down health deps test-image build install test lint completions compose bench bench-pipeline bench-gateway bench-logger \
+.PHONY: up down health deps test-image build install test lint completions compose bench bench-pipeline bench-gateway bench-scaleout bench-logger \
 	messaging-up messaging-down messaging-health messaging-logs
 
 include services/messaging/flash.mk services/streaming/strange.mk services/cache/sonic.mk
@@ -89,7 +89,13 @@ bench-pipeline: deps build
 bench-gateway: deps build
 	scripts/bench-gateway.sh
 
-## The logger's throughput against a raw COPY, and query latencies on a 10M-row log.
+## Scale-out with each pipeline instance under the same CPU cap (cgroup cpu controller, root):
+## two capped instances behind the gateway, and the gateway's hop with one, against one direct.
+bench-scaleout: deps build
+	scripts/bench-scaleout.sh
+
+## The logger's throughput against the best raw COPY over 1, 2 or 4 connections (3 runs), and
+## query latencies on a 10M-row log.
 bench-logger: deps build
 	scripts/bench-logger.sh
 

@@ -431,6 +431,7 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand --log-batch 'The logger writes a batch when it holds this many messages...'
             cand --log-batch-bytes '...or this many bytes...'
             cand --log-batch-wait '...or its first message has waited this long'
+            cand --log-writers 'The logger writes this many batches side by side, each on a PostgreSQL connection of its own (PostgreSQL takes more rows a second over more than one connection)'
             cand --retention-days 'Drop logged messages older than this many days (default: keep everything)'
             cand --feed-buffer 'A live-feed client (`/v1/feed`, `arc tail --log`) is closed with the reason once it falls this many messages behind the log'
             cand --ack-deadline 'How long a request waits for JetStream to say whether it stored a message, asking again with the same `Nats-Msg-Id` every second while no acknowledgement comes; past it the answer is 504 `outcome_unknown` (retry with the same id: it is stored once)'

@@ -361,6 +361,7 @@ complete -c arc -n "__fish_arc_using_subcommand serve" -l components -d 'The com
 complete -c arc -n "__fish_arc_using_subcommand serve" -l log-batch -d 'The logger writes a batch when it holds this many messages...' -r
 complete -c arc -n "__fish_arc_using_subcommand serve" -l log-batch-bytes -d '...or this many bytes...' -r
 complete -c arc -n "__fish_arc_using_subcommand serve" -l log-batch-wait -d '...or its first message has waited this long' -r
+complete -c arc -n "__fish_arc_using_subcommand serve" -l log-writers -d 'The logger writes this many batches side by side, each on a PostgreSQL connection of its own (PostgreSQL takes more rows a second over more than one connection)' -r
 complete -c arc -n "__fish_arc_using_subcommand serve" -l retention-days -d 'Drop logged messages older than this many days (default: keep everything)' -r
 complete -c arc -n "__fish_arc_using_subcommand serve" -l feed-buffer -d 'A live-feed client (`/v1/feed`, `arc tail --log`) is closed with the reason once it falls this many messages behind the log' -r
 complete -c arc -n "__fish_arc_using_subcommand serve" -l ack-deadline -d 'How long a request waits for JetStream to say whether it stored a message, asking again with the same `Nats-Msg-Id` every second while no acknowledgement comes; past it the answer is 504 `outcome_unknown` (retry with the same id: it is stored once)' -r

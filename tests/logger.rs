@@ -122,7 +122,8 @@ async fn assert_exactly_once(db: &str, accepted: &[String]) {
 
 /// 200,000 messages in while two loggers are killed with SIGKILL at random points (at least
 /// five kills) and restarted under the same names: afterwards each accepted id is in the log
-/// exactly once.
+/// exactly once. Issue 23: `l1` is restarted with 4 writers and 1 in turn, so a life with fewer
+/// writers takes up the processing lists of one with more.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn exactly_once_while_loggers_are_killed() {
     let s = stack();
@@ -145,13 +146,73 @@ async fn exactly_once_while_loggers_are_killed() {
             kills += 1;
         }
         let name = if which == 0 { "l1" } else { "l2" };
-        loggers[which] = Some(s.serve(&["--components", "logger", "--consumer", name]));
+        let writers = if which == 0 && kills % 2 == 1 {
+            "4"
+        } else {
+            "1"
+        };
+        loggers[which] = Some(s.serve(&[
+            "--components",
+            "logger",
+            "--consumer",
+            name,
+            "--log-writers",
+            writers,
+        ]));
     }
     let accepted = loader.await.unwrap();
     assert_eq!(accepted.len(), 200_000);
     drained(&s.redis, Duration::from_secs(120)).await;
     assert_exactly_once(&s.db, &accepted).await;
     assert!(kills >= 5);
+}
+
+/// Issue 23: a logger takes up every processing list of its own name, whatever slot (a life
+/// with more writers left it), and none of another logger's (`held:x` is not `held`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_logger_takes_up_its_held_batches_of_any_slot() {
+    let s = stack();
+    let mut r = redis_conn(&s.redis).await;
+    let envelope = |id: &str| {
+        format!(
+            r#"{{"id":"{id}","subject":"log.held","topic":"default","ts":"2026-12-07T12:00:00.000Z","source":"http","sender":"t","headers":{{}},"payload":{{"id":"{id}"}}}}"#
+        )
+    };
+    let ours: Vec<String> = (0..3).map(|i| format!("held-{i}")).collect();
+    let _: () = r
+        .rpush(
+            "arc:log:processing:held:7",
+            ours.iter().map(|id| envelope(id)).collect::<Vec<_>>(),
+        )
+        .await
+        .unwrap();
+    let _: () = r
+        .rpush("arc:log:processing:held:x:0", envelope("not-ours"))
+        .await
+        .unwrap();
+    let _logger = s.serve(&[
+        "--components",
+        "logger",
+        "--consumer",
+        "held",
+        "--log-writers",
+        "1",
+    ]);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while r
+        .exists::<_, bool>("arc:log:processing:held:7")
+        .await
+        .unwrap()
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the held batch of slot 7 was not taken up"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_exactly_once(&s.db, &ours).await;
+    let theirs: usize = r.llen("arc:log:processing:held:x:0").await.unwrap();
+    assert_eq!(theirs, 1, "another logger's processing list was taken");
 }
 
 /// PostgreSQL stopped mid-run and started again: the logger holds off, then catches up; nothing

@@ -30,6 +30,10 @@ pub(crate) struct ServeArgs {
     /// ...or its first message has waited this long.
     #[arg(long, default_value = "50ms", value_parser = crate::spec::duration::parse, value_name = "DURATION")]
     pub log_batch_wait: std::time::Duration,
+    /// The logger writes this many batches side by side, each on a PostgreSQL connection of its
+    /// own (PostgreSQL takes more rows a second over more than one connection).
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=64), value_name = "N")]
+    pub log_writers: u16,
     /// Drop logged messages older than this many days (default: keep everything).
     #[arg(long, value_name = "DAYS")]
     pub retention_days: Option<u32>,

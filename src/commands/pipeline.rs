@@ -54,6 +54,7 @@ pub(super) async fn serve(
             count: args.log_batch,
             bytes: args.log_batch_bytes,
             wait: args.log_batch_wait,
+            writers: usize::from(args.log_writers),
         },
         retention_days: args.retention_days,
         feed_buffer: args.feed_buffer as usize,

@@ -471,12 +471,18 @@ impl Pipeline {
         }
     }
 
-    /// Publishes to NATS, then pushes to the log queue, both before answering. In that order, so
-    /// that a message NATS refuses (or that meets NATS down) is never logged: the log holds what
-    /// was accepted. When the queue push fails after NATS took the message, the producer is
-    /// answered 503 although NATS has it; a retry with the same id is stored once in the log (and
-    /// dropped as a duplicate by JetStream within its window). A queue that the depth gauge
-    /// already shows full refuses before anything is published.
+    /// Publishes to NATS and pushes to the log queue, both confirmed before answering. A message
+    /// NATS refuses (JetStream storing it, or NATS down) is never logged: the log holds what was
+    /// accepted. So a request with a JetStream or remote-backbone message pushes once NATS has
+    /// confirmed; a request of core NATS messages on the local connection (the common case) pushes
+    /// while the barrier's round trip travels, and pays for the longer of the two rather than
+    /// both. Core NATS cannot refuse a message it was sent: the round trip fails only when the
+    /// connection broke, and then NATS may or may not have the message, so the log may too; the
+    /// producer is answered 503 either way and a retry with the same id is logged once. When the
+    /// queue push fails after NATS took the message, the producer is answered 503 although NATS
+    /// has it; a retry with the same id is stored once in the log (and dropped as a duplicate by
+    /// JetStream within its window). A queue that the depth gauge already shows full refuses
+    /// before anything is published.
     async fn deliver(&self, snap: &Snapshot, checked: Vec<Checked>) -> Result<(), Rejection> {
         let bound = snap.queue_bound();
         let depth = self.metrics.current_queue_depth();
@@ -490,8 +496,17 @@ impl Pipeline {
             .iter()
             .map(|c| serde_json::to_string(&c.envelope).unwrap_or_default())
             .collect();
-        self.publish(snap, checked).await?;
-        match self.queue.push(items, bound).await {
+        let sent = self.publish(snap, checked).await?;
+        let pushed = if sent.acks.is_empty() && sent.remotes.is_empty() {
+            let (confirmed, pushed) =
+                tokio::join!(self.confirm(sent), self.queue.push(items, bound));
+            confirmed?;
+            pushed
+        } else {
+            self.confirm(sent).await?;
+            self.queue.push(items, bound).await
+        };
+        match pushed {
             Ok(depth) => {
                 self.metrics.queue_depth(depth);
                 Ok(())
@@ -504,7 +519,8 @@ impl Pipeline {
         }
     }
 
-    async fn publish(&self, snap: &Snapshot, checked: Vec<Checked>) -> Result<(), Rejection> {
+    /// Sends the messages; [`Pipeline::confirm`] then waits for NATS to have them.
+    async fn publish(&self, snap: &Snapshot, checked: Vec<Checked>) -> Result<Sent, Rejection> {
         // The local connection is checked once per request, not per message.
         if !self.nats_connected() {
             return Err(Rejection::unavailable(format!(
@@ -567,6 +583,25 @@ impl Pipeline {
                 }
             }
         }
+        Ok(Sent {
+            generation,
+            local_core,
+            remotes: clients,
+            acks,
+            deadline,
+        })
+    }
+
+    /// Returns once NATS has what [`Pipeline::publish`] sent (JetStream's answers as
+    /// [`Pending::stored`] reads them).
+    async fn confirm(&self, sent: Sent) -> Result<(), Rejection> {
+        let Sent {
+            generation,
+            local_core,
+            remotes: clients,
+            acks,
+            deadline,
+        } = sent;
         // Core NATS: a server round trip on the local connection proves it processed them.
         if local_core {
             self.barrier
@@ -679,6 +714,20 @@ fn nats_headers(e: &Envelope) -> async_nats::HeaderMap {
     h.insert("Arc-Topic", e.topic.as_str());
     h.insert("Arc-Ts", &*envelope::format_ts(&e.ts));
     h
+}
+
+/// What a request published and has yet to see confirmed.
+struct Sent {
+    /// The local connection's generation before the publishes (see `barrier`).
+    generation: u64,
+    /// Core NATS messages went out on the local connection.
+    local_core: bool,
+    /// Remote backbones' connections with core NATS messages on them (by URL).
+    remotes: Vec<(String, async_nats::Client)>,
+    /// JetStream's answers to wait for.
+    acks: Vec<Pending>,
+    /// When an unanswered acknowledgement becomes an unknown outcome.
+    deadline: Instant,
 }
 
 /// A message JetStream was asked to store, with what it takes to ask again.

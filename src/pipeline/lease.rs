@@ -35,6 +35,8 @@ use super::supervisor::{doing, Beat, TaskError};
 const BEATS_PER_TTL: u32 = 5;
 /// How often the keyspace is scanned for lists of consumers that never registered.
 const SCAN_EVERY: Duration = Duration::from_secs(60);
+/// The most writers a logger has (`arc serve --log-writers`): its slots are 0 to this.
+pub(crate) const MAX_LOG_WRITERS: usize = 64;
 
 /// Which queue a consumer takes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -66,8 +68,9 @@ impl Kind {
     /// being written while the next is taken), Redis ingress one.
     pub(crate) fn lists(self, name: &str) -> Vec<String> {
         match self {
-            Kind::Log => (0..2)
-                .map(|slot| format!("{}{name}:{slot}", self.prefix()))
+            // Every slot a logger can have (`--log-writers` up to 64, and the one being taken).
+            Kind::Log => (0..=MAX_LOG_WRITERS)
+                .map(|slot| super::logger::processing_list(name, slot))
                 .collect(),
             Kind::Ingest => vec![ingest_list(name)],
         }
@@ -99,9 +102,13 @@ impl Kind {
     fn owner_of(self, key: &str) -> Option<String> {
         let rest = key.strip_prefix(self.prefix())?;
         let name = match self {
-            Kind::Log => rest
-                .strip_suffix(":0")
-                .or_else(|| rest.strip_suffix(":1"))?,
+            Kind::Log => {
+                let (name, slot) = rest.rsplit_once(':')?;
+                slot.parse::<usize>()
+                    .ok()
+                    .filter(|s| *s <= MAX_LOG_WRITERS)?;
+                name
+            }
             Kind::Ingest => rest,
         };
         (!name.is_empty() && self.lists(name).iter().any(|l| l == key)).then(|| name.to_owned())
@@ -505,7 +512,13 @@ mod tests {
             Kind::Log.owner_of("arc:log:processing:pipeline-1:0"),
             Some("pipeline-1".into())
         );
-        assert_eq!(Kind::Log.owner_of("arc:log:processing:x:2"), None);
+        // Slots go up to --log-writers' bound (a slot past it is no logger's).
+        assert_eq!(
+            Kind::Log.owner_of("arc:log:processing:x:2"),
+            Some("x".into())
+        );
+        assert_eq!(Kind::Log.owner_of("arc:log:processing:x:65"), None);
+        assert_eq!(Kind::Log.owner_of("arc:log:processing:x:y"), None);
         assert_eq!(Kind::Log.owner_of("arc:log:dead"), None);
         assert_eq!(
             Kind::Ingest.owner_of("arc:ingest:processing:host:8090"),

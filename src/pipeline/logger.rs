@@ -30,8 +30,9 @@ use redis::aio::ConnectionManager;
 
 use super::dead::{self, DeadLetter, Place};
 use super::lease::{Kind, Leases};
+use super::metrics::LoggerPhase;
 use super::queue::{Redis, LOG_QUEUE};
-use super::store::messages::{Inserted, LogEntry, LogWriter, WriteFail};
+use super::store::messages::{CopyRows, Inserted, LogEntry, LogWriter, WriteFail};
 use super::store::Store;
 use super::supervisor::Beat;
 use super::supervisor::{doing, TaskError};
@@ -47,6 +48,8 @@ pub(crate) struct Batching {
     pub count: usize,
     pub bytes: usize,
     pub wait: Duration,
+    /// Batches written side by side, each on a PostgreSQL connection of its own.
+    pub writers: usize,
 }
 
 impl Default for Batching {
@@ -55,6 +58,7 @@ impl Default for Batching {
             count: 5000,
             bytes: 4 << 20,
             wait: Duration::from_millis(50),
+            writers: 2,
         }
     }
 }
@@ -78,6 +82,51 @@ end
 return out
 ";
 
+/// The processing list of slot `slot` of logger `name`: one per batch in flight (one being
+/// written by each writer, and the next one being taken).
+pub(crate) fn processing_list(name: &str, slot: usize) -> String {
+    format!("arc:log:processing:{name}:{slot}")
+}
+
+/// The processing lists logger `name` holds, whatever number of writers it ran with before.
+async fn held_lists(
+    conn: &mut ConnectionManager,
+    name: &str,
+) -> Result<Vec<String>, redis::RedisError> {
+    let prefix = format!("arc:log:processing:{name}:");
+    let escaped: String = prefix
+        .chars()
+        .flat_map(|c| {
+            let glob = matches!(c, '*' | '?' | '[' | ']' | '\\');
+            glob.then_some('\\').into_iter().chain([c])
+        })
+        .collect();
+    let mut lists = Vec::new();
+    let mut cursor = 0u64;
+    loop {
+        let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
+            .arg(cursor)
+            .arg("MATCH")
+            .arg(format!("{escaped}[0-9]*"))
+            .arg("COUNT")
+            .arg(1000)
+            .query_async(conn)
+            .await?;
+        // Only this logger's own slots (`name:N`), not those of a logger named `name:x`.
+        lists.extend(keys.into_iter().filter(|k| {
+            k.strip_prefix(&prefix)
+                .is_some_and(|slot| slot.bytes().all(|b| b.is_ascii_digit()))
+        }));
+        if next == 0 {
+            break;
+        }
+        cursor = next;
+    }
+    lists.sort();
+    lists.dedup();
+    Ok(lists)
+}
+
 /// What one logger runs with.
 #[derive(Clone)]
 pub(crate) struct LoggerTask {
@@ -92,8 +141,10 @@ pub(crate) struct LoggerTask {
 }
 
 /// One life of the connections (the supervisor starts another when it fails): take the lease,
-/// write what this logger holds, then take and write batches, taking the next batch while the
-/// last one is being written.
+/// write what this logger holds, then take and write batches: `batching.writers` writers, each on
+/// a PostgreSQL connection of its own, commit batches side by side while the next batch is taken.
+/// Batches commit (and are announced on the feed) in the order their writers finish, not
+/// necessarily the order they were taken; each one is in the log exactly once either way.
 pub(crate) async fn run(t: LoggerTask, beat: Beat) -> Result<(), TaskError> {
     let LoggerTask {
         store,
@@ -104,10 +155,16 @@ pub(crate) async fn run(t: LoggerTask, beat: Beat) -> Result<(), TaskError> {
         metrics,
         leases,
     } = t;
-    let processing = Kind::Log.lists(&consumer);
+    let writers = batching.writers.max(1);
+    let processing: Vec<String> = (0..=writers)
+        .map(|slot| processing_list(&consumer, slot))
+        .collect();
     let processing = &processing;
     let mut conn = redis.connect(Duration::from_secs(5)).await?;
-    let mut log = store.log_writer().await?;
+    let mut logs = Vec::with_capacity(writers);
+    for _ in 0..writers {
+        logs.push(store.log_writer().await?);
+    }
     // Before the lists are touched: a claimer checks the lease in the same step as it moves them.
     leases
         .acquire(&mut conn, Kind::Log, &consumer)
@@ -115,60 +172,84 @@ pub(crate) async fn run(t: LoggerTask, beat: Beat) -> Result<(), TaskError> {
         .map_err(doing(format!(
             "could not take the lease of consumer `{consumer}`"
         )))?;
-    let mut w = Writer {
-        log: &mut log,
-        nats: &nats,
-        metrics: &metrics,
-    };
     let rerr = |e: redis::RedisError| redis.error(e);
     beat.up();
 
     // Whatever this logger held when it stopped: written again (duplicates are dropped).
-    for list in processing {
-        let held: Vec<Vec<u8>> = redis::cmd("LRANGE")
-            .arg(list)
-            .arg(0)
-            .arg(-1)
-            .query_async(&mut conn)
-            .await
-            .map_err(rerr)?;
-        if !held.is_empty() {
-            tracing::info!("logger: writing {} held entries again", held.len());
-            w.commit(&mut conn, list, &held).await?;
+    {
+        let mut w = Writer {
+            log: &mut logs[0],
+            nats: &nats,
+            metrics: &metrics,
+        };
+        for list in held_lists(&mut conn, &consumer).await.map_err(rerr)? {
+            let held: Vec<Vec<u8>> = redis::cmd("LRANGE")
+                .arg(&list)
+                .arg(0)
+                .arg(-1)
+                .query_async(&mut conn)
+                .await
+                .map_err(rerr)?;
+            if !held.is_empty() {
+                tracing::info!(
+                    "logger: writing {} held entries of {list} again",
+                    held.len()
+                );
+                w.commit(&mut conn, &list, &held).await?;
+            }
         }
     }
 
-    // The taker fills a free processing list and hands the batch over; the writer commits it,
+    // The taker fills a free processing list and hands the batch over; a writer commits it,
     // empties the list and gives it back.
-    let (free_tx, mut free_rx) = tokio::sync::mpsc::channel::<usize>(2);
-    let (batch_tx, mut batch_rx) = tokio::sync::mpsc::channel::<(usize, Vec<Vec<u8>>)>(1);
-    for slot in 0..2 {
+    let (free_tx, mut free_rx) = tokio::sync::mpsc::channel::<usize>(processing.len());
+    let (batch_tx, batch_rx) = tokio::sync::mpsc::channel::<(usize, Vec<Vec<u8>>)>(1);
+    let batch_rx = tokio::sync::Mutex::new(batch_rx);
+    for slot in 0..processing.len() {
         let _ = free_tx.try_send(slot);
     }
     let mut take_conn = conn.clone();
+    let take_metrics = metrics.clone();
     let taker = async move {
         let take = redis::Script::new(TAKE);
         while let Some(slot) = free_rx.recv().await {
-            let batch = take_batch(&take, &mut take_conn, &processing[slot], batching)
-                .await
-                .map_err(|e| redis.error(e))?;
+            let batch = take_batch(
+                &take,
+                &mut take_conn,
+                &processing[slot],
+                batching,
+                &take_metrics,
+            )
+            .await
+            .map_err(|e| redis.error(e))?;
             if batch_tx.send((slot, batch)).await.is_err() {
                 break;
             }
         }
         Ok::<(), TaskError>(())
     };
-    let writer = async {
-        while let Some((slot, batch)) = batch_rx.recv().await {
-            w.commit(&mut conn, &processing[slot], &batch).await?;
-            let _ = free_tx.send(slot).await;
+    let writing = logs.iter_mut().map(|log| {
+        let (mut conn, free_tx, batch_rx) = (conn.clone(), free_tx.clone(), &batch_rx);
+        let mut w = Writer {
+            log,
+            nats: &nats,
+            metrics: &metrics,
+        };
+        async move {
+            loop {
+                let next = batch_rx.lock().await.recv().await;
+                let Some((slot, batch)) = next else {
+                    return Ok::<(), TaskError>(());
+                };
+                w.commit(&mut conn, &processing[slot], &batch).await?;
+                let _ = free_tx.send(slot).await;
+            }
         }
-        Ok::<(), TaskError>(())
-    };
-    // Either side failing ends the run; what was taken stays in its list for the next one.
+    });
+    // Any side failing ends the run; what was taken stays in its list for the next one.
     tokio::select! {
         r = taker => r,
-        r = writer => r,
+        r = futures::future::try_join_all(writing) => r.map(|_| ()),
     }?;
     Err("the logger stopped taking batches".into())
 }
@@ -180,18 +261,21 @@ async fn take_batch(
     conn: &mut ConnectionManager,
     list: &str,
     batching: Batching,
+    metrics: &super::metrics::Metrics,
 ) -> Result<Vec<Vec<u8>>, redis::RedisError> {
     let mut batch: Vec<Vec<u8>> = Vec::new();
     let mut bytes = 0usize;
     let mut first_at: Option<Instant> = None;
     loop {
         let want = batching.count - batch.len();
+        let began = Instant::now();
         let got: Vec<Vec<u8>> = take
             .key(LOG_QUEUE)
             .key(list)
             .arg(want)
             .invoke_async(conn)
             .await?;
+        metrics.logger_spent(LoggerPhase::Take, began.elapsed());
         if !got.is_empty() {
             first_at.get_or_insert_with(Instant::now);
             bytes += got.iter().map(Vec::len).sum::<usize>();
@@ -228,6 +312,7 @@ impl Writer<'_> {
         processing: &str,
         batch: &[Vec<u8>],
     ) -> Result<(), TaskError> {
+        let began = Instant::now();
         let mut entries = Vec::with_capacity(batch.len());
         let mut lines = Vec::with_capacity(batch.len());
         let mut letters = Vec::new();
@@ -254,7 +339,14 @@ impl Writer<'_> {
                 )),
             }
         }
-        let (new_rows, refused) = self.write_isolating(&entries).await?;
+        let rows = CopyRows::encode(&entries, self.log.payload_type());
+        let encoded = Instant::now();
+        self.metrics
+            .logger_spent(LoggerPhase::Encode, encoded - began);
+        let (new_rows, refused) = self.write_isolating(&entries, &rows).await?;
+        let written = Instant::now();
+        self.metrics
+            .logger_spent(LoggerPhase::Copy, written - encoded);
         for (i, reason) in refused {
             tracing::error!(
                 "logger: the log store refused message `{}` on `{}`: {reason}; set aside on {}",
@@ -274,6 +366,10 @@ impl Writer<'_> {
             .await
             .map_err(doing(format!("could not release {processing}")))?;
         self.metrics.dead_letters(Place::Log, letters.len());
+        let released = Instant::now();
+        self.metrics
+            .logger_spent(LoggerPhase::Release, released - written);
+        self.metrics.logged(batch.len());
         announce(
             self.nats,
             lines
@@ -283,6 +379,8 @@ impl Writer<'_> {
                 .map(|(l, _)| *l),
         )
         .await;
+        self.metrics
+            .logger_spent(LoggerPhase::Announce, released.elapsed());
         Ok(())
     }
 
@@ -292,6 +390,7 @@ impl Writer<'_> {
     async fn write_isolating(
         &mut self,
         entries: &[LogEntry<'_>],
+        rows: &CopyRows,
     ) -> Result<(Vec<bool>, Vec<(usize, String)>), String> {
         let mut new_rows = vec![false; entries.len()];
         let mut refused = Vec::new();
@@ -301,7 +400,7 @@ impl Writer<'_> {
             if r.is_empty() {
                 continue;
             }
-            match self.log.write(&entries[r.clone()]).await {
+            match self.log.write(rows, r.clone()).await {
                 Ok(Inserted::All) => new_rows[r].fill(true),
                 Ok(Inserted::Some(ids)) => {
                     for i in r {

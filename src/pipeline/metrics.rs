@@ -36,6 +36,46 @@ pub(crate) struct Metrics {
     config_reloads: AtomicU64,
     dead_letters: [AtomicU64; 2],
     feed_dropped: AtomicU64,
+    logger_micros: [AtomicU64; LoggerPhase::ALL.len()],
+    logged_rows: AtomicU64,
+    logged_batches: AtomicU64,
+}
+
+/// Where the logger's time goes (`arc_logger_seconds_total{phase}`). The taker runs beside the
+/// writer (it takes the next batch while the last one is written); the other phases are the
+/// writer's, one after the other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LoggerPhase {
+    /// Moving a batch from the log queue into a processing list (the Lua script).
+    Take,
+    /// Reading the envelopes and encoding them as binary COPY rows.
+    Encode,
+    /// The COPY and the commit in PostgreSQL.
+    Copy,
+    /// Releasing the batch: deleting its processing list (and setting aside dead letters).
+    Release,
+    /// Announcing the new rows on NATS for the live feed.
+    Announce,
+}
+
+impl LoggerPhase {
+    pub(crate) const ALL: [LoggerPhase; 5] = [
+        LoggerPhase::Take,
+        LoggerPhase::Encode,
+        LoggerPhase::Copy,
+        LoggerPhase::Release,
+        LoggerPhase::Announce,
+    ];
+
+    fn as_str(self) -> &'static str {
+        match self {
+            LoggerPhase::Take => "take",
+            LoggerPhase::Encode => "encode",
+            LoggerPhase::Copy => "copy",
+            LoggerPhase::Release => "release",
+            LoggerPhase::Announce => "announce",
+        }
+    }
 }
 
 fn source_index(s: Source) -> usize {
@@ -88,6 +128,20 @@ impl Metrics {
     /// A live-feed client dropped for being too slow.
     pub(crate) fn feed_client_dropped(&self) {
         self.feed_dropped.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Time the logger spent in `phase`.
+    pub(crate) fn logger_spent(&self, phase: LoggerPhase, took: Duration) {
+        self.logger_micros[phase as usize].fetch_add(
+            u64::try_from(took.as_micros()).unwrap_or(u64::MAX),
+            Ordering::Relaxed,
+        );
+    }
+
+    /// A batch of `rows` entries committed to the log (new rows and duplicates alike).
+    pub(crate) fn logged(&self, rows: usize) {
+        self.logged_rows.fetch_add(rows as u64, Ordering::Relaxed);
+        self.logged_batches.fetch_add(1, Ordering::Relaxed);
     }
 
     pub(crate) fn config_reloaded(&self) {
@@ -158,6 +212,28 @@ impl Metrics {
             "arc_feed_clients_dropped_total {}",
             self.feed_dropped.load(Ordering::Relaxed)
         );
+        s.push_str("# HELP arc_logger_seconds_total Time the logger spent, by phase (take runs beside the others).\n# TYPE arc_logger_seconds_total counter\n");
+        for phase in LoggerPhase::ALL {
+            #[allow(clippy::cast_precision_loss)]
+            let secs = self.logger_micros[phase as usize].load(Ordering::Relaxed) as f64 / 1e6;
+            let _ = writeln!(
+                s,
+                "arc_logger_seconds_total{{phase=\"{}\"}} {secs}",
+                phase.as_str()
+            );
+        }
+        s.push_str("# HELP arc_logger_rows_total Log queue entries written to the log store (duplicates included).\n# TYPE arc_logger_rows_total counter\n");
+        let _ = writeln!(
+            s,
+            "arc_logger_rows_total {}",
+            self.logged_rows.load(Ordering::Relaxed)
+        );
+        s.push_str("# HELP arc_logger_batches_total Batches the logger committed.\n# TYPE arc_logger_batches_total counter\n");
+        let _ = writeln!(
+            s,
+            "arc_logger_batches_total {}",
+            self.logged_batches.load(Ordering::Relaxed)
+        );
         s
     }
 }
@@ -183,5 +259,13 @@ mod tests {
         assert!(t.contains("arc_pipeline_ingest_seconds_bucket{le=\"0.001\"} 1\n"));
         assert!(t.contains("arc_pipeline_ingest_seconds_bucket{le=\"+Inf\"} 2\n"));
         assert!(t.contains("arc_pipeline_queue_depth 42\n"));
+        m.logger_spent(LoggerPhase::Copy, Duration::from_millis(1500));
+        m.logged(5000);
+        let t = m.render();
+        assert!(
+            t.contains("arc_logger_seconds_total{phase=\"copy\"} 1.5\n"),
+            "{t}"
+        );
+        assert!(t.contains("arc_logger_rows_total 5000\n"), "{t}");
     }
 }

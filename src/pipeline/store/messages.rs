@@ -3,9 +3,9 @@
 //! reads (one message; a page by subject pattern, time and sender, keyset-paginated on (ts, id)),
 //! and retention.
 
-use futures::pin_mut;
-use tokio_postgres::binary_copy::BinaryCopyInWriter;
-use tokio_postgres::types::{Json, Type};
+use bytes::{BufMut as _, Bytes, BytesMut};
+use futures::{pin_mut, SinkExt as _};
+use tokio_postgres::types::Type;
 use tokio_postgres::Client;
 
 use super::{query_err, Store, StoreError};
@@ -245,54 +245,119 @@ async fn payload_type(pg: &tokio_postgres::Client) -> Result<Type, StoreError> {
     })
 }
 
-/// Binary COPY of `entries` into `table`.
+/// Microseconds from the Unix epoch to PostgreSQL's, 2000-01-01.
+const PG_EPOCH_MICROS: i64 = 946_684_800_000_000;
+
+/// A batch's rows in PostgreSQL's binary `COPY` format, encoded once: a write sends a range of
+/// them as a slice of one buffer (a batch split to find a refused entry is not encoded again).
+pub(crate) struct CopyRows {
+    data: Bytes,
+    /// Where each row ends in `data`.
+    ends: Vec<usize>,
+}
+
+impl CopyRows {
+    /// Encodes `entries` (text fields as UTF-8, `ts` as microseconds since 2000-01-01, headers as
+    /// `jsonb` version 1, the payload as `json` text or `jsonb` by `payload_type`): the JSON goes
+    /// as the producer's text, never parsed into values.
+    pub(crate) fn encode(entries: &[LogEntry<'_>], payload_type: &Type) -> CopyRows {
+        let size: usize = entries
+            .iter()
+            .map(|e| {
+                64 + e.id.len()
+                    + e.subject.len()
+                    + e.topic.len()
+                    + e.source.len()
+                    + e.sender.len()
+                    + e.headers.get().len()
+                    + e.payload.get().len()
+            })
+            .sum();
+        let mut buf = BytesMut::with_capacity(size);
+        let mut ends = Vec::with_capacity(entries.len());
+        let jsonb_payload = *payload_type == Type::JSONB;
+        for e in entries {
+            buf.put_i16(8);
+            text(&mut buf, &e.id);
+            text(&mut buf, &e.subject);
+            text(&mut buf, &e.topic);
+            buf.put_i32(8);
+            buf.put_i64(e.ts.timestamp_micros() - PG_EPOCH_MICROS);
+            text(&mut buf, &e.source);
+            text(&mut buf, &e.sender);
+            jsonb(&mut buf, e.headers.get());
+            if jsonb_payload {
+                jsonb(&mut buf, e.payload.get());
+            } else {
+                text(&mut buf, e.payload.get());
+            }
+            ends.push(buf.len());
+        }
+        CopyRows {
+            data: buf.freeze(),
+            ends,
+        }
+    }
+
+    /// The encoded rows `r`.
+    fn slice(&self, r: &std::ops::Range<usize>) -> Bytes {
+        let start = if r.start == 0 {
+            0
+        } else {
+            self.ends[r.start - 1]
+        };
+        let end = if r.end == 0 { 0 } else { self.ends[r.end - 1] };
+        self.data.slice(start..end)
+    }
+}
+
+/// A field's length. Fields are parts of one log queue entry, and Redis holds none over 512 MiB.
+fn field_len(n: usize) -> i32 {
+    i32::try_from(n).expect("a log queue entry is under Redis's 512 MiB")
+}
+
+fn text(buf: &mut BytesMut, s: &str) {
+    buf.put_i32(field_len(s.len()));
+    buf.put_slice(s.as_bytes());
+}
+
+fn jsonb(buf: &mut BytesMut, s: &str) {
+    buf.put_i32(field_len(s.len() + 1));
+    buf.put_u8(1);
+    buf.put_slice(s.as_bytes());
+}
+
+/// Binary COPY of the encoded rows `r` into `table`, sent in slices of 256 KiB so PostgreSQL
+/// starts on the rows while the rest are on their way.
 async fn copy_into(
     tx: &tokio_postgres::Transaction<'_>,
     table: &str,
-    entries: &[LogEntry<'_>],
-    payload_type: &Type,
+    rows: &CopyRows,
+    r: &std::ops::Range<usize>,
 ) -> Result<(), tokio_postgres::Error> {
-    let types = [
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TIMESTAMPTZ,
-        Type::TEXT,
-        Type::TEXT,
-        Type::JSONB,
-        payload_type.clone(),
-    ];
+    const HEADER: &[u8] = b"PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0";
+    const TRAILER: &[u8] = &[0xff, 0xff];
+    const SLICE: usize = 256 * 1024;
     let sink = tx
-        .copy_in(&format!(
-            "COPY {table} (id, subject, topic, ts, source, sender, headers, payload) FROM STDIN BINARY"
-        ))
+        .copy_in::<_, Bytes>(&format!("COPY {table} ({COLUMNS}) FROM STDIN BINARY"))
         .await?;
-    let writer = BinaryCopyInWriter::new(sink, &types);
-    pin_mut!(writer);
-    for e in entries {
-        let headers = Json(e.headers);
-        let payload = Json(e.payload);
-        writer
-            .as_mut()
-            .write(&[
-                &e.id.as_ref(),
-                &e.subject.as_ref(),
-                &e.topic.as_ref(),
-                &e.ts,
-                &e.source.as_ref(),
-                &e.sender.as_ref(),
-                &headers,
-                &payload,
-            ])
-            .await?;
+    pin_mut!(sink);
+    sink.as_mut().send(Bytes::from_static(HEADER)).await?;
+    let body = rows.slice(r);
+    let mut at = 0;
+    while at < body.len() {
+        let to = (at + SLICE).min(body.len());
+        sink.as_mut().send(body.slice(at..to)).await?;
+        at = to;
     }
-    writer.finish().await?;
+    sink.as_mut().send(Bytes::from_static(TRAILER)).await?;
+    sink.finish().await?;
     Ok(())
 }
 
 /// Whether a failed write failed on its rows: data exceptions (22: a value the type will not
 /// take, such as U+0000 in JSONB), integrity violations other than a duplicate (23), program
-/// limits (54: an index row too large), and values the client could not encode.
+/// limits (54: an index row too large).
 fn write_fail(what: &str, e: &tokio_postgres::Error) -> WriteFail {
     let text = format!(
         "log store: {what}: {}",
@@ -305,7 +370,7 @@ fn write_fail(what: &str, e: &tokio_postgres::Error) -> WriteFail {
             (c.starts_with("22") || c.starts_with("23") || c.starts_with("54"))
                 && *code != tokio_postgres::error::SqlState::UNIQUE_VIOLATION
         }
-        None => !e.is_closed() && e.to_string().contains("serializing"),
+        None => false,
     };
     if data {
         WriteFail::Data(text)
@@ -315,20 +380,28 @@ fn write_fail(what: &str, e: &tokio_postgres::Error) -> WriteFail {
 }
 
 impl LogWriter {
-    /// Writes the batch exactly once. The common case — none of it is in the log yet — is one binary
+    /// The type of the log's `payload` column (what [`CopyRows::encode`] needs).
+    pub(crate) fn payload_type(&self) -> &Type {
+        &self.payload_type
+    }
+
+    /// Writes the rows `r` of a batch exactly once. The common case — none of it is in the log yet — is one binary
     /// COPY straight into the log. When a row is already there (a batch written again after a crash)
     /// the COPY fails on the unique key; then the batch goes through the staging table and
     /// `INSERT … ON CONFLICT DO NOTHING` instead.
-    pub(crate) async fn write(&mut self, entries: &[LogEntry<'_>]) -> Result<Inserted, WriteFail> {
-        let payload_type = &self.payload_type;
-        if entries.is_empty() {
+    pub(crate) async fn write(
+        &mut self,
+        rows: &CopyRows,
+        r: std::ops::Range<usize>,
+    ) -> Result<Inserted, WriteFail> {
+        if r.is_empty() {
             return Ok(Inserted::Some(std::collections::HashSet::new()));
         }
         let fail = |what: &'static str| move |e: tokio_postgres::Error| write_fail(what, &e);
         let mut tx = self.pg.transaction().await.map_err(fail("begin"))?;
         {
             let direct = tx.savepoint("direct").await.map_err(fail("savepoint"))?;
-            match copy_into(&direct, "arc_messages", entries, payload_type).await {
+            match copy_into(&direct, "arc_messages", rows, &r).await {
                 Ok(()) => {
                     direct.commit().await.map_err(fail("release savepoint"))?;
                     tx.commit().await.map_err(fail("commit"))?;
@@ -343,7 +416,7 @@ impl LogWriter {
                 Err(e) => return Err(write_fail("copy", &e)),
             }
         }
-        copy_into(&tx, "arc_messages_staging", entries, payload_type)
+        copy_into(&tx, "arc_messages_staging", rows, &r)
             .await
             .map_err(fail("copy into staging"))?;
         let rows = tx
