@@ -67,23 +67,8 @@ groups+=("$rest")
 weigh "$rest"
 echo $$ >"$rest/cgroup.procs"
 export ARC_STATE_DIR="$work/state" ARC_RUNTIME=process CI=true
-. "$(dirname "$0")/ports.sh"
-free_run nats 3; free_run monitor 3; free_run route 3; free_run http 2
-free_port redis; free_port pg; free_port gw; free_port ping; free_port gw1
-cat > "$work/ports.yaml" <<YAML
-services:
-  flash:
-    ports: [ { name: client, host: $nats }, { name: monitor, host: $monitor }, { name: cluster, container: $route } ]
-  sonic: { ports: [ { name: client, host: $redis } ] }
-  logstore: { ports: [ { name: client, host: $pg } ] }
-  pipeline:
-    ports: [ { name: http, host: $http } ]
-    native:
-      command: [arc, serve, --listen, "{host}:{port.http}", --consumer, "{service}-{port.http}", --components, "fanout,config,registry"]
-  gateway:
-    ports: [ { name: http, host: $gw }, { name: ping, host: $ping } ]
-YAML
-"$ARC" -q -f overlays/cluster.yaml -f "$work/ports.yaml" up cluster >/dev/null
+. "$(dirname "$0")/cluster-up.sh"
+free_port gw1
 
 # Each instance (found by the port it listens on) into a cgroup of its own with the same cap.
 for i in 1 2; do
