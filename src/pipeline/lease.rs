@@ -70,7 +70,7 @@ impl Kind {
         match self {
             // Every slot a logger can have (`--log-writers` up to 64, and the one being taken).
             Kind::Log => (0..=MAX_LOG_WRITERS)
-                .map(|slot| super::logger::processing_list(name, slot))
+                .map(|slot| super::queue::processing_list(name, slot))
                 .collect(),
             Kind::Ingest => vec![ingest_list(name)],
         }

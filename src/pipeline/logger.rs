@@ -31,7 +31,7 @@ use redis::aio::ConnectionManager;
 use super::dead::{self, DeadLetter, Place};
 use super::lease::{Kind, Leases};
 use super::metrics::LoggerPhase;
-use super::queue::{Redis, LOG_QUEUE};
+use super::queue::{processing_list, Redis, LOG_QUEUE};
 use super::store::messages::{CopyRows, Inserted, LogEntry, LogWriter, WriteFail};
 use super::store::Store;
 use super::supervisor::Beat;
@@ -81,12 +81,6 @@ while i <= k do
 end
 return out
 ";
-
-/// The processing list of slot `slot` of logger `name`: one per batch in flight (one being
-/// written by each writer, and the next one being taken).
-pub(crate) fn processing_list(name: &str, slot: usize) -> String {
-    format!("arc:log:processing:{name}:{slot}")
-}
 
 /// The processing lists logger `name` holds, whatever number of writers it ran with before.
 async fn held_lists(

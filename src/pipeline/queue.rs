@@ -19,6 +19,13 @@ pub(crate) const INGEST_LIST: &str = "arc:ingest";
 /// Where Redis ingress sets aside what it refused.
 pub(crate) const REJECTED_LIST: &str = "arc:ingest:rejected";
 
+/// The processing list of slot `slot` of logger `name`: one per batch in flight (one being
+/// written by each writer, and the next one being taken). Here with the other keys, so that
+/// `lease` names a logger's lists without importing `logger`, which imports `lease`.
+pub(crate) fn processing_list(name: &str, slot: usize) -> String {
+    format!("arc:log:processing:{name}:{slot}")
+}
+
 #[derive(Debug, Clone, thiserror::Error)]
 pub(crate) enum QueueError {
     /// Redis did not answer, or refused; the client's error is kept (shared: one failed push
