@@ -29,17 +29,10 @@ trap cleanup EXIT
 export ARC_STATE_DIR="$work/state" ARC_RUNTIME=process CI=true
 . "$(dirname "$0")/cluster-up.sh"
 
-(while true; do redis-cli -p "$redis" UNLINK arc:log >/dev/null 2>&1; sleep 0.5; done) &
-drainer=$!
-
-cat > "$work/single.lua" <<'LUA'
-wrk.method = "POST"
-wrk.body = '{"subject":"bench.single","payload":{"agent":"a1","op":"think","n":42},"headers":{"x-agent":"a1"}}'
-wrk.headers["Content-Type"] = "application/json"
-LUA
-
-# run_wrk CONNECTIONS SECONDS SCRIPT URL: "Requests/sec p99_ms"; fails on any non-2xx answer.
 . scripts/wrk.sh
+start_drainer "$redis"
+write_single_lua "$work/single.lua"
+
 
 direct="http://127.0.0.1:$http"
 gateway="http://127.0.0.1:$gw"

@@ -74,14 +74,9 @@ before_pid=$!
 for _ in $(seq 200); do curl -fs "$before_url/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
 curl -fs "$before_url/readyz" >/dev/null || { cat "$work/before.log" >&2; echo "bench: the release before did not become ready" >&2; exit 1; }
 
-(while true; do redis-cli -p "$redis" UNLINK arc:log >/dev/null 2>&1; sleep 0.5; done) &
-drainer=$!
-
-cat > "$work/single.lua" <<'LUA'
-wrk.method = "POST"
-wrk.body = '{"subject":"bench.single","payload":{"agent":"a1","op":"think","n":42},"headers":{"x-agent":"a1"}}'
-wrk.headers["Content-Type"] = "application/json"
-LUA
+. scripts/wrk.sh
+start_drainer "$redis"
+write_single_lua "$work/single.lua"
 python3 - "$work/batch.ndjson" <<'PY'
 import json, sys
 with open(sys.argv[1], "w") as f:
@@ -97,8 +92,6 @@ f:close()
 wrk.headers["Content-Type"] = "application/x-ndjson"
 LUA
 
-# run_wrk CONNECTIONS SECONDS SCRIPT URL: "Requests/sec p99_ms"; fails on any non-2xx answer.
-. scripts/wrk.sh
 
 median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }

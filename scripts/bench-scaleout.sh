@@ -101,15 +101,9 @@ grep -q "to 127.0.0.1:$http$" "$work/gw1/Caddyfile" || { echo "bench: could not 
 caddy run --adapter caddyfile --config "$work/gw1/Caddyfile" >"$work/gw1/log" 2>&1 &
 caddy1=$!
 
-(while true; do redis-cli -p "$redis" UNLINK arc:log >/dev/null 2>&1; sleep 0.5; done) &
-drainer=$!
-
-cat > "$work/single.lua" <<'LUA'
-wrk.method = "POST"
-wrk.body = '{"subject":"bench.single","payload":{"agent":"a1","op":"think","n":42},"headers":{"x-agent":"a1"}}'
-wrk.headers["Content-Type"] = "application/json"
-LUA
 . scripts/wrk.sh
+start_drainer "$redis"
+write_single_lua "$work/single.lua"
 
 direct="http://127.0.0.1:$http/v1/messages"
 gw1_url="http://127.0.0.1:$gw1/v1/messages"
