@@ -203,9 +203,17 @@ if [ -z "$PULSAR_BIN" ]; then
 fi
 log "pulsar-lite: $PULSAR_BIN"
 nats_version_of() { "$1" --version 2>/dev/null | sed -n 's/^nats-server: v//p'; }
-NATS_BIN=$(command -v nats-server 2>/dev/null || true)
-[ -n "$NATS_BIN" ] || die "nats-server not found on PATH: scripts/deps.sh installs nats-server $NATS_VERSION"
-NATS_BIN=$(readlink -f "$NATS_BIN")
+# The executable itself goes into the image: a wrapper on PATH (pyenv's shims are shell scripts
+# that run the interpreter's copy) would not run there. scripts/deps.sh links the release binary
+# into /usr/local/bin; every nats-server on PATH is a candidate after it.
+is_elf() { [ "$(head -c 4 "$1" 2>/dev/null | od -An -c | tr -d ' ')" = '177ELF' ]; }
+NATS_BIN=
+for c in /usr/local/bin/nats-server $(type -ap nats-server 2>/dev/null) \
+  $(command -v pyenv >/dev/null 2>&1 && pyenv which nats-server 2>/dev/null); do
+  c=$(readlink -f "$c" 2>/dev/null) || continue
+  if is_elf "$c"; then NATS_BIN=$c; break; fi
+done
+[ -n "$NATS_BIN" ] || die "no nats-server executable found (on PATH there are only wrappers, or none): scripts/deps.sh installs nats-server $NATS_VERSION"
 have=$(nats_version_of "$NATS_BIN")
 [ "$have" = "$NATS_VERSION" ] \
   || die "nats-server on PATH ($NATS_BIN) is ${have:-of unknown version}, not $NATS_VERSION (services/messaging/NATS_VERSION): run scripts/deps.sh"

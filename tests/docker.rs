@@ -1037,12 +1037,22 @@ fn a_nats_cluster_survives_a_killed_and_a_partitioned_node() {
             }
             std::thread::sleep(std::time::Duration::from_millis(200));
         };
-        out.stdout()
+        // Each batch message's id with the stream sequences it is stored at: an id at two
+        // sequences is a message stored twice, and the assertion names it.
+        let mut seqs = std::collections::BTreeMap::<String, Vec<String>>::new();
+        for v in out
+            .stdout()
             .lines()
-            .filter(|l| {
-                serde_json::from_str::<Value>(l).is_ok_and(|v| v["subject"] == "agent.events.c")
-            })
-            .count()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .filter(|v| v["subject"] == "agent.events.c")
+        {
+            seqs.entry(v["headers"]["Nats-Msg-Id"].to_string())
+                .or_default()
+                .push(v["seq"].to_string());
+        }
+        let twice: Vec<_> = seqs.iter().filter(|(_, s)| s.len() > 1).collect();
+        assert!(twice.is_empty(), "stored more than once: {twice:?}");
+        seqs.len()
     };
     // During a failover (and when a node rejoins and leaders move) a JetStream publisher sees
     // acknowledgement timeouts until the stream has a leader among the reachable nodes. A

@@ -363,6 +363,71 @@ fn replay_windows_are_exact() {
     assert_eq!(data(&live.finish().1), ["c1", "c2", "c3"]);
 }
 
+/// Issue 21: the caller's `Nats-Msg-Id` is the one JetStream sees (`arc pub --jetstream` used to
+/// replace it with its own, so a publisher retrying with its id stored the message twice); a
+/// retry with the same id is acknowledged as a duplicate and stored once; the same id on every
+/// message of a batch is refused before anything is sent; `{{Count}}` gives one per message.
+#[test]
+fn a_callers_message_id_names_one_message() {
+    let p = flash();
+    let publish = |args: &[&str]| {
+        let mut all = vec!["--json", "pub", "agent.commands.retry", "x", "--jetstream"];
+        all.extend_from_slice(args);
+        p.arc(all).run()
+    };
+    let first = publish(&["-H", "Nats-Msg-Id:order-7"]).success().json();
+    assert!(first["duplicates"].is_null(), "{first}");
+    // A retry, with the key in another case (JetStream matches it exactly: arc writes it so).
+    let again = publish(&["-H", "nats-msg-id:order-7"]).success().json();
+    assert_eq!(again["duplicates"], 1, "{again}");
+    assert_eq!(again["first_seq"], first["first_seq"], "{again}");
+
+    let out = publish(&["-H", "Nats-Msg-Id:order-8", "--count", "3"]).expect_code(2);
+    assert!(
+        out.stderr().contains("names one message")
+            && out.stderr().contains("Nats-Msg-Id:order-8-{{Count}}"),
+        "{}",
+        out.stderr()
+    );
+    let batch = publish(&["-H", "Nats-Msg-Id:order-9-{{Count}}", "--count", "3"])
+        .success()
+        .json();
+    assert!(batch["duplicates"].is_null(), "{batch}");
+    let again = publish(&["-H", "Nats-Msg-Id:order-9-{{Count}}", "--count", "3"])
+        .success()
+        .json();
+    assert_eq!(again["duplicates"], 3, "{again}");
+
+    let stored: Vec<String> = lines(
+        &p.arc([
+            "--json",
+            "replay",
+            "AGENT_COMMANDS",
+            "--since",
+            "1h",
+            "--subject",
+            "agent.commands.retry",
+        ])
+        .run()
+        .success()
+        .stdout(),
+    )
+    .iter()
+    // A header is a list of values: one each, the caller's.
+    .map(|m| m["headers"]["Nats-Msg-Id"].to_string())
+    .collect();
+    assert_eq!(
+        stored,
+        [
+            r#"["order-7"]"#,
+            r#"["order-9-1"]"#,
+            r#"["order-9-2"]"#,
+            r#"["order-9-3"]"#
+        ],
+        "{stored:?}"
+    );
+}
+
 /// Issue 4: tail shows application traffic and hides the server's own.
 #[test]
 fn tail_follows_everything() {

@@ -18,6 +18,9 @@ use crate::error::Error;
 use crate::settings::Settings;
 use crate::ui::Printer;
 
+/// The header JetStream deduplicates by.
+const MSG_ID: &str = "Nats-Msg-Id";
+
 /// JetStream acknowledgements awaited at once.
 const ACK_WINDOW: usize = 1024;
 
@@ -90,7 +93,8 @@ pub(crate) async fn run(
     if let Some(r) = &args.reply_to {
         subject::publish(r)?;
     }
-    let headers = parse_headers(&args.headers)?;
+    let mut headers = parse_headers(&args.headers)?;
+    let mut msg_id = user_msg_id(&mut headers, &args)?;
     let mut bodies = Bodies::from_args(&args)?;
     let opts = nats_options(settings, &args.connect)?;
     let client = connect(&opts).await?;
@@ -132,16 +136,26 @@ pub(crate) async fn run(
             .into());
         }
         bytes += body.len() as u64;
-        let mut map = (!headers.is_empty() || js.is_some()).then(HeaderMap::new);
+        let mut map =
+            (!headers.is_empty() || js.is_some() || msg_id.is_some()).then(HeaderMap::new);
         if let Some(map) = map.as_mut() {
             for (k, v) in &headers {
                 map.insert(k.as_str(), v.as_str());
+            }
+            if let Some(id) = msg_id.as_mut() {
+                let id = id.render(&Context {
+                    count: sent + 1,
+                    ..Context::default()
+                });
+                map.insert(MSG_ID, String::from_utf8_lossy(&id).as_ref());
             }
         }
         let op = || format!("publish to `{}`", args.subject);
         if let Some(js) = &js {
             let mut map = map.unwrap_or_default();
-            map.insert("Nats-Msg-Id", format!("arc-{run_id}-{}", sent + 1).as_str());
+            if msg_id.is_none() {
+                map.insert(MSG_ID, format!("arc-{run_id}-{}", sent + 1).as_str());
+            }
             let ack = js
                 .publish_with_headers(subj.clone(), map, body)
                 .await
@@ -210,6 +224,46 @@ pub(crate) async fn run(
         printer.info(&line);
     }
     Ok(ExitStatus::Success)
+}
+
+/// The caller's own `Nats-Msg-Id` (`-H Nats-Msg-Id:…`, the key in any case), taken out of
+/// `headers` as a template rendered per message. An id names one message: the same id on every
+/// message of `--count N` or `--stdin` would have JetStream store the first and drop the rest
+/// as duplicates, so a constant id is refused there; `{{Count}}` makes one per message.
+fn user_msg_id(
+    headers: &mut Vec<(String, String)>,
+    args: &PubArgs,
+) -> Result<Option<Template>, Error> {
+    let Some(at) = headers
+        .iter()
+        .rposition(|(k, _)| k.eq_ignore_ascii_case(MSG_ID))
+    else {
+        return Ok(None);
+    };
+    let (_, value) = headers.remove(at);
+    headers.retain(|(k, _)| !k.eq_ignore_ascii_case(MSG_ID));
+    let id = Template::parse(&value)?;
+    if id.is_constant() && (args.count > 1 || args.stdin) {
+        return Err(BusError::Invalid {
+            what: "header",
+            input: format!("{MSG_ID}:{value}"),
+            reason: format!(
+                "a `{MSG_ID}` names one message, and {} would carry the same one: JetStream \
+                 would store the first and drop the rest as duplicates",
+                if args.stdin {
+                    "every line of --stdin".to_owned()
+                } else {
+                    format!("all {} messages", args.count)
+                }
+            ),
+            example: format!(
+                "`-H '{MSG_ID}:{value}-{{{{Count}}}}'` (one id per message), or leave the \
+                 header out and `--jetstream` numbers them"
+            ),
+        }
+        .into());
+    }
+    Ok(Some(id))
 }
 
 fn record(r: &mut Published, ack: &async_nats::jetstream::publish::PublishAck) {

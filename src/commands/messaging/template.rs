@@ -112,6 +112,11 @@ impl Template {
         })
     }
 
+    /// Whether every rendering is the same (no placeholder).
+    pub(super) fn is_constant(&self) -> bool {
+        self.constant.is_some()
+    }
+
     /// A body of `n` random letters and digits.
     pub(super) fn random_body(n: usize) -> Bytes {
         const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
