@@ -365,6 +365,7 @@ complete -c arc -n "__fish_arc_using_subcommand serve" -l log-writers -d 'The lo
 complete -c arc -n "__fish_arc_using_subcommand serve" -l retention-days -d 'Drop logged messages older than this many days (default: keep everything)' -r
 complete -c arc -n "__fish_arc_using_subcommand serve" -l feed-buffer -d 'A live-feed client (`/v1/feed`, `arc tail --log`) is closed with the reason once it falls this many messages behind the log' -r
 complete -c arc -n "__fish_arc_using_subcommand serve" -l ack-deadline -d 'How long a request waits for JetStream to say whether it stored a message, asking again with the same `Nats-Msg-Id` every second while no acknowledgement comes; past it the answer is 504 `outcome_unknown` (retry with the same id: it is stored once)' -r
+complete -c arc -n "__fish_arc_using_subcommand serve" -l hold-limit -d 'How long a Redis ingress entry may be held back by transient failures (a stream without a leader, a full stream, a rate limit; retried with backoff) before it is set aside on `arc:ingest:rejected` with reason `held_too_long`. Time the pipeline\'s NATS connection was down does not count' -r
 complete -c arc -n "__fish_arc_using_subcommand serve" -l nats-url -d 'Flash\'s URL (default: the project\'s `messaging` service)' -r
 complete -c arc -n "__fish_arc_using_subcommand serve" -l redis-url -d 'Sonic\'s URL (default: the project\'s `cache` service)' -r
 complete -c arc -n "__fish_arc_using_subcommand serve" -l database-url -d 'The log store\'s URL (default: the project\'s `logstore` service)' -r

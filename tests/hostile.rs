@@ -1,6 +1,7 @@
 //! Issue 11: the pipeline survives every message. Hostile envelopes, generated with proptest (NUL
 //! and control characters anywhere, huge and odd subjects, header floods, payloads at and around
-//! every limit, invalid UTF-8, numbers past 64 bits, duplicate ids), mixed with good ones, go
+//! every limit (NATS's, the stream's own), invalid UTF-8, numbers past 64 bits, duplicate ids,
+//! `Nats-*`/`Arc-*` headers in any case), mixed with good ones, go
 //! through every ingress path (HTTP single and batch, WebSocket, Redis list, NATS request) of a
 //! real `arc serve` against real NATS (JetStream), Redis and PostgreSQL. Then the promise is
 //! checked: every id answered 2xx is in the JetStream stream and in the log exactly once, with its
@@ -30,6 +31,9 @@ use support::{eventually, pg, readyz, redis_conn, stack, Serve, Stack, ADMIN};
 use tokio_tungstenite::tungstenite::Message;
 
 const MAX_PAYLOAD: usize = 1 << 20;
+/// The HOSTILE stream's `max_msg_size`, below NATS's and the topic's limit (issue 21: a message
+/// the stream alone refuses is refused before it is published, and never blocks the Redis path).
+const STREAM_MAX: usize = 768 << 10;
 
 async fn admin_put(url: &str, path: &str, body: &Value) -> (u16, Value) {
     let r = reqwest::Client::new()
@@ -119,6 +123,11 @@ fn headers() -> impl Strategy<Value = Vec<(String, String)>> {
         6 => proptest::collection::vec(("x-[a-z]{1,8}", "[ -~]{0,20}"), 0..3),
         1 => proptest::collection::vec(("x-[a-z]{1,8}", "[\\x00-\\x1f]{1,3}"), 1..2),
         1 => proptest::collection::vec(("[a-z :]{1,5}", "v"), 1..2),
+        // NATS's instructions and arc's own names, in any case (issue 21: refused everywhere).
+        1 => proptest::collection::vec(
+            ("(Nats|nats|NATS|Arc|arc|ARC)-(Expected-Stream|Expected-Last-Sequence|Rollup|TTL|Sender|Topic|Ts)", "[a-z0-9]{1,8}"),
+            1..2,
+        ),
         // A flood: around and past NATS's 1 MiB with the headers alone.
         1 => (50usize..120).prop_map(|n| (0..n)
             .map(|i| (format!("x-flood-{i}"), "f".repeat(10_000)))
@@ -161,6 +170,9 @@ fn json_payload() -> impl Strategy<Value = Vec<u8>> {
         // At and around the limit: a string whose message lands within ±512 bytes of 1 MiB.
         2 => (MAX_PAYLOAD - 1024..MAX_PAYLOAD + 64)
             .prop_map(|n| format!("\"{}\"", "p".repeat(n)).into_bytes()),
+        // At and around the stream's own limit.
+        2 => (STREAM_MAX - 1024..STREAM_MAX + 64)
+            .prop_map(|n| format!("\"{}\"", "s".repeat(n)).into_bytes()),
     ]
 }
 
@@ -255,6 +267,7 @@ async fn hostile_envelopes_on_every_path_keep_the_promise() {
     js.create_stream(async_nats::jetstream::stream::Config {
         name: "HOSTILE".into(),
         subjects: vec!["hostile.>".into()],
+        max_message_size: i32::try_from(STREAM_MAX).unwrap(),
         ..Default::default()
     })
     .await

@@ -68,11 +68,22 @@ pub(crate) async fn list(js: &jetstream::Context) -> Result<Vec<stream::Info>, B
         .map_err(|e| BusError::op("list streams", e))
 }
 
+/// A subject pattern a stream captures, with what that stream refuses for good.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Capture {
+    pub pattern: String,
+    pub stream: String,
+    /// The stream's `max_msg_size` (payload and headers), when it sets one.
+    pub max_msg_size: Option<usize>,
+    /// A sealed stream takes no message.
+    pub sealed: bool,
+}
+
 /// The subjects every stream captures, for a publisher that must know whether JetStream stores
 /// a subject. Ask only a server whose INFO says it runs JetStream: in a cluster electing its
 /// meta leader the API can answer "no responders" for a while, which says nothing about the
 /// streams (an error here, not an empty list).
-pub(crate) async fn captured_subjects(js: &jetstream::Context) -> Result<Vec<String>, BusError> {
+pub(crate) async fn captured_subjects(js: &jetstream::Context) -> Result<Vec<Capture>, BusError> {
     let mut subjects = Vec::new();
     let mut names = std::collections::BTreeSet::new();
     loop {
@@ -90,18 +101,31 @@ pub(crate) async fn captured_subjects(js: &jetstream::Context) -> Result<Vec<Str
         for s in streams {
             // A cluster moving a stream's leader has been seen to list one stream twice and
             // another not at all: such a listing is not an answer.
-            if !names.insert(s["config"]["name"].as_str().unwrap_or_default().to_owned()) {
+            let name = s["config"]["name"].as_str().unwrap_or_default();
+            if !names.insert(name.to_owned()) {
                 return Err(BusError::op(
                     "list streams",
                     "the listing changed while it was read (a stream leader moving?)",
                 ));
             }
+            // -1 (or 0, from older servers) is no limit.
+            let max_msg_size = s["config"]["max_msg_size"]
+                .as_i64()
+                .and_then(|n| usize::try_from(n).ok())
+                .filter(|n| *n > 0);
+            let sealed = s["config"]["sealed"].as_bool().unwrap_or(false);
             subjects.extend(
                 s["config"]["subjects"]
                     .as_array()
                     .into_iter()
                     .flatten()
-                    .filter_map(|v| v.as_str().map(str::to_owned)),
+                    .filter_map(|v| v.as_str())
+                    .map(|p| Capture {
+                        pattern: p.to_owned(),
+                        stream: name.to_owned(),
+                        max_msg_size,
+                        sealed,
+                    }),
             );
         }
         if streams.is_empty() || names.len() as u64 >= page["total"].as_u64().unwrap_or(0) {

@@ -46,6 +46,12 @@ pub(crate) struct ServeArgs {
     /// answer is 504 `outcome_unknown` (retry with the same id: it is stored once).
     #[arg(long, env = "ARC_ACK_DEADLINE", default_value = "5s", value_parser = crate::spec::duration::parse, value_name = "DURATION")]
     pub ack_deadline: std::time::Duration,
+    /// How long a Redis ingress entry may be held back by transient failures (a stream without
+    /// a leader, a full stream, a rate limit; retried with backoff) before it is set aside on
+    /// `arc:ingest:rejected` with reason `held_too_long`. Time the pipeline's NATS connection
+    /// was down does not count.
+    #[arg(long, env = "ARC_HOLD_LIMIT", default_value = "2m", value_parser = crate::spec::duration::parse, value_name = "DURATION")]
+    pub hold_limit: std::time::Duration,
     /// Flash's URL (default: the project's `messaging` service).
     #[arg(long, env = "ARC_NATS_URL", value_name = "URL")]
     pub nats_url: Option<String>,

@@ -59,6 +59,7 @@ pub(super) async fn serve(
         retention_days: args.retention_days,
         feed_buffer: args.feed_buffer as usize,
         ack_deadline: args.ack_deadline,
+        hold_limit: args.hold_limit,
     };
     // A panic inside a request (the CEL parser has been seen to panic on malformed input; arc
     // catches it) belongs in the server's log as one line, not as a raw backtrace notice.

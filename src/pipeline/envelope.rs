@@ -283,11 +283,32 @@ pub fn reserved(subject: &str) -> Option<&'static str> {
         .copied()
 }
 
-/// Checks headers: names are HTTP/NATS tokens, values hold no control characters but tab (no
-/// line breaks, no NUL: NATS's header block is text lines, and the log keeps headers as JSONB,
-/// which has no room for U+0000).
+/// Header name prefixes (any case) a producer may not set: NATS reads `Nats-*` as instructions
+/// (`Nats-Msg-Id` is the pipeline's de-duplication, `Nats-Expected-*`, `Nats-Rollup`, `Nats-TTL`
+/// change what JetStream does), and `Arc-*` are the pipeline's own (`Arc-Sender` says who sent
+/// it). Refused rather than dropped: a producer relying on one learns at once that it has no
+/// effect, and what NATS gets of the headers is what the log keeps. The id is the envelope's
+/// `id` field (on NATS ingress, `Nats-Msg-Id` or `Arc-Id` are read as that id and not kept).
+pub(crate) const RESERVED_HEADERS: [&str; 2] = ["nats-", "arc-"];
+
+/// Checks headers: names are HTTP/NATS tokens outside the reserved `Nats-*`/`Arc-*`
+/// ([`RESERVED_HEADERS`]), values hold no control characters but tab (no line breaks, no NUL:
+/// NATS's header block is text lines, and the log keeps headers as JSONB, which has no room for
+/// U+0000).
 pub fn check_headers(headers: &BTreeMap<String, String>) -> Result<(), Malformed> {
     for (k, v) in headers {
+        if let Some(p) = RESERVED_HEADERS
+            .iter()
+            .find(|p| k.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p)))
+        {
+            return Err(malformed(
+                &format!("headers.{}", k.escape_debug()),
+                format!(
+                    "`{}*` headers are reserved (NATS reads `Nats-*` as instructions, `Arc-*` are the pipeline's own); give the id in the `id` field",
+                    &k[..p.len()]
+                ),
+            ));
+        }
         if k.is_empty()
             || !k
                 .bytes()
@@ -549,6 +570,24 @@ mod tests {
             .unwrap_err()
             .reason
             .contains("line breaks"));
+        // Reserved names in any case; a reserved text in a name's middle or a value is fine.
+        let named = |k: &str| BTreeMap::from([(k.to_owned(), "x".to_owned())]);
+        for k in [
+            "Nats-Msg-Id",
+            "nats-expected-stream",
+            "NATS-ROLLUP",
+            "Arc-Sender",
+            "arc-sender",
+            "ARC-TS",
+        ] {
+            let e = check_headers(&named(k)).unwrap_err();
+            assert!(e.reason.contains("reserved"), "{k}: {e:?}");
+            assert_eq!(e.field, format!("headers.{k}"));
+        }
+        for k in ["x-nats-id", "arcade", "natsy", "x-arc-"] {
+            assert!(check_headers(&named(k)).is_ok(), "{k}");
+        }
+        assert!(check_headers(&h("Nats-Msg-Id: other")).is_ok());
         assert_eq!(
             nats_header_len([("Nats-Msg-Id", "1")]),
             "NATS/1.0\r\nNats-Msg-Id: 1\r\n\r\n".len()

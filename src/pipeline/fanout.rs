@@ -23,7 +23,8 @@ use super::queue::{LogQueue, QueueError, RateLimiter, Take};
 use crate::bus::nats::redact;
 use crate::bus::subject;
 
-pub(crate) use super::rejection::Rejection;
+pub(crate) use super::rejection::{LimitBy, Rejection};
+use crate::bus::jetstream::Capture;
 
 /// Who a request comes from.
 #[derive(Debug, Clone)]
@@ -46,7 +47,7 @@ pub(crate) struct Pipeline {
     /// (the connection's `connects` count, its server's `max_payload`)
     max_payload: std::sync::Mutex<(u64, usize)>,
     /// The subjects the local backbone's streams capture (`None` until first listed).
-    captured: RwLock<Option<Arc<Vec<String>>>>,
+    captured: RwLock<Option<Arc<Vec<Capture>>>>,
     /// How long a request waits for JetStream to say whether it stored its messages, asking
     /// again with the same `Nats-Msg-Id` while no acknowledgement comes; past it the answer is
     /// 504 `outcome_unknown`.
@@ -116,8 +117,8 @@ impl Pipeline {
     }
 
     /// Records what the local backbone's streams capture (see `watch_streams` in `serve`).
-    pub(crate) fn set_captured(&self, mut subjects: Vec<String>) {
-        subjects.sort();
+    pub(crate) fn set_captured(&self, mut subjects: Vec<Capture>) {
+        subjects.sort_by(|a, b| a.pattern.cmp(&b.pattern));
         if let Ok(mut slot) = self.captured.write() {
             if slot.as_deref() != Some(&subjects) {
                 tracing::info!(
@@ -125,7 +126,16 @@ impl Pipeline {
                     if subjects.is_empty() {
                         "(no streams)".to_owned()
                     } else {
-                        subjects.join(", ")
+                        subjects
+                            .iter()
+                            .map(|c| match c.max_msg_size {
+                                Some(max) => {
+                                    format!("{} ({}, max_msg_size {max})", c.pattern, c.stream)
+                                }
+                                None => format!("{} ({})", c.pattern, c.stream),
+                            })
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     }
                 );
                 *slot = Some(Arc::new(subjects));
@@ -139,14 +149,22 @@ impl Pipeline {
     /// clustered stream whose leader died (or sits behind a broken route) misses it, so a 2xx
     /// would promise what the stream does not have. Before the streams were first listed
     /// nobody can tell: refused.
-    fn captured(&self, subject: &str) -> Result<bool, Rejection> {
+    fn captured(&self, subject: &str) -> Result<Option<Capture>, Rejection> {
         let listing = self.captured.read().ok().and_then(|c| c.clone());
         let listing = listing.ok_or_else(|| {
             Rejection::unavailable(
                 "the pipeline has not listed the backbone's streams yet (is JetStream answering?)",
             )
         })?;
-        Ok(listing.iter().any(|p| subject::matches(p, subject)))
+        Ok(listing
+            .iter()
+            .find(|c| subject::matches(&c.pattern, subject))
+            .cloned())
+    }
+
+    /// The stream the last listing says captures `subject` on the local backbone.
+    pub(crate) fn stream_for(&self, subject: &str) -> Option<String> {
+        self.captured(subject).ok().flatten().map(|c| c.stream)
     }
 
     pub(crate) fn nats_connected(&self) -> bool {
@@ -231,6 +249,7 @@ impl Pipeline {
         if checked.is_empty() {
             return Ok(Vec::new());
         }
+        self.check_streams(&snap, &checked)?;
         if checked.iter().any(|c| !c.topic.policies.is_empty()) {
             checked = self.apply_policies(checked).await?;
         }
@@ -309,10 +328,10 @@ impl Pipeline {
         let header_len = nats_header_len(&envelope);
         let size = bytes.len() + header_len;
         let topic_limit = snap.max_bytes(&topic);
-        let (limit, by_topic) = if max_payload > 0 && max_payload < topic_limit {
-            (max_payload, false)
+        let (limit, by) = if max_payload > 0 && max_payload < topic_limit {
+            (max_payload, LimitBy::Nats)
         } else {
-            (topic_limit, true)
+            (topic_limit, LimitBy::Topic(topic.name.clone()))
         };
         if size > limit {
             return Err(Rejection::TooLarge {
@@ -320,7 +339,7 @@ impl Pipeline {
                 size,
                 headers: header_len,
                 limit,
-                topic: by_topic.then(|| topic.name.clone()),
+                by,
             });
         }
         Ok(Checked {
@@ -328,7 +347,55 @@ impl Pipeline {
             bytes,
             topic,
             index,
+            header_len,
         })
+    }
+
+    /// Checks every message of a batch against what the stream that will store it refuses for
+    /// good, by the pipeline's listing of the streams, before anything of the batch is
+    /// published: a durable topic's message that no stream captures, a sealed stream, a message
+    /// over the stream's `max_msg_size` (as JetStream counts it: payload and headers). JetStream
+    /// would refuse them once published (core subscribers would have seen them), and a retry
+    /// could never succeed. Messages for a remote backbone are not checked here (its streams are
+    /// not listed); the answer of their stream decides.
+    fn check_streams(&self, snap: &Snapshot, checked: &[Checked]) -> Result<(), Rejection> {
+        for c in checked {
+            if self.remote_url(snap, &c.envelope).is_some() {
+                continue;
+            }
+            let subject = &c.envelope.subject;
+            let Some(capture) = self.captured(subject)? else {
+                if c.topic.spec.durable {
+                    return Err(Rejection::Refused {
+                        index: c.index,
+                        code: None,
+                        reason: no_stream(subject),
+                    });
+                }
+                continue;
+            };
+            if capture.sealed {
+                return Err(Rejection::Refused {
+                    index: c.index,
+                    code: None,
+                    reason: format!(
+                        "stream `{}`, which captures `{subject}`, is sealed: it takes no message",
+                        capture.stream
+                    ),
+                });
+            }
+            let size = c.bytes.len() + c.header_len;
+            if let Some(max) = capture.max_msg_size.filter(|max| size > *max) {
+                return Err(Rejection::TooLarge {
+                    index: c.index,
+                    size,
+                    headers: c.header_len,
+                    limit: max,
+                    by: LimitBy::Stream(capture.stream),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// Runs the topics' policies over the batch on the blocking pool, within the budget: a
@@ -539,8 +606,11 @@ impl Pipeline {
             let client = remote.as_ref().map_or(&self.nats, |(_, c)| c);
             let headers = nats_headers(&c.envelope);
             let payload = bytes::Bytes::from(c.bytes);
-            let captured = remote.is_none() && self.captured(&c.envelope.subject)?;
-            if c.topic.spec.durable || captured {
+            let capture = match remote {
+                None => self.captured(&c.envelope.subject)?,
+                Some(_) => None,
+            };
+            if c.topic.spec.durable || capture.is_some() {
                 let js = if remote.is_none() {
                     self.jetstream.clone()
                 } else {
@@ -565,7 +635,7 @@ impl Pipeline {
                     id: c.envelope.id.clone(),
                     headers,
                     payload,
-                    captured,
+                    stream: capture.map(|c| c.stream),
                     ack,
                 });
             } else {
@@ -628,13 +698,7 @@ impl Pipeline {
         snap: &Snapshot,
         e: &Envelope,
     ) -> Result<Option<(String, async_nats::Client)>, Rejection> {
-        let Some(url) = e
-            .headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case("org"))
-            .and_then(|(_, org)| snap.backbones.get(org))
-            .filter(|u| **u != self.nats_url)
-        else {
+        let Some(url) = self.remote_url(snap, e) else {
             return Ok(None);
         };
         let mut pool = self.pool.lock().await;
@@ -666,6 +730,18 @@ impl Pipeline {
         })?;
         pool.insert(url.clone(), client.clone());
         Ok(Some((url.clone(), client)))
+    }
+}
+
+impl Pipeline {
+    /// The URL of the backbone registered for a message's `org` header, when it is not the
+    /// local one.
+    fn remote_url<'s>(&self, snap: &'s Snapshot, e: &Envelope) -> Option<&'s String> {
+        e.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("org"))
+            .and_then(|(_, org)| snap.backbones.get(org))
+            .filter(|u| **u != self.nats_url)
     }
 }
 
@@ -737,8 +813,8 @@ struct Pending {
     id: String,
     headers: async_nats::HeaderMap,
     payload: bytes::Bytes,
-    /// Whether the pipeline's listing says a stream captures the subject.
-    captured: bool,
+    /// The stream the pipeline's listing says captures the subject.
+    stream: Option<String>,
     ack: async_nats::jetstream::context::PublishAckFuture,
 }
 
@@ -757,7 +833,7 @@ impl Pending {
             id,
             headers,
             payload,
-            captured,
+            stream,
             ack,
         } = self;
         let mut ack = Some(ack);
@@ -798,7 +874,7 @@ impl Pending {
                     }
                     // No stream leader answered this ask; an earlier one may have been stored.
                     Kind::StreamNotFound if unknown.is_some() => (e.to_string(), true),
-                    _ => return Err(refused(&subject, captured, &e)),
+                    _ => return Err(refused(&subject, stream.as_deref(), &e)),
                 },
                 Err(not_known) => not_known,
             };
@@ -844,29 +920,66 @@ impl Pending {
 /// the id is in a proposal the stream has not committed yet.
 const DUPLICATE_IN_PROCESS: u64 = 10158;
 
-/// The JetStream error code an answer carried, if it was a JetStream error.
-fn jetstream_code(e: &async_nats::jetstream::context::PublishError) -> Option<u64> {
-    std::error::Error::source(e)
-        .and_then(|s| s.downcast_ref::<async_nats::jetstream::Error>())
-        .map(|je| je.error_code().0)
+/// The JetStream error an answer carried, if it was one.
+fn jetstream_error(
+    e: &async_nats::jetstream::context::PublishError,
+) -> Option<&async_nats::jetstream::Error> {
+    std::error::Error::source(e).and_then(|s| s.downcast_ref::<async_nats::jetstream::Error>())
 }
 
-/// The refusal of a message JetStream answered but did not store.
+/// The JetStream error code an answer carried, if it was a JetStream error.
+fn jetstream_code(e: &async_nats::jetstream::context::PublishError) -> Option<u64> {
+    jetstream_error(e).map(|je| je.error_code().0)
+}
+
+/// What JetStream's answer about a message it did not store means for the producer: refused
+/// for good ([`Rejection::Refused`], 422: the stream will never store this message as it is, so
+/// a retry cannot help and a queue path sets it aside at once) or an outage (503: asking again
+/// with the same id later can succeed). JetStream says which with the status of its error:
+/// 400 and 412 are about the message (a sealed or denying stream, an expectation that does not
+/// hold, a message over the stream's limit that the listing did not show yet); 503 (a full
+/// stream discarding new messages, no leader), 500 (offline), 429 and 409 ("in process") pass.
 fn refused(
     subject: &str,
-    captured: bool,
+    stream: Option<&str>,
     e: &async_nats::jetstream::context::PublishError,
 ) -> Rejection {
-    Rejection::unavailable(if captured {
-        // The listing says a stream captures it: "no stream" means it has no leader.
-        format!(
-            "JetStream did not store `{subject}`: {e} (a stream captures it; a NATS cluster electing that stream's leader answers so for a few seconds: retry with the same id)"
-        )
-    } else {
-        format!(
-            "JetStream did not store `{subject}` (does a stream capture it? `arc streams ls`): {e}"
-        )
-    })
+    use async_nats::jetstream::context::PublishErrorKind as Kind;
+    let in_stream = stream
+        .map(|s| format!(" in stream `{s}`"))
+        .unwrap_or_default();
+    if e.kind() == Kind::StreamNotFound {
+        return match stream {
+            // The listing says a stream captures it: "no stream" means it has no leader.
+            Some(s) => Rejection::unavailable(format!(
+                "JetStream did not store `{subject}`: {e} (stream `{s}` captures it; a NATS cluster electing that stream's leader answers so for a few seconds: retry with the same id)"
+            )),
+            None => Rejection::Refused {
+                index: None,
+                code: None,
+                reason: no_stream(subject),
+            },
+        };
+    }
+    match jetstream_error(e) {
+        Some(je) if matches!(je.code(), 400 | 412) && je.error_code().0 != DUPLICATE_IN_PROCESS => {
+            Rejection::Refused {
+                index: None,
+                code: Some(je.error_code().0),
+                reason: format!("JetStream refused to store `{subject}`{in_stream}: {je}"),
+            }
+        }
+        _ => Rejection::unavailable(format!(
+            "JetStream did not store `{subject}`{in_stream}: {e}; a retry with the same id can succeed"
+        )),
+    }
+}
+
+/// Why a durable topic's message without a stream is refused.
+fn no_stream(subject: &str) -> String {
+    format!(
+        "no stream captures `{subject}`, and its topic is durable (JetStream must store it): create one (`arc streams apply`; `arc streams ls` lists what exists) or make the topic not durable"
+    )
 }
 
 struct Checked {
@@ -875,6 +988,8 @@ struct Checked {
     topic: Arc<CompiledTopic>,
     /// The message's place in its batch, for error answers.
     index: Option<usize>,
+    /// The size of its NATS header block.
+    header_len: usize,
 }
 
 /// How long one ask waits for its acknowledgement before the message is asked for again.

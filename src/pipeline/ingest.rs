@@ -45,8 +45,10 @@ pub(crate) async fn redis_consumer(
     redis: Redis,
     consumer: String,
     leases: Leases,
+    hold_limit: Duration,
     beat: Beat,
 ) -> Result<(), TaskError> {
+    let mut held = Held::new(hold_limit);
     let processing = super::lease::ingest_list(&consumer);
     let mut conn = redis.connect(Duration::from_secs(5)).await?;
     let err = |e: redis::RedisError| redis.error(e);
@@ -74,6 +76,7 @@ pub(crate) async fn redis_consumer(
                 &mut conn,
                 &processing,
                 left.into_iter().rev().collect(),
+                &mut held,
             )
             .await?
             {
@@ -103,7 +106,9 @@ pub(crate) async fn redis_consumer(
             }
             let more: Vec<Option<Vec<u8>>> = pipe.query_async(&mut conn).await.map_err(err)?;
             entries.extend(more.into_iter().flatten());
-            if let Some(wait) = process(&pipeline, &mut conn, &processing, entries).await? {
+            if let Some(wait) =
+                process(&pipeline, &mut conn, &processing, entries, &mut held).await?
+            {
                 // Held back (a backend down, a rate limit): pause, then run what is held again.
                 tokio::time::sleep(wait).await;
                 continue 'recover;
@@ -112,15 +117,65 @@ pub(crate) async fn redis_consumer(
     }
 }
 
+/// Entries a transient failure (a backend down, a stream without a leader, a rate limit) holds
+/// in the processing list, retried with the supervisor's backoff. An entry is held at most
+/// `limit` of the time the local NATS connection was up (an outage of the whole backbone does
+/// not count: every entry would fail alike, and they wait in order); past it, it is set aside
+/// with reason `held_too_long` and its last refusal, so one entry the backbone keeps refusing
+/// cannot stop the path for ever.
+struct Held {
+    limit: Duration,
+    entries: std::collections::HashMap<Vec<u8>, Hold>,
+    backoff: super::supervisor::Backoff,
+}
+
+struct Hold {
+    /// How long it has been held while NATS was connected.
+    counted: Duration,
+    last_try: std::time::Instant,
+    first: std::time::Instant,
+    attempts: u32,
+}
+
+impl Held {
+    fn new(limit: Duration) -> Self {
+        Held {
+            limit,
+            entries: std::collections::HashMap::new(),
+            backoff: super::supervisor::Backoff::new(),
+        }
+    }
+
+    /// Records one more failed try of `raw`; true once it has been held past the limit.
+    fn failed(&mut self, raw: &[u8], connected: bool) -> bool {
+        let now = std::time::Instant::now();
+        let h = self.entries.entry(raw.to_vec()).or_insert(Hold {
+            counted: Duration::ZERO,
+            last_try: now,
+            first: now,
+            attempts: 0,
+        });
+        if connected {
+            h.counted += now.duration_since(h.last_try);
+        }
+        h.last_try = now;
+        h.attempts += 1;
+        h.counted >= self.limit
+    }
+}
+
 /// Runs entries (oldest first) through the pipeline, all at once, and clears the ones that are
 /// done (accepted, or refused and set aside on `arc:ingest:rejected` with the reason) from the
-/// processing list. Entries that met a backend outage or a rate limit stay there; the answer is
-/// then how long to pause before running them again.
+/// processing list. A refusal for good (malformed, forbidden, too large for NATS, the topic or
+/// the stream, refused by JetStream) is set aside at once: asking again cannot help. Entries
+/// that met an outage or a rate limit stay there ([`Held`]); the answer is then how long to
+/// pause before running them again.
 async fn process(
     pipeline: &Pipeline,
     conn: &mut redis::aio::ConnectionManager,
     processing: &str,
     entries: Vec<Vec<u8>>,
+    held: &mut Held,
 ) -> Result<Option<Duration>, TaskError> {
     let outcomes = futures::future::join_all(entries.iter().map(|raw| async move {
         let m = envelope::parse_incoming(raw).map_err(|m| Rejection::Malformed {
@@ -135,12 +190,16 @@ async fn process(
             .map(|_| ())
     }))
     .await;
+    let connected = pipeline.nats_connected();
     let mut done: Vec<&[u8]> = Vec::with_capacity(entries.len());
     let mut letters = Vec::new();
-    let mut held: Option<Rejection> = None;
+    let mut holding: Option<Rejection> = None;
     for (raw, outcome) in entries.iter().zip(outcomes) {
         match outcome {
-            Ok(()) => done.push(raw),
+            Ok(()) => {
+                held.entries.remove(raw);
+                done.push(raw);
+            }
             // A backend being down is not the message's fault: leave it for the retry (an
             // unknown outcome too: the retry carries the entry's id, when it has one, and is
             // then stored once).
@@ -149,9 +208,27 @@ async fn process(
                 | Rejection::RateLimited { .. }
                 | Rejection::Unknown { .. }),
             ) => {
-                held.get_or_insert(r);
+                if held.failed(raw, connected) {
+                    let h = held.entries.remove(raw.as_slice());
+                    let (attempts, since) =
+                        h.map_or((1, Duration::ZERO), |h| (h.attempts, h.first.elapsed()));
+                    let mut l = refused_letter(raw, &r, "redis");
+                    l.reason = "held_too_long".to_owned();
+                    l.error = format!(
+                        "held {} while NATS was up (tried {attempts} times over {}), past the limit of {} (`arc serve --hold-limit`); the last try: {}",
+                        crate::format::duration(held.limit),
+                        crate::format::duration(since),
+                        crate::format::duration(held.limit),
+                        r.message()
+                    );
+                    done.push(raw);
+                    letters.push(l);
+                } else {
+                    holding.get_or_insert(r);
+                }
             }
             Err(r) => {
+                held.entries.remove(raw);
                 done.push(raw);
                 letters.push(refused_letter(raw, &r, "redis"));
             }
@@ -159,10 +236,26 @@ async fn process(
     }
     pipeline.metrics.dead_letters(Place::Ingest, letters.len());
     finish(conn, processing, &done, &letters).await?;
-    Ok(held.map(|r| match &r {
-        Rejection::RateLimited { retry_after, .. } => *retry_after,
-        _ => Duration::from_millis(500),
-    }))
+    // What is held is what the processing list still has: forget the others.
+    let still: std::collections::HashSet<&[u8]> = entries
+        .iter()
+        .map(Vec::as_slice)
+        .filter(|raw| !done.contains(raw))
+        .collect();
+    held.entries.retain(|k, _| still.contains(k.as_slice()));
+    pipeline.metrics.held(
+        held.entries.len(),
+        held.entries.values().map(|h| h.first.elapsed()).max(),
+        holding.as_ref().map(Rejection::message),
+    );
+    Ok(match holding {
+        None => {
+            held.backoff.reset();
+            None
+        }
+        Some(Rejection::RateLimited { retry_after, .. }) => Some(retry_after),
+        Some(_) => Some(held.backoff.next_pause()),
+    })
 }
 
 /// An entry's id alone (the rest is skipped unparsed: numbers past f64 do not matter here).
@@ -248,7 +341,25 @@ pub(crate) async fn nats_consumer(
         }
         let token = header_token(&headers);
         let payload = envelope::payload_from_bytes(&msg.payload, &mut headers);
+        // The answer goes to the producer's inbox, never where arc would act for it.
+        let denied = msg
+            .reply
+            .as_deref()
+            .and_then(|r| reply_denied(&pipeline, r));
+        let reply = if denied.is_some() {
+            None
+        } else {
+            msg.reply.clone()
+        };
         let outcome = match payload.clone() {
+            _ if denied.is_some() => {
+                pipeline.metrics.rejected("reply_denied", 1);
+                Err(Rejection::Forbidden {
+                    index: None,
+                    reason: denied.unwrap_or_default(),
+                    kind: "reply_denied",
+                })
+            }
             Ok(payload) => {
                 let m = Incoming {
                     id: id.clone(),
@@ -278,7 +389,7 @@ pub(crate) async fn nats_consumer(
                 v
             }
         };
-        match (msg.reply, outcome) {
+        match (reply, outcome) {
             (Some(reply), _) => {
                 if let Err(e) = client.publish(reply, ack.to_string().into()).await {
                     tracing::warn!("nats ingress: could not send an ack: {e}");
@@ -323,6 +434,26 @@ pub(crate) async fn nats_consumer(
         }
     }
     Err(format!("the subscription to {NATS_INGEST} ended").into())
+}
+
+/// Why NATS ingress will not answer on `reply`, if it will not: the answer is published on
+/// arc's own connection, so a reply subject is where arc would publish for the producer. NATS's
+/// own API (`$JS.>` purges and deletes streams, `$SYS.>`, `$KV.>`, every `$…`), arc's and the
+/// ingress's subjects, and a subject a stream captures (the answer would be stored) are refused;
+/// the message is then set aside with the reason, never run.
+fn reply_denied(pipeline: &Pipeline, reply: &str) -> Option<String> {
+    let why = if reply.starts_with('$') {
+        "NATS's own API (`$JS`, `$SYS`, `$KV`, …)".to_owned()
+    } else if let Some(r) = envelope::reserved(reply).filter(|r| *r != "_INBOX.>") {
+        format!("reserved for arc (`{r}`)")
+    } else if let Some(stream) = pipeline.stream_for(reply) {
+        format!("captured by stream `{stream}`: the answer would be stored")
+    } else {
+        return None;
+    };
+    Some(format!(
+        "the reply subject `{reply}` is {why}; NATS ingress answers only to a requester's inbox (`_INBOX.…`, what `nats request` and every client's request use)"
+    ))
 }
 
 /// A NATS message set aside, as an envelope for Redis ingress.

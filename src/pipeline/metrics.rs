@@ -7,18 +7,33 @@ use std::time::Duration;
 use super::envelope::Source;
 
 /// Why a message was refused (the `reason` label).
-pub(crate) const REASONS: [&str; 10] = [
+pub(crate) const REASONS: [&str; 13] = [
     "malformed",
     "unauthenticated",
     "forbidden",
     "subject_denied",
+    "reply_denied",
     "policy_denied",
     "policy_error",
     "too_large",
+    "backbone_refused",
     "rate_limited",
     "unavailable",
     "queue_full",
+    "outcome_unknown",
 ];
+
+/// What the Redis ingress holds back (see `ingest::Held`), for `/readyz` and `/metrics`.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub(crate) struct HeldReport {
+    /// Entries held in the processing list after a transient failure.
+    pub entries: usize,
+    /// How long the oldest of them has been held, in seconds.
+    pub oldest_s: f64,
+    /// The last refusal that held one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
 
 /// Upper bounds (seconds) of the ingest latency histogram.
 const BUCKETS: [f64; 12] = [
@@ -39,6 +54,7 @@ pub(crate) struct Metrics {
     logger_micros: [AtomicU64; LoggerPhase::ALL.len()],
     logged_rows: AtomicU64,
     logged_batches: AtomicU64,
+    held: std::sync::Mutex<HeldReport>,
 }
 
 /// Where the logger's time goes (`arc_logger_seconds_total{phase}`). The taker runs beside the
@@ -123,6 +139,25 @@ impl Metrics {
     /// Letters set aside by this process (see `dead`).
     pub(crate) fn dead_letters(&self, place: super::dead::Place, n: usize) {
         self.dead_letters[place as usize].fetch_add(n as u64, Ordering::Relaxed);
+    }
+
+    /// What the Redis ingress holds after its last run.
+    pub(crate) fn held(&self, entries: usize, oldest: Option<Duration>, reason: Option<String>) {
+        *self
+            .held
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = HeldReport {
+            entries,
+            oldest_s: oldest.unwrap_or_default().as_secs_f64(),
+            reason: reason.filter(|_| entries > 0),
+        };
+    }
+
+    pub(crate) fn held_report(&self) -> HeldReport {
+        self.held
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     /// A live-feed client dropped for being too slow.
@@ -228,6 +263,11 @@ impl Metrics {
             "arc_logger_rows_total {}",
             self.logged_rows.load(Ordering::Relaxed)
         );
+        let held = self.held_report();
+        s.push_str("# HELP arc_ingress_held_entries Redis ingress entries held after a transient failure (retried with backoff, set aside past `--hold-limit`).\n# TYPE arc_ingress_held_entries gauge\n");
+        let _ = writeln!(s, "arc_ingress_held_entries {}", held.entries);
+        s.push_str("# HELP arc_ingress_held_seconds How long the oldest held Redis ingress entry has been held.\n# TYPE arc_ingress_held_seconds gauge\n");
+        let _ = writeln!(s, "arc_ingress_held_seconds {}", held.oldest_s);
         s.push_str("# HELP arc_logger_batches_total Batches the logger committed.\n# TYPE arc_logger_batches_total counter\n");
         let _ = writeln!(
             s,

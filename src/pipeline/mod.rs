@@ -127,6 +127,8 @@ pub(crate) struct ServeOptions {
     pub feed_buffer: usize,
     /// How long a request waits for JetStream's word on its messages (then 504).
     pub ack_deadline: std::time::Duration,
+    /// How long a Redis ingress entry may be held by transient failures before it is set aside.
+    pub hold_limit: Duration,
 }
 
 /// Why `arc serve` could not start, or stopped: each variant that wraps a library error keeps it
@@ -263,8 +265,16 @@ pub(crate) async fn serve(
             o.consumer.clone(),
             leases.clone(),
         );
+        let hold_limit = o.hold_limit;
         supervisor.spawn("redis-ingress", move |beat| {
-            ingest::redis_consumer(p.clone(), r.clone(), c.clone(), held.clone(), beat)
+            ingest::redis_consumer(
+                p.clone(),
+                r.clone(),
+                c.clone(),
+                held.clone(),
+                hold_limit,
+                beat,
+            )
         });
         let (p, r) = (pipeline.clone(), redis.clone());
         supervisor.spawn("nats-ingress", move |beat| {
@@ -346,7 +356,10 @@ async fn watch_streams(
     beat: supervisor::Beat,
 ) -> Result<(), supervisor::TaskError> {
     let js = async_nats::jetstream::new(nats.clone());
-    let mut seen = std::collections::BTreeMap::<String, std::time::Instant>::new();
+    let mut seen = std::collections::BTreeMap::<
+        String,
+        (crate::bus::jetstream::Capture, std::time::Instant),
+    >::new();
     let mut listed = false;
     loop {
         let listing = if nats.connection_state() == async_nats::connection::State::Connected
@@ -359,9 +372,9 @@ async fn watch_streams(
         match listing {
             Ok(subjects) => {
                 let now = std::time::Instant::now();
-                seen.extend(subjects.into_iter().map(|s| (s, now)));
-                seen.retain(|_, at| now.duration_since(*at) < STREAMS_FORGET_AFTER);
-                pipeline.set_captured(seen.keys().cloned().collect());
+                seen.extend(subjects.into_iter().map(|c| (c.pattern.clone(), (c, now))));
+                seen.retain(|_, (_, at)| now.duration_since(*at) < STREAMS_FORGET_AFTER);
+                pipeline.set_captured(seen.values().map(|(c, _)| c.clone()).collect());
                 listed = true;
                 beat.up();
             }

@@ -5,6 +5,17 @@ use std::time::Duration;
 
 use super::envelope::Malformed;
 
+/// Whose size limit a message is over.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LimitBy {
+    /// NATS's `max_payload`.
+    Nats,
+    /// The topic's `max_bytes`.
+    Topic(String),
+    /// The `max_msg_size` of the stream that captures the subject.
+    Stream(String),
+}
+
 /// Why a request was refused; each maps to one HTTP status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Rejection {
@@ -29,8 +40,18 @@ pub enum Rejection {
         size: usize,
         headers: usize,
         limit: usize,
-        /// The topic whose `max_bytes` is `limit`, or `None` when NATS's `max_payload` is.
-        topic: Option<String>,
+        /// Whose limit `limit` is.
+        by: LimitBy,
+    },
+    /// 422: the backbone refused the message for good (JetStream answered that its stream will
+    /// not store it: a sealed stream, one that denies, an expectation that does not hold), or
+    /// no stream captures the subject of a durable topic. Asking again cannot help; changing the
+    /// message or the backbone can.
+    Refused {
+        index: Option<usize>,
+        /// JetStream's error code (`err_code`), when it gave one.
+        code: Option<u64>,
+        reason: String,
     },
     /// 429
     RateLimited {
@@ -54,6 +75,7 @@ impl Rejection {
             Rejection::Unauthenticated(_) => 401,
             Rejection::Forbidden { .. } => 403,
             Rejection::TooLarge { .. } => 413,
+            Rejection::Refused { .. } => 422,
             Rejection::RateLimited { .. } => 429,
             Rejection::Unavailable { .. } => 503,
             Rejection::Unknown { .. } => 504,
@@ -67,6 +89,7 @@ impl Rejection {
             Rejection::Unauthenticated(_) => "unauthenticated",
             Rejection::Forbidden { kind, .. } | Rejection::Unavailable { kind, .. } => kind,
             Rejection::TooLarge { .. } => "too_large",
+            Rejection::Refused { .. } => "backbone_refused",
             Rejection::RateLimited { .. } => "rate_limited",
             Rejection::Unknown { .. } => "outcome_unknown",
         }
@@ -98,17 +121,23 @@ impl Rejection {
                 size,
                 headers,
                 limit,
-                topic,
+                by,
             } => {
-                let by = match topic {
-                    Some(t) => format!("topic `{t}` allows {limit}"),
-                    None => format!("NATS accepts at most {limit} (its `max_payload`)"),
+                let by = match by {
+                    LimitBy::Topic(t) => format!("topic `{t}` allows {limit}"),
+                    LimitBy::Nats => format!("NATS accepts at most {limit} (its `max_payload`)"),
+                    LimitBy::Stream(s) => format!(
+                        "stream `{s}`, which captures the subject, stores at most {limit} (its `max_msg_size`)"
+                    ),
                 };
                 format!(
                     "{}the message is {size} bytes as sent (payload {}, headers {headers}); {by}",
                     at(index),
                     size - headers
                 )
+            }
+            Rejection::Refused { index, reason, .. } => {
+                format!("{}{reason}; asking again cannot help", at(index))
             }
             Rejection::RateLimited { reason, .. } => reason.clone(),
             Rejection::Unavailable { reason, .. } => reason.clone(),
@@ -132,11 +161,24 @@ impl Rejection {
                 }
             }
             Rejection::Forbidden { index: Some(i), .. } => v["index"] = (*i).into(),
-            Rejection::TooLarge { index, limit, .. } => {
+            Rejection::TooLarge {
+                index, limit, by, ..
+            } => {
                 if let Some(i) = index {
                     v["index"] = (*i).into();
                 }
                 v["limit"] = (*limit).into();
+                if let LimitBy::Stream(s) = by {
+                    v["stream"] = s.clone().into();
+                }
+            }
+            Rejection::Refused { index, code, .. } => {
+                if let Some(i) = index {
+                    v["index"] = (*i).into();
+                }
+                if let Some(c) = code {
+                    v["jetstream_code"] = (*c).into();
+                }
             }
             Rejection::RateLimited { retry_after, .. } => {
                 v["retry_after_ms"] = u64::try_from(retry_after.as_millis())

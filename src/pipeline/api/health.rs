@@ -40,6 +40,7 @@ pub(crate) async fn readyz(State(s): State<AppState>) -> Response {
         "down": down,
         "components": components,
         "leases": s.leases.report(),
+        "held": s.pipeline.metrics.held_report(),
     });
     let status = if ready {
         StatusCode::OK
