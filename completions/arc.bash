@@ -3161,7 +3161,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__serve)
-            opts="-q -v -h -V --listen --components --log-batch --log-batch-bytes --log-batch-wait --log-writers --retention-days --feed-buffer --ack-deadline --hold-limit --nats-url --redis-url --database-url --admin-token --consumer --lease-ttl --system-id --org-id --cluster-id --public-nats-url --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --listen --components --log-batch --log-batch-bytes --log-batch-wait --log-writers --retention-days --feed-buffer --ack-deadline --hold-limit --id-memory --nats-url --redis-url --database-url --admin-token --consumer --lease-ttl --system-id --org-id --cluster-id --public-nats-url --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3204,6 +3204,10 @@ _arc() {
                     return 0
                     ;;
                 --hold-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --id-memory)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

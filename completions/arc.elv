@@ -436,6 +436,7 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand --feed-buffer 'A live-feed client (`/v1/feed`, `arc tail --log`) is closed with the reason once it falls this many messages behind the log'
             cand --ack-deadline 'How long a request waits for JetStream to say whether it stored a message, asking again with the same `Nats-Msg-Id` every second while no acknowledgement comes; past it the answer is 504 `outcome_unknown` (retry with the same id: it is stored once)'
             cand --hold-limit 'How long a Redis ingress entry may be held back by transient failures (a stream without a leader, a full stream, a rate limit; retried with backoff) before it is set aside on `arc:ingest:rejected` with reason `held_too_long`. Time the pipeline''s NATS connection was down does not count'
+            cand --id-memory 'How long a producer''s `id` stays bound to what it names (sender, subject, headers, payload) after its last use: within it, the same id with other content is refused (409) and a retry with the same content is stored once. About 150 bytes of Redis per id'
             cand --nats-url 'Flash''s URL (default: the project''s `messaging` service)'
             cand --redis-url 'Sonic''s URL (default: the project''s `cache` service)'
             cand --database-url 'The log store''s URL (default: the project''s `logstore` service)'

@@ -1,7 +1,8 @@
 //! Issue 11: the pipeline survives every message. Hostile envelopes, generated with proptest (NUL
 //! and control characters anywhere, huge and odd subjects, header floods, payloads at and around
 //! every limit (NATS's, the stream's own), invalid UTF-8, numbers past 64 bits, duplicate ids,
-//! `Nats-*`/`Arc-*` headers in any case), mixed with good ones, go
+//! `Nats-*`/`Arc-*` headers in any case, an accepted id reused for other content), mixed with
+//! good ones, go
 //! through every ingress path (HTTP single and batch, WebSocket, Redis list, NATS request) of a
 //! real `arc serve` against real NATS (JetStream), Redis and PostgreSQL. Then the promise is
 //! checked: every id answered 2xx is in the JetStream stream and in the log exactly once, with its
@@ -96,6 +97,9 @@ struct Case {
     raw_entry: Option<Vec<u8>>,
     /// Reuse the id of an earlier case (a retry).
     duplicate: bool,
+    /// Reuse the id of an earlier accepted case with this case's own content (issue 21: an id
+    /// names one message; the reuse is refused, and the first keeps its place and bytes).
+    reuse: bool,
 }
 
 fn token() -> impl Strategy<Value = String> {
@@ -199,15 +203,17 @@ fn case() -> impl Strategy<Value = Case> {
         json_payload(),
         raw,
         proptest::bool::weighted(0.1),
+        proptest::bool::weighted(0.08),
     )
         .prop_map(
-            |(path, subject, headers, payload, raw_entry, duplicate)| Case {
+            |(path, subject, headers, payload, raw_entry, duplicate, reuse)| Case {
                 path,
                 subject,
                 headers,
                 payload,
                 raw_entry,
                 duplicate,
+                reuse,
             },
         )
 }
@@ -303,11 +309,12 @@ async fn hostile_envelopes_on_every_path_keep_the_promise() {
             .rev()
             .find(|x| x.answer == Answer::Accepted)
             .map(|x| x.id.clone());
-        let (id, c) = match (c.duplicate, earlier) {
-            (true, Some(id)) => {
+        let (id, c) = match (c.duplicate, c.reuse, earlier) {
+            (true, _, Some(id)) => {
                 let k: usize = id.trim_start_matches("h-").parse().unwrap();
                 (id, cases[k].clone())
             }
+            (false, true, Some(id)) => (id, c.clone()),
             _ => (format!("h-{i}"), c.clone()),
         };
         let text = c
@@ -523,6 +530,14 @@ async fn hostile_envelopes_on_every_path_keep_the_promise() {
         match x.answer {
             Answer::Accepted => {
                 *counts.entry("accepted").or_default() += 1;
+                // An id names one message: every acceptance of it carried the same bytes.
+                assert!(
+                    sent.iter().all(|y| y.id != x.id
+                        || y.answer != Answer::Accepted
+                        || (y.payload == x.payload && y.path == x.path)),
+                    "{} was accepted for two different messages",
+                    x.id
+                );
                 let (n, text) = logged.get(&x.id).unwrap_or_else(|| {
                     panic!("{} ({:?}) was accepted but is not in the log", x.id, x.path)
                 });

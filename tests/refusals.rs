@@ -399,3 +399,130 @@ async fn reserved_headers_and_reply_subjects_are_refused_on_every_path() {
     let state = stream.info().await.expect("info").state.clone();
     assert_eq!(state.messages, 1, "the stream was purged or written into");
 }
+
+async fn post_as(url: &str, token: &str, body: &Value) -> (u16, Value) {
+    let r = reqwest::Client::new()
+        .post(format!("{url}/v1/messages"))
+        .bearer_auth(token)
+        .json(body)
+        .send()
+        .await
+        .expect("POST /v1/messages");
+    let st = r.status().as_u16();
+    (st, r.json().await.unwrap_or(Value::Null))
+}
+
+/// An id names one message: a retry with the same content is 2xx and stored once; the same id
+/// with another payload, subject or sender (another identity squatting it), or twice in one
+/// batch with other content, is 409 naming the id, and nothing of it is published or logged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_id_names_one_message() {
+    let s = support::stack();
+    let nats = async_nats::connect(&s.nats).await.expect("nats");
+    let js = async_nats::jetstream::new(nats.clone());
+    let serve = serve_ready(&s, &[]).await;
+    let url = serve.url.clone();
+    let r = reqwest::Client::new()
+        .put(format!("{url}/v1/config/global"))
+        .bearer_auth(ADMIN)
+        .json(&json!({"identities": [
+            {"name": "alice", "token": "alice-token-0123456789", "publish": ["agent.>"]},
+            {"name": "bob", "token": "bob-token-0123456789ab", "publish": ["agent.>"]},
+        ]}))
+        .send()
+        .await
+        .expect("PUT global");
+    assert!(r.status().is_success());
+    support::config_applied(&url, &["global v1"]).await;
+    let (alice, bob) = ("alice-token-0123456789", "bob-token-0123456789ab");
+    let mut seen = nats.subscribe("agent.events.>").await.expect("subscribe");
+    nats.flush().await.expect("flush");
+
+    let first = json!({"id": "order-1", "subject": "agent.events.o", "payload": {"n": 1}});
+    let (st, v) = post_as(&url, alice, &first).await;
+    assert_eq!(st, 202, "{v}");
+    // A retry: the same content.
+    let (st, v) = post_as(&url, alice, &first).await;
+    assert_eq!(st, 202, "{v}");
+    for (who, body) in [
+        (
+            alice,
+            json!({"id": "order-1", "subject": "agent.events.o", "payload": {"n": 2}}),
+        ),
+        (
+            alice,
+            json!({"id": "order-1", "subject": "agent.events.other", "payload": {"n": 1}}),
+        ),
+        (
+            alice,
+            json!({"id": "order-1", "subject": "agent.events.o", "payload": {"n": 1},
+                   "headers": {"x-note": "changed"}}),
+        ),
+        (bob, first.clone()),
+    ] {
+        let (st, v) = post_as(&url, who, &body).await;
+        assert_eq!(
+            (st, v["reason"].as_str(), v["id"].as_str()),
+            (409, Some("id_conflict"), Some("order-1")),
+            "{body}: {v}"
+        );
+    }
+    // One id twice in a batch with other content: the second is named, nothing goes out.
+    let (st, v) = post_as(
+        &url,
+        alice,
+        &json!([
+            {"id": "order-2", "subject": "agent.events.o", "payload": 1},
+            {"id": "order-3", "subject": "agent.events.o", "payload": 1},
+            {"id": "order-2", "subject": "agent.events.o", "payload": 2},
+        ]),
+    )
+    .await;
+    assert_eq!(
+        (st, &v["index"], &v["id"]),
+        (409, &json!(2), &json!("order-2")),
+        "{v}"
+    );
+    // The same id twice with the same content is one message.
+    let (st, v) = post_as(
+        &url,
+        alice,
+        &json!([
+            {"id": "order-4", "subject": "agent.events.o", "payload": 4},
+            {"id": "order-4", "subject": "agent.events.o", "payload": 4},
+        ]),
+    )
+    .await;
+    assert_eq!(st, 202, "{v}");
+
+    eventually("order-4 logged", Duration::from_secs(60), || async {
+        logged(&s.db).await.contains(&"order-4".to_owned())
+    })
+    .await;
+    assert_eq!(logged(&s.db).await, ["order-1", "order-4"]);
+    let logged_payload: String = pg(&s.db)
+        .await
+        .query_one(
+            "SELECT payload::text FROM arc_messages WHERE id = 'order-1'",
+            &[],
+        )
+        .await
+        .expect("order-1")
+        .get(0);
+    assert_eq!(logged_payload, r#"{"n":1}"#);
+    // In the stream once each; core subscribers saw the retries (NATS has no memory) and
+    // nothing refused.
+    let mut stream = js.get_stream("AGENT_EVENTS").await.expect("AGENT_EVENTS");
+    assert_eq!(stream.info().await.expect("info").state.messages, 2);
+    let mut ids = Vec::new();
+    while let Ok(Some(m)) = tokio::time::timeout(Duration::from_secs(2), seen.next()).await {
+        ids.push(
+            m.headers
+                .as_ref()
+                .and_then(|h| h.get(async_nats::header::NATS_MESSAGE_ID))
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+        );
+    }
+    assert_eq!(ids, ["order-1", "order-1", "order-4", "order-4"]);
+}

@@ -52,6 +52,11 @@ pub(crate) struct ServeArgs {
     /// was down does not count.
     #[arg(long, env = "ARC_HOLD_LIMIT", default_value = "2m", value_parser = crate::spec::duration::parse, value_name = "DURATION")]
     pub hold_limit: std::time::Duration,
+    /// How long a producer's `id` stays bound to what it names (sender, subject, headers,
+    /// payload) after its last use: within it, the same id with other content is refused (409)
+    /// and a retry with the same content is stored once. About 150 bytes of Redis per id.
+    #[arg(long, env = "ARC_ID_MEMORY", default_value = "2m", value_parser = crate::spec::duration::parse, value_name = "DURATION")]
+    pub id_memory: std::time::Duration,
     /// Flash's URL (default: the project's `messaging` service).
     #[arg(long, env = "ARC_NATS_URL", value_name = "URL")]
     pub nats_url: Option<String>,

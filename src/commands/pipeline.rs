@@ -60,6 +60,7 @@ pub(super) async fn serve(
         feed_buffer: args.feed_buffer as usize,
         ack_deadline: args.ack_deadline,
         hold_limit: args.hold_limit,
+        id_memory: args.id_memory,
     };
     // A panic inside a request (the CEL parser has been seen to panic on malformed input; arc
     // catches it) belongs in the server's log as one line, not as a raw backtrace notice.

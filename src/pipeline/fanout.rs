@@ -17,6 +17,7 @@ use subtle::ConstantTimeEq;
 use super::barrier::Barrier;
 use super::config::{CompiledTopic, Snapshot};
 use super::envelope::{self, Envelope, Incoming, Malformed, Source};
+use super::ids::{IdRegistry, Named};
 use super::metrics::Metrics;
 use super::policy::{self, Verdict};
 use super::queue::{LogQueue, QueueError, RateLimiter, Take};
@@ -42,6 +43,7 @@ pub(crate) struct Pipeline {
     pool: tokio::sync::Mutex<HashMap<String, async_nats::Client>>,
     queue: LogQueue,
     limiter: RateLimiter,
+    ids: IdRegistry,
     policy_slots: Arc<tokio::sync::Semaphore>,
     barrier: Barrier,
     /// (the connection's `connects` count, its server's `max_payload`)
@@ -61,6 +63,7 @@ impl Pipeline {
         nats_url: String,
         queue: LogQueue,
         limiter: RateLimiter,
+        ids: IdRegistry,
         ack_deadline: Duration,
     ) -> Self {
         let jetstream = async_nats::jetstream::new(nats.clone());
@@ -73,6 +76,7 @@ impl Pipeline {
             pool: tokio::sync::Mutex::default(),
             queue,
             limiter,
+            ids,
             policy_slots: Arc::new(tokio::sync::Semaphore::new(POLICY_SLOTS)),
             barrier,
             max_payload: std::sync::Mutex::new((0, 0)),
@@ -254,6 +258,7 @@ impl Pipeline {
             checked = self.apply_policies(checked).await?;
         }
         self.take_rate(&checked).await?;
+        self.claim_ids(&checked).await?;
         let ids: Vec<String> = checked.iter().map(|c| c.envelope.id.clone()).collect();
         self.deliver(&snap, checked)
             .await
@@ -272,6 +277,7 @@ impl Pipeline {
         max_payload: usize,
     ) -> Result<Checked, Rejection> {
         let bad = |m: Malformed| Rejection::malformed(index, m);
+        let given_id = m.id.is_some();
         let id = match m.id {
             Some(id) => {
                 envelope::check_id(&id).map_err(bad)?;
@@ -348,6 +354,7 @@ impl Pipeline {
             topic,
             index,
             header_len,
+            given_id,
         })
     }
 
@@ -385,6 +392,15 @@ impl Pipeline {
                 });
             }
             let size = c.bytes.len() + c.header_len;
+            if c.header_len > JETSTREAM_MAX_HEADERS {
+                return Err(Rejection::TooLarge {
+                    index: c.index,
+                    size,
+                    headers: c.header_len,
+                    limit: JETSTREAM_MAX_HEADERS,
+                    by: LimitBy::StreamHeaders(capture.stream),
+                });
+            }
             if let Some(max) = capture.max_msg_size.filter(|max| size > *max) {
                 return Err(Rejection::TooLarge {
                     index: c.index,
@@ -484,6 +500,38 @@ impl Pipeline {
                 ),
                 kind: "policy_error",
             }),
+        }
+    }
+
+    /// Binds the producers' ids of a request to what they name, or refuses it (409) when one
+    /// names other content already: before anything is published (see [`IdRegistry`]).
+    async fn claim_ids(&self, checked: &[Checked]) -> Result<(), Rejection> {
+        let given: Vec<&Checked> = checked.iter().filter(|c| c.given_id).collect();
+        let named: Vec<Named<'_>> = given
+            .iter()
+            .map(|c| Named {
+                id: &c.envelope.id,
+                sender: &c.envelope.sender,
+                subject: &c.envelope.subject,
+                headers: &c.envelope.headers,
+                payload: &c.bytes,
+            })
+            .collect();
+        match self.ids.claim(&named).await {
+            Ok(None) => Ok(()),
+            Ok(Some(i)) => {
+                let c = given[i];
+                Err(Rejection::Conflict {
+                    index: c.index,
+                    id: c.envelope.id.clone(),
+                    reason: format!(
+                        "id `{}` already names another message (another sender, subject, headers or payload) within the last {}: an id names one message; a retry must repeat it exactly, and a new message needs a new id",
+                        c.envelope.id,
+                        crate::format::duration(self.ids.memory())
+                    ),
+                })
+            }
+            Err(e) => Err(Rejection::unavailable(e.to_string())),
         }
     }
 
@@ -990,7 +1038,13 @@ struct Checked {
     index: Option<usize>,
     /// The size of its NATS header block.
     header_len: usize,
+    /// The producer gave the id (else the pipeline made it).
+    given_id: bool,
 }
+
+/// The largest header block JetStream stores (nats-server refuses more with error 10097, "header
+/// size exceeds maximum allowed of 64k", whatever the stream's configuration).
+const JETSTREAM_MAX_HEADERS: usize = u16::MAX as usize;
 
 /// How long one ask waits for its acknowledgement before the message is asked for again.
 const ACK_ATTEMPT: Duration = Duration::from_secs(1);

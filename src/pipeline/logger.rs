@@ -396,9 +396,11 @@ impl Writer<'_> {
             }
             match self.log.write(rows, r.clone()).await {
                 Ok(Inserted::All) => new_rows[r].fill(true),
-                Ok(Inserted::Some(ids)) => {
+                Ok(Inserted::Some(mut ids)) => {
+                    // One row per inserted id: a batch holding an id twice inserted it once (the
+                    // first; the second met the conflict), and the feed announces that one.
                     for i in r {
-                        new_rows[i] = ids.contains(entries[i].id.as_ref());
+                        new_rows[i] = ids.remove(entries[i].id.as_ref());
                     }
                 }
                 Err(WriteFail::Data(reason)) if r.len() == 1 => refused.push((r.start, reason)),

@@ -7,12 +7,13 @@ use std::time::Duration;
 use super::envelope::Source;
 
 /// Why a message was refused (the `reason` label).
-pub(crate) const REASONS: [&str; 13] = [
+pub(crate) const REASONS: [&str; 14] = [
     "malformed",
     "unauthenticated",
     "forbidden",
     "subject_denied",
     "reply_denied",
+    "id_conflict",
     "policy_denied",
     "policy_error",
     "too_large",

@@ -12,6 +12,7 @@ pub(crate) mod config;
 pub(crate) mod dead;
 pub(crate) mod envelope;
 pub(crate) mod fanout;
+pub(crate) mod ids;
 pub(crate) mod ingest;
 pub(crate) mod lease;
 pub(crate) mod logger;
@@ -129,6 +130,8 @@ pub(crate) struct ServeOptions {
     pub ack_deadline: std::time::Duration,
     /// How long a Redis ingress entry may be held by transient failures before it is set aside.
     pub hold_limit: Duration,
+    /// How long a producer's id stays bound to its content after its last use.
+    pub id_memory: Duration,
 }
 
 /// Why `arc serve` could not start, or stopped: each variant that wraps a library error keeps it
@@ -219,6 +222,7 @@ pub(crate) async fn serve(
         o.nats_url.clone(),
         log_queue,
         limiter,
+        ids::IdRegistry::new(redis.clone(), o.id_memory),
         o.ack_deadline,
     ));
     let store = Arc::new(Store::new(o.database_url.clone()));

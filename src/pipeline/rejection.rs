@@ -14,6 +14,8 @@ pub enum LimitBy {
     Topic(String),
     /// The `max_msg_size` of the stream that captures the subject.
     Stream(String),
+    /// JetStream's own limit on a stored message's header block (any stream).
+    StreamHeaders(String),
 }
 
 /// Why a request was refused; each maps to one HTTP status.
@@ -32,6 +34,12 @@ pub enum Rejection {
         index: Option<usize>,
         reason: String,
         kind: &'static str,
+    },
+    /// 409: the producer's id already names another message.
+    Conflict {
+        index: Option<usize>,
+        id: String,
+        reason: String,
     },
     /// 413
     TooLarge {
@@ -74,6 +82,7 @@ impl Rejection {
             Rejection::Malformed { .. } => 400,
             Rejection::Unauthenticated(_) => 401,
             Rejection::Forbidden { .. } => 403,
+            Rejection::Conflict { .. } => 409,
             Rejection::TooLarge { .. } => 413,
             Rejection::Refused { .. } => 422,
             Rejection::RateLimited { .. } => 429,
@@ -88,6 +97,7 @@ impl Rejection {
             Rejection::Malformed { .. } => "malformed",
             Rejection::Unauthenticated(_) => "unauthenticated",
             Rejection::Forbidden { kind, .. } | Rejection::Unavailable { kind, .. } => kind,
+            Rejection::Conflict { .. } => "id_conflict",
             Rejection::TooLarge { .. } => "too_large",
             Rejection::Refused { .. } => "backbone_refused",
             Rejection::RateLimited { .. } => "rate_limited",
@@ -129,6 +139,9 @@ impl Rejection {
                     LimitBy::Stream(s) => format!(
                         "stream `{s}`, which captures the subject, stores at most {limit} (its `max_msg_size`)"
                     ),
+                    LimitBy::StreamHeaders(s) => format!(
+                        "stream `{s}`, which captures the subject, stores at most {limit} bytes of headers (JetStream's limit on every stream)"
+                    ),
                 };
                 format!(
                     "{}the message is {size} bytes as sent (payload {}, headers {headers}); {by}",
@@ -136,6 +149,7 @@ impl Rejection {
                     size - headers
                 )
             }
+            Rejection::Conflict { index, reason, .. } => format!("{}{reason}", at(index)),
             Rejection::Refused { index, reason, .. } => {
                 format!("{}{reason}; asking again cannot help", at(index))
             }
@@ -168,9 +182,15 @@ impl Rejection {
                     v["index"] = (*i).into();
                 }
                 v["limit"] = (*limit).into();
-                if let LimitBy::Stream(s) = by {
+                if let LimitBy::Stream(s) | LimitBy::StreamHeaders(s) = by {
                     v["stream"] = s.clone().into();
                 }
+            }
+            Rejection::Conflict { index, id, .. } => {
+                if let Some(i) = index {
+                    v["index"] = (*i).into();
+                }
+                v["id"] = id.clone().into();
             }
             Rejection::Refused { index, code, .. } => {
                 if let Some(i) = index {
