@@ -20,6 +20,7 @@ use super::envelope::{self, Envelope, Incoming, Malformed, Source};
 use super::metrics::Metrics;
 use super::policy::{self, Verdict};
 use super::queue::{LogQueue, QueueError, RateLimiter, Take};
+use super::slots::{self, PolicySlots};
 use crate::bus::nats::redact;
 use crate::bus::subject;
 
@@ -41,7 +42,7 @@ pub(crate) struct Pipeline {
     pool: tokio::sync::Mutex<HashMap<String, async_nats::Client>>,
     queue: LogQueue,
     limiter: RateLimiter,
-    policy_slots: Arc<tokio::sync::Semaphore>,
+    policy_slots: Arc<PolicySlots>,
     barrier: Barrier,
     /// (the connection's `connects` count, its server's `max_payload`)
     max_payload: std::sync::Mutex<(u64, usize)>,
@@ -72,13 +73,18 @@ impl Pipeline {
             pool: tokio::sync::Mutex::default(),
             queue,
             limiter,
-            policy_slots: Arc::new(tokio::sync::Semaphore::new(POLICY_SLOTS)),
+            policy_slots: PolicySlots::new(slots::SLOTS, slots::PER_IDENTITY),
             barrier,
             max_payload: std::sync::Mutex::new((0, 0)),
             captured: RwLock::new(None),
             ack_deadline,
             metrics: Arc::new(Metrics::default()),
         }
+    }
+
+    /// The policy-evaluation slots (their state is in `/readyz` and `/metrics`).
+    pub(crate) fn policy_slots(&self) -> &PolicySlots {
+        &self.policy_slots
     }
 
     pub(crate) fn nats(&self) -> &async_nats::Client {
@@ -232,7 +238,7 @@ impl Pipeline {
             return Ok(Vec::new());
         }
         if checked.iter().any(|c| !c.topic.policies.is_empty()) {
-            checked = self.apply_policies(checked).await?;
+            checked = self.apply_policies(&who.name, checked).await?;
         }
         self.take_rate(&checked).await?;
         let ids: Vec<String> = checked.iter().map(|c| c.envelope.id.clone()).collect();
@@ -270,6 +276,7 @@ impl Pipeline {
         }
         envelope::check_headers(&headers).map_err(bad)?;
         let bytes = envelope::payload_bytes(&m.payload, &headers).map_err(bad)?;
+        envelope::check_depth(&m.payload).map_err(bad)?;
         let forbidden = |reason: String, kind: &'static str| Rejection::Forbidden {
             index,
             reason,
@@ -331,93 +338,96 @@ impl Pipeline {
         })
     }
 
-    /// Runs the topics' policies over the batch on the blocking pool, within the budget: a
-    /// policy that errs, panics or overruns refuses its message; the async workers never wait on
-    /// CEL. At most [`POLICY_SLOTS`] evaluations run at once, so even runaway expressions (which
-    /// cannot be stopped mid-way) hold only that many threads.
-    async fn apply_policies(&self, checked: Vec<Checked>) -> Result<Vec<Checked>, Rejection> {
-        let with_policies = checked
-            .iter()
-            .filter(|c| !c.topic.policies.is_empty())
-            .count();
-        let deadline = policy::BUDGET * u32::try_from(with_policies).unwrap_or(u32::MAX)
-            + Duration::from_millis(100);
-        let busy = || {
-            Rejection::unavailable(format!(
-                "policy evaluation is saturated ({POLICY_SLOTS} evaluations running past their budget); retry later"
-            ))
-        };
-        let permit = tokio::time::timeout(deadline, self.policy_slots.clone().acquire_owned())
+    /// Runs the topics' policies over the batch on the blocking pool, one message at a time: a
+    /// policy that errs, panics, overruns or would run past its budget on the message refuses it;
+    /// the async workers never wait on CEL. Each message takes a slot (see `slots`: at most
+    /// [`slots::SLOTS`] at once, [`slots::PER_IDENTITY`] of them for one identity) and gives it
+    /// back once decided, so a batch cannot keep a slot for the time of all its messages. A
+    /// message's cost is estimated before it runs (`policy::decide`), so a slot is held about
+    /// [`policy::BUDGET`] at most; an evaluation that still overruns (it cannot be stopped
+    /// mid-way) keeps its slot until it ends, and the message is refused.
+    async fn apply_policies(
+        &self,
+        who: &str,
+        checked: Vec<Checked>,
+    ) -> Result<Vec<Checked>, Rejection> {
+        let mut out = Vec::with_capacity(checked.len());
+        for c in checked {
+            if c.topic.policies.is_empty() {
+                out.push(c);
+            } else {
+                out.push(self.apply_policies_to(who, c).await?);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn apply_policies_to(&self, who: &str, c: Checked) -> Result<Checked, Rejection> {
+        let permit = self
+            .policy_slots
+            .acquire(who, slots::WAIT)
             .await
-            .map_err(|_| busy())?
-            .map_err(|_| busy())?;
-        let first_topic = checked
-            .iter()
-            .find(|c| !c.topic.policies.is_empty())
-            .map(|c| c.topic.name.clone())
-            .unwrap_or_default();
-        let index_of_first = checked
-            .iter()
-            .find(|c| !c.topic.policies.is_empty())
-            .and_then(|c| c.index);
+            .map_err(Rejection::unavailable)?;
+        let index = c.index;
+        let topic = c.topic.name.clone();
+        let forbidden = move |reason: String, kind: &'static str| Rejection::Forbidden {
+            index,
+            reason,
+            kind,
+        };
+        let deadline = policy::BUDGET + Duration::from_millis(100);
         let work = tokio::task::spawn_blocking(move || {
             let _permit = permit;
-            let mut out = Vec::with_capacity(checked.len());
-            for mut c in checked {
-                if c.topic.policies.is_empty() {
-                    out.push(c);
-                    continue;
-                }
-                let forbidden = |reason: String, kind: &'static str| Rejection::Forbidden {
-                    index: c.index,
-                    reason,
-                    kind,
-                };
-                match policy::decide(&c.topic.policies, &c.envelope, c.bytes.len()) {
-                    Verdict::Accept => {}
-                    Verdict::Deny { reason, .. } => return Err(forbidden(reason, "policy_denied")),
-                    Verdict::Error { reason, .. } => return Err(forbidden(reason, "policy_error")),
-                    Verdict::Route { policy, subject } => {
-                        // Checked when written; checked again, a route must never loop.
-                        if let Err(m) = envelope::check_subject(&subject) {
-                            return Err(forbidden(
-                                format!(
-                                    "policy `{policy}` routes to an invalid subject: {}",
-                                    m.reason
-                                ),
-                                "policy_error",
-                            ));
-                        }
-                        if let Some(r) = envelope::reserved(&subject) {
-                            return Err(forbidden(
-                                format!("policy `{policy}` routes to `{subject}`, which is reserved (`{r}`)"),
-                                "policy_error",
-                            ));
-                        }
-                        c.envelope.subject = subject;
-                    }
-                }
-                out.push(c);
-            }
-            Ok(out)
+            let verdict = policy::decide(&c.topic.policies, &c.envelope, c.bytes.len());
+            (c, verdict)
         });
-        match tokio::time::timeout(deadline, work).await {
-            Ok(Ok(result)) => result,
-            Ok(Err(e)) => Err(Rejection::Forbidden {
-                index: index_of_first,
-                reason: format!("the policies of topic `{first_topic}` failed: {e}"),
-                kind: "policy_error",
-            }),
-            Err(_) => Err(Rejection::Forbidden {
-                index: index_of_first,
-                reason: format!(
-                    "the policies of topic `{first_topic}` did not finish within {} ms; the budget is {} ms a message",
-                    deadline.as_millis(),
-                    policy::BUDGET.as_millis()
-                ),
-                kind: "policy_error",
-            }),
+        let (mut c, verdict) = match tokio::time::timeout(deadline, work).await {
+            Ok(Ok(done)) => done,
+            Ok(Err(e)) => {
+                return Err(forbidden(
+                    format!("the policies of topic `{topic}` failed: {e}"),
+                    "policy_error",
+                ))
+            }
+            Err(_) => {
+                return Err(forbidden(
+                    format!(
+                        "the policies of topic `{topic}` did not finish within {} ms; the budget is {} ms a message",
+                        deadline.as_millis(),
+                        policy::BUDGET.as_millis()
+                    ),
+                    "policy_error",
+                ))
+            }
+        };
+        match verdict {
+            Verdict::Accept => {}
+            Verdict::Deny { reason, .. } => return Err(forbidden(reason, "policy_denied")),
+            Verdict::Error { reason, .. } => return Err(forbidden(reason, "policy_error")),
+            Verdict::OverBudget { reason, .. } => return Err(forbidden(reason, "policy_budget")),
+            Verdict::Route { policy, subject } => {
+                // Checked when written; checked again, a route must never loop.
+                if let Err(m) = envelope::check_subject(&subject) {
+                    return Err(forbidden(
+                        format!(
+                            "policy `{policy}` routes to an invalid subject: {}",
+                            m.reason
+                        ),
+                        "policy_error",
+                    ));
+                }
+                if let Some(r) = envelope::reserved(&subject) {
+                    return Err(forbidden(
+                        format!(
+                            "policy `{policy}` routes to `{subject}`, which is reserved (`{r}`)"
+                        ),
+                        "policy_error",
+                    ));
+                }
+                c.envelope.subject = subject;
+            }
         }
+        Ok(c)
     }
 
     async fn take_rate(&self, checked: &[Checked]) -> Result<(), Rejection> {
@@ -879,6 +889,3 @@ struct Checked {
 
 /// How long one ask waits for its acknowledgement before the message is asked for again.
 const ACK_ATTEMPT: Duration = Duration::from_secs(1);
-
-/// How many policy evaluations may run at once (each holds a blocking-pool thread).
-const POLICY_SLOTS: usize = 4;

@@ -7,13 +7,14 @@ use std::time::Duration;
 use super::envelope::Source;
 
 /// Why a message was refused (the `reason` label).
-pub(crate) const REASONS: [&str; 10] = [
+pub(crate) const REASONS: [&str; 11] = [
     "malformed",
     "unauthenticated",
     "forbidden",
     "subject_denied",
     "policy_denied",
     "policy_error",
+    "policy_budget",
     "too_large",
     "rate_limited",
     "unavailable",
