@@ -238,7 +238,9 @@ impl Pipeline {
             return Ok(Vec::new());
         }
         if checked.iter().any(|c| !c.topic.policies.is_empty()) {
-            checked = self.apply_policies(&who.name, checked).await?;
+            // Without identities everyone is `anonymous`: no producer can be told from another.
+            let share = (!snap.identities.is_empty()).then_some(who.name.as_str());
+            checked = self.apply_policies(share, checked).await?;
         }
         self.take_rate(&checked).await?;
         let ids: Vec<String> = checked.iter().map(|c| c.envelope.id.clone()).collect();
@@ -341,14 +343,15 @@ impl Pipeline {
     /// Runs the topics' policies over the batch on the blocking pool, one message at a time: a
     /// policy that errs, panics, overruns or would run past its budget on the message refuses it;
     /// the async workers never wait on CEL. Each message takes a slot (see `slots`: at most
-    /// [`slots::SLOTS`] at once, [`slots::PER_IDENTITY`] of them for one identity) and gives it
+    /// [`slots::SLOTS`] at once, [`slots::PER_IDENTITY`] of them for one identity `who`, when
+    /// identities are configured) and gives it
     /// back once decided, so a batch cannot keep a slot for the time of all its messages. A
     /// message's cost is estimated before it runs (`policy::decide`), so a slot is held about
     /// [`policy::BUDGET`] at most; an evaluation that still overruns (it cannot be stopped
     /// mid-way) keeps its slot until it ends, and the message is refused.
     async fn apply_policies(
         &self,
-        who: &str,
+        who: Option<&str>,
         checked: Vec<Checked>,
     ) -> Result<Vec<Checked>, Rejection> {
         let mut out = Vec::with_capacity(checked.len());
@@ -362,7 +365,7 @@ impl Pipeline {
         Ok(out)
     }
 
-    async fn apply_policies_to(&self, who: &str, c: Checked) -> Result<Checked, Rejection> {
+    async fn apply_policies_to(&self, who: Option<&str>, c: Checked) -> Result<Checked, Rejection> {
         let permit = self
             .policy_slots
             .acquire(who, slots::WAIT)

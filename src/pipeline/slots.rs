@@ -42,7 +42,7 @@ pub(crate) struct PolicySlots {
 
 /// A slot held: given back when dropped.
 pub(crate) struct SlotPermit {
-    _identity: OwnedSemaphorePermit,
+    _identity: Option<OwnedSemaphorePermit>,
     _all: OwnedSemaphorePermit,
     slots: Arc<PolicySlots>,
 }
@@ -95,28 +95,38 @@ impl PolicySlots {
         s
     }
 
-    /// A slot for one evaluation on behalf of `who`, waiting at most `wait`; the error says why
-    /// none was had (for a 503).
+    /// A slot for one evaluation on behalf of identity `who`, waiting at most `wait`; the error
+    /// says why none was had (for a 503). `None`: producers cannot be told apart (no identities
+    /// are configured, everyone is `anonymous`), so no share applies.
     pub(crate) async fn acquire(
         self: &Arc<Self>,
-        who: &str,
+        who: Option<&str>,
         wait: Duration,
     ) -> Result<SlotPermit, String> {
         let deadline = tokio::time::Instant::now() + wait;
-        let mine = self.identity(who);
-        if mine.available_permits() == 0 || self.all.available_permits() == 0 {
+        let mine = who.map(|w| self.identity(w));
+        if mine.as_ref().is_some_and(|m| m.available_permits() == 0)
+            || self.all.available_permits() == 0
+        {
             self.waits.fetch_add(1, Ordering::Relaxed);
         }
         self.waiting.fetch_add(1, Ordering::Relaxed);
         let _waiting = Waiting(&self.waiting);
-        let Ok(Ok(identity)) = tokio::time::timeout_at(deadline, mine.acquire_owned()).await else {
-            self.refused_share.fetch_add(1, Ordering::Relaxed);
-            return Err(format!(
-                "`{who}` already has {} policy evaluations running (one identity's share of the {} slots) and none ended within {} ms; retry later",
-                self.per_identity,
-                self.slots,
-                wait.as_millis()
-            ));
+        let identity = match (mine, who) {
+            (Some(mine), Some(who)) => {
+                let Ok(Ok(permit)) = tokio::time::timeout_at(deadline, mine.acquire_owned()).await
+                else {
+                    self.refused_share.fetch_add(1, Ordering::Relaxed);
+                    return Err(format!(
+                        "`{who}` already has {} policy evaluations running (one identity's share of the {} slots) and none ended within {} ms; retry later",
+                        self.per_identity,
+                        self.slots,
+                        wait.as_millis()
+                    ));
+                };
+                Some(permit)
+            }
+            _ => None,
         };
         let Ok(Ok(all)) = tokio::time::timeout_at(deadline, self.all.clone().acquire_owned()).await
         else {
@@ -221,10 +231,10 @@ mod tests {
     #[tokio::test]
     async fn one_identity_holds_its_share_and_no_more() {
         let slots = PolicySlots::new(4, 2);
-        let a1 = slots.acquire("mallory", WAIT).await.unwrap();
-        let a2 = slots.acquire("mallory", WAIT).await.unwrap();
+        let a1 = slots.acquire(Some("mallory"), WAIT).await.unwrap();
+        let a2 = slots.acquire(Some("mallory"), WAIT).await.unwrap();
         let e = slots
-            .acquire("mallory", Duration::from_millis(10))
+            .acquire(Some("mallory"), Duration::from_millis(10))
             .await
             .err()
             .unwrap();
@@ -234,11 +244,11 @@ mod tests {
             "a share in use is not saturation"
         );
         // Others still get the rest.
-        let b1 = slots.acquire("alice", WAIT).await.unwrap();
-        let c1 = slots.acquire("bob", WAIT).await.unwrap();
+        let b1 = slots.acquire(Some("alice"), WAIT).await.unwrap();
+        let c1 = slots.acquire(Some("bob"), WAIT).await.unwrap();
         assert!(slots.render().contains("arc_policy_slots_busy 4\n"));
         let e = slots
-            .acquire("carol", Duration::from_millis(10))
+            .acquire(Some("carol"), Duration::from_millis(10))
             .await
             .err()
             .unwrap();
@@ -260,16 +270,34 @@ mod tests {
         );
         assert!(text.contains("arc_policy_slot_waits_total 2\n"), "{text}");
         drop((a1, b1, c1));
-        let a3 = slots.acquire("mallory", WAIT).await.unwrap();
+        let a3 = slots.acquire(Some("mallory"), WAIT).await.unwrap();
         // A slot given back is taken by whoever waits.
         let waiter = {
             let slots = slots.clone();
-            tokio::spawn(async move { slots.acquire("mallory", WAIT * 20).await.is_ok() })
+            tokio::spawn(async move { slots.acquire(Some("mallory"), WAIT * 20).await.is_ok() })
         };
         drop(a2);
         assert!(waiter.await.unwrap());
         drop(a3);
         assert_eq!(slots.report()["busy"], 0);
         assert_eq!(slots.report()["waiting"], 0);
+    }
+
+    /// Without identities everyone is `anonymous`: a share would only halve the slots.
+    #[tokio::test]
+    async fn without_identities_every_slot_is_open_to_anyone() {
+        let slots = PolicySlots::new(4, 2);
+        let mut held = Vec::new();
+        for _ in 0..4 {
+            held.push(slots.acquire(None, WAIT).await.unwrap());
+        }
+        let e = slots
+            .acquire(None, Duration::from_millis(10))
+            .await
+            .err()
+            .unwrap();
+        assert!(e.contains("saturated"), "{e}");
+        drop(held);
+        assert_eq!(slots.report()["busy"], 0);
     }
 }
