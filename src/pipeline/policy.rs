@@ -280,7 +280,9 @@ const ACCUMULATOR: &str = "@result";
 pub(crate) struct Prepared<'a> {
     envelope: &'a Envelope,
     json: serde_json::Value,
-    payload: Value,
+    /// The payload as CEL values, made when a policy first runs (not for a message refused on
+    /// its estimate).
+    payload: std::cell::OnceCell<Value>,
     /// The most elements of any list or map in the message (the payload at any depth, or the
     /// headers).
     largest: u64,
@@ -288,7 +290,7 @@ pub(crate) struct Prepared<'a> {
 }
 
 impl<'a> Prepared<'a> {
-    /// Converts the payload (whole, or an error naming why not) and measures it.
+    /// Reads the payload (whole, or an error naming why not) and measures it.
     pub(crate) fn new(envelope: &'a Envelope, payload_size: usize) -> Result<Self, String> {
         let json = envelope.payload.to_value().map_err(|e| {
             format!("the payload cannot be given to CEL ({e}); policies see the whole payload or refuse it")
@@ -297,7 +299,7 @@ impl<'a> Prepared<'a> {
         measure(&json, &mut largest);
         Ok(Prepared {
             envelope,
-            payload: cel_value(&json),
+            payload: std::cell::OnceCell::new(),
             json,
             largest,
             payload_size,
@@ -666,7 +668,10 @@ fn run(program: &Program, m: &Prepared<'_>) -> Result<Value, ExecutionError> {
         );
         ctx.add_variable("headers", &e.headers)
             .map_err(|err| ExecutionError::function_error("headers", err.to_string()))?;
-        ctx.add_variable_from_value("payload", m.payload.clone());
+        ctx.add_variable_from_value(
+            "payload",
+            m.payload.get_or_init(|| cel_value(&m.json)).clone(),
+        );
         program.execute(&ctx)
     })
 }
