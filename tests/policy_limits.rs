@@ -1,6 +1,6 @@
 //! Issue 21, part 5: policies see the whole message or refuse it. Against a real `arc serve`
 //! (every component) with real NATS, Redis and PostgreSQL: a payload nested past the depth limit
-//! is refused with 400 on HTTP, the Redis list and NATS ingress (it used to reach a deny policy as
+//! is refused with 400 on HTTP, WebSocket, the Redis list and NATS ingress (it used to reach a deny policy as
 //! `null`, or be accepted and then refused by the log store); one just under the limit is
 //! accepted and logged byte for byte; a message that would make a policy run n² over a big list
 //! is refused before it runs, naming the policy and the budget, while another producer's
@@ -12,9 +12,11 @@ mod support;
 
 use std::time::Duration;
 
+use futures::{SinkExt as _, StreamExt as _};
 use redis::AsyncCommands as _;
 use serde_json::{json, Value};
 use support::{config_applied, eventually, pg, readyz, redis_conn, stack, Serve, Stack, ADMIN};
+use tokio_tungstenite::tungstenite::Message;
 
 /// The depth limit the README and `envelope::MAX_DEPTH` state.
 const MAX_DEPTH: usize = 64;
@@ -149,6 +151,34 @@ async fn payloads_past_the_depth_limit_are_refused_on_every_path() {
     let good_entry =
         format!(r#"{{"id": "redis-at-limit", "subject": "deep.b", "payload": {at_limit}}}"#);
     let _: () = r.lpush("arc:ingest", good_entry).await.unwrap();
+
+    // WebSocket: the acknowledgement frame carries the 400 and the limit; the connection stays.
+    let (mut ws, _) =
+        tokio_tungstenite::connect_async(format!("{}/v1/ws", url.replace("http://", "ws://")))
+            .await
+            .expect("ws");
+    for (payload, accepted) in [
+        (nested("drop", MAX_DEPTH + 1), false),
+        (at_limit.clone(), true),
+    ] {
+        let frame = format!(r#"{{"subject": "deep.w", "payload": {payload}}}"#);
+        ws.send(Message::Text(frame.into())).await.expect("ws send");
+        let ack = loop {
+            if let Message::Text(t) = ws.next().await.expect("ws open").expect("ws frame") {
+                break serde_json::from_str::<Value>(&t).unwrap();
+            }
+        };
+        if accepted {
+            assert_eq!(ack["status"], "accepted", "{ack}");
+        } else {
+            assert_eq!(ack["code"], 400, "{ack}");
+            assert!(
+                ack.to_string()
+                    .contains(&format!("at most {MAX_DEPTH} levels")),
+                "{ack}"
+            );
+        }
+    }
 
     // NATS ingress: the raw body is the payload.
     let nats = async_nats::connect(s.nats.as_str()).await.unwrap();
