@@ -455,6 +455,22 @@ impl Estimate<'_> {
         }
     }
 
+    /// The number of elements of `e` where it is a list or map of the message or a literal one;
+    /// `None` for anything else (a scalar compares in one step).
+    fn known_size(&self, e: &IdedExpr, bound: &[String]) -> Option<u64> {
+        match self.find(e, bound) {
+            Some(Found::Json(serde_json::Value::Array(a))) => Some(a.len() as u64),
+            Some(Found::Json(serde_json::Value::Object(o))) => Some(o.len() as u64),
+            Some(Found::Headers) => Some(self.message.envelope.headers.len() as u64),
+            Some(_) => None,
+            None => match &e.expr {
+                Expr::List(l) => Some(l.elements.len() as u64),
+                Expr::Map(m) => Some(m.entries.len() as u64),
+                _ => None,
+            },
+        }
+    }
+
     /// At most how many elements a comprehension over `e` runs through on this message.
     fn range(&self, e: &IdedExpr, bound: &[String]) -> u64 {
         if let Some(found) = self.find(e, bound) {
@@ -497,6 +513,18 @@ impl Estimate<'_> {
                     *cost =
                         cost.saturating_add(factor.saturating_mul(scanned / TEXT_PER_ITERATION));
                 }
+                // `x in list` looks through the list; `==` and `!=` compare lists and maps
+                // element by element.
+                let walked = match c.func_name.as_str() {
+                    operators::IN if c.args.len() == 2 => self.range(&c.args[1], bound),
+                    operators::EQUALS | operators::NOT_EQUALS => c
+                        .args
+                        .iter()
+                        .filter_map(|a| self.known_size(a, bound))
+                        .fold(0u64, u64::saturating_add),
+                    _ => 0,
+                };
+                *cost = cost.saturating_add(factor.saturating_mul(walked));
                 if let Some(t) = &c.target {
                     self.cost(t, bound, factor, cost);
                 }
@@ -696,7 +724,8 @@ impl Policy {
     /// `payload["a"][0]`) counts its actual size, one over a literal its length, one over
     /// anything else (an element of another list, a function's result) the largest list or map
     /// in the message or the expression, doubled for each `+` the expression has; nested ones
-    /// multiply; `map` and `filter` add the copies of the list they build (see `copies`), and
+    /// multiply; `map` and `filter` add the copies of the list they build (see `copies`), `in`
+    /// the list it looks through, `==` and `!=` the lists or maps they compare, and
     /// each `contains` or `matches` the length of the strings it searches (the string's own
     /// where the expression names one of the message, else the longest in the message, doubled
     /// for each `+`) over [`TEXT_PER_ITERATION`], times the iterations it runs in. An upper bound, so a policy's estimate over [`MAX_COST`] refuses the message
@@ -1067,6 +1096,17 @@ mod tests {
             2000 + 31_250
         );
         assert_eq!(cost_on("payload.a.exists(x, x > 0)", &[], &a), 2000);
+        // `in` looks through its list at every call, `==` compares lists element by element.
+        let ab = format!(r#"{{"a": [{}], "b": [{}]}}"#, list(100), list(300));
+        assert_eq!(
+            cost_on("payload.a.all(x, x in payload.b)", &[], &ab),
+            100 + 100 * 300
+        );
+        assert_eq!(
+            cost_on("payload.a.exists(x, payload.b == [x])", &[], &ab),
+            100 + 100 * 301
+        );
+        assert_eq!(cost_on("payload.a.all(x, x == 1)", &[], &ab), 100);
         // Searching a string costs its length: 256 bytes count as one iteration.
         let s = format!(r#"{{"a": [{}], "s": "{}"}}"#, list(10), "q".repeat(25_600));
         assert_eq!(cost_on(r#"payload.s.contains("abc")"#, &[], &s), 100);
