@@ -826,8 +826,8 @@ pub(crate) fn decide(policies: &[Policy], e: &Envelope, payload_size: usize) -> 
             return Verdict::OverBudget {
                 policy: p.name.clone(),
                 reason: format!(
-                    "policy `{}` would run about {cost} iterations on this message (its largest list or map has {} elements); the budget is {MAX_COST} a message: send smaller lists, or ask for the policy to be rewritten",
-                    p.name, m.largest
+                    "policy `{}` would run about {cost} iterations on this message (its largest list or map has {} elements, its longest string {} bytes); the budget is {MAX_COST} a message: send smaller lists or strings, or ask for the policy to be rewritten",
+                    p.name, m.largest, m.longest
                 ),
             };
         }
