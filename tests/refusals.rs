@@ -526,3 +526,59 @@ async fn an_id_names_one_message() {
     }
     assert_eq!(ids, ["order-1", "order-1", "order-4", "order-4"]);
 }
+
+/// A batch whose second message cannot be sent (its org's backbone is unreachable) after the
+/// first went out: the answer lists each message's fate, the accepted one is on NATS and in the
+/// log like any 2xx, the failed and unsent ones are nowhere, and a retry of the batch with the
+/// same ids stores each once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_delivered_in_part_says_which_messages_went_out() {
+    let s = support::stack();
+    let nats = async_nats::connect(&s.nats).await.expect("nats");
+    let js = async_nats::jetstream::new(nats.clone());
+    let serve = serve_ready(&s, &[]).await;
+    let url = serve.url.clone();
+    // Nothing listens there: the port is claimed for this test and never bound.
+    let ghost = format!("nats://127.0.0.1:{}", support::free_port());
+    let r = reqwest::Client::new()
+        .post(format!("{url}/v1/backbones"))
+        .bearer_auth(ADMIN)
+        .json(
+            &json!({"system_id": "ghost-1", "org_id": "ghost", "cluster_id": "c",
+                      "nats_url": ghost}),
+        )
+        .send()
+        .await
+        .expect("POST backbone");
+    assert!(r.status().is_success(), "{:?}", r.text().await);
+    support::config_applied(&url, &["route ghost"]).await;
+
+    let batch = json!([
+        {"id": "p-1", "subject": "agent.events.p", "payload": 1},
+        {"id": "p-2", "subject": "orders.p", "payload": 2, "headers": {"org": "ghost"}},
+        {"id": "p-3", "subject": "agent.events.p", "payload": 3},
+    ]);
+    let (st, v) = post(&url, &batch).await;
+    assert_eq!((st, v["reason"].as_str()), (503, Some("partial")), "{v}");
+    assert_eq!(v["accepted"], json!(["p-1"]), "{v}");
+    assert_eq!(v["failed"][0]["index"], 1, "{v}");
+    assert_eq!(v["failed"][0]["id"], "p-2", "{v}");
+    assert_eq!(v["failed"][0]["status"], 503, "{v}");
+    assert_eq!(v["not_sent"], json!(["p-3"]), "{v}");
+    eventually("p-1 logged", Duration::from_secs(60), || async {
+        logged(&s.db).await.contains(&"p-1".to_owned())
+    })
+    .await;
+    assert_eq!(logged(&s.db).await, ["p-1"]);
+
+    // The retry without the unreachable one: each stored once.
+    let (st, v) = post(&url, &json!([batch[0].clone(), batch[2].clone()])).await;
+    assert_eq!(st, 202, "{v}");
+    eventually("p-3 logged", Duration::from_secs(60), || async {
+        logged(&s.db).await.contains(&"p-3".to_owned())
+    })
+    .await;
+    assert_eq!(logged(&s.db).await, ["p-1", "p-3"]);
+    let mut stream = js.get_stream("AGENT_EVENTS").await.expect("AGENT_EVENTS");
+    assert_eq!(stream.info().await.expect("info").state.messages, 2);
+}

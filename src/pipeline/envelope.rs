@@ -94,9 +94,11 @@ impl Payload {
         )
     }
 
-    /// The payload as a value (for policies): numbers outside 64 bits become floats there.
-    pub fn to_value(&self) -> serde_json::Value {
-        serde_json::from_str(self.get()).unwrap_or(serde_json::Value::Null)
+    /// The payload as a value (for policies): numbers outside 64 bits become floats there. An
+    /// error (a payload deeper than serde_json's 128 levels, which ingress never lets through;
+    /// a number past a double's range) is told, never turned into `null`.
+    pub fn to_value(&self) -> Result<serde_json::Value, serde_json::Error> {
+        serde_json::from_str(self.get())
     }
 
     /// `null`.
@@ -327,6 +329,53 @@ pub fn check_headers(headers: &BTreeMap<String, String>) -> Result<(), Malformed
             };
             return Err(malformed(&format!("headers.{k}"), reason));
         }
+    }
+    Ok(())
+}
+
+/// The deepest nesting of arrays and objects a JSON payload may have (`{"a": [1]}` is 2 deep).
+/// Below what everything behind ingress can hold: the conversion of a payload into CEL values
+/// for policies (serde_json stops at 128 levels; the payload used to become `null` there, so a
+/// deny policy did not see it) and the log store (PostgreSQL 15 parses `json` recursively and
+/// stops at about 13,000 levels with its default 2 MB `max_stack_depth`; the message was then
+/// accepted and set aside by the logger). One limit, checked once, in [`check_depth`].
+pub(crate) const MAX_DEPTH: usize = 64;
+
+/// Checks that a JSON payload is at most [`MAX_DEPTH`] levels deep. A scan of the text as it
+/// arrived (already known to be JSON), so no recursion and no parse: linear in its size.
+pub(crate) fn check_depth(payload: &Payload) -> Result<(), Malformed> {
+    let mut depth = 0usize;
+    let mut deepest = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for b in payload.get().bytes() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    if deepest > MAX_DEPTH {
+        return Err(malformed(
+            "payload",
+            format!(
+                "is nested {deepest} levels deep; payloads are at most {MAX_DEPTH} levels of arrays and objects deep (what policies and the log can hold)"
+            ),
+        ));
     }
     Ok(())
 }
@@ -592,6 +641,32 @@ mod tests {
             nats_header_len([("Nats-Msg-Id", "1")]),
             "NATS/1.0\r\nNats-Msg-Id: 1\r\n\r\n".len()
         );
+    }
+
+    /// Issue 21: past 128 levels the payload reached policies as `null`; about 13,000 levels
+    /// were accepted and then refused by the log store.
+    #[test]
+    fn payloads_deeper_than_the_limit_are_refused() {
+        let nested = |levels: usize| {
+            format!(
+                r#"{{"op": "drop", "pad": {}"\\" ]{}}}"#,
+                "[".repeat(levels - 1),
+                "]".repeat(levels - 2)
+            )
+        };
+        // `{` plus `levels - 1` arrays: `levels` deep. Brackets inside strings do not count.
+        assert!(check_depth(&json(&nested(MAX_DEPTH))).is_ok());
+        let e = check_depth(&json(&nested(MAX_DEPTH + 1))).unwrap_err();
+        assert_eq!(e.field, "payload");
+        assert!(
+            e.reason
+                .contains(&format!("nested {} levels", MAX_DEPTH + 1))
+                && e.reason.contains(&format!("at most {MAX_DEPTH}")),
+            "{e}"
+        );
+        assert!(check_depth(&json(&nested(15_000))).is_err());
+        assert!(check_depth(&json(r#"["[[[[", "{{{{\"[", {"a": "]]]\\"}]"#)).is_ok());
+        assert!(check_depth(&json(&format!(r#""{}""#, "[".repeat(500)))).is_ok());
     }
 
     #[test]

@@ -21,6 +21,7 @@ use super::ids::{IdRegistry, Named};
 use super::metrics::Metrics;
 use super::policy::{self, Verdict};
 use super::queue::{LogQueue, QueueError, RateLimiter, Take};
+use super::slots::{self, PolicySlots};
 use crate::bus::nats::redact;
 use crate::bus::subject;
 
@@ -44,7 +45,7 @@ pub(crate) struct Pipeline {
     queue: LogQueue,
     limiter: RateLimiter,
     ids: IdRegistry,
-    policy_slots: Arc<tokio::sync::Semaphore>,
+    policy_slots: Arc<PolicySlots>,
     barrier: Barrier,
     /// (the connection's `connects` count, its server's `max_payload`)
     max_payload: std::sync::Mutex<(u64, usize)>,
@@ -77,13 +78,18 @@ impl Pipeline {
             queue,
             limiter,
             ids,
-            policy_slots: Arc::new(tokio::sync::Semaphore::new(POLICY_SLOTS)),
+            policy_slots: PolicySlots::new(slots::SLOTS, slots::PER_IDENTITY),
             barrier,
             max_payload: std::sync::Mutex::new((0, 0)),
             captured: RwLock::new(None),
             ack_deadline,
             metrics: Arc::new(Metrics::default()),
         }
+    }
+
+    /// The policy-evaluation slots (their state is in `/readyz` and `/metrics`).
+    pub(crate) fn policy_slots(&self) -> &PolicySlots {
+        &self.policy_slots
     }
 
     pub(crate) fn nats(&self) -> &async_nats::Client {
@@ -222,6 +228,15 @@ impl Pipeline {
         let result = self.accept_inner(batch, source, token).await;
         match &result {
             Ok(ids) => self.metrics.accepted(source, ids.len()),
+            Err(Rejection::Partial {
+                accepted, failed, ..
+            }) => {
+                self.metrics.accepted(source, accepted.len());
+                let why = failed
+                    .first()
+                    .map_or("unavailable", |(_, _, r)| r.reason_label());
+                self.metrics.rejected(why, n - accepted.len());
+            }
             Err(r) => self.metrics.rejected(r.reason_label(), n),
         }
         self.metrics.observe(began.elapsed());
@@ -255,7 +270,9 @@ impl Pipeline {
         }
         self.check_streams(&snap, &checked)?;
         if checked.iter().any(|c| !c.topic.policies.is_empty()) {
-            checked = self.apply_policies(checked).await?;
+            // Without identities everyone is `anonymous`: no producer can be told from another.
+            let share = (!snap.identities.is_empty()).then_some(who.name.as_str());
+            checked = self.apply_policies(share, checked).await?;
         }
         self.take_rate(&checked).await?;
         self.claim_ids(&checked).await?;
@@ -295,6 +312,7 @@ impl Pipeline {
         }
         envelope::check_headers(&headers).map_err(bad)?;
         let bytes = envelope::payload_bytes(&m.payload, &headers).map_err(bad)?;
+        envelope::check_depth(&m.payload).map_err(bad)?;
         let forbidden = |reason: String, kind: &'static str| Rejection::Forbidden {
             index,
             reason,
@@ -414,93 +432,97 @@ impl Pipeline {
         Ok(())
     }
 
-    /// Runs the topics' policies over the batch on the blocking pool, within the budget: a
-    /// policy that errs, panics or overruns refuses its message; the async workers never wait on
-    /// CEL. At most [`POLICY_SLOTS`] evaluations run at once, so even runaway expressions (which
-    /// cannot be stopped mid-way) hold only that many threads.
-    async fn apply_policies(&self, checked: Vec<Checked>) -> Result<Vec<Checked>, Rejection> {
-        let with_policies = checked
-            .iter()
-            .filter(|c| !c.topic.policies.is_empty())
-            .count();
-        let deadline = policy::BUDGET * u32::try_from(with_policies).unwrap_or(u32::MAX)
-            + Duration::from_millis(100);
-        let busy = || {
-            Rejection::unavailable(format!(
-                "policy evaluation is saturated ({POLICY_SLOTS} evaluations running past their budget); retry later"
-            ))
-        };
-        let permit = tokio::time::timeout(deadline, self.policy_slots.clone().acquire_owned())
+    /// Runs the topics' policies over the batch on the blocking pool, one message at a time: a
+    /// policy that errs, panics, overruns or would run past its budget on the message refuses it;
+    /// the async workers never wait on CEL. Each message takes a slot (see `slots`: at most
+    /// [`slots::SLOTS`] at once, [`slots::PER_IDENTITY`] of them for one identity `who`, when
+    /// identities are configured) and gives it
+    /// back once decided, so a batch cannot keep a slot for the time of all its messages. A
+    /// message's cost is estimated before it runs (`policy::decide`), so a slot is held about
+    /// [`policy::BUDGET`] at most; an evaluation that still overruns (it cannot be stopped
+    /// mid-way) keeps its slot until it ends, and the message is refused.
+    async fn apply_policies(
+        &self,
+        who: Option<&str>,
+        checked: Vec<Checked>,
+    ) -> Result<Vec<Checked>, Rejection> {
+        let mut out = Vec::with_capacity(checked.len());
+        for c in checked {
+            if c.topic.policies.is_empty() {
+                out.push(c);
+            } else {
+                out.push(self.apply_policies_to(who, c).await?);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn apply_policies_to(&self, who: Option<&str>, c: Checked) -> Result<Checked, Rejection> {
+        let permit = self
+            .policy_slots
+            .acquire(who, slots::WAIT)
             .await
-            .map_err(|_| busy())?
-            .map_err(|_| busy())?;
-        let first_topic = checked
-            .iter()
-            .find(|c| !c.topic.policies.is_empty())
-            .map(|c| c.topic.name.clone())
-            .unwrap_or_default();
-        let index_of_first = checked
-            .iter()
-            .find(|c| !c.topic.policies.is_empty())
-            .and_then(|c| c.index);
+            .map_err(Rejection::unavailable)?;
+        let index = c.index;
+        let topic = c.topic.name.clone();
+        let forbidden = move |reason: String, kind: &'static str| Rejection::Forbidden {
+            index,
+            reason,
+            kind,
+        };
+        let deadline = policy::BUDGET + Duration::from_millis(100);
         let work = tokio::task::spawn_blocking(move || {
             let _permit = permit;
-            let mut out = Vec::with_capacity(checked.len());
-            for mut c in checked {
-                if c.topic.policies.is_empty() {
-                    out.push(c);
-                    continue;
-                }
-                let forbidden = |reason: String, kind: &'static str| Rejection::Forbidden {
-                    index: c.index,
-                    reason,
-                    kind,
-                };
-                match policy::decide(&c.topic.policies, &c.envelope, c.bytes.len()) {
-                    Verdict::Accept => {}
-                    Verdict::Deny { reason, .. } => return Err(forbidden(reason, "policy_denied")),
-                    Verdict::Error { reason, .. } => return Err(forbidden(reason, "policy_error")),
-                    Verdict::Route { policy, subject } => {
-                        // Checked when written; checked again, a route must never loop.
-                        if let Err(m) = envelope::check_subject(&subject) {
-                            return Err(forbidden(
-                                format!(
-                                    "policy `{policy}` routes to an invalid subject: {}",
-                                    m.reason
-                                ),
-                                "policy_error",
-                            ));
-                        }
-                        if let Some(r) = envelope::reserved(&subject) {
-                            return Err(forbidden(
-                                format!("policy `{policy}` routes to `{subject}`, which is reserved (`{r}`)"),
-                                "policy_error",
-                            ));
-                        }
-                        c.envelope.subject = subject;
-                    }
-                }
-                out.push(c);
-            }
-            Ok(out)
+            let verdict = policy::decide(&c.topic.policies, &c.envelope, c.bytes.len());
+            (c, verdict)
         });
-        match tokio::time::timeout(deadline, work).await {
-            Ok(Ok(result)) => result,
-            Ok(Err(e)) => Err(Rejection::Forbidden {
-                index: index_of_first,
-                reason: format!("the policies of topic `{first_topic}` failed: {e}"),
-                kind: "policy_error",
-            }),
-            Err(_) => Err(Rejection::Forbidden {
-                index: index_of_first,
-                reason: format!(
-                    "the policies of topic `{first_topic}` did not finish within {} ms; the budget is {} ms a message",
-                    deadline.as_millis(),
-                    policy::BUDGET.as_millis()
-                ),
-                kind: "policy_error",
-            }),
+        let (mut c, verdict) = match tokio::time::timeout(deadline, work).await {
+            Ok(Ok(done)) => done,
+            Ok(Err(e)) => {
+                return Err(forbidden(
+                    format!("the policies of topic `{topic}` failed: {e}"),
+                    "policy_error",
+                ))
+            }
+            Err(_) => {
+                return Err(forbidden(
+                    format!(
+                        "the policies of topic `{topic}` did not finish within {} ms; the budget is {} ms a message",
+                        deadline.as_millis(),
+                        policy::BUDGET.as_millis()
+                    ),
+                    "policy_error",
+                ))
+            }
+        };
+        match verdict {
+            Verdict::Accept => {}
+            Verdict::Deny { reason, .. } => return Err(forbidden(reason, "policy_denied")),
+            Verdict::Error { reason, .. } => return Err(forbidden(reason, "policy_error")),
+            Verdict::OverBudget { reason, .. } => return Err(forbidden(reason, "policy_budget")),
+            Verdict::Route { policy, subject } => {
+                // Checked when written; checked again, a route must never loop.
+                if let Err(m) = envelope::check_subject(&subject) {
+                    return Err(forbidden(
+                        format!(
+                            "policy `{policy}` routes to an invalid subject: {}",
+                            m.reason
+                        ),
+                        "policy_error",
+                    ));
+                }
+                if let Some(r) = envelope::reserved(&subject) {
+                    return Err(forbidden(
+                        format!(
+                            "policy `{policy}` routes to `{subject}`, which is reserved (`{r}`)"
+                        ),
+                        "policy_error",
+                    ));
+                }
+                c.envelope.subject = subject;
+            }
         }
+        Ok(c)
     }
 
     /// Binds the producers' ids of a request to what they name, or refuses it (409) when one
@@ -611,16 +633,62 @@ impl Pipeline {
             .iter()
             .map(|c| serde_json::to_string(&c.envelope).unwrap_or_default())
             .collect();
-        let sent = self.publish(snap, checked).await?;
-        let pushed = if sent.acks.is_empty() && sent.remotes.is_empty() {
+        let ids: Vec<String> = checked.iter().map(|c| c.envelope.id.clone()).collect();
+        let indexed = checked.len() > 1;
+        let (sent, unsent) = self.publish(snap, checked).await?;
+        if unsent.is_none() && sent.acks.is_empty() && sent.remotes.is_empty() {
+            // Core NATS on the local connection only: one round trip confirms them all, and the
+            // push travels beside it.
             let (confirmed, pushed) =
                 tokio::join!(self.confirm(sent), self.queue.push(items, bound));
-            confirmed?;
-            pushed
-        } else {
-            self.confirm(sent).await?;
-            self.queue.push(items, bound).await
-        };
+            if let Some(Err(r)) = confirmed.into_iter().find(Result::is_err) {
+                return Err(r);
+            }
+            return self.pushed(pushed);
+        }
+        let fates = self.confirm(sent).await;
+        // What JetStream (or the backbone) took goes to the log; the rest is told apart.
+        let mut accepted = Vec::new();
+        let mut failed = Vec::new();
+        let mut keep = Vec::new();
+        for (i, fate) in fates.into_iter().enumerate() {
+            match fate {
+                Ok(()) => {
+                    accepted.push(ids[i].clone());
+                    keep.push(items[i].clone());
+                }
+                Err(r) => failed.push((i, ids[i].clone(), r)),
+            }
+        }
+        let mut next = accepted.len() + failed.len();
+        if let Some((at, r)) = unsent {
+            failed.push((at, ids[at].clone(), r));
+            next = at + 1;
+        }
+        let not_sent = ids[next.min(ids.len())..].to_vec();
+        if accepted.is_empty() {
+            // Nothing of it is anybody's: the first failure is the answer.
+            let (at, _, r) = failed.swap_remove(0);
+            return Err(r.at(indexed.then_some(at)));
+        }
+        if !keep.is_empty() {
+            self.pushed(self.queue.push(keep, bound).await)?;
+        }
+        if failed.is_empty() {
+            return Ok(());
+        }
+        Err(Rejection::Partial {
+            accepted,
+            failed: failed
+                .into_iter()
+                .map(|(i, id, r)| (i, id, Box::new(r)))
+                .collect(),
+            not_sent,
+        })
+    }
+
+    /// The answer to a push to the log queue.
+    fn pushed(&self, pushed: Result<u64, QueueError>) -> Result<(), Rejection> {
         match pushed {
             Ok(depth) => {
                 self.metrics.queue_depth(depth);
@@ -634,8 +702,15 @@ impl Pipeline {
         }
     }
 
-    /// Sends the messages; [`Pipeline::confirm`] then waits for NATS to have them.
-    async fn publish(&self, snap: &Snapshot, checked: Vec<Checked>) -> Result<Sent, Rejection> {
+    /// Sends the messages, in order; [`Pipeline::confirm`] then waits for NATS to have them. A
+    /// message that cannot be sent (a connection lost, a remote backbone unreachable) stops the
+    /// request there: what went out before it is in [`Sent`], and the failure comes with its
+    /// place; nothing after it is sent.
+    async fn publish(
+        &self,
+        snap: &Snapshot,
+        checked: Vec<Checked>,
+    ) -> Result<(Sent, Option<(usize, Rejection)>), Rejection> {
         // The local connection is checked once per request, not per message.
         if !self.nats_connected() {
             return Err(Rejection::unavailable(format!(
@@ -643,41 +718,57 @@ impl Pipeline {
                 redact(&self.nats_url)
             )));
         }
-        let deadline = Instant::now() + self.ack_deadline;
-        // Remote backbones used by this request (by URL), flushed at the end.
-        let mut clients: Vec<(String, async_nats::Client)> = Vec::new();
-        let mut acks = Vec::new();
-        let generation = self.barrier.generation();
-        let mut local_core = false;
-        for c in checked {
-            let remote = self.remote_backbone(snap, &c.envelope).await?;
-            let client = remote.as_ref().map_or(&self.nats, |(_, c)| c);
-            let headers = nats_headers(&c.envelope);
-            let payload = bytes::Bytes::from(c.bytes);
-            let capture = match remote {
-                None => self.captured(&c.envelope.subject)?,
-                Some(_) => None,
+        let mut sent = Sent {
+            generation: self.barrier.generation(),
+            local_core: Vec::new(),
+            remotes: Vec::new(),
+            acks: Vec::new(),
+            count: 0,
+            deadline: Instant::now() + self.ack_deadline,
+        };
+        for (at, c) in checked.into_iter().enumerate() {
+            if let Err(r) = self.send(snap, c, at, &mut sent).await {
+                return Ok((sent, Some((at, r))));
+            }
+            sent.count += 1;
+        }
+        Ok((sent, None))
+    }
+
+    /// Sends one message (the request's `at`th), noting in `sent` what confirms it.
+    async fn send(
+        &self,
+        snap: &Snapshot,
+        c: Checked,
+        at: usize,
+        sent: &mut Sent,
+    ) -> Result<(), Rejection> {
+        let remote = self.remote_backbone(snap, &c.envelope).await?;
+        let client = remote.as_ref().map_or(&self.nats, |(_, c)| c);
+        let headers = nats_headers(&c.envelope);
+        let payload = bytes::Bytes::from(c.bytes);
+        let capture = match remote {
+            None => self.captured(&c.envelope.subject)?,
+            Some(_) => None,
+        };
+        if c.topic.spec.durable || capture.is_some() {
+            let js = if remote.is_none() {
+                self.jetstream.clone()
+            } else {
+                async_nats::jetstream::new(client.clone())
             };
-            if c.topic.spec.durable || capture.is_some() {
-                let js = if remote.is_none() {
-                    self.jetstream.clone()
-                } else {
-                    async_nats::jetstream::new(client.clone())
-                };
-                let ack = js
-                    .publish_with_headers(
-                        c.envelope.subject.clone(),
-                        headers.clone(),
-                        payload.clone(),
-                    )
-                    .await
-                    .map_err(|e| {
-                        Rejection::unavailable(format!(
-                            "JetStream publish to `{}` failed: {e}",
-                            c.envelope.subject
-                        ))
-                    })?;
-                acks.push(Pending {
+            let ack = js
+                .publish_with_headers(c.envelope.subject.clone(), headers.clone(), payload.clone())
+                .await
+                .map_err(|e| {
+                    Rejection::unavailable(format!(
+                        "JetStream publish to `{}` failed: {e}",
+                        c.envelope.subject
+                    ))
+                })?;
+            sent.acks.push((
+                at,
+                Pending {
                     js,
                     subject: c.envelope.subject.clone(),
                     id: c.envelope.id.clone(),
@@ -685,58 +776,69 @@ impl Pipeline {
                     payload,
                     stream: capture.map(|c| c.stream),
                     ack,
-                });
-            } else {
-                client
-                    .publish_with_headers(c.envelope.subject.clone(), headers, payload)
-                    .await
-                    .map_err(|e| Rejection::unavailable(format!("NATS publish failed: {e}")))?;
-                match remote {
-                    Some((url, client)) => {
-                        if !clients.iter().any(|(k, _)| *k == url) {
-                            clients.push((url, client));
-                        }
-                    }
-                    None => local_core = true,
-                }
+                },
+            ));
+        } else {
+            client
+                .publish_with_headers(c.envelope.subject.clone(), headers, payload)
+                .await
+                .map_err(|e| Rejection::unavailable(format!("NATS publish failed: {e}")))?;
+            match remote {
+                Some((url, client)) => match sent.remotes.iter_mut().find(|(k, _, _)| *k == url) {
+                    Some((_, _, ats)) => ats.push(at),
+                    None => sent.remotes.push((url, client, vec![at])),
+                },
+                None => sent.local_core.push(at),
             }
         }
-        Ok(Sent {
-            generation,
-            local_core,
-            remotes: clients,
-            acks,
-            deadline,
-        })
+        Ok(())
     }
 
-    /// Returns once NATS has what [`Pipeline::publish`] sent (JetStream's answers as
-    /// [`Pending::stored`] reads them).
-    async fn confirm(&self, sent: Sent) -> Result<(), Rejection> {
+    /// Waits until NATS has what [`Pipeline::publish`] sent, and says for each message sent
+    /// (by its place) whether it has it (JetStream's answers as [`Pending::stored`] reads them,
+    /// all awaited together within the request's deadline).
+    async fn confirm(&self, sent: Sent) -> Vec<Result<(), Rejection>> {
         let Sent {
             generation,
             local_core,
-            remotes: clients,
+            remotes,
             acks,
+            count,
             deadline,
         } = sent;
+        let mut fates: Vec<Result<(), Rejection>> = vec![Ok(()); count];
         // Core NATS: a server round trip on the local connection proves it processed them.
-        if local_core {
-            self.barrier
-                .wait(generation)
-                .await
-                .map_err(Rejection::unavailable)?;
+        if !local_core.is_empty() {
+            if let Err(e) = self.barrier.wait(generation).await {
+                let r = Rejection::unavailable(e);
+                for at in local_core {
+                    fates[at] = Err(r.clone());
+                }
+            }
         }
-        for (_, client) in clients {
-            tokio::time::timeout(Duration::from_secs(2), client.flush())
-                .await
-                .map_err(|_| Rejection::unavailable("NATS did not take the messages within 2 s"))?
-                .map_err(|e| Rejection::unavailable(format!("NATS flush failed: {e}")))?;
+        for (_, client, ats) in remotes {
+            let flushed = match tokio::time::timeout(Duration::from_secs(2), client.flush()).await {
+                Err(_) => Err(Rejection::unavailable(
+                    "NATS did not take the messages within 2 s",
+                )),
+                Ok(Err(e)) => Err(Rejection::unavailable(format!("NATS flush failed: {e}"))),
+                Ok(Ok(())) => Ok(()),
+            };
+            if let Err(r) = flushed {
+                for at in ats {
+                    fates[at] = Err(r.clone());
+                }
+            }
         }
-        for pending in acks {
-            pending.stored(deadline).await?;
+        let stored = futures::future::join_all(
+            acks.into_iter()
+                .map(|(at, p)| async move { (at, p.stored(deadline).await) }),
+        )
+        .await;
+        for (at, r) in stored {
+            fates[at] = r;
         }
-        Ok(())
+        fates
     }
 
     /// The backbone a message goes to when it is not the local one: the one registered for its
@@ -840,16 +942,18 @@ fn nats_headers(e: &Envelope) -> async_nats::HeaderMap {
     h
 }
 
-/// What a request published and has yet to see confirmed.
+/// What a request published and has yet to see confirmed; messages by their place in it.
 struct Sent {
     /// The local connection's generation before the publishes (see `barrier`).
     generation: u64,
-    /// Core NATS messages went out on the local connection.
-    local_core: bool,
-    /// Remote backbones' connections with core NATS messages on them (by URL).
-    remotes: Vec<(String, async_nats::Client)>,
+    /// Core NATS messages that went out on the local connection.
+    local_core: Vec<usize>,
+    /// Remote backbones' connections (by URL) with the core NATS messages on each.
+    remotes: Vec<(String, async_nats::Client, Vec<usize>)>,
     /// JetStream's answers to wait for.
-    acks: Vec<Pending>,
+    acks: Vec<(usize, Pending)>,
+    /// How many went out (the first `count` of the request).
+    count: usize,
     /// When an unanswered acknowledgement becomes an unknown outcome.
     deadline: Instant,
 }
@@ -1048,6 +1152,3 @@ const JETSTREAM_MAX_HEADERS: usize = u16::MAX as usize;
 
 /// How long one ask waits for its acknowledgement before the message is asked for again.
 const ACK_ATTEMPT: Duration = Duration::from_secs(1);
-
-/// How many policy evaluations may run at once (each holds a blocking-pool thread).
-const POLICY_SLOTS: usize = 4;

@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::envelope::Source;
 
 /// Why a message was refused (the `reason` label).
-pub(crate) const REASONS: [&str; 14] = [
+pub(crate) const REASONS: [&str; 15] = [
     "malformed",
     "unauthenticated",
     "forbidden",
@@ -16,6 +16,7 @@ pub(crate) const REASONS: [&str; 14] = [
     "id_conflict",
     "policy_denied",
     "policy_error",
+    "policy_budget",
     "too_large",
     "backbone_refused",
     "rate_limited",

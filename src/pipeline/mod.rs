@@ -20,6 +20,7 @@ pub(crate) mod metrics;
 pub(crate) mod policy;
 pub(crate) mod queue;
 pub(crate) mod rejection;
+pub(crate) mod slots;
 pub(crate) mod store;
 pub(crate) mod supervisor;
 

@@ -21,6 +21,13 @@
 //! What happens when one fails on a message: the message is refused (403, `policy_error`) with
 //! the policy's name, whether the evaluation returned an error, panicked, or ran past
 //! [`BUDGET`]. Policies fail closed. Write `"x-agent" in headers && …` to test for presence.
+//!
+//! What a message may cost: before a policy runs on a message its comprehensions are estimated
+//! again, with the sizes of the lists and maps this message actually holds ([`Prepared`],
+//! [`Policy::cost`]); over [`MAX_COST`] the message is refused (403, `policy_budget`) without
+//! running the policy, so no message can hold an evaluation slot for long. The payload reaches
+//! CEL whole or the message is refused: ingress keeps payloads within
+//! [`envelope::MAX_DEPTH`], and a payload that cannot be converted is an error, never `null`.
 
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -29,7 +36,8 @@ use std::time::{Duration, Instant};
 
 use cel_interpreter::objects::{Key, Map};
 use cel_interpreter::{Context, ExecutionError, Program, Value};
-use cel_parser::ast::{EntryExpr, Expr, IdedExpr};
+use cel_parser::ast::{operators, ComprehensionExpr, EntryExpr, Expr, IdedExpr};
+use cel_parser::reference::Val;
 
 use serde::{Deserialize, Serialize};
 
@@ -80,8 +88,10 @@ pub(crate) const MAX_NODES: usize = 400;
 /// The deepest nesting of comprehensions (`all`, `exists`, `map`, `filter`, …): the cost of
 /// each level multiplies with the size of the list it runs over.
 pub(crate) const MAX_NESTING: usize = 2;
-/// The most iterations the comprehensions of one expression may be estimated to run (a list in
-/// the message counts as 100 elements; literal lists as their length; nested ones multiply).
+/// The most iterations the comprehensions of one expression may be estimated to run: when the
+/// policy is written a list in the message counts as 100 elements, and before it runs on a
+/// message as the size it has there (literal lists as their length; nested ones multiply).
+/// At about a microsecond an iteration, well within [`BUDGET`].
 pub(crate) const MAX_COST: u64 = 20_000;
 
 /// A compiled policy.
@@ -89,6 +99,12 @@ pub(crate) const MAX_COST: u64 = 20_000;
 pub(crate) struct Policy {
     pub name: String,
     program: Program,
+    /// The parsed expression, walked again on each message to estimate its cost.
+    ast: IdedExpr,
+    /// The longest list or map literal in the expression.
+    literal_max: u64,
+    /// How many `+` the expression has (each may double a list it builds).
+    pluses: u32,
     pub action: PolicyAction,
     pub reason: Option<String>,
     pub subject: Option<String>,
@@ -108,6 +124,11 @@ pub(crate) enum Verdict {
     },
     /// The policy could not decide (an evaluation error, a panic, or over budget).
     Error {
+        policy: String,
+        reason: String,
+    },
+    /// Not run: on this message the policy's comprehensions would run past [`MAX_COST`].
+    OverBudget {
         policy: String,
         reason: String,
     },
@@ -162,6 +183,10 @@ struct Shape {
     cost: u64,
     unknown: Option<String>,
     has_struct: bool,
+    /// The longest list or map literal.
+    literal_max: u64,
+    /// `+` calls the user wrote (not those the macros expand into).
+    pluses: u32,
 }
 
 /// How many elements a comprehension over something other than a list literal (a list in the
@@ -189,6 +214,9 @@ fn walk_at(e: &IdedExpr, bound: &mut Vec<String>, depth: usize, factor: u64, sha
             }
         }
         Expr::Call(c) => {
+            if c.func_name == operators::ADD && !is_accumulator(c.args.first()) {
+                shape.pluses = shape.pluses.saturating_add(1);
+            }
             if let Some(t) = &c.target {
                 walk(t, bound, depth, shape);
             }
@@ -198,11 +226,13 @@ fn walk_at(e: &IdedExpr, bound: &mut Vec<String>, depth: usize, factor: u64, sha
         }
         Expr::Select(s) => walk(&s.operand, bound, depth, shape),
         Expr::List(l) => {
+            shape.literal_max = shape.literal_max.max(l.elements.len() as u64);
             for x in &l.elements {
                 walk(x, bound, depth, shape);
             }
         }
         Expr::Map(m) => {
+            shape.literal_max = shape.literal_max.max(m.entries.len() as u64);
             for entry in &m.entries {
                 match &entry.expr {
                     EntryExpr::MapEntry(me) => {
@@ -223,7 +253,10 @@ fn walk_at(e: &IdedExpr, bound: &mut Vec<String>, depth: usize, factor: u64, sha
                 _ => ASSUMED_LIST,
             };
             let inner = factor.saturating_mul(n.max(1));
-            shape.cost = shape.cost.saturating_add(inner);
+            shape.cost = shape
+                .cost
+                .saturating_add(inner)
+                .saturating_add(factor.saturating_mul(copies(c, n)));
             let before = bound.len();
             bound.push(c.iter_var.clone());
             bound.extend(c.iter_var2.clone());
@@ -232,6 +265,307 @@ fn walk_at(e: &IdedExpr, bound: &mut Vec<String>, depth: usize, factor: u64, sha
                 walk_at(part, bound, depth + 1, inner, shape);
             }
             bound.truncate(before);
+        }
+    }
+}
+
+/// Whether `e` is the accumulator the `map`, `filter` and `exists_one` macros add to (`@result`,
+/// a name no expression can write).
+fn is_accumulator(e: Option<&IdedExpr>) -> bool {
+    matches!(e.map(|e| &e.expr), Some(Expr::Ident(n)) if n == ACCUMULATOR)
+}
+
+/// What building a list costs, in iterations, for a comprehension over `n` elements that
+/// builds one (`map`, `filter`): cel-interpreter copies the list it accumulates at every step
+/// (`@result + [x]`), so such a comprehension copies about n²/2 elements. Measured: a copy costs
+/// about an eightieth of an iteration; counted as a sixty-fourth.
+fn copies(c: &ComprehensionExpr, n: u64) -> u64 {
+    if appends_to(&c.loop_step, &c.accu_var) {
+        n.saturating_mul(n) / 128
+    } else {
+        0
+    }
+}
+
+/// Whether `e` appends to the list `accu` (`accu + [...]`), possibly under a condition.
+fn appends_to(e: &IdedExpr, accu: &str) -> bool {
+    match &e.expr {
+        Expr::Call(c) => {
+            let appends = c.func_name == operators::ADD
+                && matches!(c.args.first().map(|a| &a.expr), Some(Expr::Ident(n)) if n == accu)
+                && matches!(c.args.get(1).map(|a| &a.expr), Some(Expr::List(_)));
+            appends || c.args.iter().any(|a| appends_to(a, accu))
+        }
+        _ => false,
+    }
+}
+
+/// The variable cel-parser's macros accumulate into.
+const ACCUMULATOR: &str = "@result";
+
+/// A message prepared for its policies, once, before any of them runs: the payload as CEL
+/// values, and what bounds the size of anything a comprehension could run over.
+pub(crate) struct Prepared<'a> {
+    envelope: &'a Envelope,
+    json: serde_json::Value,
+    /// The payload as CEL values, made when a policy first runs (not for a message refused on
+    /// its estimate).
+    payload: std::cell::OnceCell<Value>,
+    /// The most elements of any list or map in the message (the payload at any depth, or the
+    /// headers).
+    largest: u64,
+    /// The longest string in the message, in bytes (in the payload at any depth, a header, the
+    /// subject).
+    longest: u64,
+    payload_size: usize,
+}
+
+impl<'a> Prepared<'a> {
+    /// Reads the payload (whole, or an error naming why not) and measures it.
+    pub(crate) fn new(envelope: &'a Envelope, payload_size: usize) -> Result<Self, String> {
+        let json = envelope.payload.to_value().map_err(|e| {
+            format!("the payload cannot be given to CEL ({e}); policies see the whole payload or refuse it")
+        })?;
+        let mut largest = envelope.headers.len() as u64;
+        let mut longest = envelope
+            .headers
+            .iter()
+            .map(|(k, v)| k.len().max(v.len()))
+            .chain([envelope.subject.len(), envelope.id.len()])
+            .max()
+            .unwrap_or(0) as u64;
+        measure(&json, &mut largest, &mut longest);
+        Ok(Prepared {
+            envelope,
+            payload: std::cell::OnceCell::new(),
+            json,
+            largest,
+            longest,
+            payload_size,
+        })
+    }
+}
+
+/// The most elements of any list or map in `v`, into `largest`, and its longest string (keys
+/// too), into `longest` (depth is bounded at ingress).
+fn measure(v: &serde_json::Value, largest: &mut u64, longest: &mut u64) {
+    match v {
+        serde_json::Value::Array(a) => {
+            *largest = (*largest).max(a.len() as u64);
+            for x in a {
+                measure(x, largest, longest);
+            }
+        }
+        serde_json::Value::Object(o) => {
+            *largest = (*largest).max(o.len() as u64);
+            for (k, x) in o {
+                *longest = (*longest).max(k.len() as u64);
+                measure(x, largest, longest);
+            }
+        }
+        serde_json::Value::String(s) => *longest = (*longest).max(s.len() as u64),
+        _ => {}
+    }
+}
+
+/// How many bytes a string search (`contains`, `matches`) goes through in the time of one
+/// comprehension iteration, about: measured, `matches` scans some 300, `contains` 570.
+const TEXT_PER_ITERATION: u64 = 256;
+
+/// The functions whose time grows with the strings they are given (measured: `contains` and
+/// `matches` scan their text at every call; `startsWith`, `endsWith`, `size`, `+` and `==` on
+/// strings cost little more than an iteration even on a megabyte).
+const TEXT_SCANS: [&str; 2] = ["contains", "matches"];
+
+/// A part of the message an expression names: a JSON value in the payload, a header map, or
+/// a path that the message does not have (a comprehension over it fails at once).
+enum Found<'v> {
+    Json(&'v serde_json::Value),
+    Headers,
+    /// A header's value, by its length.
+    Header(u64),
+    Absent,
+}
+
+/// Estimates what a policy's comprehensions cost on one message (see [`Policy::cost`]).
+struct Estimate<'m> {
+    message: &'m Prepared<'m>,
+    /// What a list not found in the message may hold at most: the largest list or map of the
+    /// message or of the expression, doubled for every `+` the expression has (a `+` can join
+    /// two such lists).
+    unknown: u64,
+    /// What a string not found in the message may hold at most, likewise: the longest string
+    /// of the message, doubled for every `+`.
+    unknown_text: u64,
+}
+
+impl Estimate<'_> {
+    /// The part of the message `e` names (`payload.a.b`, `payload["a"][0]`, `headers`), if `e`
+    /// is such a path.
+    fn find(&self, e: &IdedExpr, bound: &[String]) -> Option<Found<'_>> {
+        let free = |n: &str| !bound.iter().any(|b| b == n);
+        match &e.expr {
+            Expr::Ident(n) if n == "payload" && free(n) => Some(Found::Json(&self.message.json)),
+            Expr::Ident(n) if n == "headers" && free(n) => Some(Found::Headers),
+            Expr::Select(sel) if !sel.test => Some(match self.find(&sel.operand, bound)? {
+                Found::Json(v) => v.get(&sel.field).map_or(Found::Absent, Found::Json),
+                Found::Headers => self.header(&sel.field),
+                Found::Header(_) | Found::Absent => Found::Absent,
+            }),
+            Expr::Call(c) if c.func_name == operators::INDEX && c.args.len() == 2 => {
+                let Expr::Literal(key) = &c.args[1].expr else {
+                    return None;
+                };
+                Some(match (self.find(&c.args[0], bound)?, key) {
+                    (Found::Json(v), Val::String(k)) => {
+                        v.get(k.as_str()).map_or(Found::Absent, Found::Json)
+                    }
+                    (Found::Json(v), Val::Int(i)) => usize::try_from(*i)
+                        .ok()
+                        .and_then(|i| v.get(i))
+                        .map_or(Found::Absent, Found::Json),
+                    (Found::Headers, Val::String(k)) => self.header(k),
+                    (Found::Json(_) | Found::Headers | Found::Header(_) | Found::Absent, _) => {
+                        Found::Absent
+                    }
+                })
+            }
+            _ => None,
+        }
+    }
+
+    fn header(&self, name: &str) -> Found<'_> {
+        self.message
+            .envelope
+            .headers
+            .get(name)
+            .map_or(Found::Absent, |v| Found::Header(v.len() as u64))
+    }
+
+    /// At most how long the string `e` yields is on this message, in bytes.
+    fn text(&self, e: &IdedExpr, bound: &[String]) -> u64 {
+        match self.find(e, bound) {
+            Some(Found::Json(serde_json::Value::String(s))) => s.len() as u64,
+            Some(Found::Header(n)) => n,
+            Some(Found::Json(_) | Found::Headers | Found::Absent) => 0,
+            None => match &e.expr {
+                Expr::Literal(Val::String(s)) => s.len() as u64,
+                _ => self.unknown_text,
+            },
+        }
+    }
+
+    /// The number of elements of `e` where it is a list or map of the message or a literal one;
+    /// `None` for anything else (a scalar compares in one step).
+    fn known_size(&self, e: &IdedExpr, bound: &[String]) -> Option<u64> {
+        match self.find(e, bound) {
+            Some(Found::Json(serde_json::Value::Array(a))) => Some(a.len() as u64),
+            Some(Found::Json(serde_json::Value::Object(o))) => Some(o.len() as u64),
+            Some(Found::Headers) => Some(self.message.envelope.headers.len() as u64),
+            Some(_) => None,
+            None => match &e.expr {
+                Expr::List(l) => Some(l.elements.len() as u64),
+                Expr::Map(m) => Some(m.entries.len() as u64),
+                _ => None,
+            },
+        }
+    }
+
+    /// At most how many elements a comprehension over `e` runs through on this message.
+    fn range(&self, e: &IdedExpr, bound: &[String]) -> u64 {
+        if let Some(found) = self.find(e, bound) {
+            return match found {
+                Found::Json(serde_json::Value::Array(a)) => a.len() as u64,
+                Found::Json(serde_json::Value::Object(o)) => o.len() as u64,
+                Found::Headers => self.message.envelope.headers.len() as u64,
+                Found::Json(_) | Found::Header(_) | Found::Absent => 0,
+            };
+        }
+        match &e.expr {
+            Expr::List(l) => l.elements.len() as u64,
+            Expr::Map(m) => m.entries.len() as u64,
+            Expr::Call(c) if c.func_name == operators::ADD && c.args.len() == 2 => self
+                .range(&c.args[0], bound)
+                .saturating_add(self.range(&c.args[1], bound)),
+            Expr::Call(c) if c.func_name == operators::CONDITIONAL && c.args.len() == 3 => self
+                .range(&c.args[1], bound)
+                .max(self.range(&c.args[2], bound)),
+            // `map` and `filter` yield at most one element for each of their range's.
+            Expr::Comprehension(c) => self.range(&c.iter_range, bound),
+            _ => self.unknown,
+        }
+    }
+
+    /// Adds the iterations of the comprehensions in `e` to `cost`; `factor` is how often `e`
+    /// itself runs (the product of the enclosing comprehensions' ranges).
+    fn cost(&self, e: &IdedExpr, bound: &mut Vec<String>, factor: u64, cost: &mut u64) {
+        match &e.expr {
+            Expr::Unspecified | Expr::Literal(_) | Expr::Ident(_) | Expr::Struct(_) => {}
+            Expr::Call(c) => {
+                if TEXT_SCANS.contains(&c.func_name.as_str()) {
+                    let scanned = c
+                        .target
+                        .iter()
+                        .map(|t| &**t)
+                        .chain(&c.args)
+                        .map(|a| self.text(a, bound))
+                        .fold(0u64, u64::saturating_add);
+                    *cost =
+                        cost.saturating_add(factor.saturating_mul(scanned / TEXT_PER_ITERATION));
+                }
+                // `x in list` looks through the list; `==` and `!=` compare lists and maps
+                // element by element.
+                let walked = match c.func_name.as_str() {
+                    operators::IN if c.args.len() == 2 => self.range(&c.args[1], bound),
+                    operators::EQUALS | operators::NOT_EQUALS => c
+                        .args
+                        .iter()
+                        .filter_map(|a| self.known_size(a, bound))
+                        .fold(0u64, u64::saturating_add),
+                    _ => 0,
+                };
+                *cost = cost.saturating_add(factor.saturating_mul(walked));
+                if let Some(t) = &c.target {
+                    self.cost(t, bound, factor, cost);
+                }
+                for a in &c.args {
+                    self.cost(a, bound, factor, cost);
+                }
+            }
+            Expr::Select(s) => self.cost(&s.operand, bound, factor, cost),
+            Expr::List(l) => {
+                for x in &l.elements {
+                    self.cost(x, bound, factor, cost);
+                }
+            }
+            Expr::Map(m) => {
+                for entry in &m.entries {
+                    match &entry.expr {
+                        EntryExpr::MapEntry(me) => {
+                            self.cost(&me.key, bound, factor, cost);
+                            self.cost(&me.value, bound, factor, cost);
+                        }
+                        EntryExpr::StructField(f) => self.cost(&f.value, bound, factor, cost),
+                    }
+                }
+            }
+            Expr::Comprehension(c) => {
+                self.cost(&c.iter_range, bound, factor, cost);
+                self.cost(&c.accu_init, bound, factor, cost);
+                let n = self.range(&c.iter_range, bound);
+                let inner = factor.saturating_mul(n.max(1));
+                *cost = cost
+                    .saturating_add(inner)
+                    .saturating_add(factor.saturating_mul(copies(c, n)));
+                let before = bound.len();
+                bound.push(c.iter_var.clone());
+                bound.extend(c.iter_var2.clone());
+                bound.push(c.accu_var.clone());
+                for part in [&c.loop_cond, &c.loop_step, &c.result] {
+                    self.cost(part, bound, inner, cost);
+                }
+                bound.truncate(before);
+            }
         }
     }
 }
@@ -325,6 +659,9 @@ impl Policy {
         Ok(Policy {
             name: spec.name.clone(),
             program,
+            ast,
+            literal_max: shape.literal_max,
+            pluses: shape.pluses,
             action: spec.action,
             reason: spec.reason.clone(),
             subject: spec.subject.clone(),
@@ -351,7 +688,11 @@ impl Policy {
         let mut outcome = Ok(Ok(Value::Null));
         for _ in 0..3 {
             let began = Instant::now();
-            outcome = catch_unwind(AssertUnwindSafe(|| run(&self.program, &sample, 0)));
+            outcome = catch_unwind(AssertUnwindSafe(|| {
+                let prepared = Prepared::new(&sample, 0)
+                    .map_err(|e| ExecutionError::function_error("payload", e))?;
+                run(&self.program, &prepared)
+            }));
             took = took.min(began.elapsed());
             if outcome.is_err() || took <= TRIAL_BUDGET {
                 break;
@@ -378,9 +719,34 @@ impl Policy {
         }
     }
 
-    /// Whether this policy's `when` holds for `e`; a panic inside the interpreter is an error.
-    pub(crate) fn holds(&self, e: &Envelope, payload_size: usize) -> Result<bool, String> {
-        let outcome = catch_unwind(AssertUnwindSafe(|| run(&self.program, e, payload_size)));
+    /// How many iterations this policy's comprehensions would run on `m` at most: each
+    /// comprehension over a list or map the message has (`payload.items`, `headers`,
+    /// `payload["a"][0]`) counts its actual size, one over a literal its length, one over
+    /// anything else (an element of another list, a function's result) the largest list or map
+    /// in the message or the expression, doubled for each `+` the expression has; nested ones
+    /// multiply; `map` and `filter` add the copies of the list they build (see `copies`), `in`
+    /// the list it looks through, `==` and `!=` the lists or maps they compare, and
+    /// each `contains` or `matches` the length of the strings it searches (the string's own
+    /// where the expression names one of the message, else the longest in the message, doubled
+    /// for each `+`) over [`TEXT_PER_ITERATION`], times the iterations it runs in. An upper bound, so a policy's estimate over [`MAX_COST`] refuses the message
+    /// before the policy runs.
+    pub(crate) fn cost(&self, m: &Prepared<'_>) -> u64 {
+        let largest = m.largest.max(self.literal_max);
+        let growth = 2u64.saturating_pow(self.pluses);
+        let estimate = Estimate {
+            message: m,
+            unknown: largest.saturating_mul(growth),
+            unknown_text: m.longest.saturating_mul(growth),
+        };
+        let mut cost = 0;
+        estimate.cost(&self.ast, &mut Vec::new(), 1, &mut cost);
+        cost
+    }
+
+    /// Whether this policy's `when` holds for the message; a panic inside the interpreter is an
+    /// error.
+    pub(crate) fn holds(&self, m: &Prepared<'_>) -> Result<bool, String> {
+        let outcome = catch_unwind(AssertUnwindSafe(|| run(&self.program, m)));
         match outcome {
             Ok(Ok(Value::Bool(b))) => Ok(b),
             Ok(Ok(other)) => Err(format!("`when` yielded {:?}, not a bool", other.type_of())),
@@ -415,7 +781,9 @@ fn cel_value(v: &serde_json::Value) -> Value {
     }
 }
 
-fn run(program: &Program, e: &Envelope, payload_size: usize) -> Result<Value, ExecutionError> {
+fn run(program: &Program, m: &Prepared<'_>) -> Result<Value, ExecutionError> {
+    let e = m.envelope;
+    let payload_size = m.payload_size;
     ROOT.with(|root| {
         let mut ctx = root.new_inner_scope();
         ctx.add_variable_from_value("id", e.id.clone());
@@ -429,16 +797,42 @@ fn run(program: &Program, e: &Envelope, payload_size: usize) -> Result<Value, Ex
         );
         ctx.add_variable("headers", &e.headers)
             .map_err(|err| ExecutionError::function_error("headers", err.to_string()))?;
-        ctx.add_variable_from_value("payload", cel_value(&e.payload.to_value()));
+        ctx.add_variable_from_value(
+            "payload",
+            m.payload.get_or_init(|| cel_value(&m.json)).clone(),
+        );
         program.execute(&ctx)
     })
 }
 
-/// Evaluates `policies` in order (blocking: run it off the async runtime).
+/// Evaluates `policies` in order (blocking: run it off the async runtime). Each is estimated on
+/// this message first and not run when over [`MAX_COST`].
 pub(crate) fn decide(policies: &[Policy], e: &Envelope, payload_size: usize) -> Verdict {
+    let Some(first) = policies.first() else {
+        return Verdict::Accept;
+    };
+    let m = match Prepared::new(e, payload_size) {
+        Ok(m) => m,
+        Err(reason) => {
+            return Verdict::Error {
+                policy: first.name.clone(),
+                reason: format!("policy `{}` could not be evaluated: {reason}", first.name),
+            }
+        }
+    };
     for p in policies {
+        let cost = p.cost(&m);
+        if cost > MAX_COST {
+            return Verdict::OverBudget {
+                policy: p.name.clone(),
+                reason: format!(
+                    "policy `{}` would run about {cost} iterations on this message (its largest list or map has {} elements, its longest string {} bytes); the budget is {MAX_COST} a message: send smaller lists or strings, or ask for the policy to be rewritten",
+                    p.name, m.largest, m.longest
+                ),
+            };
+        }
         let began = Instant::now();
-        let outcome = p.holds(e, payload_size);
+        let outcome = p.holds(&m);
         if began.elapsed() > BUDGET {
             return Verdict::Error {
                 policy: p.name.clone(),
@@ -589,7 +983,8 @@ mod tests {
     }
 
     /// Issue 11: a comprehension over lists from the message can pass every check at write time
-    /// and still be slow on a large message: that message is refused, over budget.
+    /// and still be slow on a large message: that message is refused, over budget. Issue 21: it
+    /// is refused before it runs (the evaluation held a slot for seconds first).
     #[test]
     fn a_message_that_makes_a_policy_overrun_is_refused() {
         let p = compiled("payload.a.all(x, payload.b.all(y, x != y + 1000000))").unwrap();
@@ -598,10 +993,15 @@ mod tests {
             .collect::<Vec<_>>()
             .join(",");
         let big = envelope(&[], &format!(r#"{{"a": [{list}], "b": [{list}]}}"#));
+        // Refused before it runs: `OverBudget` is only ever answered without evaluating.
         match decide(std::slice::from_ref(&p), &big, 1) {
-            Verdict::Error { policy, reason } => {
+            Verdict::OverBudget { policy, reason } => {
                 assert_eq!(policy, "p");
-                assert!(reason.contains("budget"), "{reason}");
+                assert!(
+                    reason.contains("policy `p` would run about 2251500 iterations")
+                        && reason.contains("budget is 20000"),
+                    "{reason}"
+                );
             }
             other => panic!("{other:?}"),
         }
@@ -609,6 +1009,180 @@ mod tests {
         assert!(matches!(
             decide(std::slice::from_ref(&p), &small, 1),
             Verdict::Deny { .. }
+        ));
+    }
+
+    fn cost_on(when: &str, headers: &[(&str, &str)], payload: &str) -> u64 {
+        let p = compiled(when).unwrap();
+        let e = envelope(headers, payload);
+        p.cost(&Prepared::new(&e, payload.len()).unwrap())
+    }
+
+    /// Issue 21: the cost of a policy on a message is estimated with the sizes the message
+    /// actually has, not the 100 elements assumed when the policy was written.
+    #[test]
+    fn cost_is_estimated_with_the_messages_actual_sizes() {
+        let n2 = "payload.a.all(x, payload.b.all(y, x != y))";
+        // 150 iterations of the outer, 150 × 150 of the inner.
+        let list = |n: usize| (0..n).map(|i| i.to_string()).collect::<Vec<_>>().join(",");
+        assert_eq!(
+            cost_on(
+                n2,
+                &[],
+                &format!(r#"{{"a": [{}], "b": [{}]}}"#, list(150), list(150))
+            ),
+            150 + 150 * 150
+        );
+        assert_eq!(
+            cost_on(
+                n2,
+                &[],
+                &format!(r#"{{"a": [{}], "b": [{}]}}"#, list(10), list(3))
+            ),
+            10 + 10 * 3
+        );
+        // A path the message does not have: the comprehension fails at once (counted as one).
+        assert_eq!(cost_on(n2, &[], r#"{"b": [1, 2, 3]}"#), 1 + 3);
+        // Headers, indexes and literals count as what they are.
+        assert_eq!(
+            cost_on(
+                r#"headers.exists(k, k == "x")"#,
+                &[("a", "1"), ("b", "2"), ("c", "3")],
+                "{}"
+            ),
+            3
+        );
+        assert_eq!(
+            cost_on(
+                r#"payload["a"][1].all(x, x > 0)"#,
+                &[],
+                r#"{"a": [[1], [1, 2, 3, 4]]}"#
+            ),
+            4
+        );
+        assert_eq!(
+            cost_on(
+                "[1, 2, 3].all(x, payload.a.all(y, x != y))",
+                &[],
+                r#"{"a": [1, 2]}"#
+            ),
+            3 + 3 * 2
+        );
+        // Joined lists count both; `map` and `filter` yield no more than they run over.
+        assert_eq!(
+            cost_on(
+                "(payload.a + payload.b).all(x, x > 0)",
+                &[],
+                r#"{"a": [1, 2], "b": [3, 4, 5]}"#
+            ),
+            5
+        );
+        assert_eq!(
+            cost_on(
+                "payload.a.map(x, x * 2).all(y, y > 0)",
+                &[],
+                r#"{"a": [1, 2, 3, 4]}"#
+            ),
+            4 + 4
+        );
+        // … but building their list copies it at every step: n²/128 on top.
+        let a = format!(r#"{{"a": [{}]}}"#, list(2000));
+        assert_eq!(
+            cost_on("payload.a.map(x, x).size() > 0", &[], &a),
+            2000 + 31_250
+        );
+        assert_eq!(
+            cost_on("payload.a.filter(x, x > 0).size() > 0", &[], &a),
+            2000 + 31_250
+        );
+        assert_eq!(cost_on("payload.a.exists(x, x > 0)", &[], &a), 2000);
+        // `in` looks through its list at every call, `==` compares lists element by element.
+        let ab = format!(r#"{{"a": [{}], "b": [{}]}}"#, list(100), list(300));
+        assert_eq!(
+            cost_on("payload.a.all(x, x in payload.b)", &[], &ab),
+            100 + 100 * 300
+        );
+        assert_eq!(
+            cost_on("payload.a.exists(x, payload.b == [x])", &[], &ab),
+            100 + 100 * 301
+        );
+        assert_eq!(cost_on("payload.a.all(x, x == 1)", &[], &ab), 100);
+        // Searching a string costs its length: 256 bytes count as one iteration.
+        let s = format!(r#"{{"a": [{}], "s": "{}"}}"#, list(10), "q".repeat(25_600));
+        assert_eq!(cost_on(r#"payload.s.contains("abc")"#, &[], &s), 100);
+        // `string(x)` is none of the message's strings: as long as its longest.
+        assert_eq!(
+            cost_on(
+                "payload.a.exists(x, payload.s.contains(string(x)))",
+                &[],
+                &s
+            ),
+            10 + 10 * 200
+        );
+        let long = "h".repeat(2_560);
+        assert_eq!(
+            cost_on(r#"headers["x"].matches("a+")"#, &[("x", &long)], "{}"),
+            10
+        );
+        // Over an element of another list: at most the largest list in the message.
+        assert_eq!(
+            cost_on(
+                "payload.a.all(x, x.all(y, y > 0))",
+                &[],
+                r#"{"a": [[1, 2, 3], [4]], "z": [1, 2, 3, 4, 5, 6, 7]}"#
+            ),
+            2 + 2 * 7
+        );
+        // … doubled for each `+` the expression has, which could have joined lists.
+        assert_eq!(
+            cost_on(
+                "payload.a.map(x, x + x).all(y, y.all(z, z > 0))",
+                &[],
+                r#"{"a": [[1, 2, 3], [4]]}"#
+            ),
+            2 + 2 + 2 * 3 * 2
+        );
+        // A comprehension variable named like a message variable is not the message.
+        assert_eq!(
+            cost_on(
+                "[[1, 2, 3, 4, 5]].all(payload, payload.all(y, y > 0))",
+                &[],
+                r#"{"a": [1]}"#
+            ),
+            1 + 5
+        );
+    }
+
+    /// Issue 21: past serde_json's 128 levels the payload reached CEL as `null`, so a deny
+    /// policy did not see `op`. Ingress refuses such payloads now; here, should one arrive, the
+    /// policy refuses it rather than see `null`. Numbers past a double's range likewise.
+    #[test]
+    fn a_payload_cel_cannot_hold_is_refused_not_nulled() {
+        let p = compiled(r#"has(payload.op) && payload.op == "drop""#).unwrap();
+        let deep = format!(
+            r#"{{"op": "drop", "pad": {}{}}}"#,
+            "[".repeat(127),
+            "]".repeat(127)
+        );
+        match decide(std::slice::from_ref(&p), &envelope(&[], &deep), 1) {
+            Verdict::Error { reason, .. } => {
+                assert!(reason.contains("cannot be given to CEL"), "{reason}");
+            }
+            other => panic!("{other:?}"),
+        }
+        let shallow = format!(
+            r#"{{"op": "drop", "pad": {}{}}}"#,
+            "[".repeat(63),
+            "]".repeat(63)
+        );
+        assert!(matches!(
+            decide(std::slice::from_ref(&p), &envelope(&[], &shallow), 1),
+            Verdict::Deny { .. }
+        ));
+        let huge = envelope(&[], r#"{"op": "keep", "n": 1e400}"#);
+        assert!(matches!(
+            decide(std::slice::from_ref(&p), &huge, 1),
+            Verdict::Error { .. }
         ));
     }
 

@@ -74,6 +74,14 @@ pub enum Rejection {
     /// lands exactly once (JetStream drops it as a duplicate within the stream's
     /// `duplicate_window`; the log keys on the id).
     Unknown { reason: String, ids: Vec<String> },
+    /// Part of a batch is delivered: the backbone took `accepted` (on NATS and queued for the
+    /// log, like any 2xx), not the `failed` ones (each with its place, id and refusal); the
+    /// `not_sent` ones never left. The status is the first failure's.
+    Partial {
+        accepted: Vec<String>,
+        failed: Vec<(usize, String, Box<Rejection>)>,
+        not_sent: Vec<String>,
+    },
 }
 
 impl Rejection {
@@ -88,6 +96,7 @@ impl Rejection {
             Rejection::RateLimited { .. } => 429,
             Rejection::Unavailable { .. } => 503,
             Rejection::Unknown { .. } => 504,
+            Rejection::Partial { failed, .. } => failed.first().map_or(503, |(_, _, r)| r.status()),
         }
     }
 
@@ -102,6 +111,7 @@ impl Rejection {
             Rejection::Refused { .. } => "backbone_refused",
             Rejection::RateLimited { .. } => "rate_limited",
             Rejection::Unknown { .. } => "outcome_unknown",
+            Rejection::Partial { .. } => "partial",
         }
     }
 
@@ -110,6 +120,7 @@ impl Rejection {
     pub fn verdict(&self) -> &'static str {
         match self {
             Rejection::Unknown { .. } => "unknown",
+            Rejection::Partial { .. } => "partial",
             _ => "rejected",
         }
     }
@@ -158,6 +169,23 @@ impl Rejection {
             Rejection::Unknown { reason, .. } => format!(
                 "{reason}: the messages may be stored; retry with the same ids (they are stored once)"
             ),
+            Rejection::Partial {
+                accepted,
+                failed,
+                not_sent,
+            } => {
+                let first = failed
+                    .first()
+                    .map(|(i, id, r)| format!("; message {i} (`{id}`): {}", r.message()))
+                    .unwrap_or_default();
+                format!(
+                    "{} of {} messages accepted (on NATS and queued for the log), {} failed, {} not sent{first}; retry the failed and unsent ones with their ids (an accepted one sent again is stored once)",
+                    accepted.len(),
+                    accepted.len() + failed.len() + not_sent.len(),
+                    failed.len(),
+                    not_sent.len()
+                )
+            }
         }
     }
 
@@ -206,6 +234,27 @@ impl Rejection {
                     .into();
             }
             Rejection::Unknown { ids, .. } => v["ids"] = ids.clone().into(),
+            Rejection::Partial {
+                accepted,
+                failed,
+                not_sent,
+            } => {
+                v["accepted"] = accepted.clone().into();
+                v["failed"] = failed
+                    .iter()
+                    .map(|(i, id, r)| {
+                        serde_json::json!({
+                            "index": i,
+                            "id": id,
+                            "status": r.status(),
+                            "reason": r.reason_label(),
+                            "error": r.message(),
+                        })
+                    })
+                    .collect::<Vec<_>>()
+                    .into();
+                v["not_sent"] = not_sent.clone().into();
+            }
             _ => {}
         }
         v
@@ -220,6 +269,23 @@ impl Rejection {
             },
             r => r,
         }
+    }
+
+    /// The refusal of the message at `at` in its batch (`None`: not a batch).
+    pub(super) fn at(mut self, at: Option<usize>) -> Self {
+        match &mut self {
+            Rejection::Malformed { index, .. }
+            | Rejection::Forbidden { index, .. }
+            | Rejection::Conflict { index, .. }
+            | Rejection::TooLarge { index, .. }
+            | Rejection::Refused { index, .. }
+                if index.is_none() =>
+            {
+                *index = at;
+            }
+            _ => {}
+        }
+        self
     }
 
     pub(super) fn malformed(index: Option<usize>, m: Malformed) -> Self {

@@ -17,7 +17,11 @@ pub(crate) async fn readyz(State(s): State<AppState>) -> Response {
     let nats = s.pipeline.nats_connected();
     let config = s.pipeline.snapshot().map(|c| c.version.clone());
     let store = s.store.ping().await.map_err(|e| e.describe());
-    let down = s.supervisor.not_ready();
+    let mut down = s.supervisor.not_ready();
+    // Policy evaluation saturated: messages on policy topics are refused (503) meanwhile.
+    if let Some(why) = s.pipeline.policy_slots().saturated() {
+        down.push(format!("policies: {why}"));
+    }
     let ready = nats
         && config.is_some()
         && (store.is_ok() || !needs_store(s.components))
@@ -41,6 +45,7 @@ pub(crate) async fn readyz(State(s): State<AppState>) -> Response {
         "components": components,
         "leases": s.leases.report(),
         "held": s.pipeline.metrics.held_report(),
+        "policies": s.pipeline.policy_slots().report(),
     });
     let status = if ready {
         StatusCode::OK
@@ -60,7 +65,10 @@ pub(crate) async fn metrics(State(s): State<AppState>) -> Response {
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        s.pipeline.metrics.render() + &s.supervisor.render() + &s.leases.render(),
+        s.pipeline.metrics.render()
+            + &s.pipeline.policy_slots().render()
+            + &s.supervisor.render()
+            + &s.leases.render(),
     )
         .into_response()
 }
