@@ -582,3 +582,70 @@ async fn a_batch_delivered_in_part_says_which_messages_went_out() {
     let mut stream = js.get_stream("AGENT_EVENTS").await.expect("AGENT_EVENTS");
     assert_eq!(stream.info().await.expect("info").state.messages, 2);
 }
+
+/// NATS ingress without a reply subject, while Redis takes no write (past its `maxmemory`, with
+/// `noeviction`): the message is refused (the log queue cannot take it), and its letter, the
+/// only copy left, waits in the process (`/readyz` `unsaved_letters`) until Redis takes writes
+/// again, then is set aside; never just a log line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_letter_redis_cannot_take_waits_until_it_can() {
+    let s = support::stack();
+    let nats = async_nats::connect(&s.nats).await.expect("nats");
+    let serve = serve_ready(&s, &[]).await;
+    let url = serve.url.clone();
+    let mut r = redis_conn(&s.redis).await;
+    let (_, was): (String, String) = redis::cmd("CONFIG")
+        .arg("GET")
+        .arg("maxmemory")
+        .query_async(&mut r)
+        .await
+        .expect("CONFIG GET");
+    let _: () = redis::cmd("CONFIG")
+        .arg("SET")
+        .arg("maxmemory")
+        .arg("1")
+        .query_async(&mut r)
+        .await
+        .expect("CONFIG SET");
+    nats.publish("ingest.agent.events.oom", r#"{"n": 1}"#.into())
+        .await
+        .expect("publish");
+    nats.flush().await.expect("flush");
+    eventually("the letter waits", Duration::from_secs(60), || async {
+        readyz(&url).await.1["unsaved_letters"] == 1
+    })
+    .await;
+    let metrics = reqwest::get(format!("{url}/metrics"))
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        metrics.contains("arc_ingress_unsaved_letters 1\n"),
+        "{metrics}"
+    );
+    assert!(set_aside(&s.redis).await.is_empty());
+
+    let _: () = redis::cmd("CONFIG")
+        .arg("SET")
+        .arg("maxmemory")
+        .arg(&was)
+        .query_async(&mut r)
+        .await
+        .expect("CONFIG SET");
+    eventually("the letter set aside", Duration::from_secs(60), || async {
+        set_aside(&s.redis).await.len() == 1
+    })
+    .await;
+    let mut c = redis_conn(&s.redis).await;
+    let letters: Vec<String> = c
+        .lrange("arc:ingest:rejected", 0, -1)
+        .await
+        .expect("lrange");
+    assert!(letters[0].contains("agent.events.oom"), "{letters:?}");
+    eventually("nothing waits", Duration::from_secs(30), || async {
+        readyz(&url).await.1["unsaved_letters"] == 0
+    })
+    .await;
+}

@@ -311,6 +311,7 @@ fn header_token(headers: &BTreeMap<String, String>) -> Option<String> {
 pub(crate) async fn nats_consumer(
     pipeline: Arc<Pipeline>,
     redis: Redis,
+    unsaved: Unsaved,
     beat: Beat,
 ) -> Result<(), TaskError> {
     let client = pipeline.nats().clone();
@@ -319,7 +320,16 @@ pub(crate) async fn nats_consumer(
         .await
         .map_err(doing(format!("cannot subscribe to {NATS_INGEST}")))?;
     beat.up();
-    while let Some(msg) = sub.next().await {
+    let mut retry = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        let msg = tokio::select! {
+            m = sub.next() => m,
+            _ = retry.tick() => {
+                unsaved.save(&pipeline, &redis).await;
+                continue;
+            }
+        };
+        let Some(msg) = msg else { break };
         let subject = msg
             .subject
             .as_str()
@@ -415,20 +425,8 @@ pub(crate) async fn nats_consumer(
                 .unwrap_or_default();
                 let mut l = refused_letter(entry.as_bytes(), &r, "nats");
                 l.id.clone_from(&id);
-                let set_aside = async {
-                    let mut conn = redis.conn().await?;
-                    dead::push(&mut conn, Place::Ingest, &[l])
-                        .await
-                        .map_err(|e| redis.error(e))
-                };
-                match set_aside.await {
-                    Ok(_) => pipeline.metrics.dead_letters(Place::Ingest, 1),
-                    Err(e) => tracing::warn!(
-                        "nats ingress: refused a message on `{subject}` ({}) and could not set it aside: {}",
-                        r.message(),
-                        crate::format::chain(&e)
-                    ),
-                }
+                unsaved.keep(l);
+                unsaved.save(&pipeline, &redis).await;
             }
             (None, Ok(_)) => {}
         }
@@ -454,6 +452,75 @@ fn reply_denied(pipeline: &Pipeline, reply: &str) -> Option<String> {
     Some(format!(
         "the reply subject `{reply}` is {why}; NATS ingress answers only to a requester's inbox (`_INBOX.…`, what `nats request` and every client's request use)"
     ))
+}
+
+/// Letters of NATS ingress messages (refused without a reply subject) that could not be set
+/// aside yet: Redis down or out of memory, the very outage that refused many of them. NATS will
+/// not deliver such a message again, so the letter is the only copy: it is kept in the process
+/// (across the consumer's restarts), set aside as soon as Redis takes it (retried every second),
+/// shown in `/readyz` (`unsaved_letters`) and `/metrics`, and at most [`UNSAVED_MAX`] of them are
+/// kept: past that the oldest goes to the server's log as an ERROR line with its whole entry.
+#[derive(Clone, Default)]
+pub(crate) struct Unsaved(Arc<std::sync::Mutex<std::collections::VecDeque<DeadLetter>>>);
+
+/// How many letters [`Unsaved`] keeps.
+pub(crate) const UNSAVED_MAX: usize = 10_000;
+
+impl Unsaved {
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::VecDeque<DeadLetter>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn keep(&self, l: DeadLetter) {
+        let mut q = self.lock();
+        q.push_back(l);
+        while q.len() > UNSAVED_MAX {
+            if let Some(old) = q.pop_front() {
+                tracing::error!(
+                    "nats ingress: {UNSAVED_MAX} letters wait for Redis; dropping the oldest, here whole: {}",
+                    serde_json::to_string(&old).unwrap_or_default()
+                );
+            }
+        }
+    }
+
+    /// How many wait.
+    pub(crate) fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// Sets aside what waits, if Redis takes it now.
+    async fn save(&self, pipeline: &Pipeline, redis: &Redis) {
+        let letters: Vec<DeadLetter> = self.lock().iter().cloned().collect();
+        if letters.is_empty() {
+            return;
+        }
+        let set_aside = async {
+            let mut conn = redis.conn().await?;
+            dead::push(&mut conn, Place::Ingest, &letters)
+                .await
+                .map_err(|e| redis.error(e))
+        };
+        match set_aside.await {
+            Ok(_) => {
+                let mut q = self.lock();
+                let n = letters.len().min(q.len());
+                q.drain(..n);
+                pipeline.metrics.dead_letters(Place::Ingest, n);
+                if n > 1 || !q.is_empty() {
+                    tracing::info!("nats ingress: set aside {n} letters that waited for Redis");
+                }
+            }
+            Err(e) => tracing::warn!(
+                "nats ingress: {} refused message(s) wait to be set aside: {}",
+                letters.len(),
+                crate::format::chain(&e)
+            ),
+        }
+        pipeline.metrics.unsaved(self.len());
+    }
 }
 
 /// A NATS message set aside, as an envelope for Redis ingress.

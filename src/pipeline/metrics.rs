@@ -57,6 +57,7 @@ pub(crate) struct Metrics {
     logged_rows: AtomicU64,
     logged_batches: AtomicU64,
     held: std::sync::Mutex<HeldReport>,
+    unsaved: AtomicU64,
 }
 
 /// Where the logger's time goes (`arc_logger_seconds_total{phase}`). The taker runs beside the
@@ -153,6 +154,15 @@ impl Metrics {
             oldest_s: oldest.unwrap_or_default().as_secs_f64(),
             reason: reason.filter(|_| entries > 0),
         };
+    }
+
+    /// NATS ingress letters waiting for Redis to take them (see `ingest::Unsaved`).
+    pub(crate) fn unsaved(&self, n: usize) {
+        self.unsaved.store(n as u64, Ordering::Relaxed);
+    }
+
+    pub(crate) fn unsaved_letters(&self) -> u64 {
+        self.unsaved.load(Ordering::Relaxed)
     }
 
     pub(crate) fn held_report(&self) -> HeldReport {
@@ -270,6 +280,8 @@ impl Metrics {
         let _ = writeln!(s, "arc_ingress_held_entries {}", held.entries);
         s.push_str("# HELP arc_ingress_held_seconds How long the oldest held Redis ingress entry has been held.\n# TYPE arc_ingress_held_seconds gauge\n");
         let _ = writeln!(s, "arc_ingress_held_seconds {}", held.oldest_s);
+        s.push_str("# HELP arc_ingress_unsaved_letters NATS ingress letters waiting for Redis to take them (kept in the process, retried every second).\n# TYPE arc_ingress_unsaved_letters gauge\n");
+        let _ = writeln!(s, "arc_ingress_unsaved_letters {}", self.unsaved_letters());
         s.push_str("# HELP arc_logger_batches_total Batches the logger committed.\n# TYPE arc_logger_batches_total counter\n");
         let _ = writeln!(
             s,

@@ -281,9 +281,9 @@ pub(crate) async fn serve(
                 beat,
             )
         });
-        let (p, r) = (pipeline.clone(), redis.clone());
+        let (p, r, unsaved) = (pipeline.clone(), redis.clone(), ingest::Unsaved::default());
         supervisor.spawn("nats-ingress", move |beat| {
-            ingest::nats_consumer(p.clone(), r.clone(), beat)
+            ingest::nats_consumer(p.clone(), r.clone(), unsaved.clone(), beat)
         });
     }
 

@@ -45,6 +45,7 @@ pub(crate) async fn readyz(State(s): State<AppState>) -> Response {
         "components": components,
         "leases": s.leases.report(),
         "held": s.pipeline.metrics.held_report(),
+        "unsaved_letters": s.pipeline.metrics.unsaved_letters(),
         "policies": s.pipeline.policy_slots().report(),
     });
     let status = if ready {
