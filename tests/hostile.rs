@@ -1,7 +1,8 @@
 //! Issue 11: the pipeline survives every message. Hostile envelopes, generated with proptest (NUL
 //! and control characters anywhere, huge and odd subjects, header floods, payloads at and around
 //! every limit (NATS's, the stream's own), invalid UTF-8, numbers past 64 bits, duplicate ids,
-//! `Nats-*`/`Arc-*` headers in any case, an accepted id reused for other content), mixed with
+//! `Nats-*`/`Arc-*` headers in any case, an accepted id reused for other content, nesting around
+//! every depth limit), mixed with
 //! good ones, go
 //! through every ingress path (HTTP single and batch, WebSocket, Redis list, NATS request) of a
 //! real `arc serve` against real NATS (JetStream), Redis and PostgreSQL. Then the promise is
@@ -174,6 +175,16 @@ fn json_payload() -> impl Strategy<Value = Vec<u8>> {
         // At and around the limit: a string whose message lands within ±512 bytes of 1 MiB.
         2 => (MAX_PAYLOAD - 1024..MAX_PAYLOAD + 64)
             .prop_map(|n| format!("\"{}\"", "p".repeat(n)).into_bytes()),
+        // Nesting around the pipeline's depth limit (64), CEL's conversion (128) and far past
+        // what the log store takes (~13,000 levels in PostgreSQL): accepted ones must be
+        // logged (the logger sets nothing aside), the others refused before NATS.
+        1 => prop_oneof![Just(63usize), Just(64), Just(65), Just(128), Just(129), Just(15_000)]
+            .prop_flat_map(|d| (Just(d), proptest::bool::ANY))
+            .prop_map(|(d, object)| if object {
+                format!("{}1{}", "{\"a\":".repeat(d), "}".repeat(d)).into_bytes()
+            } else {
+                format!("{}1{}", "[".repeat(d), "]".repeat(d)).into_bytes()
+            }),
         // At and around the stream's own limit.
         2 => (STREAM_MAX - 1024..STREAM_MAX + 64)
             .prop_map(|n| format!("\"{}\"", "s".repeat(n)).into_bytes()),
