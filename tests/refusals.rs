@@ -441,9 +441,10 @@ async fn an_id_names_one_message() {
     let first = json!({"id": "order-1", "subject": "agent.events.o", "payload": {"n": 1}});
     let (st, v) = post_as(&url, alice, &first).await;
     assert_eq!(st, 202, "{v}");
-    // A retry: the same content.
+    // A retry: the same content; JetStream's word that it had it is in the answer.
     let (st, v) = post_as(&url, alice, &first).await;
     assert_eq!(st, 202, "{v}");
+    assert_eq!(v["duplicates"], json!(["order-1"]), "{v}");
     for (who, body) in [
         (
             alice,

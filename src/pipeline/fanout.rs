@@ -222,12 +222,12 @@ impl Pipeline {
         batch: Vec<Incoming>,
         source: Source,
         token: Option<&str>,
-    ) -> Result<Vec<String>, Rejection> {
+    ) -> Result<Accepted, Rejection> {
         let began = Instant::now();
         let n = batch.len().max(1);
         let result = self.accept_inner(batch, source, token).await;
         match &result {
-            Ok(ids) => self.metrics.accepted(source, ids.len()),
+            Ok(a) => self.metrics.accepted(source, a.ids.len()),
             Err(Rejection::Partial {
                 accepted, failed, ..
             }) => {
@@ -248,7 +248,7 @@ impl Pipeline {
         batch: Vec<Incoming>,
         source: Source,
         token: Option<&str>,
-    ) -> Result<Vec<String>, Rejection> {
+    ) -> Result<Accepted, Rejection> {
         let snap = self.snapshot().ok_or_else(|| {
             Rejection::unavailable(
                 "the pipeline has not loaded its configuration yet (is the log store up?)",
@@ -266,7 +266,7 @@ impl Pipeline {
             checked.push(Self::check(&snap, &who, m, source, ts, index, max_payload)?);
         }
         if checked.is_empty() {
-            return Ok(Vec::new());
+            return Ok(Accepted::default());
         }
         self.check_streams(&snap, &checked)?;
         if checked.iter().any(|c| !c.topic.policies.is_empty()) {
@@ -277,10 +277,11 @@ impl Pipeline {
         self.take_rate(&checked).await?;
         self.claim_ids(&checked).await?;
         let ids: Vec<String> = checked.iter().map(|c| c.envelope.id.clone()).collect();
-        self.deliver(&snap, checked)
+        let duplicates = self
+            .deliver(&snap, checked)
             .await
             .map_err(|r| r.with_ids(&ids))?;
-        Ok(ids)
+        Ok(Accepted { ids, duplicates })
     }
 
     /// Normalizes and checks one message against its topic and NATS's limits.
@@ -620,7 +621,11 @@ impl Pipeline {
     /// has it; a retry with the same id is stored once in the log (and dropped as a duplicate by
     /// JetStream within its window). A queue that the depth gauge already shows full refuses
     /// before anything is published.
-    async fn deliver(&self, snap: &Snapshot, checked: Vec<Checked>) -> Result<(), Rejection> {
+    async fn deliver(
+        &self,
+        snap: &Snapshot,
+        checked: Vec<Checked>,
+    ) -> Result<Vec<String>, Rejection> {
         let bound = snap.queue_bound();
         let depth = self.metrics.current_queue_depth();
         if depth + checked.len() as u64 > bound {
@@ -644,18 +649,22 @@ impl Pipeline {
             if let Some(Err(r)) = confirmed.into_iter().find(Result::is_err) {
                 return Err(r);
             }
-            return self.pushed(pushed);
+            return self.pushed(pushed).map(|()| Vec::new());
         }
         let fates = self.confirm(sent).await;
         // What JetStream (or the backbone) took goes to the log; the rest is told apart.
         let mut accepted = Vec::new();
+        let mut duplicates = Vec::new();
         let mut failed = Vec::new();
         let mut keep = Vec::new();
         for (i, fate) in fates.into_iter().enumerate() {
             match fate {
-                Ok(()) => {
+                Ok(duplicate) => {
                     accepted.push(ids[i].clone());
                     keep.push(items[i].clone());
+                    if duplicate {
+                        duplicates.push(ids[i].clone());
+                    }
                 }
                 Err(r) => failed.push((i, ids[i].clone(), r)),
             }
@@ -675,7 +684,7 @@ impl Pipeline {
             self.pushed(self.queue.push(keep, bound).await)?;
         }
         if failed.is_empty() {
-            return Ok(());
+            return Ok(duplicates);
         }
         Err(Rejection::Partial {
             accepted,
@@ -797,7 +806,7 @@ impl Pipeline {
     /// Waits until NATS has what [`Pipeline::publish`] sent, and says for each message sent
     /// (by its place) whether it has it (JetStream's answers as [`Pending::stored`] reads them,
     /// all awaited together within the request's deadline).
-    async fn confirm(&self, sent: Sent) -> Vec<Result<(), Rejection>> {
+    async fn confirm(&self, sent: Sent) -> Vec<Result<bool, Rejection>> {
         let Sent {
             generation,
             local_core,
@@ -806,7 +815,8 @@ impl Pipeline {
             count,
             deadline,
         } = sent;
-        let mut fates: Vec<Result<(), Rejection>> = vec![Ok(()); count];
+        // Ok(true): JetStream already had it (stored by an earlier ask of its id).
+        let mut fates: Vec<Result<bool, Rejection>> = vec![Ok(false); count];
         // Core NATS: a server round trip on the local connection proves it processed them.
         if !local_core.is_empty() {
             if let Err(e) = self.barrier.wait(generation).await {
@@ -942,6 +952,14 @@ fn nats_headers(e: &Envelope) -> async_nats::HeaderMap {
     h
 }
 
+/// What a request got in: its ids in order, and those JetStream already had (its answer said
+/// *duplicate*: an earlier send of the same id was stored, so this one stored nothing new).
+#[derive(Debug, Default)]
+pub(crate) struct Accepted {
+    pub ids: Vec<String>,
+    pub duplicates: Vec<String>,
+}
+
 /// What a request published and has yet to see confirmed; messages by their place in it.
 struct Sent {
     /// The local connection's generation before the publishes (see `barrier`).
@@ -977,7 +995,7 @@ impl Pending {
     /// was lost after sending) decides nothing: the message is asked for again with the same
     /// `Nats-Msg-Id` every [`ACK_ATTEMPT`], and when `deadline` (`arc serve --ack-deadline`) passes without an answer the
     /// outcome is [`Rejection::Unknown`], never a refusal.
-    async fn stored(self, deadline: Instant) -> Result<(), Rejection> {
+    async fn stored(self, deadline: Instant) -> Result<bool, Rejection> {
         use async_nats::jetstream::context::PublishErrorKind as Kind;
         let Pending {
             js,
@@ -1014,7 +1032,7 @@ impl Pending {
                             if stored.duplicate { "a duplicate: an earlier ask was stored" } else { "a first store" }
                         );
                     }
-                    return Ok(());
+                    return Ok(stored.duplicate);
                 }
                 Ok(Err(e)) => match e.kind() {
                     Kind::TimedOut | Kind::BrokenPipe => (e.to_string(), true),

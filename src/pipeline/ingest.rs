@@ -391,7 +391,7 @@ pub(crate) async fn nats_consumer(
             }
         };
         let ack = match &outcome {
-            Ok(ids) => serde_json::json!({"id": ids.first(), "status": "accepted"}),
+            Ok(a) => super::api::ingress::accepted_frame(a),
             Err(r) => {
                 let mut v = r.body();
                 v["status"] = r.verdict().into();

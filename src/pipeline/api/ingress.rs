@@ -83,15 +83,26 @@ pub(crate) async fn post_messages(
     let batch = parse_batch(&headers, &body).inspect_err(|r| {
         s.pipeline.metrics.rejected(r.reason_label(), 1);
     })?;
-    let ids = s
+    let a = s
         .pipeline
         .accept(batch, Source::Http, bearer(&headers))
         .await?;
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(serde_json::json!({"accepted": ids.len(), "ids": ids})),
-    )
-        .into_response())
+    let mut body = serde_json::json!({"accepted": a.ids.len(), "ids": a.ids});
+    if !a.duplicates.is_empty() {
+        // Stored before (a retry of these ids): nothing new was stored for them.
+        body["duplicates"] = a.duplicates.into();
+    }
+    Ok((StatusCode::ACCEPTED, Json(body)).into_response())
+}
+
+/// The acknowledgement of one accepted message (WebSocket, NATS ingress): `duplicate` when
+/// JetStream already had its id stored.
+pub(crate) fn accepted_frame(a: &crate::pipeline::fanout::Accepted) -> serde_json::Value {
+    let mut v = serde_json::json!({"id": a.ids.first(), "status": "accepted"});
+    if !a.duplicates.is_empty() {
+        v["duplicate"] = true.into();
+    }
+    v
 }
 
 #[derive(serde::Deserialize)]
@@ -124,7 +135,7 @@ async fn ws_session(s: AppState, mut socket: WebSocket, token: Option<String>) {
                         .accept(vec![m], Source::Ws, token.as_deref())
                         .await
                     {
-                        Ok(ids) => serde_json::json!({"id": ids.first(), "status": "accepted"}),
+                        Ok(a) => accepted_frame(&a),
                         Err(r) => {
                             let mut v = r.body();
                             v["id"] = id.into();
