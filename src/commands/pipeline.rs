@@ -59,6 +59,12 @@ pub(super) async fn serve(
         retention_days: args.retention_days,
         feed_buffer: args.feed_buffer as usize,
         ack_deadline: args.ack_deadline,
+        connections: crate::pipeline::listener::ConnLimits {
+            header_timeout: args.header_timeout,
+            max_connections: args.max_connections as usize,
+        },
+        body_timeout: args.body_timeout,
+        body_budget: usize::try_from(args.body_budget).unwrap_or(usize::MAX),
     };
     // A panic inside a request (the CEL parser has been seen to panic on malformed input; arc
     // catches it) belongs in the server's log as one line, not as a raw backtrace notice.

@@ -59,7 +59,11 @@ pub(crate) async fn metrics(State(s): State<AppState>) -> Response {
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        s.pipeline.metrics.render() + &s.supervisor.render() + &s.leases.render(),
+        s.pipeline.metrics.render()
+            + &s.supervisor.render()
+            + &s.leases.render()
+            + &s.conns.render()
+            + &s.budget.render(),
     )
         .into_response()
 }
