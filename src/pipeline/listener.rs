@@ -36,6 +36,9 @@ const FD_RESERVE: u64 = 256;
 /// past that a connection over the bound is closed without an answer.
 const MAX_REFUSING: usize = 64;
 
+/// How many evicted connections may be on their way out at once before accepting waits.
+const MAX_CLOSING: usize = 64;
+
 /// How long writing a refusal may take.
 const REFUSE_WITHIN: Duration = Duration::from_secs(2);
 
@@ -133,6 +136,8 @@ struct Slot {
 struct Registry {
     idle: Mutex<BTreeMap<u64, Arc<Slot>>>,
     seq: AtomicU64,
+    /// Connections evicted whose task has not ended yet (their descriptor is about to go).
+    closing: AtomicUsize,
     stats: Arc<ConnStats>,
 }
 
@@ -181,10 +186,23 @@ impl Registry {
     fn close(&self, slot: &Slot) {
         let mut idle = self.lock();
         let mut state = slot.state.lock().unwrap_or_else(PoisonError::into_inner);
-        if let SlotState::Idle(key) = *state {
-            idle.remove(&key);
+        match *state {
+            SlotState::Idle(key) => {
+                idle.remove(&key);
+            }
+            SlotState::Evicted => {
+                self.closing.fetch_sub(1, Ordering::Relaxed);
+            }
+            SlotState::Busy | SlotState::Closed => {}
         }
         *state = SlotState::Closed;
+    }
+
+    /// Connections open and not on their way out.
+    fn staying(&self) -> usize {
+        self.stats
+            .open()
+            .saturating_sub(self.closing.load(Ordering::Relaxed))
     }
 
     /// Closes the connection that has waited longest without a request; `false` when every
@@ -195,6 +213,7 @@ impl Registry {
             return false;
         };
         *slot.state.lock().unwrap_or_else(PoisonError::into_inner) = SlotState::Evicted;
+        self.closing.fetch_add(1, Ordering::Relaxed);
         slot.evict.notify_one();
         self.stats.evicted.fetch_add(1, Ordering::Relaxed);
         true
@@ -296,21 +315,21 @@ impl hyper::service::Service<hyper::Request<Incoming>> for ConnService {
     }
 }
 
-/// The answer of a connection over the bound.
+/// Why a connection over the bound is refused (the body of its 503).
+const OVER_BOUND: &str = r#"{"error":"the pipeline has as many connections open as it takes (--max-connections) and all are busy; retry","reason":"unavailable"}"#;
+
+/// The answer to a request on a connection closed for a newcomer as it arrived.
 fn over_bound() -> axum::response::Response {
-    use axum::response::IntoResponse as _;
-    let mut r = crate::pipeline::api::ApiError::unavailable(
-        "the pipeline has as many connections open as it takes (--max-connections); retry",
-    )
-    .into_response();
-    r.headers_mut().insert(
-        axum::http::header::RETRY_AFTER,
-        axum::http::HeaderValue::from_static("1"),
-    );
-    r.headers_mut().insert(
-        axum::http::header::CONNECTION,
-        axum::http::HeaderValue::from_static("close"),
-    );
+    let mut r = axum::response::Response::new(axum::body::Body::from(OVER_BOUND));
+    *r.status_mut() = axum::http::StatusCode::SERVICE_UNAVAILABLE;
+    for (k, v) in [
+        (axum::http::header::CONTENT_TYPE, "application/json"),
+        (axum::http::header::RETRY_AFTER, "1"),
+        (axum::http::header::CONNECTION, "close"),
+    ] {
+        r.headers_mut()
+            .insert(k, axum::http::HeaderValue::from_static(v));
+    }
     r
 }
 
@@ -326,6 +345,7 @@ pub(crate) async fn serve(
     let registry = Arc::new(Registry {
         idle: Mutex::new(BTreeMap::new()),
         seq: AtomicU64::new(0),
+        closing: AtomicUsize::new(0),
         stats: stats.clone(),
     });
     let refusing = Arc::new(AtomicUsize::new(0));
@@ -348,7 +368,12 @@ pub(crate) async fn serve(
             }
         };
         let _ = stream.set_nodelay(true);
-        if stats.open() >= limits.max_connections && !registry.evict_one() {
+        // Evicted connections give their descriptors back once their tasks run: a burst of
+        // newcomers waits for that rather than run past the reserve.
+        while registry.closing.load(Ordering::Relaxed) > MAX_CLOSING {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        if registry.staying() >= limits.max_connections && !registry.evict_one() {
             stats.refused.fetch_add(1, Ordering::Relaxed);
             if refusing.fetch_add(1, Ordering::Relaxed) < MAX_REFUSING {
                 let refusing = refusing.clone();
@@ -425,7 +450,7 @@ async fn connection(
 /// Answers 503 to a connection over the bound without reading its request, then reads and
 /// drops what it sent (so the close is not a reset that loses the answer).
 async fn refuse(mut stream: TcpStream) {
-    let body = r#"{"error":"the pipeline has as many connections open as it takes (--max-connections) and all are busy; retry","reason":"unavailable"}"#;
+    let body = OVER_BOUND;
     let head = format!(
         "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\nretry-after: 1\r\nconnection: close\r\ncontent-length: {}\r\n\r\n",
         body.len()
@@ -462,6 +487,7 @@ mod tests {
         let r = Registry {
             idle: Mutex::new(BTreeMap::new()),
             seq: AtomicU64::new(0),
+            closing: AtomicUsize::new(0),
             stats: Arc::default(),
         };
         let (a, b) = (r.open(), r.open());
