@@ -130,10 +130,10 @@ impl BodyBudget {
         }
         let mut held = self.hold();
         let reading = async {
-            // What the client declares is reserved only up to SMALL: it may be a lie.
-            let mut buf = Vec::with_capacity(
-                declared.map_or(0, |n| usize::try_from(n).unwrap_or(0).min(SMALL)),
-            );
+            // Chunks as they came (a growing buffer would hold up to twice what was charged
+            // while a body is held open), joined once whole.
+            let mut chunks: Vec<Bytes> = Vec::new();
+            let mut len = 0;
             let mut body = body;
             while let Some(frame) = body.frame().await {
                 let frame = frame.map_err(|e| {
@@ -146,13 +146,18 @@ impl BodyBudget {
                 let Ok(data) = frame.into_data() else {
                     continue;
                 };
-                if buf.len() + data.len() > max {
+                if len + data.len() > max {
                     return Err(too_large());
                 }
-                self.charge(&mut held, buf.len(), data.len())?;
-                buf.extend_from_slice(&data);
+                self.charge(&mut held, len, data.len())?;
+                len += data.len();
+                chunks.push(data);
             }
-            Ok(Bytes::from(buf))
+            Ok(match chunks.len() {
+                0 => Bytes::new(),
+                1 => chunks.swap_remove(0),
+                _ => Bytes::from(chunks.concat()),
+            })
         };
         match tokio::time::timeout(deadline, reading).await {
             Ok(Ok(bytes)) => Ok((bytes, held)),
