@@ -130,10 +130,18 @@ async fn idle_and_slow_connections_beyond_the_bound_do_not_stop_a_normal_client(
     let evicted = metric(&url, "arc_http_connections_total{outcome=\"evicted\"}").await;
     let open = metric(&url, "arc_http_connections_open").await;
     assert!(open <= 32 + 1, "{open} connections open, bound 32");
+    let refused = metric(&url, "arc_http_connections_total{outcome=\"refused\"}").await;
+    assert_eq!(
+        refused, 0,
+        "idle connections were there to close: none is refused"
+    );
     // Each of the 200 is either still open (within the bound) or was closed for a newcomer.
     assert!(
         evicted + 32 >= 200,
-        "the idle connections over the bound were closed: {evicted} evicted, {open} open"
+        "the idle connections over the bound were closed: {evicted} evicted, {open} open, {} refused, {} header timeouts, {} accepted",
+        metric(&url, "arc_http_connections_total{outcome=\"refused\"}").await,
+        metric(&url, "arc_http_connections_total{outcome=\"header_timeout\"}").await,
+        metric(&url, "arc_http_connections_total{outcome=\"accepted\"}").await
     );
     drop(held);
 }

@@ -393,8 +393,11 @@ pub(crate) async fn serve(
             inner: stream,
             stats: stats.clone(),
         };
+        // Registered before its task runs, so a burst of newcomers finds it evictable.
+        let slot = registry.open();
         tokio::spawn(connection(
             io,
+            slot,
             app.clone(),
             registry.clone(),
             limits.header_timeout,
@@ -411,12 +414,12 @@ pub(crate) async fn serve(
 
 async fn connection(
     io: Counted,
+    slot: Arc<Slot>,
     app: Router,
     registry: Arc<Registry>,
     header_timeout: Duration,
     mut stop: tokio::sync::watch::Receiver<()>,
 ) {
-    let slot = registry.open();
     let service = ConnService {
         app,
         slot: slot.clone(),
