@@ -6,7 +6,7 @@
 Runs the normal client twice: first alone (quiet), then while IDLE connections send nothing,
 SLOW connections send a request head one byte a second, and HELD connections each declare a
 64 MiB body, send HELD_BYTES of it and hold the rest; each greedy connection opens again when
-the pipeline closes it. The normal client POSTs one small message at a time on one keep-alive
+the pipeline closes it. The greedy connections run in a process of their own. The normal client POSTs one small message at a time on one keep-alive
 connection, POSTS times per phase, and times each answer. Prints one line per phase and a
 summary: p50/p99 of each, the ratio of the loaded p99 to the quiet one, how many normal posts
 were not answered 202 (and why), and the pipeline's peak RSS (VmHWM of PID). Everything stops
@@ -16,9 +16,11 @@ after LIMIT seconds whatever happens.
 import argparse
 import asyncio
 import json
+import multiprocessing as mp
 import resource
 import sys
 import time
+from collections import Counter
 from urllib.parse import urlparse
 
 
@@ -85,10 +87,10 @@ def pct(lat, p):
     return lat[min(len(lat) - 1, int(len(lat) * p))] * 1000
 
 
-async def greedy(kind, host, port, stop, counts, held_bytes):
+async def greedy(kind, host, port, counts, held_bytes):
     """One greedy connection, opened again whenever the pipeline closes it."""
     chunk = b" " * 65536
-    while not stop.is_set():
+    while True:
         try:
             r, w = await asyncio.open_connection(host, port)
         except OSError:
@@ -115,6 +117,7 @@ async def greedy(kind, host, port, stop, counts, held_bytes):
                     w.write(chunk)
                     await w.drain()
                     sent += len(chunk)
+                counts["held_sent"] += 1
             # Hold until the pipeline answers or closes.
             data = await r.read(4096)
             if data.startswith(b"HTTP/1.1 "):
@@ -125,21 +128,34 @@ async def greedy(kind, host, port, stop, counts, held_bytes):
             pass
         finally:
             w.close()
-        if not stop.is_set():
-            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.05)
 
 
-async def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("url")
-    ap.add_argument("pid", type=int)
-    ap.add_argument("--posts", type=int, default=3000)
-    ap.add_argument("--idle", type=int, default=3000)
-    ap.add_argument("--slow", type=int, default=1000)
-    ap.add_argument("--held", type=int, default=40)
-    ap.add_argument("--held-bytes", type=int, default=8 << 20)
-    ap.add_argument("--limit", type=float, default=300)
-    a = ap.parse_args()
+async def greedy_main(host, port, a, ready, stop, out):
+    counts = Counter()
+    tasks = []
+    for kind, n in (("idle", a.idle), ("slow", a.slow), ("held", a.held)):
+        for _ in range(n):
+            tasks.append(asyncio.create_task(greedy(kind, host, port, counts, a.held_bytes)))
+    loop = asyncio.get_running_loop()
+    # Ready once every connection opened (and the held bodies were sent).
+    for _ in range(600):
+        await asyncio.sleep(0.1)
+        if counts["idle_opened"] >= a.idle and counts["held_sent"] >= a.held:
+            break
+    ready.set()
+    await loop.run_in_executor(None, stop.wait)
+    for t in tasks:
+        t.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    out.put(dict(counts))
+
+
+def greedy_process(host, port, a, ready, stop, out):
+    asyncio.run(greedy_main(host, port, a, ready, stop, out))
+
+
+async def main(a):
     u = urlparse(a.url)
     host, port = u.hostname, u.port
     if host not in ("127.0.0.1", "localhost", "::1"):
@@ -153,28 +169,22 @@ async def main():
     quiet = await Normal(host, port).run(a.posts)
     print(f"quiet:  {a.posts} posts, p50 {pct(quiet, 0.5):.2f} ms, p99 {pct(quiet, 0.99):.2f} ms")
 
-    stop = asyncio.Event()
-    from collections import Counter
-
-    counts = Counter()
-    tasks = []
-    for kind, n in (("idle", a.idle), ("slow", a.slow), ("held", a.held)):
-        for _ in range(n):
-            tasks.append(asyncio.create_task(greedy(kind, host, port, stop, counts, a.held_bytes)))
-    # Let the greedy connections open (and the held bodies arrive) before measuring.
-    for _ in range(100):
-        await asyncio.sleep(0.1)
-        if counts["idle_opened"] >= a.idle and counts["held_opened"] >= a.held:
-            break
+    # The greedy clients run in a process of their own: the normal client's times are the
+    # pipeline's, not this event loop's.
+    ctx = mp.get_context("spawn")
+    ready, stop, out = ctx.Event(), ctx.Event(), ctx.Queue()
+    proc = ctx.Process(target=greedy_process, args=(host, port, a, ready, stop, out))
+    proc.start()
+    loop = asyncio.get_running_loop()
+    await loop.run_in_executor(None, ready.wait, 60)
     await asyncio.sleep(2)
     rss_loaded = rss_kib(a.pid, "VmRSS")
     normal = Normal(host, port)
     loaded = await normal.run(a.posts)
     rss_after = rss_kib(a.pid, "VmRSS")
     stop.set()
-    for t in tasks:
-        t.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
+    counts = await loop.run_in_executor(None, out.get, True, 60)
+    proc.join(10)
     print(
         f"loaded: {a.posts} posts, p50 {pct(loaded, 0.5):.2f} ms, p99 {pct(loaded, 0.99):.2f} ms; "
         f"beside {a.idle} idle, {a.slow} slow-head and {a.held} held-body connections "
@@ -195,8 +205,17 @@ async def main():
 
 
 if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("url")
+    ap.add_argument("pid", type=int)
+    ap.add_argument("--posts", type=int, default=3000)
+    ap.add_argument("--idle", type=int, default=3000)
+    ap.add_argument("--slow", type=int, default=1000)
+    ap.add_argument("--held", type=int, default=20)
+    ap.add_argument("--held-bytes", type=int, default=8 << 20)
+    ap.add_argument("--limit", type=float, default=300)
+    args = ap.parse_args()
     try:
-        asyncio.run(asyncio.wait_for(main(), timeout=float(
-            next((sys.argv[i + 1] for i, x in enumerate(sys.argv) if x == "--limit"), 300))))
+        asyncio.run(asyncio.wait_for(main(args), timeout=args.limit))
     except asyncio.TimeoutError:
         sys.exit("starve.py: the time limit passed before the run finished")
