@@ -9,7 +9,7 @@ ARC ?= $(ARC_RELEASE)
 # (or plain `arc up think` where Docker can pull the upstream images) uses containers.
 RUNTIME ?= process
 
-.PHONY: up down health deps test-image build install test lint completions compose bench bench-pipeline bench-gateway bench-scaleout bench-logger \
+.PHONY: up down health deps test-image build install test lint completions compose bench bench-pipeline bench-gateway bench-scaleout bench-logger bench-starvation \
 	messaging-up messaging-down messaging-health messaging-logs
 
 include services/messaging/flash.mk services/streaming/strange.mk services/cache/sonic.mk
@@ -93,6 +93,11 @@ bench-gateway: deps build
 ## two capped instances behind the gateway, and the gateway's hop with one, against one direct.
 bench-scaleout: deps build
 	scripts/bench-scaleout.sh
+
+## A normal client's p99 beside thousands of idle, slow-head and held-body connections, against
+## a quiet run (3 runs), and the pipeline's RSS.
+bench-starvation: deps build
+	scripts/bench-starvation.sh
 
 ## The logger's throughput against the best raw COPY over 1, 2 or 4 connections (3 runs), and
 ## query latencies on a 10M-row log.

@@ -3161,7 +3161,7 @@ _arc() {
             return 0
             ;;
         arc__subcmd__serve)
-            opts="-q -v -h -V --listen --components --log-batch --log-batch-bytes --log-batch-wait --log-writers --retention-days --feed-buffer --ack-deadline --hold-limit --id-memory --nats-url --redis-url --database-url --admin-token --consumer --lease-ttl --system-id --org-id --cluster-id --public-nats-url --project-dir --runtime --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --listen --components --log-batch --log-batch-bytes --log-batch-wait --log-writers --retention-days --feed-buffer --ack-deadline --hold-limit --id-memory --header-timeout --body-timeout --max-connections --body-budget --nats-url --redis-url --database-url --admin-token --consumer --lease-ttl --system-id --org-id --cluster-id --public-nats-url --project-dir --runtime --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3208,6 +3208,22 @@ _arc() {
                     return 0
                     ;;
                 --id-memory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --body-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --body-budget)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -57,6 +57,26 @@ pub(crate) struct ServeArgs {
     /// and a retry with the same content is stored once. About 150 bytes of Redis per id.
     #[arg(long, env = "ARC_ID_MEMORY", default_value = "2m", value_parser = crate::spec::duration::parse, value_name = "DURATION")]
     pub id_memory: std::time::Duration,
+    /// A connection that has not sent a complete request head within this long of opening, or
+    /// of its previous answer, is closed: this bounds both how long a keep-alive connection may
+    /// sit idle and how slowly a head may arrive.
+    #[arg(long, env = "ARC_HEADER_TIMEOUT", default_value = "30s", value_parser = parse_timeout, value_name = "DURATION")]
+    pub header_timeout: std::time::Duration,
+    /// A request's body must have arrived whole within this long of its head (else 408 and the
+    /// connection is closed).
+    #[arg(long, env = "ARC_BODY_TIMEOUT", default_value = "30s", value_parser = parse_timeout, value_name = "DURATION")]
+    pub body_timeout: std::time::Duration,
+    /// At most this many connections are open at once, WebSockets included, and never more
+    /// than the descriptor limit leaves room for (its soft value is raised to the hard one at
+    /// start). A connection over the bound closes the one that has waited longest without a
+    /// request; when every one is busy, the newcomer gets 503 with Retry-After.
+    #[arg(long, env = "ARC_MAX_CONNECTIONS", default_value_t = 4096, value_parser = clap::value_parser!(u32).range(1..), value_name = "N")]
+    pub max_connections: u32,
+    /// The bytes of request bodies and WebSocket messages held at once, across all clients;
+    /// past it a request gets 503 with Retry-After. Bodies over 1 MiB together take at most
+    /// three quarters of it, so held large bodies leave room for ordinary messages.
+    #[arg(long, env = "ARC_BODY_BUDGET", default_value = "256MiB", value_parser = parse_budget, value_name = "SIZE")]
+    pub body_budget: u64,
     /// Flash's URL (default: the project's `messaging` service).
     #[arg(long, env = "ARC_NATS_URL", value_name = "URL")]
     pub nats_url: Option<String>,
@@ -104,6 +124,27 @@ fn parse_lease_ttl(text: &str) -> Result<std::time::Duration, String> {
         return Err(format!("`{text}`: a lease must last at least 1s"));
     }
     Ok(d)
+}
+
+/// A connection or body deadline: at least 100 ms.
+fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
+    let d = crate::spec::duration::parse(text)?;
+    if d < std::time::Duration::from_millis(100) {
+        return Err(format!("`{text}`: give at least 100ms"));
+    }
+    Ok(d)
+}
+
+/// The body budget: a size of at least 128 MiB (large bodies share three quarters of it, and
+/// one may be 64 MiB).
+fn parse_budget(text: &str) -> Result<u64, String> {
+    let n = crate::spec::size::parse(text)?;
+    if n < 128 << 20 {
+        return Err(format!(
+            "`{text}`: the budget must be at least 128MiB (a request may hold 64MiB, and large bodies take three quarters of the budget)"
+        ));
+    }
+    Ok(n)
 }
 
 /// How admin commands reach the pipeline.

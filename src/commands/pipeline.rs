@@ -61,6 +61,12 @@ pub(super) async fn serve(
         ack_deadline: args.ack_deadline,
         hold_limit: args.hold_limit,
         id_memory: args.id_memory,
+        connections: crate::pipeline::listener::ConnLimits {
+            header_timeout: args.header_timeout,
+            max_connections: args.max_connections as usize,
+        },
+        body_timeout: args.body_timeout,
+        body_budget: usize::try_from(args.body_budget).unwrap_or(usize::MAX),
     };
     // A panic inside a request (the CEL parser has been seen to panic on malformed input; arc
     // catches it) belongs in the server's log as one line, not as a raw backtrace notice.

@@ -15,6 +15,7 @@ pub(crate) mod fanout;
 pub(crate) mod ids;
 pub(crate) mod ingest;
 pub(crate) mod lease;
+pub(crate) mod listener;
 pub(crate) mod logger;
 pub(crate) mod metrics;
 pub(crate) mod policy;
@@ -133,6 +134,13 @@ pub(crate) struct ServeOptions {
     pub hold_limit: Duration,
     /// How long a producer's id stays bound to its content after its last use.
     pub id_memory: Duration,
+    /// How long a connection may take to send a request head (from its opening or its last
+    /// answer), and how many may be open at once.
+    pub connections: listener::ConnLimits,
+    /// How long a request's body may take to arrive (then 408).
+    pub body_timeout: std::time::Duration,
+    /// How many bytes of request bodies and WebSocket messages may be held at once.
+    pub body_budget: usize,
 }
 
 /// Why `arc serve` could not start, or stopped: each variant that wraps a library error keeps it
@@ -157,8 +165,6 @@ pub(crate) enum ServeError {
         #[source]
         source: async_nats::ConnectError,
     },
-    #[error("the HTTP server stopped")]
-    Server(#[source] std::io::Error),
 }
 
 impl ServeError {
@@ -200,6 +206,28 @@ pub(crate) async fn serve(
                 source: e,
             })?;
     let addr = listener.local_addr().unwrap_or(o.listen);
+    let mut connections = o.connections;
+    match listener::raise_nofile() {
+        Ok((before, after)) => {
+            connections.max_connections =
+                listener::connection_bound(connections.max_connections, after);
+            tracing::info!(
+                "connections: open descriptors limited to {after}{}; at most {} connections at once{}, each to send a request head within {}",
+                if after > before { format!(" (raised from {before})") } else { String::new() },
+                connections.max_connections,
+                if connections.max_connections < o.connections.max_connections {
+                    format!(" (--max-connections {} leaves too few descriptors)", o.connections.max_connections)
+                } else {
+                    String::new()
+                },
+                humantime::format_duration(connections.header_timeout),
+            );
+        }
+        Err(e) => tracing::warn!(
+            "connections: cannot read or raise the open-descriptor limit ({e}); at most {} connections at once",
+            connections.max_connections
+        ),
+    }
 
     // NATS: connecting is retried in the background, so the pipeline starts (and answers 503)
     // while NATS is down.
@@ -306,6 +334,7 @@ pub(crate) async fn serve(
         }
     }
     let (feed, _) = tokio::sync::broadcast::channel(o.feed_buffer.max(1));
+    let conns = Arc::new(listener::ConnStats::default());
     if o.components.query {
         let (n, f) = (nats.clone(), feed.clone());
         supervisor.spawn("feed", move |beat| {
@@ -323,13 +352,14 @@ pub(crate) async fn serve(
         supervisor,
         redis,
         leases,
+        budget: api::budget::BodyBudget::new(o.body_budget),
+        body_timeout: o.body_timeout,
+        conns: conns.clone(),
     };
     let app = api::router(state);
     ready(addr);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(ServeError::Server)
+    listener::serve(listener, app, connections, conns, shutdown).await;
+    Ok(())
 }
 
 /// How often the pipeline pings its NATS server. A node cut off the network does not close the

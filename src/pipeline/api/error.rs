@@ -22,6 +22,8 @@ pub(crate) enum ApiError {
         field: Option<String>,
         /// The stored version, sent back as `ETag` (a failed precondition).
         etag: Option<i64>,
+        /// Seconds, sent back as `Retry-After` (a refusal a retry soon may get past).
+        retry_after: Option<u64>,
     },
     /// A message the pipeline refused (its own body: index, limit, `Retry-After`, …).
     Rejected(Rejection),
@@ -39,6 +41,7 @@ impl ApiError {
             message: message.into(),
             field: None,
             etag: None,
+            retry_after: None,
         }
     }
 
@@ -82,6 +85,14 @@ impl ApiError {
         }
     }
 
+    /// Answers `Retry-After: secs` as well.
+    pub(crate) fn with_retry_after(mut self, secs: u64) -> Self {
+        if let ApiError::Refused { retry_after, .. } = &mut self {
+            *retry_after = Some(secs);
+        }
+        self
+    }
+
     fn with_etag(mut self, version: Option<i64>) -> Self {
         if let ApiError::Refused { etag, .. } = &mut self {
             *etag = version;
@@ -108,6 +119,7 @@ impl From<Invalid> for ApiError {
             message: e.to_string(),
             field: Some(e.field),
             etag: None,
+            retry_after: None,
         }
     }
 }
@@ -151,6 +163,7 @@ impl IntoResponse for ApiError {
                 message,
                 field,
                 etag: version,
+                retry_after,
                 ..
             } => {
                 let mut body = serde_json::json!({"error": message, "reason": reason});
@@ -160,6 +173,10 @@ impl IntoResponse for ApiError {
                 let mut r = (status, Json(body)).into_response();
                 if let Some(v) = version {
                     r.headers_mut().insert(header::ETAG, etag(v));
+                }
+                if let Some(secs) = retry_after {
+                    r.headers_mut()
+                        .insert(header::RETRY_AFTER, HeaderValue::from(secs));
                 }
                 r
             }

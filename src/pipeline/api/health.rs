@@ -69,7 +69,9 @@ pub(crate) async fn metrics(State(s): State<AppState>) -> Response {
         s.pipeline.metrics.render()
             + &s.pipeline.policy_slots().render()
             + &s.supervisor.render()
-            + &s.leases.render(),
+            + &s.leases.render()
+            + &s.conns.render()
+            + &s.budget.render(),
     )
         .into_response()
 }

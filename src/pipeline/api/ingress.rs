@@ -2,15 +2,15 @@
 //! WebSocket `/v1/ws` (one envelope a text frame, one ack a frame). Both hand the messages to
 //! the pipeline's one accept path.
 
-use axum::body::Bytes;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::body::Body;
+use axum::extract::ws::{close_code, CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
 use super::auth::bearer;
-use super::{ApiError, AppState};
+use super::{origin, ApiError, AppState, MAX_BODY};
 use crate::pipeline::envelope::{self, Incoming, Source};
 use crate::pipeline::fanout::Rejection;
 
@@ -75,14 +75,44 @@ pub fn parse_batch(headers: &HeaderMap, body: &[u8]) -> Result<Vec<Incoming>, Re
     ])
 }
 
+/// Refuses what may not reach the body: a bearer token that is not valid when identities are
+/// configured (401 before a byte of the body is read), a browser's cross-origin or non-JSON
+/// request when none are, and every request before the configuration is loaded.
+fn admit(s: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+    let Some(snap) = s.pipeline.snapshot() else {
+        return Err(Rejection::Unavailable {
+            reason: "the pipeline has not loaded its configuration yet (is the log store up?)"
+                .to_owned(),
+            kind: "unavailable",
+        }
+        .into());
+    };
+    if snap.identities.is_empty() {
+        origin::same_origin(headers)?;
+        origin::json_body(headers)?;
+    } else {
+        s.pipeline
+            .authenticate(&snap, bearer(headers))
+            .inspect_err(|r| s.pipeline.metrics.rejected(r.reason_label(), 1))?;
+    }
+    Ok(())
+}
+
 pub(crate) async fn post_messages(
     State(s): State<AppState>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Result<Response, ApiError> {
+    admit(&s, &headers)?;
+    // The body's bytes count against the budget until the batch is answered.
+    let (body, _held) = s
+        .budget
+        .read(&headers, body, MAX_BODY, s.body_timeout)
+        .await?;
     let batch = parse_batch(&headers, &body).inspect_err(|r| {
         s.pipeline.metrics.rejected(r.reason_label(), 1);
     })?;
+    drop(body);
     let a = s
         .pipeline
         .accept(batch, Source::Http, bearer(&headers))
@@ -118,38 +148,72 @@ pub(crate) async fn ws_upgrade(
 ) -> Result<Response, ApiError> {
     // Browsers cannot set headers on a WebSocket: `?token=` is accepted as well.
     let token = bearer(&headers).map(str::to_owned).or(q.token);
-    if let Some(snap) = s.pipeline.snapshot() {
-        s.pipeline.authenticate(&snap, token.as_deref())?;
+    match s.pipeline.snapshot() {
+        Some(snap) if !snap.identities.is_empty() => {
+            s.pipeline.authenticate(&snap, token.as_deref())?;
+        }
+        // Open ingress (or not known yet to be closed): only the pipeline's own pages.
+        _ => origin::same_origin(&headers)?,
     }
-    Ok(ws.on_upgrade(move |socket| ws_session(s, socket, token)))
+    Ok(ws
+        .max_message_size(WS_MAX_MESSAGE)
+        .max_frame_size(WS_MAX_MESSAGE)
+        .on_upgrade(move |socket| ws_session(s, socket, token)))
+}
+
+/// The largest WebSocket message (one envelope) or frame; a larger one is answered with a close
+/// frame, code 1009 (message too big), naming the limit.
+pub(crate) const WS_MAX_MESSAGE: usize = 8 << 20;
+
+/// The close frame for a message over the limit, or `None` for any other error.
+fn too_big(e: axum::Error) -> Option<CloseFrame> {
+    use tokio_tungstenite::tungstenite::error::{CapacityError, Error};
+    let inner = e.into_inner();
+    let size = match inner.downcast_ref::<Error>()? {
+        Error::Capacity(CapacityError::MessageTooLong { size, .. }) => Some(*size),
+        Error::Capacity(_) => None,
+        _ => return None,
+    };
+    let reason = match size {
+        Some(n) => format!(
+            "message of {n} bytes is over the {} MiB limit",
+            WS_MAX_MESSAGE >> 20
+        ),
+        None => format!("message is over the {} MiB limit", WS_MAX_MESSAGE >> 20),
+    };
+    Some(CloseFrame {
+        code: close_code::SIZE,
+        reason: reason.into(),
+    })
 }
 
 async fn ws_session(s: AppState, mut socket: WebSocket, token: Option<String>) {
-    while let Some(Ok(msg)) = socket.recv().await {
+    while let Some(msg) = socket.recv().await {
+        let msg = match msg {
+            Ok(msg) => msg,
+            Err(e) => {
+                // The rest of an oversized frame is still on the wire: nothing more is read.
+                if let Some(frame) = too_big(e) {
+                    let _ = socket.send(Message::Close(Some(frame))).await;
+                }
+                break;
+            }
+        };
         let reply = match msg {
-            Message::Text(text) => match envelope::parse_incoming(text.as_bytes()) {
-                Ok(m) => {
-                    let id = m.id.clone();
-                    match s
-                        .pipeline
-                        .accept(vec![m], Source::Ws, token.as_deref())
-                        .await
-                    {
-                        Ok(a) => accepted_frame(&a),
-                        Err(r) => {
-                            let mut v = r.body();
-                            v["id"] = id.into();
-                            v["status"] = r.verdict().into();
-                            v["code"] = r.status().into();
-                            v
-                        }
+            Message::Text(text) => {
+                // The message is in memory already; it counts against the budget while it is
+                // handled, and is refused (503, retry) when the budget is spent.
+                let mut held = s.budget.hold();
+                if let Err(busy) = s.budget.charge(&mut held, 0, text.len()) {
+                    let mut v = busy_frame(busy);
+                    if let Ok(m) = envelope::parse_incoming(text.as_bytes()) {
+                        v["id"] = m.id.into();
                     }
+                    v
+                } else {
+                    ws_accept(&s, &text, token.as_deref()).await
                 }
-                Err(m) => {
-                    s.pipeline.metrics.rejected("malformed", 1);
-                    serde_json::json!({"status": "error", "reason": "malformed", "field": m.field, "error": m.to_string()})
-                }
-            },
+            }
             Message::Binary(_) => serde_json::json!({
                 "status": "error", "reason": "malformed",
                 "error": "binary frames are not envelopes; send JSON text frames"
@@ -165,6 +229,40 @@ async fn ws_session(s: AppState, mut socket: WebSocket, token: Option<String>) {
             break;
         }
     }
+}
+
+/// The answer to one text frame: its envelope through the accept path.
+async fn ws_accept(s: &AppState, text: &str, token: Option<&str>) -> serde_json::Value {
+    match envelope::parse_incoming(text.as_bytes()) {
+        Ok(m) => {
+            let id = m.id.clone();
+            match s.pipeline.accept(vec![m], Source::Ws, token).await {
+                Ok(a) => accepted_frame(&a),
+                Err(r) => {
+                    let mut v = r.body();
+                    v["id"] = id.into();
+                    v["status"] = r.verdict().into();
+                    v["code"] = r.status().into();
+                    v
+                }
+            }
+        }
+        Err(m) => {
+            s.pipeline.metrics.rejected("malformed", 1);
+            serde_json::json!({"status": "error", "reason": "malformed", "field": m.field, "error": m.to_string()})
+        }
+    }
+}
+
+/// The answer to a frame the body budget cannot take: refused, retry.
+fn busy_frame(e: ApiError) -> serde_json::Value {
+    let ApiError::Refused {
+        reason, message, ..
+    } = e
+    else {
+        return serde_json::json!({"status": "refused", "code": 503});
+    };
+    serde_json::json!({"status": "refused", "code": 503, "reason": reason, "error": message, "retry_after": 1})
 }
 
 #[cfg(test)]

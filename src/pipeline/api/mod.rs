@@ -3,7 +3,9 @@
 //! feed, the config store, the backbone registry, the dead letters, health and metrics.
 //!
 //! Handlers return `Result<_, ApiError>`; the admin token is an extractor ([`auth`]). No SQL
-//! here: every statement is behind [`Store`].
+//! here: every statement is behind [`Store`]. Ingress reads its bodies itself, after
+//! authentication and within the global byte budget ([`budget`]); an open ingress refuses
+//! other origins' pages ([`origin`]).
 
 use std::sync::Arc;
 
@@ -18,6 +20,7 @@ use super::Components;
 
 pub(crate) mod auth;
 pub(crate) mod backbones;
+pub(crate) mod budget;
 pub(crate) mod config;
 pub(crate) mod dead;
 pub(crate) mod error;
@@ -25,13 +28,14 @@ pub(crate) mod feed;
 pub(crate) mod health;
 pub(crate) mod ingress;
 pub(crate) mod messages;
+mod origin;
 mod versioned;
 
 pub(crate) use error::ApiError;
 pub use ingress::parse_batch;
 
 /// The largest request body (a batch); a single message's limit is its topic's.
-const MAX_BODY: usize = 64 << 20;
+pub(crate) const MAX_BODY: usize = 64 << 20;
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -50,6 +54,12 @@ pub(crate) struct AppState {
     pub redis: super::queue::Redis,
     /// This instance's consumer leases and the lists it claimed (for `/readyz` and `/metrics`).
     pub leases: super::lease::Leases,
+    /// The request bytes held at once, across clients.
+    pub budget: Arc<budget::BodyBudget>,
+    /// How long a request's body may take to arrive.
+    pub body_timeout: std::time::Duration,
+    /// The listener's connection counts (for `/metrics`).
+    pub conns: Arc<super::listener::ConnStats>,
 }
 
 /// The routes of the components `state` runs.
