@@ -60,6 +60,12 @@ pub(crate) fn parse(text: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("`{text}` is too large"))
 }
 
+/// [`parse`] for a flag that holds the size in memory (`arc pub --size 2MiB`).
+pub(crate) fn parse_usize(text: &str) -> Result<usize, String> {
+    let n = parse(text)?;
+    usize::try_from(n).map_err(|_| format!("`{text}` is too large for this machine"))
+}
+
 /// The one character of `unit`, if it is one.
 fn single_letter(unit: &str) -> Option<char> {
     let mut chars = unit.chars();
