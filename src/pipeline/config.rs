@@ -125,6 +125,9 @@ pub(crate) struct Invalid {
 
 impl std::fmt::Display for Invalid {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.field == "$" {
+            return write!(f, "{}", self.reason);
+        }
         write!(f, "`{}`: {}", self.field, self.reason)
     }
 }
@@ -141,8 +144,7 @@ pub(crate) fn parse_document<T: serde::de::DeserializeOwned>(body: &[u8]) -> Res
     let mut de = serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| {
         let path = e.path().to_string();
-        let text = e.into_inner().to_string();
-        let reason = text.split(" at line ").next().unwrap_or(&text).to_owned();
+        let reason = super::envelope::json_reason(&e.into_inner());
         invalid(if path == "." { "$".to_owned() } else { path }, reason)
     })
 }
