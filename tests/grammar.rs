@@ -66,6 +66,7 @@ fn error_paths_speak_plainly() {
     let nats = format!("nats://127.0.0.1:{}", p.ports["nats_client"]);
     let pipeline = format!("http://127.0.0.1:{}", p.ports["pipeline"]);
     let n = nats.as_str();
+    let pulsar = format!("pulsar://127.0.0.1:{}", p.ports["pulsar_broker"]);
     let cases = vec![
         // Sizes: one grammar (`2MiB`, `1GB`, bytes) in every flag and variable.
         case(&["pub", "x", "--size", "2X"], 2, "unknown size unit `X`"),
@@ -78,7 +79,7 @@ fn error_paths_speak_plainly() {
             "cannot connect",
         ),
         case(
-            &["pub", "x", "--size", "1GB", "--server", n],
+            &["pub", "x", "--size", "1MB", "--server", n],
             1,
             "cannot connect",
         ),
@@ -211,6 +212,21 @@ fn error_paths_speak_plainly() {
             "t",
         ),
         case(&["sub", "a..b", "--server", n], 2, "`a..b`"),
+        case(
+            &["pub", "agent events", "x", "--server", n],
+            2,
+            "whitespace",
+        ),
+        case(
+            &["sub", "persistent://te$nant/ns/t", "--pulsar-url", &pulsar],
+            2,
+            "character `$` in the tenant",
+        ),
+        case(
+            &["pub", "persistent://a/b/c/d", "x", "--pulsar-url", &pulsar],
+            2,
+            "inside the topic's own name",
+        ),
         case(&["nosuchcommand"], 2, "unrecognized subcommand"),
     ];
     let mut wrong = Vec::new();
