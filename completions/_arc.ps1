@@ -137,7 +137,7 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
             break
         }
         'arc;logs' {
-            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only lines written in the last DURATION (e.g. `10m`)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only lines written since TIME: a duration ago (`10m`), an RFC 3339 time, or unix seconds or milliseconds (as `arc replay --since`)')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Only the last N lines of each service')
             [CompletionResult]::new('--tail', '--tail', [CompletionResultType]::ParameterName, 'Only the last N lines of each service')
             [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'The project directory (holding `profiles.yaml` and `services/`)')
@@ -772,7 +772,7 @@ Register-ArgumentCompleter -Native -CommandName 'arc' -ScriptBlock {
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'A header `key:value` (repeatable; NATS headers or Pulsar properties)')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'A header `key:value` (repeatable; NATS headers or Pulsar properties)')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Publish N messages')
-            [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'A random body of N bytes (for load)')
+            [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'A random body of this size (for load): bytes, or `4KiB`, `2MiB`, `1MB`')
             [CompletionResult]::new('--reply-to', '--reply-to', [CompletionResultType]::ParameterName, 'Reply subject to send with the message')
             [CompletionResult]::new('--compression', '--compression', [CompletionResultType]::ParameterName, 'Compress each Pulsar message with this codec (every official client reads them all)')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The Pulsar message key: Key_Shared subscriptions dispatch by it, and on a partitioned topic it picks the partition (the same key, the same partition)')

@@ -129,7 +129,7 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand --version 'Print version'
         }
         &'arc;logs'= {
-            cand --since 'Only lines written in the last DURATION (e.g. `10m`)'
+            cand --since 'Only lines written since TIME: a duration ago (`10m`), an RFC 3339 time, or unix seconds or milliseconds (as `arc replay --since`)'
             cand -n 'Only the last N lines of each service'
             cand --tail 'Only the last N lines of each service'
             cand --project-dir 'The project directory (holding `profiles.yaml` and `services/`)'
@@ -709,7 +709,7 @@ set edit:completion:arg-completer[arc] = {|@words|
             cand -H 'A header `key:value` (repeatable; NATS headers or Pulsar properties)'
             cand --header 'A header `key:value` (repeatable; NATS headers or Pulsar properties)'
             cand --count 'Publish N messages'
-            cand --size 'A random body of N bytes (for load)'
+            cand --size 'A random body of this size (for load): bytes, or `4KiB`, `2MiB`, `1MB`'
             cand --reply-to 'Reply subject to send with the message'
             cand --compression 'Compress each Pulsar message with this codec (every official client reads them all)'
             cand --key 'The Pulsar message key: Key_Shared subscriptions dispatch by it, and on a partitioned topic it picks the partition (the same key, the same partition)'

@@ -126,7 +126,7 @@ complete -c arc -n "__fish_arc_using_subcommand health" -s q -l quiet -d 'Print 
 complete -c arc -n "__fish_arc_using_subcommand health" -s v -l verbose -d 'More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides'
 complete -c arc -n "__fish_arc_using_subcommand health" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c arc -n "__fish_arc_using_subcommand health" -s V -l version -d 'Print version'
-complete -c arc -n "__fish_arc_using_subcommand logs" -l since -d 'Only lines written in the last DURATION (e.g. `10m`)' -r
+complete -c arc -n "__fish_arc_using_subcommand logs" -l since -d 'Only lines written since TIME: a duration ago (`10m`), an RFC 3339 time, or unix seconds or milliseconds (as `arc replay --since`)' -r
 complete -c arc -n "__fish_arc_using_subcommand logs" -s n -l tail -d 'Only the last N lines of each service' -r
 complete -c arc -n "__fish_arc_using_subcommand logs" -l project-dir -d 'The project directory (holding `profiles.yaml` and `services/`)' -r -F
 complete -c arc -n "__fish_arc_using_subcommand logs" -l runtime -d 'Where services run: docker, native processes, or Docker when the daemon answers' -r -f -a "auto\t'Docker when the daemon answers, else native processes'
@@ -598,7 +598,7 @@ complete -c arc -n "__fish_arc_using_subcommand completions" -s h -l help -d 'Pr
 complete -c arc -n "__fish_arc_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c arc -n "__fish_arc_using_subcommand pub" -s H -l header -d 'A header `key:value` (repeatable; NATS headers or Pulsar properties)' -r
 complete -c arc -n "__fish_arc_using_subcommand pub" -l count -d 'Publish N messages' -r
-complete -c arc -n "__fish_arc_using_subcommand pub" -l size -d 'A random body of N bytes (for load)' -r
+complete -c arc -n "__fish_arc_using_subcommand pub" -l size -d 'A random body of this size (for load): bytes, or `4KiB`, `2MiB`, `1MB`' -r
 complete -c arc -n "__fish_arc_using_subcommand pub" -l reply-to -d 'Reply subject to send with the message' -r
 complete -c arc -n "__fish_arc_using_subcommand pub" -l compression -d 'Compress each Pulsar message with this codec (every official client reads them all)' -r -f -a "lz4\t'LZ4 (fast; Pulsar\'s most common choice)'
 zlib\t'zlib'

@@ -57,6 +57,15 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     })
 }
 
+/// A run of sequence numbers in words: `2`, or `2 to 5` (never Rust's `2..=5`).
+pub(crate) fn seq_range(first: u64, last: u64) -> String {
+    if first == last {
+        first.to_string()
+    } else {
+        format!("{first} to {last}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,5 +103,11 @@ mod tests {
         assert_eq!(duration(Duration::from_millis(1240)), "1.2s");
         assert_eq!(duration(Duration::from_secs(184)), "3m04s");
         assert_eq!(duration(Duration::from_secs(7500)), "2h05m");
+    }
+
+    #[test]
+    fn sequence_ranges_read_as_words() {
+        assert_eq!(seq_range(2, 2), "2");
+        assert_eq!(seq_range(2, 5), "2 to 5");
     }
 }

@@ -92,7 +92,15 @@ where
         stderr: std::io::stderr().is_terminal(),
     };
     let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
-    let printer_fallback = Printer::new(false, false, false, terminals.stderr);
+    // `arc up --progress json`: every line on stdout and stderr is JSON, errors included.
+    let json_lines = matches!(
+        &cli.command,
+        cli::Command::Up(a) if a.progress == cli::ProgressMode::Json
+    );
+    let mut printer_fallback = Printer::new(false, false, false, terminals.stderr);
+    if json_lines {
+        printer_fallback = printer_fallback.json_messages();
+    }
     let settings = match Settings::resolve(&cli.global, &env, &cwd, terminals) {
         Ok(s) => s,
         Err(e) => {
@@ -100,13 +108,20 @@ where
             return ExitStatus::Usage.into();
         }
     };
-    init_tracing(&settings, matches!(cli.command, cli::Command::Serve(_)));
-    let printer = Printer::new(
+    init_tracing(
+        &settings,
+        matches!(cli.command, cli::Command::Serve(_)),
+        json_lines,
+    );
+    let mut printer = Printer::new(
         settings.json,
         settings.quiet,
         settings.color_stdout,
         settings.color_stderr,
     );
+    if json_lines {
+        printer = printer.json_messages();
+    }
     // Two workers: the connection's socket task and the command's own loop run side by side
     // (a publish loop, a subscriber printing to stdout).
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -133,7 +148,7 @@ where
     }
 }
 
-fn init_tracing(settings: &Settings, server: bool) {
+fn init_tracing(settings: &Settings, server: bool, json_lines: bool) {
     use tracing_subscriber::EnvFilter;
     let level = match (settings.quiet, settings.verbose) {
         (true, _) => "error",
@@ -145,10 +160,48 @@ fn init_tracing(settings: &Settings, server: bool) {
     };
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new(format!("arc={level},async_nats=error,warn")));
+    if json_lines {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .event_format(JsonLogLine)
+            .try_init();
+        return;
+    }
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_ansi(settings.color_stderr)
         .with_target(false)
         .try_init();
+}
+
+/// A log event as one `{"level", "message"}` JSON line, for `--progress json` (where every
+/// line on stderr is JSON).
+struct JsonLogLine;
+
+impl<S, N> tracing_subscriber::fmt::FormatEvent<S, N> for JsonLogLine
+where
+    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+    N: for<'a> tracing_subscriber::fmt::FormatFields<'a> + 'static,
+{
+    fn format_event(
+        &self,
+        ctx: &tracing_subscriber::fmt::FmtContext<'_, S, N>,
+        mut writer: tracing_subscriber::fmt::format::Writer<'_>,
+        event: &tracing::Event<'_>,
+    ) -> std::fmt::Result {
+        use tracing_subscriber::fmt::FormatFields as _;
+        let mut message = String::new();
+        ctx.format_fields(
+            tracing_subscriber::fmt::format::Writer::new(&mut message),
+            event,
+        )?;
+        let level = event.metadata().level().as_str().to_ascii_lowercase();
+        writeln!(
+            writer,
+            "{}",
+            serde_json::json!({ "level": level, "message": message })
+        )
+    }
 }

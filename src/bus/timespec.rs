@@ -47,6 +47,15 @@ pub(crate) fn parse(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, Bus
     }
 }
 
+/// [`parse`] relative to now, for a clap value parser (`arc logs --since`): the error names the
+/// input, why, and the forms to write.
+pub(crate) fn parse_flag(text: &str) -> Result<DateTime<Utc>, String> {
+    parse(text, Utc::now()).map_err(|e| match e.hint() {
+        Some(h) => format!("{e}; {h}"),
+        None => e.to_string(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

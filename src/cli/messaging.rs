@@ -82,7 +82,7 @@ pub(crate) struct ConnectArgs {
     #[arg(
         long,
         env = "ARC_PULSAR_KEEPALIVE",
-        value_parser = crate::spec::duration::parse,
+        value_parser = crate::spec::duration::parse_positive,
         value_name = "DURATION",
         help_heading = "Connection"
     )]
@@ -96,7 +96,7 @@ pub(crate) struct ConnectArgs {
     )]
     pub pulsar_admin_url: Option<String>,
     /// How long to wait for a connection.
-    #[arg(long, value_parser = crate::spec::duration::parse, default_value = "5s", help_heading = "Connection")]
+    #[arg(long, value_parser = crate::spec::duration::parse_positive, default_value = "5s", help_heading = "Connection")]
     pub connect_timeout: Duration,
 }
 
@@ -116,8 +116,8 @@ pub(crate) struct PubArgs {
     /// Read messages from stdin, one per line.
     #[arg(long, conflicts_with_all = ["data", "size"])]
     pub stdin: bool,
-    /// A random body of N bytes (for load).
-    #[arg(long, value_name = "N", conflicts_with = "data")]
+    /// A random body of this size (for load): bytes, or `4KiB`, `2MiB`, `1MB`.
+    #[arg(long, value_name = "SIZE", value_parser = crate::spec::size::parse_usize, conflicts_with = "data")]
     pub size: Option<usize>,
     /// Publish through JetStream and wait for each acknowledgement (`Nats-Msg-Id` set).
     #[arg(long)]
@@ -221,7 +221,7 @@ pub(crate) struct RequestArgs {
     #[arg(short = 'H', long = "header", value_name = "KEY:VALUE")]
     pub headers: Vec<String>,
     /// How long to wait for the reply.
-    #[arg(long, value_parser = crate::spec::duration::parse, default_value = "5s")]
+    #[arg(long, value_parser = crate::spec::duration::parse_positive, default_value = "5s")]
     pub timeout: Duration,
     /// Print only the payload.
     #[arg(long)]

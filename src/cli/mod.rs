@@ -68,7 +68,9 @@ pub(crate) struct GlobalArgs {
     pub runtime: RuntimeChoice,
 
     /// Print data as JSON (JSON Lines for streams).
-    #[arg(long, global = true, env = "ARC_JSON", help_heading = "Global options")]
+    ///
+    /// `ARC_JSON` (and every boolean `ARC_*` variable) takes 1/0, true/false, yes/no, on/off.
+    #[arg(long, global = true, env = "ARC_JSON", value_parser = parse_switch, help_heading = "Global options")]
     pub json: bool,
 
     /// When to colour output; `NO_COLOR` set to anything turns colour off.
@@ -81,6 +83,7 @@ pub(crate) struct GlobalArgs {
         long,
         global = true,
         env = "ARC_QUIET",
+        value_parser = parse_switch,
         conflicts_with = "verbose",
         help_heading = "Global options"
     )]
@@ -89,6 +92,18 @@ pub(crate) struct GlobalArgs {
     /// More logs on stderr (-v debug, -vv trace); `RUST_LOG` overrides.
     #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = "Global options")]
     pub verbose: u8,
+}
+
+/// A yes-or-no flag's value from its `ARC_*` variable: 1/0, true/false, yes/no, on/off, in any
+/// case (`ARC_JSON=1` is the usual shell way to say yes).
+fn parse_switch(text: &str) -> Result<bool, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "y" | "on" => Ok(true),
+        "0" | "false" | "no" | "n" | "off" | "" => Ok(false),
+        _ => Err(format!(
+            "`{text}` is neither yes nor no; write 1 or 0, true or false, yes or no, on or off"
+        )),
+    }
 }
 
 /// Which runtime runs the services.
@@ -274,7 +289,7 @@ pub(crate) struct UpArgs {
     /// Profiles or services (names or codenames); default: the default profile.
     pub targets: Vec<String>,
     /// The longest to wait for all services to become healthy (e.g. `90s`).
-    #[arg(long, value_parser = crate::spec::duration::parse)]
+    #[arg(long, value_parser = crate::spec::duration::parse_positive)]
     pub timeout: Option<std::time::Duration>,
     /// Start the services and return without waiting for health.
     #[arg(long)]
@@ -434,7 +449,7 @@ pub(crate) struct HealthArgs {
     /// Services to probe; default: every running service.
     pub services: Vec<String>,
     /// Keep probing until all are healthy or this much time has passed (e.g. `30s`).
-    #[arg(long, value_parser = crate::spec::duration::parse, value_name = "DURATION")]
+    #[arg(long, value_parser = crate::spec::duration::parse_positive, value_name = "DURATION")]
     pub wait: Option<std::time::Duration>,
     /// Add a functional round trip per service and report each step's latency.
     #[arg(long)]
@@ -449,9 +464,10 @@ pub(crate) struct LogsArgs {
     /// Keep printing new lines as they are written.
     #[arg(short, long)]
     pub follow: bool,
-    /// Only lines written in the last DURATION (e.g. `10m`).
-    #[arg(long, value_parser = crate::spec::duration::parse, value_name = "DURATION")]
-    pub since: Option<std::time::Duration>,
+    /// Only lines written since TIME: a duration ago (`10m`), an RFC 3339 time, or unix
+    /// seconds or milliseconds (as `arc replay --since`).
+    #[arg(long, value_parser = crate::bus::timespec::parse_flag, value_name = "TIME")]
+    pub since: Option<chrono::DateTime<chrono::Utc>>,
     /// Only the last N lines of each service.
     #[arg(short = 'n', long, value_name = "N")]
     pub tail: Option<usize>,

@@ -25,7 +25,7 @@ pub(crate) struct ServeArgs {
     #[arg(long, default_value_t = 5000, value_name = "N")]
     pub log_batch: usize,
     /// ...or this many bytes...
-    #[arg(long, default_value_t = 4 << 20, value_name = "BYTES")]
+    #[arg(long, default_value = "4MiB", value_parser = crate::spec::size::parse_usize, value_name = "SIZE")]
     pub log_batch_bytes: usize,
     /// ...or its first message has waited this long.
     #[arg(long, default_value = "50ms", value_parser = crate::spec::duration::parse, value_name = "DURATION")]
@@ -44,13 +44,13 @@ pub(crate) struct ServeArgs {
     /// How long a request waits for JetStream to say whether it stored a message, asking again
     /// with the same `Nats-Msg-Id` every second while no acknowledgement comes; past it the
     /// answer is 504 `outcome_unknown` (retry with the same id: it is stored once).
-    #[arg(long, env = "ARC_ACK_DEADLINE", default_value = "5s", value_parser = crate::spec::duration::parse, value_name = "DURATION")]
+    #[arg(long, env = "ARC_ACK_DEADLINE", default_value = "5s", value_parser = crate::spec::duration::parse_positive, value_name = "DURATION")]
     pub ack_deadline: std::time::Duration,
     /// How long a Redis ingress entry may be held back by transient failures (a stream without
     /// a leader, a full stream, a rate limit; retried with backoff) before it is set aside on
     /// `arc:ingest:rejected` with reason `held_too_long`. Time the pipeline's NATS connection
     /// was down does not count.
-    #[arg(long, env = "ARC_HOLD_LIMIT", default_value = "2m", value_parser = crate::spec::duration::parse, value_name = "DURATION")]
+    #[arg(long, env = "ARC_HOLD_LIMIT", default_value = "2m", value_parser = crate::spec::duration::parse_positive, value_name = "DURATION")]
     pub hold_limit: std::time::Duration,
     /// How long a producer's `id` stays bound to what it names (sender, subject, headers,
     /// payload) after its last use: within it, the same id with other content is refused (409)
@@ -311,7 +311,7 @@ pub(crate) struct BackboneDeployArgs {
     #[arg(long)]
     pub region: Option<String>,
     /// How long the rollout, and then the public URL, may take each.
-    #[arg(long, default_value = "10m", value_parser = crate::spec::duration::parse, value_name = "DURATION")]
+    #[arg(long, default_value = "10m", value_parser = crate::spec::duration::parse_positive, value_name = "DURATION")]
     pub timeout: std::time::Duration,
     /// Print the plan (release, chart, values, Helm command, registry record) and change nothing.
     #[arg(long)]
@@ -335,7 +335,7 @@ pub(crate) struct BackboneRemoveArgs {
     #[arg(long, value_name = "NAME")]
     pub namespace: Option<String>,
     /// How long the uninstall may take.
-    #[arg(long, default_value = "5m", value_parser = crate::spec::duration::parse, value_name = "DURATION")]
+    #[arg(long, default_value = "5m", value_parser = crate::spec::duration::parse_positive, value_name = "DURATION")]
     pub timeout: std::time::Duration,
     #[command(flatten)]
     pub admin: AdminArgs,

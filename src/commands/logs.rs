@@ -58,9 +58,7 @@ pub(super) async fn run(
             printer.data(&format!("{} {line}", printer.paint(&prefix, Style::Dim)));
         }
     };
-    let since = args
-        .since
-        .map(|d| chrono::Utc::now() - chrono::Duration::from_std(d).unwrap_or_default());
+    let since = args.since;
     let mut followers = Vec::new();
     for spec in &specs {
         // Start following before reading, so no line falls between the two.

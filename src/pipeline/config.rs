@@ -26,8 +26,12 @@ pub(crate) const DEFAULT_TOPIC: &str = "default";
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct GlobalConfig {
-    /// Payload ceiling in bytes for topics that set none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Payload ceiling in bytes for topics that set none (a number, or `64KiB`, `1MB`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::spec::size::option_usize::deserialize"
+    )]
     pub max_bytes: Option<usize>,
     /// The most messages the log queue may hold; beyond it ingress answers 503.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -67,7 +71,12 @@ pub(crate) struct TopicConfig {
     /// Topics are matched in ascending `order`, then by name; the first match wins.
     #[serde(default)]
     pub order: i32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Payload ceiling in bytes (a number, or `64KiB`, `1MB`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::spec::size::option_usize::deserialize"
+    )]
     pub max_bytes: Option<usize>,
     /// When not empty, a subject must match one of these.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -125,6 +134,9 @@ pub(crate) struct Invalid {
 
 impl std::fmt::Display for Invalid {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.field == "$" {
+            return write!(f, "{}", self.reason);
+        }
         write!(f, "`{}`: {}", self.field, self.reason)
     }
 }
@@ -141,8 +153,7 @@ pub(crate) fn parse_document<T: serde::de::DeserializeOwned>(body: &[u8]) -> Res
     let mut de = serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| {
         let path = e.path().to_string();
-        let text = e.into_inner().to_string();
-        let reason = text.split(" at line ").next().unwrap_or(&text).to_owned();
+        let reason = super::envelope::json_reason(&e.into_inner());
         invalid(if path == "." { "$".to_owned() } else { path }, reason)
     })
 }
@@ -429,6 +440,21 @@ mod tests {
         assert_eq!(e.field, "topic");
         let e = parse_document::<TopicConfig>(br#"{"pattern": "a", "max_byte": 3}"#).unwrap_err();
         assert!(e.reason.contains("unknown field `max_byte`"), "{e}");
+    }
+
+    /// Issue 25: `max_bytes` takes the size grammar; a document that is not JSON says so in
+    /// words, not serde_json's.
+    #[test]
+    fn max_bytes_takes_sizes_and_bad_json_reads_plainly() {
+        assert_eq!(topic(r#"{"max_bytes": "64KiB"}"#).max_bytes, Some(65_536));
+        assert_eq!(topic(r#"{"max_bytes": 65536}"#).max_bytes, Some(65_536));
+        let g: GlobalConfig = parse_document(br#"{"max_bytes": "1MB"}"#).unwrap();
+        assert_eq!(g.max_bytes, Some(1_000_000));
+        let e = parse_document::<TopicConfig>(br#"{"max_bytes": "10G"}"#).unwrap_err();
+        assert_eq!(e.field, "max_bytes");
+        assert!(e.reason.contains("ambiguous"), "{e}");
+        let e = parse_document::<TopicConfig>(b"nope").unwrap_err();
+        assert_eq!(e.to_string(), "not valid JSON (at line 1, column 2)");
     }
 
     #[test]

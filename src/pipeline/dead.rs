@@ -275,8 +275,12 @@ pub(crate) async fn list(redis: &Redis, place: Place, limit: usize) -> Result<Li
         .map(|r| {
             serde_json::from_slice::<DeadLetter>(r).unwrap_or_else(|e| {
                 // Written by hand, or by an older arc: shown as it is.
-                let mut l =
-                    DeadLetter::new(place, r, "unreadable", format!("not a dead letter: {e}"));
+                let mut l = DeadLetter::new(
+                    place,
+                    r,
+                    "unreadable",
+                    format!("not a dead letter: {}", super::envelope::json_reason(&e)),
+                );
                 l.dead_id = String::new();
                 l
             })
@@ -387,7 +391,12 @@ pub(crate) async fn take_all(
             (Ok(l), _) => l,
             // Not a letter (written by hand): nothing to put back, but it can be dropped.
             (Err(_), Action::Retry) => continue,
-            (Err(e), Action::Drop) => DeadLetter::new(place, r, "unreadable", e.to_string()),
+            (Err(e), Action::Drop) => DeadLetter::new(
+                place,
+                r,
+                "unreadable",
+                format!("not a dead letter: {}", super::envelope::json_reason(&e)),
+            ),
         };
         if take_raw(&mut conn, place, r, &letter, action)
             .await

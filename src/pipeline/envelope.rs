@@ -149,6 +149,10 @@ pub struct Malformed {
 
 impl fmt::Display for Malformed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // `$` (the whole message) is JSONPath, not a word a producer should have to read.
+        if self.field == "$" {
+            return write!(f, "{}", self.reason);
+        }
         write!(f, "`{}`: {}", self.field, self.reason)
     }
 }
@@ -172,7 +176,7 @@ pub fn parse_incoming(text: &[u8]) -> Result<Incoming, Malformed> {
     let mut de = serde_json::Deserializer::from_slice(text);
     match serde_path_to_error::deserialize::<_, Incoming>(&mut de) {
         Ok(m) => {
-            de.end().map_err(|e| malformed("$", e.to_string()))?;
+            de.end().map_err(|e| malformed("$", json_reason(&e)))?;
             Ok(m)
         }
         Err(e) => {
@@ -200,8 +204,23 @@ pub fn parse_incoming(text: &[u8]) -> Result<Incoming, Malformed> {
             } else {
                 path
             };
-            let reason = text.split(" at line ").next().unwrap_or(&text).to_owned();
-            Err(malformed(&field, reason))
+            Err(malformed(&field, json_reason(&inner)))
+        }
+    }
+}
+
+/// Why JSON could not be read, in words: a syntax error says where (serde_json's own words,
+/// `expected ident`, name its parser's states); a wrong value keeps serde's explanation
+/// without the position.
+pub(crate) fn json_reason(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let (line, column) = (e.line(), e.column());
+    match e.classify() {
+        Category::Syntax => format!("not valid JSON (at line {line}, column {column})"),
+        Category::Eof => "not valid JSON: it ends before the value is complete".to_owned(),
+        Category::Data | Category::Io => {
+            let text = e.to_string();
+            text.split(" at line ").next().unwrap_or(&text).to_owned()
         }
     }
 }
@@ -538,6 +557,14 @@ mod tests {
         assert_eq!(e.field, "headers.a");
         let e = parse_incoming(b"{not json").unwrap_err();
         assert_eq!(e.field, "$");
+        // Issue 25: no parser internals (`expected ident`) and no `$` in the words.
+        assert_eq!(e.to_string(), "not valid JSON (at line 1, column 2)");
+        let e = parse_incoming(b"$").unwrap_err();
+        assert_eq!(e.to_string(), "not valid JSON (at line 1, column 1)");
+        let e = parse_incoming(b"nope").unwrap_err();
+        assert!(!e.to_string().contains("ident"), "{e}");
+        let e = parse_incoming(br#"{"subject": "a""#).unwrap_err();
+        assert!(e.to_string().contains("ends before"), "{e}");
         assert!(parse_incoming(br#"{"subject": "a", "payload": null}"#).is_ok());
     }
 

@@ -132,9 +132,12 @@ impl Rejection {
                 index,
                 field,
                 reason,
-            } => {
-                format!("{}`{field}`: {reason}", at(index))
-            }
+            } if field == "$" => format!("{}{reason}", at(index)),
+            Rejection::Malformed {
+                index,
+                field,
+                reason,
+            } => format!("{}`{field}`: {reason}", at(index)),
             Rejection::Unauthenticated(r) => r.clone(),
             Rejection::Forbidden { index, reason, .. } => format!("{}{reason}", at(index)),
             Rejection::TooLarge {

@@ -13,8 +13,29 @@ pub(crate) fn parse(text: &str) -> Result<Duration, String> {
     if let Ok(secs) = text.parse::<u64>() {
         return Ok(Duration::from_secs(secs));
     }
-    humantime::parse_duration(text)
-        .map_err(|e| format!("`{text}` is not a duration ({e}); write e.g. `500ms`, `30s`, `2m`"))
+    if text.starts_with('-') {
+        return Err(format!("`{text}`: a duration cannot be negative"));
+    }
+    humantime::parse_duration(text).map_err(|e| match e {
+        // humantime's own words list the units; its other errors name byte offsets.
+        humantime::DurationError::UnknownUnit { .. } => {
+            format!("`{text}` is not a duration ({e}); write e.g. `500ms`, `30s`, `2m`")
+        }
+        humantime::DurationError::NumberOverflow => format!("`{text}` is too long a duration"),
+        _ => format!("`{text}` is not a duration; write e.g. `500ms`, `30s`, `2m`"),
+    })
+}
+
+/// [`parse`] for a timeout, deadline or wait, where zero makes no sense (`--timeout 0` would
+/// give up before asking).
+pub(crate) fn parse_positive(text: &str) -> Result<Duration, String> {
+    let d = parse(text)?;
+    if d.is_zero() {
+        return Err(format!(
+            "`{text}`: the time must be more than zero; write e.g. `500ms`, `30s`, `2m`"
+        ));
+    }
+    Ok(d)
 }
 
 /// Formats a duration the way it is written in YAML.
@@ -68,6 +89,20 @@ mod tests {
             .contains("`soon` is not a duration"));
         assert_eq!(parse("7d"), Ok(Duration::from_secs(7 * 86_400)));
         assert_eq!(parse("2w"), Ok(Duration::from_secs(14 * 86_400)));
+    }
+
+    #[test]
+    fn zero_and_negative_are_refused_where_they_make_no_sense() {
+        assert!(parse("-5s").unwrap_err().contains("cannot be negative"));
+        assert_eq!(parse("0"), Ok(Duration::ZERO));
+        assert!(parse_positive("0").unwrap_err().contains("more than zero"));
+        assert!(parse_positive("0ms")
+            .unwrap_err()
+            .contains("more than zero"));
+        assert_eq!(parse_positive("1ms"), Ok(Duration::from_millis(1)));
+        // No parser internals (byte offsets) in the words.
+        let e = parse("1x2").unwrap_err();
+        assert!(!e.contains(" at "), "{e}");
     }
 
     proptest::proptest! {

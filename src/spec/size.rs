@@ -60,6 +60,12 @@ pub(crate) fn parse(text: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("`{text}` is too large"))
 }
 
+/// [`parse`] for a flag that holds the size in memory (`arc pub --size 2MiB`).
+pub(crate) fn parse_usize(text: &str) -> Result<usize, String> {
+    let n = parse(text)?;
+    usize::try_from(n).map_err(|_| format!("`{text}` is too large for this machine"))
+}
+
 /// The one character of `unit`, if it is one.
 fn single_letter(unit: &str) -> Option<char> {
     let mut chars = unit.chars();
@@ -79,6 +85,28 @@ pub(crate) fn format(bytes: u64) -> String {
         .copied()
         .unwrap_or(("B", 1));
     format!("{}{unit}", bytes / factor)
+}
+
+/// An optional size in bytes: a whole number, or a size string (`64KiB`, `1MB`).
+pub(crate) mod option_usize {
+    use serde::{Deserialize, Deserializer};
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            N(u64),
+            S(String),
+        }
+        let n = match Option::<Raw>::deserialize(d)? {
+            None => return Ok(None),
+            Some(Raw::N(n)) => n,
+            Some(Raw::S(s)) => super::parse(&s).map_err(serde::de::Error::custom)?,
+        };
+        usize::try_from(n)
+            .map(Some)
+            .map_err(|_| serde::de::Error::custom(format!("`{n}` is too large")))
+    }
 }
 
 /// A size limit where `-1` means "no limit": an integer, or a size string, in YAML.
@@ -129,6 +157,25 @@ mod tests {
         assert!(parse("-1").is_err());
         assert!(parse("1.5GiB").is_err());
         assert!(parse("20000PiB").unwrap_err().contains("too large"));
+    }
+
+    #[test]
+    fn optional_sizes_take_numbers_and_units() {
+        #[derive(serde::Deserialize)]
+        struct T {
+            #[serde(default, deserialize_with = "option_usize::deserialize")]
+            max_bytes: Option<usize>,
+        }
+        let t: T = serde_json::from_str(r#"{"max_bytes": "64KiB"}"#).unwrap();
+        assert_eq!(t.max_bytes, Some(65_536));
+        let t: T = serde_json::from_str(r#"{"max_bytes": 1000}"#).unwrap();
+        assert_eq!(t.max_bytes, Some(1000));
+        let t: T = serde_json::from_str("{}").unwrap();
+        assert_eq!(t.max_bytes, None);
+        let e = serde_json::from_str::<T>(r#"{"max_bytes": "2X"}"#)
+            .err()
+            .unwrap();
+        assert!(e.to_string().contains("unknown size unit `X`"), "{e}");
     }
 
     #[test]

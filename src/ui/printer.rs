@@ -75,6 +75,8 @@ impl Drop for DataStream {
 #[derive(Debug, Clone)]
 pub(crate) struct Printer {
     json: bool,
+    /// `arc up --progress json`: every line on stdout and stderr is one JSON object.
+    json_messages: bool,
     quiet: bool,
     color_stdout: bool,
     color_stderr: bool,
@@ -85,10 +87,34 @@ impl Printer {
     pub(crate) fn new(json: bool, quiet: bool, color_stdout: bool, color_stderr: bool) -> Self {
         Self {
             json,
+            json_messages: false,
             quiet,
             color_stdout,
             color_stderr,
         }
+    }
+
+    /// This printer with every line as one JSON object (`--progress json`): data as JSON Lines
+    /// on stdout, and info, warnings, errors and log tails as `{"level", "message"}` objects on
+    /// stderr, so a script reads both streams without meeting a plain line.
+    pub(crate) fn json_messages(mut self) -> Self {
+        self.json = true;
+        self.json_messages = true;
+        self.color_stdout = false;
+        self.color_stderr = false;
+        self
+    }
+
+    /// One JSON object on stderr (a progress event).
+    // Output goes through the Printer even where it needs none of its settings.
+    #[allow(clippy::unused_self)]
+    pub(crate) fn stderr_json(&self, value: &serde_json::Value) {
+        stderr_line(&value.to_string());
+    }
+
+    /// A message as one JSON line on stderr.
+    fn stderr_message(&self, level: &str, message: &str) {
+        self.stderr_json(&serde_json::json!({ "level": level, "message": message }));
     }
 
     /// Whether data should be printed as JSON.
@@ -123,6 +149,9 @@ impl Printer {
 
     /// A value as pretty JSON on stdout.
     pub(crate) fn json_value<T: Serialize>(&self, value: &T) {
+        if self.json_messages {
+            return self.json_line(value);
+        }
         match serde_json::to_string_pretty(value) {
             Ok(s) => self.data(&s),
             Err(e) => self.error(&format!("cannot encode JSON: {e}")),
@@ -139,14 +168,20 @@ impl Printer {
 
     /// A progress or status line on stderr (hidden by `--quiet`).
     pub(crate) fn info(&self, line: &str) {
-        if !self.quiet {
+        if self.quiet {
+        } else if self.json_messages {
+            self.stderr_message("info", line);
+        } else {
             stderr_line(line);
         }
     }
 
     /// A warning on stderr (hidden by `--quiet`).
     pub(crate) fn warn(&self, line: &str) {
-        if !self.quiet {
+        if self.quiet {
+        } else if self.json_messages {
+            self.stderr_message("warning", line);
+        } else {
             stderr_line(&format!(
                 "{}: {line}",
                 self.paint_err("warning", Style::Warn)
@@ -156,6 +191,14 @@ impl Printer {
 
     /// An error on stderr, with its causes and a hint.
     pub(crate) fn error_report(&self, message: &str, causes: &[String], hint: Option<&str>) {
+        if self.json_messages {
+            return self.stderr_json(&serde_json::json!({
+                "level": "error",
+                "message": message,
+                "causes": causes,
+                "hint": hint,
+            }));
+        }
         let mut s = format!("{}: {message}", self.paint_err("error", Style::Bad));
         for c in causes {
             s.push_str("\n  Caused by: ");
@@ -176,10 +219,12 @@ impl Printer {
     }
 
     /// Raw text on stderr (log tails shown with an error).
-    // Output goes through the Printer even where it needs none of its settings.
-    #[allow(clippy::unused_self)]
     pub(crate) fn stderr_block(&self, text: &str) {
-        stderr_line(text);
+        if self.json_messages {
+            self.stderr_message("info", text);
+        } else {
+            stderr_line(text);
+        }
     }
 
     /// `text` in `style` when stdout has colour.

@@ -89,7 +89,7 @@ impl Reporter for LifecycleReporter {
                     "failed": event.is_failure(),
                     "at": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
                 });
-                self.printer.stderr_block(&line.to_string());
+                self.printer.stderr_json(&line);
                 return;
             }
             ProgressKind::Live | ProgressKind::Plain => {}

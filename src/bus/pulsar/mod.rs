@@ -173,19 +173,30 @@ impl Topic {
     /// extra `/` level, and characters Pulsar refuses in tenant and namespace names.
     pub(crate) fn parse(name: &str) -> Result<Self, PulsarError> {
         let invalid = |why: String| {
-            PulsarError::InvalidTopic(format!("{why} in {name:?}; a valid topic: {TOPIC_EXAMPLE}"))
+            PulsarError::InvalidTopic(format!(
+                "{why} in `{}`; a valid topic: {TOPIC_EXAMPLE}",
+                name.escape_debug()
+            ))
         };
         if name.is_empty() {
             return Err(invalid("empty name".into()));
         }
         if let Some(c) = name.chars().find(|c| c.is_whitespace() || c.is_control()) {
-            return Err(invalid(format!("whitespace or control character {c:?}")));
+            let what = match c {
+                ' ' => "a space".to_owned(),
+                '\t' => "a tab".to_owned(),
+                '\n' => "a line break".to_owned(),
+                c => format!("the character U+{:04X}", u32::from(c)),
+            };
+            return Err(invalid(format!(
+                "{what} (no whitespace or control characters)"
+            )));
         }
         let (persistent, path) = match name.split_once("://") {
             Some(("persistent", path)) => (true, path),
             Some(("non-persistent", path)) => (false, path),
             Some((scheme, _)) => {
-                let why = format!("scheme {scheme:?} (use persistent or non-persistent)");
+                let why = format!("scheme `{scheme}` (use persistent or non-persistent)");
                 return Err(invalid(why));
             }
             None => (true, name),
@@ -209,7 +220,7 @@ impl Topic {
         let allowed = |c: char| c.is_ascii_alphanumeric() || "-_.:=".contains(c);
         for (what, part) in [("tenant", tenant), ("namespace", namespace)] {
             if let Some(c) = part.chars().find(|&c| !allowed(c)) {
-                return Err(invalid(format!("character {c:?} in the {what}")));
+                return Err(invalid(format!("character `{c}` in the {what}")));
             }
         }
         Ok(Self {

@@ -312,7 +312,12 @@ impl TopicConsumer {
         self.parts
             .get_mut(index)
             .filter(|p| p.partition == partition)
-            .ok_or_else(|| PulsarError::Protocol(format!("no partition {partition:?} here")))
+            .ok_or_else(|| {
+                PulsarError::Protocol(match partition {
+                    Some(p) => format!("no partition {p} here"),
+                    None => "no unpartitioned topic here".to_owned(),
+                })
+            })
     }
 
     /// Closes every consumer; the subscription stays.

@@ -216,7 +216,10 @@ pub(crate) async fn run(
         if let (Some(stream), Some(first), Some(last)) =
             (&result.stream, result.first_seq, result.last_seq)
         {
-            line.push_str(&format!("; stored in `{stream}` seq {first}..={last}"));
+            line.push_str(&format!(
+                "; stored in `{stream}` seq {}",
+                crate::format::seq_range(first, last)
+            ));
             if let Some(d) = result.duplicates.filter(|d| *d > 0) {
                 line.push_str(&format!(" ({d} duplicates dropped)"));
             }

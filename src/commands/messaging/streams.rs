@@ -313,7 +313,11 @@ async fn info(
         ("bytes", s.bytes.to_string()),
         (
             "sequences",
-            format!("{}..={}", s.first_sequence, s.last_sequence),
+            if s.messages == 0 {
+                "none".to_owned()
+            } else {
+                crate::format::seq_range(s.first_sequence, s.last_sequence)
+            },
         ),
         ("consumers", s.consumer_count.to_string()),
     ];

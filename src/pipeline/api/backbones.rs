@@ -23,7 +23,7 @@ pub(crate) async fn list_backbones(
 fn parse_backbone(body: &[u8], system_id: Option<&str>) -> Result<Backbone, ApiError> {
     let mut v: serde_json::Value = serde_json::from_slice(body).map_err(|e| Invalid {
         field: "$".into(),
-        reason: e.to_string(),
+        reason: crate::pipeline::envelope::json_reason(&e),
     })?;
     if let (Some(id), Some(obj)) = (system_id, v.as_object_mut()) {
         match obj.get("system_id").and_then(|x| x.as_str()) {

@@ -49,7 +49,7 @@ pub fn parse_batch(headers: &HeaderMap, body: &[u8]) -> Result<Vec<Incoming>, Re
                     None,
                     envelope::Malformed {
                         field: "$".into(),
-                        reason: e.to_string(),
+                        reason: envelope::json_reason(&e),
                     },
                 )
             })?;

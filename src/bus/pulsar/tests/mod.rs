@@ -159,11 +159,15 @@ fn topic_names_parse_and_explain_errors() {
     }
     for (name, why) in [
         ("", "empty name"),
-        ("my topic", "whitespace or control character ' '"),
-        ("tab\t", "whitespace or control character '\\t'"),
+        ("my topic", "a space (no whitespace or control characters)"),
+        ("tab\t", "a tab (no whitespace or control characters)"),
+        (
+            "bell\u{7}",
+            "the character U+0007 (no whitespace or control characters)",
+        ),
         (
             "http://a/b/c",
-            "scheme \"http\" (use persistent or non-persistent)",
+            "scheme `http` (use persistent or non-persistent)",
         ),
         ("persistent://a/b", "expected tenant/namespace/topic"),
         ("persistent://x", "expected tenant/namespace/topic"),
@@ -173,12 +177,14 @@ fn topic_names_parse_and_explain_errors() {
         ("persistent:///b/c", "empty tenant"),
         ("persistent://a//c", "empty namespace"),
         ("persistent://a/b/", "empty topic"),
-        ("te$nant/ns/t", "character '$' in the tenant"),
-        ("t/n#s/t", "character '#' in the namespace"),
+        ("te$nant/ns/t", "character `$` in the tenant"),
+        ("t/n#s/t", "character `#` in the namespace"),
     ] {
         let err = Topic::parse(name).expect_err(name);
-        let want =
-            format!("invalid pulsar topic: {why} in {name:?}; a valid topic: {TOPIC_EXAMPLE}");
+        let want = format!(
+            "invalid pulsar topic: {why} in `{}`; a valid topic: {TOPIC_EXAMPLE}",
+            name.escape_debug()
+        );
         assert_eq!((err.kind(), err.to_string()), ("invalid_topic", want));
     }
 }
