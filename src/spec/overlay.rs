@@ -193,6 +193,21 @@ impl ServicePatch {
                     port.bind = v;
                 }
                 applied.ports.push((at, i));
+            } else if let Some(same) = patch
+                .container
+                .and_then(|c| spec.ports.iter().find(|p| p.container == c))
+            {
+                // A second name for a container port the service has: a misspelt move.
+                applied.problems.push((
+                    format!("ports[{i}].name"),
+                    format!(
+                        "unknown port `{}`{}: the service's port `{}` is already container port {}; to move it, name it `{2}`",
+                        patch.name,
+                        super::suggest::hint(&patch.name, [same.name.as_str()]),
+                        same.name,
+                        same.container
+                    ),
+                ));
             } else if let Some(container) = patch.container {
                 applied.ports.push((spec.ports.len(), i));
                 spec.ports.push(PortSpec {

@@ -363,6 +363,13 @@ fn an_overlay_port_the_service_lacks_is_refused_unless_declared_whole() {
     )]));
     assert_eq!(p, ["o.yaml:4:11: `services.flash.ports[0].name`: unknown port `debug`; the service's ports: `client`, `monitor`; to add a port, give its `container` port too"]);
 
+    // Declared whole but on a container port the service already has: a misspelt move too.
+    let p = problems(stock(&[(
+        "o.yaml",
+        "services:\n  sonic:\n    ports:\n      - { name: clinet, container: 6379, host: 16379 }\n",
+    )]));
+    assert_eq!(p, ["o.yaml:4:11: `services.sonic.ports[0].name`: unknown port `clinet` (did you mean `client`?): the service's port `client` is already container port 6379; to move it, name it `client`"]);
+
     // Declared whole, a new port is added, and its placeholder works.
     let c = stock(&[(
         "o.yaml",
