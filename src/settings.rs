@@ -88,7 +88,13 @@ impl Settings {
         let ci = env.get("CI").is_some_and(|v| !v.is_empty() && v != "false");
         let state_dir = state_dir(env, project_dir.as_deref())?;
         Ok(Self {
-            overlays: args.files.iter().map(|f| absolute(cwd, f)).collect(),
+            // An empty name (`ARC_FILE=`, or `a.yaml,` split at its comma) names no overlay.
+            overlays: args
+                .files
+                .iter()
+                .filter(|f| !f.as_os_str().is_empty())
+                .map(|f| absolute(cwd, f))
+                .collect(),
             project_dir,
             runtime: args.runtime,
             json: args.json,

@@ -323,7 +323,7 @@ fn invalid_files_exit_2_with_positions() {
         .expect_code(2);
     let err = out.stderr();
     assert!(err.contains("services/cache/service.yaml:"), "{err}");
-    assert!(err.contains("`ports[0].hots`: unknown field `hots`, expected one of `name`, `container`, `host`, `bind`"), "{err}");
+    assert!(err.contains("`ports[0].hots`: unknown field `hots` (did you mean `host`?), expected one of `name`, `container`, `host`, `bind`"), "{err}");
 
     let out = Run::new(["--json", "config", "validate"])
         .cwd(root)

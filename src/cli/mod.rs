@@ -48,12 +48,16 @@ pub(crate) struct GlobalArgs {
     /// An overlay merged over the stock files (repeatable; later files win). Give it before
     /// the command, as with docker compose: `-f` after `arc logs` means follow.
     ///
+    /// `ARC_FILE` takes a comma-separated list; empty means no overlay.
+    ///
     /// $ arc -f arc.override.yaml up think
     #[arg(
         short = 'f',
         long = "file",
         env = "ARC_FILE",
         value_delimiter = ',',
+        // Empty is allowed (settings drop it): `ARC_FILE=` means no overlay, as unset does.
+        value_parser = clap::builder::TypedValueParser::map(clap::builder::OsStringValueParser::new(), PathBuf::from),
         value_name = "FILE",
         help_heading = "Global options"
     )]

@@ -3,7 +3,8 @@
 //! (`docker-compose -f services/cache/docker-compose.yml up`); `--write` and `--check` also cover
 //! the make targets (`services/NAME/TARGET.mk`, from `templates/service.mk.j2`) of the services
 //! that have them. service.yaml stays the source of truth; a test fails when a committed file
-//! is stale.
+//! is stale. `--write` and `--check` concern those committed files, so they read the stock files
+//! alone: overlays (`-f`, `ARC_FILE`) are ignored, with a warning; printing applies them.
 
 use std::path::Path;
 
@@ -21,6 +22,28 @@ pub(super) fn export(
     settings: &Settings,
     printer: &Printer,
 ) -> Result<ExitStatus, Error> {
+    // The committed files are the stock files' rendering: an overlay in the environment must
+    // neither make them look stale nor be written into them.
+    let stock_only;
+    let settings = if (args.write || args.check) && !settings.overlays.is_empty() {
+        printer.warn(&format!(
+            "`compose export --{}` works on the stock files alone; ignoring overlays {} (-f/ARC_FILE); without `--{0}` it prints them with the overlays applied",
+            if args.write { "write" } else { "check" },
+            settings
+                .overlays
+                .iter()
+                .map(|p| format!("`{}`", p.display()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        stock_only = Settings {
+            overlays: Vec::new(),
+            ..settings.clone()
+        };
+        &stock_only
+    } else {
+        settings
+    };
     let catalog = load_catalog(settings)?;
     // One entry per service directory: a service, or every instance of a replicated one.
     let mut groups: Vec<(String, Vec<&ServiceSpec>)> = Vec::new();

@@ -11,6 +11,7 @@ mod profile;
 mod replicas;
 mod service;
 pub(crate) mod size;
+mod suggest;
 mod validate;
 
 pub(crate) use validate::find_cycle;
@@ -271,7 +272,12 @@ impl Catalog {
                 files.insert(spec.name.clone(), src.name.clone());
                 positions.insert(
                     spec.name.clone(),
-                    vec![(src.name.clone(), Positions::index(&src.text), String::new())],
+                    vec![Written {
+                        file: src.name.clone(),
+                        positions: Positions::index(&src.text),
+                        prefix: String::new(),
+                        ports: Vec::new(),
+                    }],
                 );
                 services.push(spec);
             }
@@ -289,33 +295,52 @@ impl Catalog {
         };
         services.sort_by(|a, b| a.name.cmp(&b.name));
 
-        for (src, overlay) in overlays {
+        // Where each profile and the default were last written: an overlay (its index), or
+        // profiles.yaml when absent.
+        let mut profile_origin: BTreeMap<String, usize> = BTreeMap::new();
+        let mut default_origin = None;
+        let mut overlay_pos = Vec::new();
+        for (n, (src, overlay)) in overlays.into_iter().enumerate() {
             let pos = Positions::index(&src.text);
             for (key, patch) in overlay.services {
                 match services.iter_mut().find(|s| s.answers_to(&key)) {
                     Some(spec) => {
-                        positions.entry(spec.name.clone()).or_default().push((
-                            src.name.clone(),
-                            pos.clone(),
-                            format!("services.{key}."),
-                        ));
-                        patch.apply(spec);
+                        let prefix = format!("services.{key}.");
+                        let applied = patch.apply(spec);
+                        for (field, message) in applied.problems {
+                            diags.push(diag(src, &pos, &format!("{prefix}{field}"), message));
+                        }
+                        positions
+                            .entry(spec.name.clone())
+                            .or_default()
+                            .push(Written {
+                                file: src.name.clone(),
+                                positions: pos.clone(),
+                                prefix,
+                                ports: applied.ports,
+                            });
                     }
                     None => diags.push(diag(
                         src,
                         &pos,
                         &format!("services.{key}"),
                         format!(
-                            "unknown service `{key}`; known: {}",
+                            "unknown service `{key}`{}; known: {}; an overlay changes services, a new one is a new `services/<dir>/service.yaml`",
+                            suggest::hint(&key, service_names(&services)),
                             known_services(&services)
                         ),
                     )),
                 }
             }
+            for name in overlay.profiles.keys() {
+                profile_origin.insert(name.clone(), n);
+            }
             profiles_file.profiles.extend(overlay.profiles);
             if let Some(default) = overlay.default {
                 profiles_file.default = default;
+                default_origin = Some(n);
             }
+            overlay_pos.push((src.name.clone(), pos));
         }
 
         // Instances of replicated services, located (for errors) where their service is written.
@@ -348,8 +373,21 @@ impl Catalog {
             &mut diags,
             &|service, field| locate_field(&positions, service, field),
             &|field| {
-                let (line, column) = profiles_pos.find(field).unzip();
-                (profiles_src.name.clone(), line, column)
+                // `default`, or `profiles.NAME…`: in the overlay that wrote it last, if one did.
+                let origin = if field == "default" {
+                    default_origin
+                } else {
+                    field
+                        .strip_prefix("profiles.")
+                        .map(|rest| rest.split(['.', '[']).next().unwrap_or(rest))
+                        .and_then(|name| profile_origin.get(name).copied())
+                };
+                let (file, pos) = match origin {
+                    Some(n) => (&overlay_pos[n].0, &overlay_pos[n].1),
+                    None => (&profiles_src.name, &profiles_pos),
+                };
+                let (line, column) = pos.find(field).unzip();
+                (file.clone(), line, column, field.to_owned())
             },
         );
         if diags.is_empty() {
@@ -435,6 +473,13 @@ impl Catalog {
     }
 }
 
+/// Every name and codename a service answers to, for a "did you mean".
+pub(crate) fn service_names(services: &[ServiceSpec]) -> impl Iterator<Item = &str> {
+    services
+        .iter()
+        .flat_map(|s| std::iter::once(s.name.as_str()).chain(s.codename.as_deref()))
+}
+
 /// The services by name (and codename), for a message that lists what there is.
 pub(crate) fn known_services(services: &[ServiceSpec]) -> String {
     services
@@ -447,26 +492,57 @@ pub(crate) fn known_services(services: &[ServiceSpec]) -> String {
         .join(", ")
 }
 
-type Located = (String, Option<usize>, Option<usize>);
+/// Where a field was written: the file, line and column, and the field's path as that file
+/// writes it (a port's index is its place in the overlay's `ports`).
+type Located = (String, Option<usize>, Option<usize>, String);
 
-fn locate_field(
-    positions: &BTreeMap<String, Vec<(String, Positions, String)>>,
-    service: &str,
-    field: &str,
-) -> Located {
+/// One file that wrote (part of) a service: the service.yaml, then each overlay patching it.
+#[derive(Debug, Clone)]
+struct Written {
+    /// The file, as shown to people.
+    file: String,
+    /// Where its fields are.
+    positions: Positions,
+    /// The path of the service's fields in it: empty in service.yaml, `services.KEY.` in an
+    /// overlay.
+    prefix: String,
+    /// The ports an overlay wrote: (index in the service, index in the overlay's `ports`).
+    ports: Vec<(usize, usize)>,
+}
+
+fn locate_field(positions: &BTreeMap<String, Vec<Written>>, service: &str, field: &str) -> Located {
     let Some(sources) = positions.get(service) else {
-        return (service.to_owned(), None, None);
+        return (service.to_owned(), None, None, field.to_owned());
     };
     // The newest overlay that sets the field wins; else the stock file, nearest ancestor.
-    for (file, pos, prefix) in sources.iter().skip(1).rev() {
-        let full = format!("{prefix}{field}");
-        if let Some((line, col)) = pos.find_below(&full, prefix.trim_end_matches('.')) {
-            return (file.clone(), Some(line), Some(col));
+    for w in sources.iter().skip(1).rev() {
+        // `ports[i]` is the service's i-th port: in an overlay, the entry that wrote that port
+        // (the overlay lists ports by name, in its own order), if it wrote it at all.
+        let written = match port_index(field) {
+            Some((i, rest)) => match w.ports.iter().find(|(at, _)| *at == i) {
+                Some((_, j)) => format!("ports[{j}]{rest}"),
+                None => continue,
+            },
+            None => field.to_owned(),
+        };
+        let full = format!("{}{written}", w.prefix);
+        if let Some((line, col)) = w
+            .positions
+            .find_below(&full, w.prefix.trim_end_matches('.'))
+        {
+            return (w.file.clone(), Some(line), Some(col), written);
         }
     }
-    let (file, pos, _) = &sources[0];
-    let (line, column) = pos.find(field).unzip();
-    (file.clone(), line, column)
+    let stock = &sources[0];
+    let (line, column) = stock.positions.find(field).unzip();
+    (stock.file.clone(), line, column, field.to_owned())
+}
+
+/// `ports[3].host` as (3, `.host`).
+fn port_index(field: &str) -> Option<(usize, &str)> {
+    let rest = field.strip_prefix("ports[")?;
+    let (index, rest) = rest.split_once(']')?;
+    Some((index.parse().ok()?, rest))
 }
 
 fn diag(src: &Source, pos: &Positions, field: &str, message: String) -> Diagnostic {
@@ -519,6 +595,7 @@ fn parse<T: serde::de::DeserializeOwned>(src: &Source, diags: &mut Vec<Diagnosti
                     message = rest.to_owned();
                 }
             }
+            message = with_suggestion(message);
             diags.push(Diagnostic {
                 file: src.name.clone(),
                 line,
@@ -533,6 +610,25 @@ fn parse<T: serde::de::DeserializeOwned>(src: &Source, diags: &mut Vec<Diagnosti
             });
             None
         }
+    }
+}
+
+/// serde's "unknown field `imag`, expected one of `image`, …" (or "unknown variant") with
+/// "(did you mean `image`?)" after the name, when one of the expected names is close.
+fn with_suggestion(message: String) -> String {
+    let suggestion = ["unknown field `", "unknown variant `"]
+        .iter()
+        .find_map(|head| {
+            let rest = message.strip_prefix(head)?;
+            let (name, expected) = rest.split_once('`')?;
+            let expected = expected.strip_prefix(", expected ")?;
+            let names = expected.split('`').skip(1).step_by(2);
+            let hint = suggest::hint(name, names);
+            (!hint.is_empty()).then(|| (head.len() + name.len() + 1, hint))
+        });
+    match suggestion {
+        Some((at, hint)) => format!("{}{hint}{}", &message[..at], &message[at..]),
+        None => message,
     }
 }
 

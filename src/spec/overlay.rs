@@ -1,7 +1,9 @@
 //! Overlay files (`-f arc.override.yaml`): partial changes merged over the stock files.
 //!
 //! Maps merge key by key, ports merge by name, lists replace. An overlay may add profiles but
-//! not services: a new service is a new `services/<dir>/service.yaml`.
+//! not services: a new service is a new `services/<dir>/service.yaml`. It may add a port only
+//! by declaring it whole (with its `container` port): a name the service does not have and no
+//! `container` is a misspelt port, refused, never a new port beside the one meant.
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -81,13 +83,13 @@ pub struct BuildPatch {
     pub args: BTreeMap<String, String>,
 }
 
-/// Changes to one named port (or a new port).
+/// Changes to one named port, or a new port (which then needs `container`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PortPatch {
     /// The port to change.
     pub name: String,
-    /// New container port.
+    /// New container port; required to add a port the service does not have.
     pub container: Option<u16>,
     /// New published port.
     pub host: Option<u16>,
@@ -138,9 +140,19 @@ pub struct NativePatch {
     pub variants: Option<Vec<NativeVariant>>,
 }
 
+/// What applying one service's patch did beyond changing the service.
+#[derive(Debug, Default)]
+pub(crate) struct Applied {
+    /// Entries that cannot be applied: (field path within the patch, message).
+    pub problems: Vec<(String, String)>,
+    /// For each port the patch wrote: its index in the service, and in the patch's `ports`.
+    pub ports: Vec<(usize, usize)>,
+}
+
 impl ServicePatch {
-    /// Applies the patch to `spec`.
-    pub fn apply(self, spec: &mut ServiceSpec) {
+    /// Applies the patch to `spec`; what cannot be applied is left out and reported.
+    pub(crate) fn apply(self, spec: &mut ServiceSpec) -> Applied {
+        let mut applied = Applied::default();
         if let Some(v) = self.image {
             spec.image = v;
         }
@@ -168,8 +180,9 @@ impl ServicePatch {
             }
             build.args.extend(b.args);
         }
-        for patch in self.ports {
-            if let Some(port) = spec.ports.iter_mut().find(|p| p.name == patch.name) {
+        for (i, patch) in self.ports.into_iter().enumerate() {
+            if let Some(at) = spec.ports.iter().position(|p| p.name == patch.name) {
+                let port = &mut spec.ports[at];
                 if let Some(v) = patch.container {
                     port.container = v;
                 }
@@ -179,8 +192,24 @@ impl ServicePatch {
                 if let Some(v) = patch.bind {
                     port.bind = v;
                 }
-            } else {
-                let container = patch.container.or(patch.host).unwrap_or_default();
+                applied.ports.push((at, i));
+            } else if let Some(same) = patch
+                .container
+                .and_then(|c| spec.ports.iter().find(|p| p.container == c))
+            {
+                // A second name for a container port the service has: a misspelt move.
+                applied.problems.push((
+                    format!("ports[{i}].name"),
+                    format!(
+                        "unknown port `{}`{}: the service's port `{}` is already container port {}; to move it, name it `{2}`",
+                        patch.name,
+                        super::suggest::hint(&patch.name, [same.name.as_str()]),
+                        same.name,
+                        same.container
+                    ),
+                ));
+            } else if let Some(container) = patch.container {
+                applied.ports.push((spec.ports.len(), i));
                 spec.ports.push(PortSpec {
                     name: patch.name,
                     container,
@@ -188,6 +217,21 @@ impl ServicePatch {
                     bind: patch.bind.unwrap_or(IpAddr::from([127, 0, 0, 1])),
                     native_offset: 0,
                 });
+            } else {
+                let names: Vec<&str> = spec.ports.iter().map(|p| p.name.as_str()).collect();
+                applied.problems.push((
+                    format!("ports[{i}].name"),
+                    format!(
+                        "unknown port `{}`{}; the service's ports: {}; to add a port, give its `container` port too",
+                        patch.name,
+                        super::suggest::hint(&patch.name, names.iter().copied()),
+                        if names.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                        }
+                    ),
+                ));
             }
         }
         if self.replicas.is_some() {
@@ -250,5 +294,6 @@ impl ServicePatch {
                 native.variants = v;
             }
         }
+        applied
     }
 }

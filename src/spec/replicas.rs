@@ -31,12 +31,12 @@ pub(super) fn expand(
     for spec in services {
         let count = spec.replicas.unwrap_or(1);
         let mut bad = |message: String| {
-            let (file, line, column) = at(&spec.name, "replicas");
+            let (file, line, column, field) = at(&spec.name, "replicas");
             diags.push(Diagnostic {
                 file,
                 line,
                 column,
-                field: "replicas".into(),
+                field,
                 message,
             });
         };

@@ -116,7 +116,7 @@ fn unknown_field_names_file_line_column_field_and_the_expected_ones() {
     ));
     assert_eq!(
         p,
-        ["services/cache/service.yaml:5:38: `ports[0].hots`: unknown field `hots`, expected one of `name`, `container`, `host`, `bind`"]
+        ["services/cache/service.yaml:5:38: `ports[0].hots`: unknown field `hots` (did you mean `host`?), expected one of `name`, `container`, `host`, `bind`"]
     );
 }
 
@@ -320,7 +320,15 @@ fn overlays_give_and_merge_build_sections() {
 #[test]
 fn overlay_errors_point_into_the_overlay() {
     let p = problems(stock(&[("o.yaml", "services:\n  redis:\n    image: x\n")]));
-    assert_eq!(p, ["o.yaml:2:3: `services.redis`: unknown service `redis`; known: `cache` (sonic), `messaging` (flash)"]);
+    assert_eq!(p, ["o.yaml:2:3: `services.redis`: unknown service `redis`; known: `cache` (sonic), `messaging` (flash); an overlay changes services, a new one is a new `services/<dir>/service.yaml`"]);
+    let p = problems(stock(&[("o.yaml", "services:\n  sonc:\n    image: x\n")]));
+    assert!(
+        p[0].starts_with(
+            "o.yaml:2:3: `services.sonc`: unknown service `sonc` (did you mean `sonic`?); known:"
+        ),
+        "{}",
+        p[0]
+    );
     let p = problems(stock(&[(
         "o.yaml",
         "services:\n  sonic:\n    health:\n      target: nope\n",
@@ -331,9 +339,107 @@ fn overlay_errors_point_into_the_overlay() {
     );
     let p = problems(stock(&[("o.yaml", "services:\n  sonic:\n    imag: x\n")]));
     assert!(
-        p[0].starts_with("o.yaml:3:5: `services.sonic.imag`: unknown field `imag`"),
+        p[0].starts_with(
+            "o.yaml:3:5: `services.sonic.imag`: unknown field `imag` (did you mean `image`?), expected one of `image`, "
+        ),
         "{}",
         p[0]
+    );
+}
+
+/// Issue 25: a port an overlay names that the service does not have is a misspelling unless
+/// the overlay declares it whole; it is refused where it is written, never added beside the
+/// port meant (which would never move).
+#[test]
+fn an_overlay_port_the_service_lacks_is_refused_unless_declared_whole() {
+    let p = problems(stock(&[(
+        "o.yaml",
+        "services:\n  sonic:\n    ports:\n      - { name: clinet, host: 16379 }\n",
+    )]));
+    assert_eq!(p, ["o.yaml:4:11: `services.sonic.ports[0].name`: unknown port `clinet` (did you mean `client`?); the service's ports: `client`; to add a port, give its `container` port too"]);
+    let p = problems(stock(&[(
+        "o.yaml",
+        "services:\n  flash:\n    ports:\n      - { name: debug, host: 9229 }\n",
+    )]));
+    assert_eq!(p, ["o.yaml:4:11: `services.flash.ports[0].name`: unknown port `debug`; the service's ports: `client`, `monitor`; to add a port, give its `container` port too"]);
+
+    // Declared whole but on a container port the service already has: a misspelt move too.
+    let p = problems(stock(&[(
+        "o.yaml",
+        "services:\n  sonic:\n    ports:\n      - { name: clinet, container: 6379, host: 16379 }\n",
+    )]));
+    assert_eq!(p, ["o.yaml:4:11: `services.sonic.ports[0].name`: unknown port `clinet` (did you mean `client`?): the service's port `client` is already container port 6379; to move it, name it `client`"]);
+
+    // Declared whole, a new port is added, and its placeholder works.
+    let c = stock(&[(
+        "o.yaml",
+        "services:\n  sonic:\n    ports:\n      - { name: debug, container: 9229, host: 19229 }\n    native:\n      command: [redis-server, --port, \"{port.debug}\"]\n",
+    )])
+    .unwrap();
+    let cache = c.service("cache").unwrap();
+    assert_eq!(cache.port("debug").unwrap().container, 9229);
+    assert_eq!(cache.port("debug").unwrap().host, Some(19229));
+    assert_eq!(cache.port("client").unwrap().host, Some(6379));
+}
+
+/// Issue 25: a problem with a port an overlay wrote is reported at that overlay's entry for the
+/// port (the overlay lists ports in its own order), and one it did not write at the file that
+/// did.
+#[test]
+fn port_problems_point_at_the_entry_that_wrote_the_port() {
+    let p = problems(stock(&[(
+        "o.yaml",
+        "services:\n  flash:\n    ports:\n      - { name: monitor, host: 4222 }\n",
+    )]));
+    assert_eq!(
+        p,
+        ["o.yaml:4:9: `ports[0]`: port 4222 is also used by `messaging` (port `client`)"]
+    );
+    // The second overlay moves `client` onto the first overlay's new port.
+    let p = problems(stock(&[
+        (
+            "a.yaml",
+            "services:\n  flash:\n    ports:\n      - { name: extra, container: 7000, host: 7000 }\n",
+        ),
+        (
+            "b.yaml",
+            "services:\n  sonic:\n    env: { A: b }\n  flash:\n    ports:\n      - { name: client, host: 7000 }\n",
+        ),
+    ]));
+    assert_eq!(
+        p,
+        ["a.yaml:4:9: `ports[0]`: port 7000 is also used by `messaging` (port `client`)"]
+    );
+}
+
+/// Issue 25: a profile or default an overlay writes is reported in the overlay, at its line
+/// and column, not at profiles.yaml's.
+#[test]
+fn profile_problems_point_into_the_overlay_that_wrote_the_profile() {
+    let p = problems(stock(&[(
+        "o.yaml",
+        "default: quik\nprofiles:\n  quick:\n    services: [sonic, flsh]\n",
+    )]));
+    assert_eq!(
+        p,
+        [
+            "o.yaml:1:1: `default`: unknown profile `quik` (did you mean `quick`?); known: `quick`, `think`",
+            "o.yaml:4:23: `profiles.quick.services[1]`: unknown service `flsh` (did you mean `flash`?); known: `cache` (sonic), `messaging` (flash)",
+        ]
+    );
+    // A later overlay that replaces the profile takes the blame; one that does not, does not.
+    let p = problems(stock(&[
+        ("a.yaml", "profiles:\n  quick:\n    services: [nope]\n"),
+        ("b.yaml", "profiles:\n  other:\n    services: [sonic]\n"),
+    ]));
+    assert_eq!(p, ["a.yaml:3:16: `profiles.quick.services[0]`: unknown service `nope`; known: `cache` (sonic), `messaging` (flash)"]);
+    let p = problems(stock(&[(
+        "a.yaml",
+        "profiles:\n  think:\n    services: []\n",
+    )]));
+    assert_eq!(
+        p,
+        ["a.yaml:3:5: `profiles.think.services`: a profile needs at least one service"]
     );
 }
 

@@ -16,12 +16,12 @@ pub(super) fn check(
     at_profiles: &dyn Fn(&str) -> Located,
 ) {
     let mut push_svc = |service: &str, field: &str, message: String| {
-        let (file, line, column) = at_service(service, field);
+        let (file, line, column, field) = at_service(service, field);
         diags.push(Diagnostic {
             file,
             line,
             column,
-            field: field.to_owned(),
+            field,
             message,
         });
     };
@@ -85,7 +85,8 @@ pub(super) fn check(
                     &s.name,
                     &field,
                     format!(
-                        "unknown service `{dep}`; known: {}",
+                        "unknown service `{dep}`{}; known: {}",
+                        super::suggest::hint(dep, super::service_names(&catalog.services)),
                         super::known_services(&catalog.services)
                     ),
                 );
@@ -101,12 +102,12 @@ pub(super) fn check(
     }
 
     let mut push_prof = |field: &str, message: String| {
-        let (file, line, column) = at_profiles(field);
+        let (file, line, column, field) = at_profiles(field);
         diags.push(Diagnostic {
             file,
             line,
             column,
-            field: field.to_owned(),
+            field,
             message,
         });
     };
@@ -114,8 +115,12 @@ pub(super) fn check(
         push_prof(
             "default",
             format!(
-                "unknown profile `{}`; known: {}",
+                "unknown profile `{}`{}; known: {}",
                 catalog.default_profile,
+                super::suggest::hint(
+                    &catalog.default_profile,
+                    catalog.profiles.keys().map(String::as_str)
+                ),
                 catalog
                     .profiles
                     .keys()
@@ -137,7 +142,8 @@ pub(super) fn check(
                 push_prof(
                     &format!("profiles.{name}.services[{i}]"),
                     format!(
-                        "unknown service `{svc}`; known: {}",
+                        "unknown service `{svc}`{}; known: {}",
+                        super::suggest::hint(svc, super::service_names(&catalog.services)),
                         super::known_services(&catalog.services)
                     ),
                 );
