@@ -53,18 +53,8 @@ trap cleanup EXIT
 export ARC_STATE_DIR="$work/state" ARC_RUNTIME=process CI=true
 . "$(dirname "$0")/ports.sh"
 for v in nats monitor redis pg http http_before; do free_port "$v"; done
-cat > "$work/ports.yaml" <<YAML
-services:
-  flash: { ports: [ { name: client, host: $nats }, { name: monitor, host: $monitor } ] }
-  sonic: { ports: [ { name: client, host: $redis } ] }
-  logstore: { ports: [ { name: client, host: $pg } ] }
-  pipeline:
-    ports: [ { name: http, host: $http } ]
-    native:
-      command: [arc, serve, --listen, "{host}:{port.http}", --components, "fanout,config,registry"]
-YAML
-"$ARC" -q -f "$work/ports.yaml" up pipeline >/dev/null
-url="http://127.0.0.1:$http"
+. "$(dirname "$0")/wrk.sh"
+start_ingress_stack "$work" "$nats" "$monitor" "$redis" "$pg" "$http"
 before_url="http://127.0.0.1:$http_before"
 ARC_NATS_URL="nats://127.0.0.1:$nats" ARC_REDIS_URL="redis://127.0.0.1:$redis" \
   ARC_DATABASE_URL="postgres://arc@127.0.0.1:$pg/arc" ARC_ADMIN_TOKEN="bench-before-admin-token-0123456789" \
@@ -74,7 +64,6 @@ before_pid=$!
 for _ in $(seq 200); do curl -fs "$before_url/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
 curl -fs "$before_url/readyz" >/dev/null || { cat "$work/before.log" >&2; echo "bench: the release before did not become ready" >&2; exit 1; }
 
-. scripts/wrk.sh
 start_drainer "$redis"
 write_single_lua "$work/single.lua"
 python3 - "$work/batch.ndjson" <<'PY'

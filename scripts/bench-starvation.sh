@@ -28,23 +28,12 @@ trap cleanup EXIT
 export ARC_STATE_DIR="$work/state" ARC_RUNTIME=process CI=true
 . "$(dirname "$0")/ports.sh"
 for v in nats monitor redis pg http; do free_port "$v"; done
-cat > "$work/ports.yaml" <<YAML
-services:
-  flash: { ports: [ { name: client, host: $nats }, { name: monitor, host: $monitor } ] }
-  sonic: { ports: [ { name: client, host: $redis } ] }
-  logstore: { ports: [ { name: client, host: $pg } ] }
-  pipeline:
-    ports: [ { name: http, host: $http } ]
-    native:
-      command: [arc, serve, --listen, "{host}:{port.http}", --components, "fanout,config,registry"]
-YAML
-"$ARC" -q -f "$work/ports.yaml" up pipeline >/dev/null
-url="http://127.0.0.1:$http"
+. "$(dirname "$0")/wrk.sh"
+start_ingress_stack "$work" "$nats" "$monitor" "$redis" "$pg" "$http"
 for _ in $(seq 200); do curl -fs "$url/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
 pid=$(ss -Htlnp "sport = :$http" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
 [ -n "$pid" ] || { echo "bench: no process listens on $http" >&2; exit 1; }
 
-. scripts/wrk.sh
 start_drainer "$redis"
 
 median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }

@@ -49,20 +49,9 @@ async fn admin_put(url: &str, path: &str, body: &Value) -> (u16, Value) {
     (st, r.json().await.unwrap_or(Value::Null))
 }
 
-/// `arc serve ARGS…`, once `/readyz` says ready.
-async fn serve_ready(s: &Stack, args: &[&str]) -> Serve {
-    let serve = s.serve(args);
-    let url = serve.url.clone();
-    eventually("ready", Duration::from_secs(30), || async {
-        readyz(&url).await.0 == 200
-    })
-    .await;
-    serve
-}
-
 /// `arc serve` with every component, ready, and with `topic` stored (waits until applied).
 async fn serve_with_topic(s: &Stack, topic: &str, doc: &Value) -> Serve {
-    let serve = serve_ready(s, &[]).await;
+    let serve = s.serve_ready(&[]).await;
     let url = serve.url.clone();
     let (st, v) = admin_put(&url, &format!("/v1/config/topics/{topic}"), doc).await;
     assert!(st == 200 || st == 201, "{v}");
@@ -625,7 +614,9 @@ async fn hostile_envelopes_on_every_path_keep_the_promise() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oversize_messages_never_take_other_clients_messages_with_them() {
     let s = stack();
-    let serve = serve_ready(&s, &["--components", "fanout,config,registry"]).await;
+    let serve = s
+        .serve_ready(&["--components", "fanout,config,registry"])
+        .await;
     let url = serve.url.clone();
     let nats = async_nats::connect(s.nats.as_str()).await.unwrap();
     let mut sub = nats.subscribe("collat.>").await.unwrap();
@@ -863,7 +854,9 @@ async fn poison_in_the_log_queue_is_set_aside_and_the_rest_written() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn policies_cannot_crash_hang_or_loop_the_pipeline() {
     let s = stack();
-    let serve = serve_ready(&s, &["--components", "fanout,config,registry"]).await;
+    let serve = s
+        .serve_ready(&["--components", "fanout,config,registry"])
+        .await;
     let url = serve.url.clone();
     let topic = |when: &str, action: &str, subject: Option<&str>| {
         let mut p = serde_json::json!({"name": "p", "when": when, "action": action});

@@ -15,18 +15,7 @@ use std::time::Duration;
 use futures::{FutureExt as _, StreamExt as _};
 use redis::AsyncCommands as _;
 use serde_json::{json, Value};
-use support::{eventually, pg, readyz, redis_conn, Serve, Stack, ADMIN};
-
-/// `arc serve ARGS…` with every component, once `/readyz` says ready.
-async fn serve_ready(s: &Stack, args: &[&str]) -> Serve {
-    let serve = s.serve(args);
-    let url = serve.url.clone();
-    eventually("ready", Duration::from_secs(30), || async {
-        readyz(&url).await.0 == 200
-    })
-    .await;
-    serve
-}
+use support::{eventually, pg, readyz, redis_conn, ADMIN};
 
 async fn post(url: &str, body: &Value) -> (u16, Value) {
     let r = reqwest::Client::new()
@@ -126,7 +115,7 @@ async fn a_message_a_stream_refuses_for_good_is_a_4xx_and_never_blocks_a_queue()
     })
     .await
     .expect("seal SEALED");
-    let serve = serve_ready(&s, &[]).await;
+    let serve = s.serve_ready(&[]).await;
     put_topic(
         &serve.url,
         "nostream",
@@ -264,7 +253,7 @@ async fn a_transient_refusal_holds_a_redis_entry_only_up_to_the_hold_limit() {
         .expect("publish")
         .await
         .expect("stored");
-    let serve = serve_ready(&s, &["--hold-limit", "8s"]).await;
+    let serve = s.serve_ready(&["--hold-limit", "8s"]).await;
     lpush(
         &s.redis,
         &json!({"id": "full-1", "subject": "full.x", "payload": 1}),
@@ -316,7 +305,7 @@ async fn reserved_headers_and_reply_subjects_are_refused_on_every_path() {
     let s = support::stack();
     let nats = async_nats::connect(&s.nats).await.expect("nats");
     let js = async_nats::jetstream::new(nats.clone());
-    let serve = serve_ready(&s, &[]).await;
+    let serve = s.serve_ready(&[]).await;
 
     // HTTP: arc's own header in another case (it would travel beside arc's `Arc-Sender`).
     let (st, v) = post(
@@ -420,7 +409,7 @@ async fn an_id_names_one_message() {
     let s = support::stack();
     let nats = async_nats::connect(&s.nats).await.expect("nats");
     let js = async_nats::jetstream::new(nats.clone());
-    let serve = serve_ready(&s, &[]).await;
+    let serve = s.serve_ready(&[]).await;
     let url = serve.url.clone();
     let r = reqwest::Client::new()
         .put(format!("{url}/v1/config/global"))
@@ -537,7 +526,7 @@ async fn a_batch_delivered_in_part_says_which_messages_went_out() {
     let s = support::stack();
     let nats = async_nats::connect(&s.nats).await.expect("nats");
     let js = async_nats::jetstream::new(nats.clone());
-    let serve = serve_ready(&s, &[]).await;
+    let serve = s.serve_ready(&[]).await;
     let url = serve.url.clone();
     // Nothing listens there: the port is claimed for this test and never bound.
     let ghost = format!("nats://127.0.0.1:{}", support::free_port());
@@ -592,7 +581,7 @@ async fn a_batch_delivered_in_part_says_which_messages_went_out() {
 async fn a_letter_redis_cannot_take_waits_until_it_can() {
     let s = support::stack();
     let nats = async_nats::connect(&s.nats).await.expect("nats");
-    let serve = serve_ready(&s, &[]).await;
+    let serve = s.serve_ready(&[]).await;
     let url = serve.url.clone();
     let mut r = redis_conn(&s.redis).await;
     let (_, was): (String, String) = redis::cmd("CONFIG")

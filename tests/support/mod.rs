@@ -567,6 +567,14 @@ impl Serve {
 impl Stack {
     /// `arc serve --listen <free port> ARGS…` against this stack with [`ADMIN`] as its admin
     /// token; returns once it listens.
+    /// `arc serve ARGS…`, once `/readyz` says ready.
+    #[allow(dead_code)]
+    pub async fn serve_ready(&self, args: &[&str]) -> Serve {
+        let serve = self.serve(args);
+        ready(&serve.url).await;
+        serve
+    }
+
     pub fn serve(&self, args: &[&str]) -> Serve {
         let listen = format!("127.0.0.1:{}", free_port());
         let mut all = vec!["serve", "--listen", &listen];
