@@ -29,25 +29,13 @@ use proptest::strategy::ValueTree as _;
 use proptest::test_runner::{Config, TestRng, TestRunner};
 use redis::AsyncCommands as _;
 use serde_json::Value;
-use support::{eventually, pg, readyz, redis_conn, stack, Serve, Stack, ADMIN};
+use support::{admin_put, eventually, pg, readyz, redis_conn, stack, Serve, Stack, ADMIN};
 use tokio_tungstenite::tungstenite::Message;
 
 const MAX_PAYLOAD: usize = 1 << 20;
 /// The HOSTILE stream's `max_msg_size`, below NATS's and the topic's limit (issue 21: a message
 /// the stream alone refuses is refused before it is published, and never blocks the Redis path).
 const STREAM_MAX: usize = 768 << 10;
-
-async fn admin_put(url: &str, path: &str, body: &Value) -> (u16, Value) {
-    let r = reqwest::Client::new()
-        .put(format!("{url}{path}"))
-        .bearer_auth(ADMIN)
-        .json(body)
-        .send()
-        .await
-        .expect("PUT");
-    let st = r.status().as_u16();
-    (st, r.json().await.unwrap_or(Value::Null))
-}
 
 /// `arc serve` with every component, ready, and with `topic` stored (waits until applied).
 async fn serve_with_topic(s: &Stack, topic: &str, doc: &Value) -> Serve {

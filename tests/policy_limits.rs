@@ -15,7 +15,7 @@ use std::time::Duration;
 use futures::{SinkExt as _, StreamExt as _};
 use redis::AsyncCommands as _;
 use serde_json::{json, Value};
-use support::{config_applied, eventually, pg, readyz, redis_conn, stack, Serve, Stack, ADMIN};
+use support::{config_applied, eventually, pg, readyz, redis_conn, stack, Serve, Stack};
 use tokio_tungstenite::tungstenite::Message;
 
 /// The depth limit the README and `envelope::MAX_DEPTH` state.
@@ -31,15 +31,7 @@ fn nested(op: &str, levels: usize) -> String {
 }
 
 async fn admin_put(url: &str, path: &str, body: &Value) {
-    let r = reqwest::Client::new()
-        .put(format!("{url}{path}"))
-        .bearer_auth(ADMIN)
-        .json(body)
-        .send()
-        .await
-        .expect("PUT");
-    let st = r.status().as_u16();
-    let v: Value = r.json().await.unwrap_or(Value::Null);
+    let (st, v) = support::admin_put(url, path, body).await;
     assert!(st == 200 || st == 201, "PUT {path}: {st} {v}");
 }
 

@@ -625,6 +625,20 @@ pub fn eventually_blocking(what: &str, within: std::time::Duration, mut f: impl 
     }
 }
 
+/// `PUT {url}{path}` with the admin token and a JSON body: the status and the JSON answer.
+#[allow(dead_code)]
+pub async fn admin_put(url: &str, path: &str, body: &Value) -> (u16, Value) {
+    let r = reqwest::Client::new()
+        .put(format!("{url}{path}"))
+        .bearer_auth(ADMIN)
+        .json(body)
+        .send()
+        .await
+        .expect("PUT");
+    let st = r.status().as_u16();
+    (st, r.json().await.unwrap_or(Value::Null))
+}
+
 /// `GET {url}/readyz` of a pipeline: the status and the JSON body (`ready`, `nats`, `config`:
 /// the applied configuration's version, `down`, `components`).
 pub async fn readyz(url: &str) -> (u16, Value) {
